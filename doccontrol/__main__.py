@@ -1,0 +1,4 @@
+from doccontrol.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Plain data that flows between the stages. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class DocProperties:
+    """Document-level properties read from the file (docx core properties, PDF info)."""
+
+    title: str = ""
+    subject: str = ""
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the extract stage returns: the NFC text in reading order and the properties."""
+
+    kind: str  # "docx" | "pdf"
+    text: str
+    properties: DocProperties = field(default_factory=DocProperties)
+    pages: int = 0
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the metadata reader found in a document's text."""
+
+    code: str | None
+    code_key: str | None
+    title: str
+    revision: int
+    revision_stated: bool
+    issued: dt.date | None = None
+    effective: dt.date | None = None
+    tthc: tuple[str, ...] = ()  # national TTHC codes in short normal form, e.g. "1.001234"
+
+
+class Stage(str, Enum):
+    """Pipeline stages, as named in quarantine reasons."""
+
+    VALIDATE = "validate"
+    EXTRACT = "extract"
+    METADATA = "metadata"
+    DECIDE = "decide"
+    COMMIT = "commit"
+
+
+STAGE_VI = {
+    Stage.VALIDATE: "kiểm tra tệp",
+    Stage.EXTRACT: "đọc nội dung",
+    Stage.METADATA: "đọc thông tin tài liệu",
+    Stage.DECIDE: "xét phiên bản",
+    Stage.COMMIT: "lưu vào kho",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a file was refused, for a clerk (Vietnamese) with an English line beside it."""
+
+    stage: Stage
+    cause: str  # machine-readable id: "encrypted", "no_text", "no_code", ...
+    message_vi: str
+    advice_vi: str
+    message_en: str
+    advice_en: str = ""
+
+    def one_line(self) -> str:
+        return f"{self.message_vi} ({self.cause})"
+
+
+class Refused(Exception):
+    """Raised by a stage that refuses a file."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.message_en)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ProcedureState:
+    """The current state of one controlled procedure, as its metadata file records it."""
+
+    code: str
+    code_key: str
+    slug: str
+    office: str
+    title: str
+    revision: int
+    status: str  # "current" | "withdrawn"
+    sha256: str
+    text_sha256: str
+    source: str
+    ext: str
+    issued: dt.date | None = None
+    effective: dt.date | None = None
+    tthc: tuple[str, ...] = ()
+    withdrawn_reason: str = ""
+    withdrawn_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A validated, extracted file and what was read from it, ready for the decision."""
+
+    office: str
+    source_name: str
+    ext: str
+    sha256: str
+    text_sha256: str
+    metadata: Metadata
+
+
+class Action(str, Enum):
+    NEW = "new"
+    REVISION = "revision"
+    DUPLICATE = "duplicate"
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reason: Reason | None = None
+    owner: str = ""  # the office that owns the procedure after the decision
+
+
+@dataclass
+class Outcome:
+    """What happened to one dropped file. ``status``: ingested | duplicate | quarantined."""
+
+    file: str
+    office: str
+    status: str
+    code: str | None = None
+    revision: int | None = None
+    reason: str | None = None
+    cause: str | None = None
+    commit: str | None = None
+    quarantined_to: str | None = None
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "office": self.office,
+            "status": self.status,
+            "code": self.code,
+            "revision": self.revision,
+            "reason": self.reason,
+            "cause": self.cause,
+            "commit": self.commit,
+            "quarantined_to": self.quarantined_to,
+        }
