@@ -106,6 +106,20 @@ class ProcedureState:
 
 
 @dataclass(frozen=True)
+class RevisionRecord:
+    """One commit in a procedure's history (an ingested revision, a withdrawal, ...)."""
+
+    action: str  # "ingest" | "withdraw"
+    revision: int
+    commit: str
+    date: str  # ISO 8601 commit date
+    office: str  # the office the commit is attributed to (its author)
+    sha256: str = ""
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Drop:
     """A validated, extracted file and what was read from it, ready for the decision."""
 

@@ -1,13 +1,53 @@
-"""The click group, its global options and the exit-code convention."""
+"""The click group, its global options and the exit-code convention.
+
+Exit codes: 0 success; 1 the work found a problem (a refused file, a coverage gap); 2 usage or
+workspace errors. With ``--json`` only JSON goes to stdout; messages go to stderr.
+"""
 
 from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
 
 import click
 
 from doccontrol import __version__
+from doccontrol.errors import DoccontrolError
+from doccontrol.workspace import Workspace, open_workspace
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
 
 
-@click.group()
+class DoccontrolGroup(click.Group):
+    """Turns doccontrol's errors into a message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DoccontrolError as exc:
+            click.echo(f"doccontrol: {exc.render()}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("doccontrol: đã dừng (interrupted)", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+            if os.environ.get("DOCCONTROL_DEBUG"):
+                raise
+            click.echo(
+                f"doccontrol: lỗi không mong đợi: {type(exc).__name__}: {exc}\n"
+                "  (unexpected error; run again with DOCCONTROL_DEBUG=1 to see the traceback)",
+                err=True,
+            )
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=DoccontrolGroup)
 @click.version_option(__version__, prog_name="doccontrol")
 @click.option(
     "--home",
@@ -17,6 +57,33 @@ from doccontrol import __version__
 )
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
-    """Document control for ISO 9001:2015 procedures (quy trình ISO)."""
+    """Document control for ISO 9001:2015 procedures (quy trình ISO).
+
+    Offices drop .docx/.pdf files into inbox/<OFFICE>/; doccontrol checks them into a git-backed
+    controlled repository, one commit per revision, and quarantines what it cannot accept.
+    """
     ctx.ensure_object(dict)
     ctx.obj["home"] = home
+
+
+def get_workspace(ctx: click.Context) -> Workspace:
+    """The workspace for this command (found once, then cached on the context)."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "workspace" not in root.obj:
+        root.obj["workspace"] = open_workspace(root.obj.get("home"))
+    return root.obj["workspace"]  # type: ignore[no-any-return]
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON (and only JSON) on stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def say(message: str) -> None:
+    """A message for people: on stderr, so stdout stays clean for data."""
+    click.echo(message, err=True)
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,55 @@
+"""Workspace administration: ``init`` and ``withdraw``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from doccontrol import service, workspace
+from doccontrol.cli.app import emit_json, get_workspace, main, say
+from doccontrol.errors import UsageError
+from doccontrol.text import nfc
+
+
+def parse_office(value: str) -> tuple[str, str]:
+    code, sep, name = value.partition("=")
+    code = code.strip()
+    name = name.strip().strip('"').strip("'")
+    if not code:
+        raise UsageError(f"--office '{value}' không hợp lệ.", f"--office expects CODE=\"Tên phòng\", got {value!r}.")
+    return code, nfc(name) if sep and name else code
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--office", "offices", multiple=True, metavar='CODE="Tên phòng"', help="An office (repeatable).")
+@click.option("--controller", default=workspace.DEFAULT_CONTROLLER, show_default=True,
+              help="The document controller office (may revise any office's procedure).")
+@click.option("--agency", help="The agency's name (e.g. 'Sở Nội vụ').")
+@click.option("--parent", "parent_agency", help="The parent agency (e.g. 'UBND tỉnh Lạng Sơn').")
+@click.option("--province", help="The province (for reports).")
+def init(path: Path, offices: tuple[str, ...], controller: str, agency: str | None,
+         parent_agency: str | None, province: str | None) -> None:
+    """Create a workspace at PATH: doccontrol.toml, inbox/<OFFICE>/, procedures/ (git), index/, quarantine/, logs/."""
+    chosen = dict(parse_office(o) for o in offices) or None
+    created = workspace.init(path, chosen, controller, agency, parent_agency, province)
+    say(f"Đã tạo không gian làm việc tại {created.root}")
+    say(f"  Phòng: {', '.join(f'{c} ({n})' for c, n in created.config.offices.items())}")
+    say(f"  Thư mục nhận tệp: {created.inbox}/<MÃ PHÒNG>/")
+    say(f"(workspace created; edit {created.config_path} to change agency, offices and limits)")
+
+
+@main.command()
+@click.argument("code")
+@click.option("--reason", required=True, help="Why the procedure is withdrawn (lý do bãi bỏ).")
+@click.option("--office", help="Who withdraws it (default: the document controller office).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def withdraw(ctx: click.Context, code: str, reason: str, office: str | None, as_json: bool) -> None:
+    """Mark a procedure withdrawn (bãi bỏ). It stays in history and is never listed as current."""
+    state, commit = service.withdraw(get_workspace(ctx), code, reason, office)
+    if as_json:
+        emit_json({**service.list_record(state), "commit": commit, "reason": state.withdrawn_reason})
+        return
+    say(f"Đã bãi bỏ {state.code} (lần {state.revision}): {state.withdrawn_reason}  [commit {commit[:10]}]")

@@ -1,0 +1,80 @@
+"""``doccontrol ingest``: run waiting or given files through the pipeline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from doccontrol import service
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.errors import UsageError
+from doccontrol.model import Outcome
+
+STATUS_VI = {"ingested": "đã tiếp nhận", "duplicate": "trùng, bỏ qua", "quarantined": "cách ly"}
+
+
+def describe(outcome: Outcome) -> str:
+    name = Path(outcome.file).name
+    head = f"[{outcome.office}] {name}: {STATUS_VI.get(outcome.status, outcome.status)}"
+    if outcome.status == "ingested":
+        return f"{head} — {outcome.code} lần {outcome.revision}"
+    if outcome.status == "duplicate":
+        return f"{head} — {outcome.reason}"
+    return f"{head} — {outcome.reason}"
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    counts = Counter(o.status for o in outcomes)
+    return (
+        f"Tổng cộng {len(outcomes)} tệp: {counts['ingested']} đã tiếp nhận, {counts['duplicate']} trùng, "
+        f"{counts['quarantined']} cách ly.\n"
+        f"(total {len(outcomes)}: {counts['ingested']} ingested, {counts['duplicate']} duplicate, "
+        f"{counts['quarantined']} quarantined)"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--inbox", "from_inbox", is_flag=True, help="Process everything waiting in inbox/<OFFICE>/.")
+@click.option("--office", help="The office the given FILES come from (for files outside the inbox).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file on stdout.")
+@click.pass_context
+def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office: str | None, as_json: bool) -> None:
+    """Check files into the controlled repository, or quarantine them with a reason.
+
+    Exit 0 when nothing was refused, 1 when a file went to quarantine.
+    """
+    if not files and not from_inbox:
+        raise UsageError(
+            "Cần chỉ ra tệp cần tiếp nhận, hoặc dùng --inbox.", "Give FILES to ingest, or use --inbox."
+        )
+    workspace = get_workspace(ctx)
+    items = [(item, False) for item in service.inbox_items(workspace)] if from_inbox else []
+    items += service.items_for_files(workspace, files, office)
+    if not items:
+        say("Không có tệp nào đang chờ. (nothing waiting in the inbox)")
+        if as_json:
+            emit_json([])
+        ctx.exit(EXIT_OK)
+    lines: list[str] = []
+    if len(items) > 1 and not as_json:
+        with click.progressbar(length=len(items), label="Đang tiếp nhận", file=click.get_text_stream("stderr")) as bar:
+
+            def advance(outcome: Outcome | None) -> None:
+                bar.update(1)
+                if outcome is not None:
+                    lines.append(describe(outcome))
+
+            outcomes = service.ingest(workspace, items, progress=advance)
+    else:
+        outcomes = service.ingest(workspace, items)
+        lines = [describe(o) for o in outcomes]
+    if as_json:
+        emit_json([o.as_json() for o in outcomes])
+    else:
+        for line in lines:
+            click.echo(line)
+        say(summary(outcomes))
+    ctx.exit(EXIT_PROBLEM if any(o.status == "quarantined" for o in outcomes) else EXIT_OK)

@@ -1,0 +1,212 @@
+"""The library API over a workspace: what the CLI (and later the web view) call.
+
+Each function opens what it needs and closes it again; writers take the workspace lock,
+readers never do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from doccontrol import pipeline
+from doccontrol.errors import UsageError
+from doccontrol.inbox import InboxItem, item_for, prune_empty_folders, scan
+from doccontrol.model import Outcome, ProcedureState, RevisionRecord
+from doccontrol.store import Store, now_iso
+from doccontrol.workspace import Workspace, writer_lock
+
+STATUSES = ("current", "withdrawn", "all")
+
+
+def commit_hooks(workspace: Workspace) -> list[pipeline.CommitHook]:
+    """What must follow every commit in the same step (the search index, once configured)."""
+    return []
+
+
+# --- ingest ---------------------------------------------------------------------------------------------
+
+
+def inbox_items(workspace: Workspace) -> list[InboxItem]:
+    return list(scan(workspace.inbox, workspace.config.offices))
+
+
+def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | None) -> list[tuple[InboxItem, bool]]:
+    """Items for files named on the command line: (item, keep_source).
+
+    A file inside the inbox is treated as an inbox drop (its office is its folder, it is moved
+    on). A file elsewhere needs ``office`` and is never moved or deleted.
+    """
+    inbox = workspace.inbox.resolve()
+    result: list[tuple[InboxItem, bool]] = []
+    for file in files:
+        absolute = Path(file).absolute()
+        inside = item_for(inbox, absolute.parent.resolve() / absolute.name, workspace.config.offices)
+        if inside is not None and (office is None or office == inside.office):
+            result.append((inside, False))
+            continue
+        if office is None:
+            raise UsageError(
+                f"Cần chỉ rõ phòng cho tệp {file}: --office MÃ_PHÒNG.",
+                f"{file} is not in an office's inbox folder: say whose it is with --office CODE.",
+            )
+        if office not in workspace.config.offices:
+            raise UsageError(
+                f"Phòng '{office}' chưa được khai báo trong doccontrol.toml.",
+                f"Unknown office '{office}'. Known: {', '.join(workspace.config.offices)}.",
+            )
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"Không có tệp {file}.", f"No such file: {file}")
+        result.append((InboxItem(path=absolute, office=office, folder=office), True))
+    return result
+
+
+def ingest(
+    workspace: Workspace,
+    items: Iterable[tuple[InboxItem, bool]],
+    progress: Callable[[Outcome | None], None] | None = None,
+) -> list[Outcome]:
+    """Run items through the pipeline under the writer lock. Returns one outcome per file still there."""
+    outcomes: list[Outcome] = []
+    with writer_lock(workspace.root, "ingest"), pipeline.session(workspace, commit_hooks(workspace)) as ingestor:
+        for item, keep_source in items:
+            outcome = ingestor.process(item, keep_source=keep_source)
+            if outcome is not None:
+                outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    prune_empty_folders(workspace.inbox, workspace.config.offices)
+    return outcomes
+
+
+# --- reading the controlled set ----------------------------------------------------------------------
+
+
+def procedures(workspace: Workspace, office: str | None = None, status: str = "current") -> list[ProcedureState]:
+    if status not in STATUSES:
+        raise UsageError(f"Trạng thái không hợp lệ: {status}.", f"Unknown status {status!r}: {', '.join(STATUSES)}.")
+    with Store(workspace.procedures) as store:
+        states = list(store.states())
+    return [
+        s
+        for s in states
+        if (office is None or s.office == office) and (status == "all" or s.status == status)
+    ]
+
+
+def list_record(state: ProcedureState) -> dict[str, object]:
+    return {
+        "code": state.code,
+        "title": state.title,
+        "office": state.office,
+        "revision": state.revision,
+        "issued": state.issued.isoformat() if state.issued else None,
+        "status": state.status,
+        "tthc": list(state.tthc),
+    }
+
+
+def revision_record(record: RevisionRecord) -> dict[str, object]:
+    return {
+        "revision": record.revision,
+        "commit": record.commit,
+        "date": record.date,
+        "sha256": record.sha256,
+        "source": record.source,
+        "office": record.office,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Detail:
+    state: ProcedureState
+    history: list[RevisionRecord]
+
+    @property
+    def revisions(self) -> list[RevisionRecord]:
+        return [r for r in self.history if r.action == "ingest"]
+
+
+def detail(workspace: Workspace, code: str) -> Detail:
+    with Store(workspace.procedures) as store:
+        state = store.get(code)
+        return Detail(state=state, history=store.history(state))
+
+
+def _check_revision(state: ProcedureState, revisions: list[RevisionRecord], revision: int) -> None:
+    if revision not in {r.revision for r in revisions}:
+        known = ", ".join(str(r.revision) for r in revisions)
+        raise UsageError(
+            f"Quy trình {state.code} không có lần ban hành {revision} (có: {known}).",
+            f"Procedure {state.code} has no revision {revision} (known: {known}).",
+        )
+
+
+def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: int | None = None) -> str:
+    """Unified diff of the extracted texts of two revisions (default: the last two)."""
+    with Store(workspace.procedures) as store:
+        state = store.get(code)
+        revisions = store.revisions(state)
+        numbers = [r.revision for r in revisions]
+        to_rev = to_rev if to_rev is not None else numbers[-1]
+        if from_rev is None:
+            earlier = [n for n in numbers if n < to_rev]
+            if not earlier:
+                raise UsageError(
+                    f"Quy trình {state.code} chỉ có một lần ban hành, không có gì để so sánh.",
+                    f"{state.code} has a single revision: nothing to compare.",
+                )
+            from_rev = earlier[-1]
+        _check_revision(state, revisions, from_rev)
+        _check_revision(state, revisions, to_rev)
+        old = store.text_at(state, from_rev).splitlines(keepends=True)
+        new = store.text_at(state, to_rev).splitlines(keepends=True)
+    lines = difflib.unified_diff(
+        old, new, fromfile=f"{state.code} lần {from_rev}", tofile=f"{state.code} lần {to_rev}", lineterm="\n"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
+    """The original bytes of a revision (default: the newest) and the state at that revision."""
+    with Store(workspace.procedures) as store:
+        state = store.get(code)
+        revisions = store.revisions(state)
+        wanted = revision if revision is not None else state.revision
+        _check_revision(state, revisions, wanted)
+        return store.original_at(state, wanted)
+
+
+# --- withdrawing -------------------------------------------------------------------------------------------
+
+
+def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = None) -> tuple[ProcedureState, str]:
+    """Mark a procedure withdrawn (bãi bỏ): a commit; it stays in history, never listed as current."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UsageError("Cần ghi lý do bãi bỏ (--reason).", "A reason is required (--reason).")
+    config = workspace.config
+    actor = office or config.controller
+    if actor not in config.offices:
+        raise UsageError(f"Phòng '{actor}' chưa được khai báo.", f"Unknown office '{actor}'.")
+    with writer_lock(workspace.root, "withdraw"), Store(workspace.procedures) as store:
+        store.recover()
+        state = store.get(code)
+        if actor not in (state.office, config.controller):
+            raise UsageError(
+                f"Phòng {actor} không được bãi bỏ quy trình {state.code} của phòng {state.office}.",
+                f"Office {actor} may not withdraw {state.code}, which belongs to {state.office}.",
+            )
+        if state.status == "withdrawn":
+            raise UsageError(
+                f"Quy trình {state.code} đã bị bãi bỏ từ trước.", f"{state.code} is already withdrawn."
+            )
+        withdrawn = dataclasses.replace(
+            state, status="withdrawn", withdrawn_reason=reason, withdrawn_at=now_iso(), updated_at=now_iso()
+        )
+        commit = store.write_withdrawal(withdrawn, reason, actor, config.office_name(actor))
+        for hook in commit_hooks(workspace):
+            hook(store, withdrawn, commit)
+    return withdrawn, commit
