@@ -359,12 +359,15 @@ def lock_is_held(root: Path) -> bool:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, purpose: str, timeout: float = 300.0) -> Iterator[None]:
+def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Iterator[None]:
     """One writer per workspace (git and the index), across processes.
 
     ``flock`` is released by the kernel when its holder dies, so a lock left behind by a crash
-    is recovered without any guessing: the file may remain, but nobody holds it.
+    is recovered without any guessing: the file may remain, but nobody holds it. A writer waits
+    up to ``timeout`` seconds (default ``DOCCONTROL_LOCK_TIMEOUT`` or 300) for another to finish.
     """
+    if timeout is None:
+        timeout = float(os.environ.get("DOCCONTROL_LOCK_TIMEOUT", "300"))
     path = root / LOCK_NAME
     handle = open(path, "a+", encoding="utf-8")
     try:
