@@ -1,6 +1,6 @@
 """The ``doccontrol`` command line. Commands live in the modules of this package."""
 
-from doccontrol.cli import admin, ingest, read  # noqa: F401  (they register their commands)
+from doccontrol.cli import admin, demo, ingest, read  # noqa: F401  (they register their commands)
 from doccontrol.cli.app import main
 
 __all__ = ["main"]

@@ -1,0 +1,106 @@
+"""``doccontrol demo``: a whole workspace from generated sample procedures, end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from doccontrol import service, workspace
+from doccontrol.cli.app import main, say
+from doccontrol.cli.ingest import describe, summary
+from doccontrol.cli.read import _short, _table
+from doccontrol.errors import UsageError
+
+if TYPE_CHECKING:
+    from doccontrol.samples import ProcedureSpec
+
+DEMO_OFFICES = {
+    "VP": "Văn phòng",
+    "LDVL": "Phòng Lao động - Việc làm",
+    "NCC": "Phòng Người có công",
+    "BTXH": "Phòng Bảo trợ xã hội",
+}
+
+
+def _heading(text: str) -> None:
+    click.echo("")
+    click.secho(f"== {text}", bold=True)
+
+
+def _build(spec: ProcedureSpec, folder: Path, number: int) -> Path:
+    from doccontrol.samples import build_docx, build_pdf
+
+    kind = "pdf" if number % 3 == 2 else "docx"
+    name = f"{spec.code.replace('/', '-')} lần {spec.revision}.{kind}"
+    target = folder / name
+    (build_pdf if kind == "pdf" else build_docx)(spec, target)
+    return target
+
+
+@main.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("doccontrol-demo"), show_default=True, help="Where to build the demo workspace.")
+@click.option("--force", is_flag=True, help="Replace an existing demo workspace at --dir.")
+def demo(directory: Path, force: bool) -> None:
+    """Build a demo workspace from generated sample procedures and run the pipeline on it."""
+    directory = directory.expanduser().resolve()
+    if directory.exists() and any(directory.iterdir()):
+        if not (force and (directory / workspace.CONFIG_NAME).is_file()):
+            raise UsageError(
+                f"Thư mục {directory} đã có dữ liệu.",
+                f"{directory} is not empty. Use another --dir, or --force to rebuild an earlier demo workspace.",
+            )
+        shutil.rmtree(directory)
+    from doccontrol.samples import demo_specs
+
+    specs = demo_specs()
+    offices = {code: DEMO_OFFICES.get(code, code) for code in ["VP", *sorted({s.office for s in specs})]}
+    ws = workspace.init(directory, offices)
+    say(f"Không gian làm việc mẫu: {ws.root}  (demo workspace)")
+
+    initial: list[ProcedureSpec] = []
+    later: list[ProcedureSpec] = []  # later revisions of codes already dropped
+    for spec in specs:
+        (later if any(s.code == spec.code for s in initial) else initial).append(spec)
+
+    _heading("1. Các phòng gửi quy trình vào thư mục nhận (offices drop their procedures)")
+    for number, spec in enumerate(initial):
+        _build(spec, ws.inbox / spec.office, number)
+    (ws.inbox / "LDVL" / "Quy trình cũ.doc").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    outcomes = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
+    for outcome in outcomes:
+        click.echo(describe(outcome))
+    click.echo(summary(outcomes))
+
+    if later:
+        _heading("2. Ban hành lần mới (a new revision arrives)")
+        for number, spec in enumerate(later):
+            _build(spec, ws.inbox / spec.office, number)
+        revised = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
+        for outcome in revised:
+            click.echo(describe(outcome))
+
+    _heading("3. Danh mục tài liệu hiện hành (master list)")
+    states = service.procedures(ws)
+    rows = [[s.code, str(s.revision), s.issued.strftime("%d/%m/%Y") if s.issued else "", s.office, _short(s.title, 60)]
+            for s in states]
+    click.echo(_table(rows, ["Mã hiệu", "Lần BH", "Ngày BH", "Phòng", "Tên quy trình"]))
+
+    if later:
+        code = later[0].code
+        _heading(f"4. Thay đổi giữa hai lần ban hành của {code} (revision diff)")
+        click.echo(service.diff(ws, code).rstrip())
+
+    _heading("5. Tệp bị cách ly và lý do (quarantine)")
+    for reason in sorted(ws.quarantine.rglob("*.reason.txt")):
+        click.echo(f"{reason.relative_to(ws.root)}:")
+        click.echo("  " + "\n  ".join(reason.read_text(encoding="utf-8").strip().splitlines()[:6]))
+
+    _heading("Tiếp theo (next)")
+    click.echo(f"  cd {ws.root}")
+    click.echo("  doccontrol list                 # danh mục tài liệu")
+    click.echo(f"  doccontrol show '{states[0].code if states else 'QT-01'}'")
+    click.echo("  doccontrol watch                # theo dõi thư mục inbox/ và tự tiếp nhận")
