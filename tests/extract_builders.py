@@ -194,3 +194,17 @@ def encrypt_pdf(src: Path, dst: Path, user_password: str, owner_password: str,
     with dst.open("wb") as fh:
         writer.write(fh)
     return dst
+
+
+def patch_declared_size(path: Path, member: str, size: int) -> Path:
+    """Make the central directory claim ``member`` inflates to ``size`` bytes (a lying zip)."""
+    data = bytearray(path.read_bytes())
+    start = 0
+    while (pos := data.find(b"PK\x01\x02", start)) >= 0:
+        (name_len,) = struct.unpack_from("<H", data, pos + 28)
+        if data[pos + 46:pos + 46 + name_len].decode() == member:
+            struct.pack_into("<I", data, pos + 24, size)
+            path.write_bytes(bytes(data))
+            return path
+        start = pos + 4
+    raise KeyError(member)

@@ -129,8 +129,9 @@ def test_too_large_with_a_small_limit(tmp_path: Path, good_docx: Path) -> None:
     assert sniff(good_docx, Limits(max_bytes=size)) == "docx"
 
 
-def test_missing_file(tmp_path: Path) -> None:
-    assert refused(tmp_path / "gone.pdf").cause == "not_regular_file"
+def test_vanished_file_is_not_a_refusal(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        sniff(tmp_path / "gone.pdf", LIMITS)
 
 
 # --- unknown and foreign types ---------------------------------------------------------------

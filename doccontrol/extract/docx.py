@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from doccontrol.extract.validate import SAFE_XML_PARSER, refusal, xml_declares_dtd
+from doccontrol.extract.validate import SAFE_XML_PARSER, Limits, refusal, xml_declares_dtd
 from doccontrol.model import DocProperties, Extracted, Refused, Stage
 from doccontrol.text import clean
 
@@ -47,6 +47,7 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _CORE_REL_SUFFIX = "/metadata/core-properties"
 _DOC_REL_SUFFIX = "/officedocument"
 _HDR_ORDER = ("default", "first", "even")
+_PART_MAX = Limits().max_uncompressed
 
 # Inline elements whose subtree is never text a reader sees.
 _INLINE_SKIP = (
@@ -77,6 +78,9 @@ class _Package:
         info = self._infos.get(name.lower())
         if info is None:
             return None
+        if info.file_size > _PART_MAX:  # sniff refuses such files; this guards direct callers
+            raise refusal(Stage.EXTRACT, "zip_bomb", detail_vi=f"{name} quá lớn",
+                          detail_en=f"{name} of {info.file_size} bytes")
         try:
             data = self._zf.read(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError,

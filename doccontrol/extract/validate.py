@@ -285,11 +285,7 @@ def _open_checked(path: Path, limits: Limits) -> BinaryIO:
     The entry is judged by ``lstat`` first, and again by ``fstat`` on the opened descriptor,
     so a file swapped between the two looks cannot slip through.
     """
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        raise _refuse("not_regular_file", what_vi="một mục không còn tồn tại",
-                      what_en="an entry that no longer exists") from None
+    st = os.lstat(path)  # FileNotFoundError: the file vanished, there is nothing to refuse
     _check_entry(st, limits)
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -333,19 +329,22 @@ _OTHER_MAGICS: tuple[tuple[bytes, str, str], ...] = (
 
 
 def sniff(path: Path, limits: Limits) -> str:
-    """Return ``"docx"`` or ``"pdf"`` judged by content, not by name; else raise ``Refused``."""
+    """Return ``"docx"`` or ``"pdf"`` judged by content, not by name; else raise ``Refused``.
+
+    A path that does not exist raises ``FileNotFoundError`` (a vanished file is not refused).
+    """
     path = Path(path)
     with _open_checked(path, limits) as fh:
         head = fh.read(_HEAD_BYTES)
         if not head:
             raise _refuse("empty")
-        if b"%PDF-" in head[:1024]:
-            return "pdf"
         if head.startswith(OLE_MAGIC):
             _judge_ole(fh)
         if head.startswith(_ZIP_MAGICS):
             _judge_zip(fh, limits)
             return "docx"
+        if b"%PDF-" in head[:1024]:  # readers accept a little junk before the header
+            return "pdf"
         raise _unsupported(path, head)
 
 
