@@ -30,7 +30,15 @@ def commit_hooks(workspace: Workspace) -> list[pipeline.CommitHook]:
 
 
 def inbox_items(workspace: Workspace) -> list[InboxItem]:
-    return list(scan(workspace.inbox, workspace.config.offices))
+    """Files waiting in the inbox, oldest first (revision 1 dropped before revision 2 goes first)."""
+
+    def age(item: InboxItem) -> tuple[int, str]:
+        try:
+            return item.path.lstat().st_mtime_ns, str(item.path)
+        except FileNotFoundError:
+            return 0, str(item.path)
+
+    return sorted(scan(workspace.inbox, workspace.config.offices), key=age)
 
 
 def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | None) -> list[tuple[InboxItem, bool]]:

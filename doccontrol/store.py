@@ -195,7 +195,7 @@ class Store:
         return self.repo.git.execute(["git", *args], env=env, strip_newline_in_stdout=False)  # type: ignore[call-overload,no-any-return]
 
     def git_bytes(self, *args: str) -> bytes:
-        return self.repo.git.execute(["git", *args], stdout_as_string=False)  # type: ignore[call-overload,no-any-return]
+        return self.repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)  # type: ignore[call-overload,no-any-return]
 
     def head(self) -> str | None:
         try:

@@ -8,7 +8,9 @@ import os
 import unicodedata
 from pathlib import Path
 
+import docx
 import pytest
+from extract_builders import ole_file
 from helpers import (
     drop,
     git,
@@ -189,12 +191,16 @@ def test_nfd_input_is_stored_nfc(home: Path) -> None:
 
 def test_refusals_have_clear_reasons(home: Path) -> None:
     inbox = home / "inbox"
-    (inbox / "LDVL" / "old.doc").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 1024)
+    ole_file(inbox / "LDVL" / "old.doc", ["WordDocument", "1Table"])
     (inbox / "LDVL" / "notes.txt").write_text("Mã hiệu: QT-99", encoding="utf-8")
     (inbox / "stray.docx").write_bytes(b"x")
     (inbox / "KHAC").mkdir()
     (inbox / "KHAC" / "other.pdf").write_bytes(b"%PDF-1.4\n")
-    drop(home, "LDVL", spec(code=""), name="nocode.docx")
+    untitled = docx.Document()
+    untitled.add_paragraph("QUY TRÌNH")
+    untitled.add_paragraph("Tiếp nhận hồ sơ trợ cấp thất nghiệp")
+    untitled.add_paragraph("Lần ban hành: 01. Ngày ban hành: 05/03/2024. Không ghi mã hiệu.")
+    untitled.save(str(inbox / "LDVL" / "nocode.docx"))
     result = run(home, "ingest", "--inbox", "--json")
     assert result.exit_code == 1
     causes = {Path(r["file"]).name: r["cause"] for r in json.loads(result.stdout)}

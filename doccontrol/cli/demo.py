@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,7 +70,6 @@ def demo(directory: Path, force: bool) -> None:
     _heading("1. Các phòng gửi quy trình vào thư mục nhận (offices drop their procedures)")
     for number, spec in enumerate(initial):
         _build(spec, ws.inbox / spec.office, number)
-    (ws.inbox / "LDVL" / "Quy trình cũ.doc").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
     outcomes = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
     for outcome in outcomes:
         click.echo(describe(outcome))
@@ -79,6 +79,11 @@ def demo(directory: Path, force: bool) -> None:
         _heading("2. Ban hành lần mới (a new revision arrives)")
         for number, spec in enumerate(later):
             _build(spec, ws.inbox / spec.office, number)
+        # A clerk edits a procedure but forgets to raise "Lần ban hành": refused, with the reason.
+        forgotten = dataclasses.replace(
+            initial[0], body_paragraphs=(*initial[0].body_paragraphs, "Sửa đổi thời hạn giải quyết hồ sơ.")
+        )
+        _build(forgotten, ws.inbox / forgotten.office, 0).rename(ws.inbox / forgotten.office / "Bản sửa chưa tăng lần ban hành.docx")
         revised = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
         for outcome in revised:
             click.echo(describe(outcome))
