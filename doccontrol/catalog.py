@@ -1,0 +1,976 @@
+"""The TTHC catalog: reading the province's lists, merging imports, (de)serialising.
+
+Two shapes of input are read, both as a grid of cells:
+
+* the national TTHC database export (a merged title row, then ``Mã số | Tên | Cơ quan ban hành |
+  Cơ quan thực hiện | Lĩnh vực``);
+* a provincial decision's list (title and decision lines, a header such as ``STT | Mã TTHC |
+  Tên thủ tục hành chính | Lĩnh vực | Cấp thực hiện | Ghi chú``, section rows that set the change
+  kind, level and field of the rows below them, a total line, notes).
+
+The header row is found by its column names (any case, with or without diacritics), never by
+position. :func:`parse_catalog_rows` is the pure core; :func:`parse_catalog_file` only turns an
+``.xlsx`` or ``.csv`` file into rows of strings.
+
+:func:`merge_catalog` folds one parsed import into the catalog and keeps every entry's history.
+Absence never abolishes: a code missing from an import is only *reported* (``missing``), because
+a national export covers one ministry (a department's catalog spans several) and a decision lists
+only what it changes. A TTHC is abolished only by an abolished part/section or an abolished note.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .text import clean, fold_lower, nfc, squash_spaces
+
+CHANGE_NEW = "new"
+CHANGE_AMENDED = "amended"
+CHANGE_ABOLISHED = "abolished"
+CHANGES = (CHANGE_NEW, CHANGE_AMENDED, CHANGE_ABOLISHED)
+
+STATUS_ACTIVE = "active"
+STATUS_ABOLISHED = "abolished"
+
+EVENT_ADDED = "added"
+EVENT_AMENDED = "amended"
+EVENT_ABOLISHED = "abolished"
+EVENT_RENAMED = "renamed"
+EVENT_KINDS = (EVENT_ADDED, EVENT_AMENDED, EVENT_ABOLISHED, EVENT_RENAMED)
+#: Event kinds that change what a procedure must describe (they make linked procedures stale).
+REVIEW_EVENTS = frozenset({EVENT_AMENDED, EVENT_RENAMED})
+
+CATALOG_FORMAT = "doccontrol.catalog"
+CATALOG_VERSION = 1
+
+
+class CatalogError(Exception):
+    """A catalog file or document that cannot be read at all (not a row-level problem)."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return f"{self.message_vi} / {self.message_en}"
+
+
+# --------------------------------------------------------------------------------------------
+# TTHC codes
+# --------------------------------------------------------------------------------------------
+
+# The national code: one digit, a dot, six digits (``1.001234``); the long form adds the
+# implementation segments and the locality (``1.001234.000.00.00.H37``). Vietnamese-locale
+# spreadsheets sometimes write the first dot as a decimal comma.
+_TTHC_FULL = re.compile(r"(\d)[.,](\d{6})(?:\.[0-9A-Za-z]{1,4})*")
+_TTHC_ANYWHERE = re.compile(r"(?<![\w.,])(\d)[.,](\d{6})(?:\.[0-9A-Za-z]{1,4})*(?![\w])")
+
+
+def tthc_key(code: str) -> str | None:
+    """The short normal form of a TTHC code, or ``None`` if ``code`` is not one.
+
+    ``1.001234``, ``1.001234.000.00.00.H37``, `` 1,001234 `` → ``1.001234``. A cell that holds
+    one code with words around it (``1.001234 (sửa đổi)``) is accepted; a cell with two
+    different codes is not (``None``).
+    """
+    text = squash_spaces(clean(code))
+    if not text:
+        return None
+    match = _TTHC_FULL.fullmatch(text)
+    if match:
+        return f"{match.group(1)}.{match.group(2)}"
+    keys = {f"{m.group(1)}.{m.group(2)}" for m in _TTHC_ANYWHERE.finditer(text)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def tthc_keys_in(text: str) -> tuple[str, ...]:
+    """Every distinct TTHC code in a free text, short form, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for m in _TTHC_ANYWHERE.finditer(clean(text)):
+        seen.setdefault(f"{m.group(1)}.{m.group(2)}", None)
+    return tuple(seen)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsed shapes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One listed TTHC as read from the file (``code`` is ``None`` when the code is invalid)."""
+
+    row: int
+    code: str | None
+    raw_code: str
+    name: str
+    field: str
+    agency: str
+    level: str
+    note: str
+    change: str  # "new" | "amended" | "abolished" | ""
+    sheet: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionRef:
+    """A decision named in a title line: ``Quyết định số 345/QĐ-UBND ngày 12/3/2024``."""
+
+    number: str
+    date: dt.date | None
+
+    def label(self) -> str:
+        return self.number if self.date is None else f"{self.number} ngày {self.date:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class ParsedCatalog:
+    """What one catalog file holds.
+
+    ``problems`` are clerk-facing lines (Vietnamese / English): rows without a valid code (they
+    are also in ``rows`` with ``code=None``), unrecognised lines, totals that do not add up,
+    duplicate codes. ``titles`` are the title lines found above the table (and stray text lines
+    naming a decision); ``decisions`` the decisions those lines name.
+    """
+
+    rows: list[CatalogRow]
+    problems: list[str]
+    titles: list[str] = field(default_factory=list)
+    decisions: list[DecisionRef] = field(default_factory=list)
+
+    @property
+    def valid_rows(self) -> list[CatalogRow]:
+        return [r for r in self.rows if r.code is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Header recognition
+# --------------------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> str:
+    """Folded, lower-cased, punctuation as spaces, squashed: the form labels are compared in."""
+    return " ".join(_NON_WORD.sub(" ", fold_lower(text)).split())
+
+
+ROLE_STT = "stt"
+ROLE_CODE = "code"
+ROLE_NAME = "name"
+ROLE_FIELD = "field"
+ROLE_AGENCY = "agency"
+ROLE_ISSUER = "issuer"
+ROLE_LEVEL = "level"
+ROLE_NOTE = "note"
+ROLE_STATUS = "status"
+ROLE_BASIS = "basis"
+
+
+def column_role(label: str) -> str | None:
+    """What a header cell names (``"Mã số TTHC"`` → ``"code"``), or ``None``."""
+    w = _words(label)
+    if not w:
+        return None
+    tokens = w.split()
+    if len(tokens) > 10:
+        return None
+    if w in {"stt", "tt", "so tt", "so thu tu", "thu tu"}:
+        return ROLE_STT
+    if any(k in w for k in ("van ban", "vbqppl", "can cu", "quyet dinh", "nghi dinh", "thong tu")):
+        return ROLE_BASIS
+    if tokens[0] == "ma" and "linh vuc" not in w and "ho so" not in w and len(tokens) <= 7:
+        return ROLE_CODE
+    if tokens[0] == "ten" and (len(tokens) == 1 or "thu tuc" in w or "tthc" in w):
+        return ROLE_NAME
+    if tokens[0] == "linh" and w.startswith("linh vuc") and len(tokens) <= 5:
+        return ROLE_FIELD
+    if w.startswith(("co quan ban hanh", "don vi ban hanh")):
+        return ROLE_ISSUER
+    if w.startswith(("co quan", "don vi")) and len(tokens) <= 6:
+        return ROLE_AGENCY
+    if tokens[0] == "cap" and len(tokens) <= 4:
+        return ROLE_LEVEL
+    if w == "ghi chu" or w.startswith("ghi chu "):
+        return ROLE_NOTE
+    if w in {"tinh trang", "loai", "hinh thuc", "hinh thuc cong bo", "trang thai", "noi dung thay doi"}:
+        return ROLE_STATUS
+    return None
+
+
+def detect_header(cells: Sequence[str]) -> dict[str, int] | None:
+    """The column map of a header row (role → column index), or ``None`` if it is not one.
+
+    A header row names at least a code column and a name column. The first column of a role wins.
+    """
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        role = column_role(cell)
+        if role is not None and role not in roles:
+            roles[role] = i
+    if ROLE_CODE in roles and ROLE_NAME in roles:
+        return roles
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Sections, totals, decisions
+# --------------------------------------------------------------------------------------------
+
+_KIND_PATTERNS: dict[str, re.Pattern[str]] = {
+    CHANGE_NEW: re.compile(r"\b(moi ban hanh|ban hanh moi|moi cong bo|cong bo moi)\b|^moi$"),
+    CHANGE_AMENDED: re.compile(r"\b(sua doi|bo sung|thay the|dieu chinh)\b"),
+    CHANGE_ABOLISHED: re.compile(r"\b(bai bo|huy bo|bi bai bo|bi huy bo|bai bo)\b"),
+}
+
+
+def change_kinds(text: str) -> set[str]:
+    """The change kinds a label or note names (``"... SỬA ĐỔI, BỔ SUNG"`` → ``{"amended"}``)."""
+    w = _words(text)
+    return {kind for kind, pat in _KIND_PATTERNS.items() if pat.search(w)}
+
+
+def single_change(text: str) -> str:
+    """The one change kind ``text`` names, or ``""`` when it names none or several."""
+    kinds = change_kinds(text)
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+_ROMAN = r"(?:[IVXLC]+)"
+# "PHẦN I.", "Phần 2:", "PHAN II -"
+_PART = re.compile(rf"^\s*(?:PHẦN|PHAN|Phần|Phan|phần)\s+(?:{_ROMAN}|\d+)\b\s*[.:\-–)]?\s*", re.IGNORECASE)
+# Outline markers: "A.", "B -", "I.", "II)", "a)", and "A"/"I" alone in the STT column.
+_OUTLINE = re.compile(rf"^\s*(?:{_ROMAN}|[A-H])\s*(?:[.:\-–)]\s*|\s+(?=\S)|$)|^\s*[a-h]\s*[.)]\s*")
+# Numbered headings: "1.", "2)" (a heading only when what follows is a field or a change kind).
+_NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.:\-–)]\s*")
+_FIELD_PREFIX = re.compile(r"^\s*(?:LĨNH VỰC|Lĩnh vực|lĩnh vực|LINH VUC|Linh vuc|linh vuc)\s*[:\-–]?\s*",
+                           re.IGNORECASE)
+_LEVEL = re.compile(r"\bcap (tinh|huyen|xa|trung uong|bo)\b")
+_LEVEL_VI = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã",
+             "trung uong": "Cấp trung ương", "bo": "Cấp bộ"}
+_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\b[^0-9]{0,40}?(\d+)")
+_TRAILING_COUNT = re.compile(r"\s*\(\s*\d+[^()]*\)\s*$")  # "Việc làm (05 TTHC)"
+_ARABIC = re.compile(r"^\d{1,5}\.?$")
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+_CODE_LIKE = re.compile(r"\d[.,]\d")
+
+_DECISION_NUMBER = re.compile(r"\b(?:số|Số|SỐ|so|So|SO)\s*[:.]?\s*(\d{1,5}(?:/\d{4})?/[\w.\-]*[\w])")
+_DATE_NUMERIC = re.compile(r"\b(?:ngày|Ngày|NGÀY|ngay)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_DATE_WORDS = re.compile(r"\b(?:ngày|Ngày|NGÀY|ngay)\s*(\d{1,2})\s*(?:tháng|THÁNG|thang)\s*(\d{1,2})\s*"
+                         r"(?:năm|NĂM|nam)\s*(\d{4})")
+
+
+def find_decision(line: str) -> DecisionRef | None:
+    """The decision a line names (number and, when written beside it, its date)."""
+    text = nfc(line)
+    m = _DECISION_NUMBER.search(text)
+    if not m or "qd" not in fold_lower(m.group(1)):
+        return None
+    number = m.group(1)
+    rest = text[m.end():]
+    date = None
+    dm = _DATE_NUMERIC.search(rest) or _DATE_WORDS.search(rest)
+    if dm:
+        try:
+            date = dt.date(int(dm.group(3)), int(dm.group(2)), int(dm.group(1)))
+        except ValueError:
+            date = None
+    return DecisionRef(number=number, date=date)
+
+
+def _sentence_case(text: str) -> str:
+    """``VIỆC LÀM`` → ``Việc làm``; mixed-case text is kept as written."""
+    text = _TRAILING_COUNT.sub("", text).strip(" .:;-–")
+    if text.isupper():
+        return text[:1] + text[1:].lower()
+    return text
+
+
+@dataclass(frozen=True)
+class _Section:
+    kind: str  # "change" | "level" | "field"
+    value: str
+
+
+def _classify_section(text: str) -> list[_Section] | None:
+    """The scope a section row sets, or ``None`` if ``text`` is not a section row.
+
+    Returns ``[]`` for a part heading that names no change kind (it only resets the scope); the
+    first element is ``_Section("part", "")`` when the row opens a new part.
+    """
+    out: list[_Section] = []
+    body = text
+    part = _PART.match(body)
+    marked = bool(part)
+    if part:
+        out.append(_Section("part", ""))
+        body = body[part.end():]
+    else:
+        mk = _OUTLINE.match(body)
+        if mk and mk.end() < len(body):
+            marked = True
+            body = body[mk.end():]
+        else:
+            num = _NUMBERED.match(body)
+            if num and num.end() < len(body):
+                body = body[num.end():]
+    fm = _FIELD_PREFIX.match(body)
+    if fm:
+        value = body[fm.end():].strip(" .:;-–")
+        if value:
+            out.append(_Section("field", _sentence_case(value)))
+            return out
+    w = _words(body)
+    kind = single_change(body)
+    if kind:
+        out.append(_Section("change", kind))
+    lv = _LEVEL.search(w)
+    if lv and ("thu tuc" in w or "tthc" in w or len(w.split()) <= 3):
+        out.append(_Section("level", _LEVEL_VI[lv.group(1)]))
+    if out:
+        return out
+    if marked and not change_kinds(body) and body.strip():
+        if "thu tuc" in w or "tthc" in w or "danh muc" in w:
+            return [_Section("part", "")] if part else []
+        # "I. Việc làm": a numbered heading with no other meaning names a field.
+        return [_Section("field", _sentence_case(body.strip(" .:;-–")))]
+    return None
+
+
+class _Scope:
+    """The section stack: a section pops everything nested since its own kind was last set."""
+
+    def __init__(self) -> None:
+        self.base_change = ""
+        self.stack: list[_Section] = []
+
+    def apply(self, sections: Iterable[_Section]) -> None:
+        for sec in sections:
+            if sec.kind == "part":
+                self.stack.clear()
+                continue
+            if any(s.kind == sec.kind for s in self.stack):
+                while self.stack:
+                    if self.stack.pop().kind == sec.kind:
+                        break
+            self.stack.append(sec)
+
+    def get(self, kind: str) -> str:
+        for sec in reversed(self.stack):
+            if sec.kind == kind:
+                return sec.value
+        return self.base_change if kind == "change" else ""
+
+
+# --------------------------------------------------------------------------------------------
+# The pure parser
+# --------------------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    return clean("" if value is None else str(value)).strip()
+
+
+def _one_line(text: str) -> str:
+    return squash_spaces(text)
+
+
+def _multi_line(text: str) -> str:
+    """Several values in one cell, one a line (``Cơ quan thực hiện``) → ``a; b``."""
+    parts = [squash_spaces(p) for p in text.splitlines()]
+    return "; ".join(p for p in parts if p)
+
+
+def _row_text(cells: Sequence[str]) -> str:
+    """The distinct non-empty cells of a row, in order, joined by a space."""
+    seen: list[str] = []
+    for c in cells:
+        c = _one_line(c)
+        if c and c not in seen:
+            seen.append(c)
+    return " ".join(seen)
+
+
+def _where(sheet: str, row: int) -> tuple[str, str]:
+    if sheet:
+        return f"Trang tính «{sheet}», dòng {row}", f"sheet '{sheet}', row {row}"
+    return f"Dòng {row}", f"row {row}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_catalog_rows(rows: Sequence[Sequence[object]], sheet: str = "") -> ParsedCatalog:
+    """Read a catalog from a grid of cells (row 1 first). Pure.
+
+    Every row after the header that is neither a TTHC row, a section, a total nor a line naming a
+    decision becomes a problem, so nothing is dropped without a word. Rows that list a procedure
+    without a valid code are kept in ``rows`` with ``code=None`` and reported.
+    """
+    out_rows: list[CatalogRow] = []
+    problems: list[str] = []
+    titles: list[str] = []
+    decisions: list[DecisionRef] = []
+    header: dict[str, int] | None = None
+    prev_was_header = False
+    scope = _Scope()
+    first_row_of_code: dict[str, int] = {}
+    since_total = 0
+
+    def get(cells: Sequence[str], role: str) -> str:
+        assert header is not None
+        i = header.get(role)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    def note_title(text: str) -> None:
+        for line in text.splitlines():
+            line = _one_line(line)
+            if not line or not any(ch.isalnum() for ch in line):
+                continue
+            if not titles or titles[-1] != line:
+                titles.append(line)
+            ref = find_decision(line)
+            if ref is not None and ref not in decisions:
+                decisions.append(ref)
+
+    for index, raw in enumerate(rows, start=1):
+        cells = [_cell(c) for c in raw]
+        if not any(cells):
+            continue
+        where_vi, where_en = _where(sheet, index)
+        cmap = detect_header(cells)
+        if cmap is not None:
+            if header is not None and prev_was_header:
+                # A two-row header: the second row adds the columns the first did not name.
+                header = {**cmap, **{k: v for k, v in header.items() if k not in cmap}}
+            else:
+                if header is None:
+                    # The title block is over: a single change kind named there is the default.
+                    scope.base_change = single_change(" ".join(titles))
+                header = cmap
+            prev_was_header = True
+            continue
+        after_header = prev_was_header
+        prev_was_header = False
+        text = _row_text(cells)
+
+        if header is None:
+            if _PART.match(text) or _OUTLINE.match(text):
+                sections = _classify_section(text)
+                if sections:
+                    scope.apply(sections)
+            note_title("\n".join(dict.fromkeys(c for c in cells if c)))
+            continue
+
+        if after_header and all(_COLUMN_NUMBER.match(c) for c in cells if c):
+            continue  # the "(1) (2) (3)" column-number row under a header
+
+        raw_code = _one_line(get(cells, ROLE_CODE))
+        name = _one_line(get(cells, ROLE_NAME))
+        stt = _one_line(get(cells, ROLE_STT))
+        code = tthc_key(raw_code) if raw_code else None
+
+        if code is None:
+            numbered = bool(_ARABIC.match(stt))
+            listed = numbered and bool(raw_code or name) or bool(_CODE_LIKE.search(raw_code))
+            if not listed:
+                folded = _words(text)
+                total = _TOTAL.match(folded)
+                if total:
+                    stated = int(total.group(1))
+                    if stated not in (since_total, len(out_rows)):
+                        problems.append(
+                            f"{where_vi}: dòng tổng ghi {stated} thủ tục nhưng bảng có {since_total} / "
+                            f"{where_en}: the total line says {stated}, the table lists {since_total}"
+                        )
+                    since_total = 0
+                    continue
+                # A section row holds one text (beside an outline marker in the STT column).
+                texts = {_one_line(c) for i, c in enumerate(cells) if c and i != header.get(ROLE_STT)}
+                sections = _classify_section(text) if len(texts) <= 1 else None
+                if sections is not None:
+                    scope.apply(sections)
+                    continue
+                if find_decision(text) is not None:
+                    note_title(text)
+                    continue
+                if not name or (stt and not numbered):
+                    problems.append(f"{where_vi}: dòng không nhận diện được, bỏ qua («{_short(text)}») / "
+                                    f"{where_en}: unrecognised line, skipped")
+                    continue
+            # A procedure listed without a valid code: kept (code=None) and reported.
+
+        note = _one_line(get(cells, ROLE_NOTE))
+        status = _one_line(get(cells, ROLE_STATUS))
+        basis = _one_line(get(cells, ROLE_BASIS))
+        change = single_change(status) or single_change(note) or scope.get("change")
+        row = CatalogRow(
+            row=index,
+            code=code,
+            raw_code=raw_code,
+            name=name,
+            field=_one_line(get(cells, ROLE_FIELD)) or scope.get("field"),
+            agency=_multi_line(get(cells, ROLE_AGENCY)),
+            level=_one_line(get(cells, ROLE_LEVEL)) or scope.get("level"),
+            note=" | ".join(p for p in (status, note, basis) if p),
+            change=change,
+            sheet=sheet,
+        )
+        out_rows.append(row)
+        since_total += 1
+        if code is None:
+            shown = f"«{raw_code}»" if raw_code else "ô mã để trống"
+            shown_en = f"'{raw_code}'" if raw_code else "code cell empty"
+            problems.append(
+                f"{where_vi}: không có mã TTHC hợp lệ ({shown}; tên: «{_short(name)}») / "
+                f"{where_en}: no valid TTHC code ({shown_en})"
+            )
+            continue
+        if not name:
+            problems.append(f"{where_vi}: mã {code} không có tên thủ tục / {where_en}: "
+                            f"code {code} has no name")
+        first = first_row_of_code.get(code)
+        if first is not None:
+            problems.append(f"{where_vi}: mã {code} đã có ở dòng {first} / {where_en}: "
+                            f"code {code} already listed at row {first}")
+        else:
+            first_row_of_code[code] = index
+
+    if header is None and any(any(_cell(c) for c in r) for r in rows):
+        where = f"Trang tính «{sheet}»: " if sheet else ""
+        where_en = f"sheet '{sheet}': " if sheet else ""
+        problems.append(
+            f"{where}không tìm thấy dòng tiêu đề cột (cần cột «Mã TTHC» và «Tên thủ tục») / "
+            f"{where_en}no header row found (a code column and a name column are needed)"
+        )
+    return ParsedCatalog(rows=out_rows, problems=problems, titles=titles, decisions=decisions)
+
+
+# --------------------------------------------------------------------------------------------
+# File readers (the thin shell)
+# --------------------------------------------------------------------------------------------
+
+
+def _xlsx_value(value: object) -> str:
+    """A cell value as text. A float that looks like a TTHC code keeps its six decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        if 1 <= value < 10 and round(value, 6) == value:
+            return f"{value:.6f}"  # 1.00123 typed as a number is the code 1.001230
+        return repr(value)
+    return str(value)
+
+
+def read_xlsx_rows(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Every worksheet as ``(title, rows)``, rows from row 1, merged cells filled in.
+
+    A merged range that spans several rows has its value repeated down its first column (a
+    field written once beside several TTHC); a range one row high keeps its value in its first
+    cell only (a title or section spread across the columns).
+    """
+    try:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+        raise CatalogError("thiếu thư viện openpyxl", "openpyxl is not installed") from exc
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
+        raise CatalogError(
+            f"không mở được tệp Excel {path.name} (tệp .xlsx hỏng hoặc không phải .xlsx)",
+            f"cannot open {path.name} as an .xlsx workbook: {exc}",
+        ) from exc
+    except Exception as exc:  # zipfile.BadZipFile and friends
+        raise CatalogError(
+            f"không mở được tệp Excel {path.name}",
+            f"cannot open {path.name} as an .xlsx workbook: {exc}",
+        ) from exc
+    sheets: list[tuple[str, list[list[str]]]] = []
+    for ws in wb.worksheets:
+        max_row, max_col = ws.max_row, ws.max_column
+        grid = [[_xlsx_value(v) for v in row]
+                for row in ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col,
+                                        values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            if rng.max_row == rng.min_row:
+                continue
+            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else ""
+            for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
+                grid[r - 1][rng.min_col - 1] = top
+        sheets.append((ws.title, grid))
+    wb.close()
+    return sheets
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text export → NFC text: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1258 (whose Vietnamese uses combining tone marks, hence the NFC)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return nfc(data.decode("utf-16"))
+    try:
+        return nfc(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return nfc(data.decode("cp1258"))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            "không đọc được bảng mã của tệp (không phải UTF-8 hay Windows-1258)",
+            f"cannot decode the file as UTF-8 or Windows-1258: {exc}",
+        ) from exc
+
+
+def read_csv_rows(data: bytes) -> list[list[str]]:
+    """CSV bytes → rows of strings; the delimiter (``,`` ``;`` or tab) is sniffed."""
+    text = decode_text(data)
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+
+
+def parse_catalog_file(path: Path) -> ParsedCatalog:
+    """Read an ``.xlsx``/``.xlsm`` or ``.csv``/``.txt`` catalog file.
+
+    Raises :class:`CatalogError` for a file that cannot be read at all; row-level trouble is in
+    ``problems``. In a workbook with several non-empty sheets each is read and its rows are
+    tagged with the sheet title.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        sheets = [(t, g) for t, g in read_xlsx_rows(path) if any(any(c for c in r) for r in g)]
+        if len(sheets) == 1:
+            return parse_catalog_rows(sheets[0][1])
+        merged = ParsedCatalog(rows=[], problems=[], titles=[], decisions=[])
+        for title, grid in sheets:
+            part = parse_catalog_rows(grid, sheet=title)
+            merged.rows.extend(part.rows)
+            merged.problems.extend(part.problems)
+            merged.titles.extend(t for t in part.titles if t not in merged.titles)
+            merged.decisions.extend(d for d in part.decisions if d not in merged.decisions)
+        return merged
+    if suffix in {".csv", ".txt", ".tsv"}:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CatalogError(f"không đọc được tệp {path.name}", f"cannot read {path}: {exc}") from exc
+        return parse_catalog_rows(read_csv_rows(data))
+    if suffix == ".xls":
+        raise CatalogError(
+            f"tệp {path.name} là Excel 97-2003 (.xls): hãy lưu lại dưới dạng .xlsx",
+            f"{path.name} is an Excel 97-2003 file: save it as .xlsx",
+        )
+    raise CatalogError(
+        f"không hỗ trợ loại tệp {suffix or '(không có đuôi)'}: dùng .xlsx hoặc .csv",
+        f"unsupported file type {suffix or '(none)'}: use .xlsx or .csv",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The catalog and its history
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogEvent:
+    date: dt.date | None
+    decision: str
+    kind: str  # "added" | "amended" | "abolished" | "renamed"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Tthc:
+    code: str  # short normal form, "1.001234"
+    name: str
+    field: str
+    agency: str
+    level: str
+    status: str  # "active" | "abolished"
+    history: tuple[CatalogEvent, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status == STATUS_ACTIVE
+
+    def last_change(self, kinds: frozenset[str] = REVIEW_EVENTS) -> CatalogEvent | None:
+        """The latest dated event of the given kinds (amendments by default); on equal dates the
+        one recorded last."""
+        best: CatalogEvent | None = None
+        for e in self.history:
+            if e.kind in kinds and e.date is not None and (best is None or e.date >= best.date):  # type: ignore[operator]
+                best = e
+        return best
+
+
+@dataclass(frozen=True)
+class CatalogChanges:
+    """What one import did, code lists sorted."""
+
+    decision: str
+    decision_date: dt.date | None
+    added: tuple[str, ...] = ()
+    amended: tuple[str, ...] = ()
+    renamed: tuple[str, ...] = ()
+    abolished: tuple[str, ...] = ()
+    reinstated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    #: active codes of the catalog this import does not list (reported, never abolished)
+    missing: tuple[str, ...] = ()
+    #: rows without a valid code (their problems are in the ParsedCatalog)
+    skipped_rows: tuple[int, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.amended or self.renamed or self.abolished or self.reinstated)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "decision": self.decision,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "added": list(self.added),
+            "amended": list(self.amended),
+            "renamed": list(self.renamed),
+            "abolished": list(self.abolished),
+            "reinstated": list(self.reinstated),
+            "unchanged": len(self.unchanged),
+            "missing": list(self.missing),
+            "skipped_rows": list(self.skipped_rows),
+        }
+
+    def summary_lines(self) -> list[str]:
+        """A clerk-facing summary, Vietnamese with the English beside it."""
+        label = self.decision + (f" ngày {self.decision_date:%d/%m/%Y}" if self.decision_date else "")
+        return [
+            f"Nhập danh mục theo {label} / catalog import under {label}",
+            f"Thêm mới: {len(self.added)} / added",
+            f"Sửa đổi, bổ sung: {len(self.amended)} / amended",
+            f"Đổi tên: {len(self.renamed)} / renamed",
+            f"Bãi bỏ: {len(self.abolished)} / abolished",
+            f"Khôi phục: {len(self.reinstated)} / reinstated",
+            f"Không đổi: {len(self.unchanged)} / unchanged",
+            f"Có trong danh mục nhưng không có trong tệp này (không bãi bỏ): {len(self.missing)} / "
+            f"in the catalog, not in this file (not abolished)",
+            f"Dòng bị bỏ qua vì không có mã hợp lệ: {len(self.skipped_rows)} / rows skipped, no valid code",
+        ]
+
+
+def _same(a: str, b: str) -> bool:
+    return squash_spaces(nfc(a)).casefold() == squash_spaces(nfc(b)).casefold()
+
+
+def _has_event(t: Tthc, decision: str, kind: str) -> bool:
+    return any(e.decision == decision and e.kind == kind for e in t.history)
+
+
+_ATTR_VI = {"name": "Tên", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "level": "Cấp thực hiện"}
+
+
+def merge_catalog(
+    current: Mapping[str, Tthc],
+    parsed: ParsedCatalog,
+    decision: str,
+    decision_date: dt.date | None,
+) -> tuple[dict[str, Tthc], CatalogChanges]:
+    """Fold one import into the catalog. Pure: ``current`` is not modified.
+
+    * an unknown code is added (event ``added``; a row from an amended part also gets an
+      ``amended`` event, so procedures older than the decision are reviewed);
+    * a known code listed as amended, or whose field, agency or level changes, gets one
+      ``amended`` event whose detail names each change (the name too); a name that changes on a
+      row not marked amended (a newer national export) gets ``renamed``. Both make procedures
+      dated before the decision due for review. ``changes.renamed`` lists every code whose name
+      changed;
+    * a row of an abolished part/note abolishes the code (kept, with its history; an unknown
+      code is entered directly as abolished);
+    * an abolished code listed again as new/amended/plain is reinstated (``added``);
+    * empty cells never erase known values; re-importing the same decision adds no event;
+    * codes of the catalog absent from the import are reported in ``missing`` only.
+    """
+    decision = squash_spaces(nfc(decision))
+    result: dict[str, Tthc] = dict(current)
+    added: set[str] = set()
+    amended: set[str] = set()
+    renamed: set[str] = set()
+    abolished: set[str] = set()
+    reinstated: set[str] = set()
+    touched: set[str] = set()
+    skipped: list[int] = []
+
+    def event(kind: str, detail: str) -> CatalogEvent:
+        return CatalogEvent(date=decision_date, decision=decision, kind=kind, detail=detail)
+
+    for row in parsed.rows:
+        if row.code is None:
+            skipped.append(row.row)
+            continue
+        code = row.code
+        touched.add(code)
+        old = result.get(code)
+        if old is None:
+            status = STATUS_ABOLISHED if row.change == CHANGE_ABOLISHED else STATUS_ACTIVE
+            history = [event(EVENT_ADDED, "nhập lần đầu / first import")]
+            if row.change == CHANGE_AMENDED:
+                history.append(event(EVENT_AMENDED, "thuộc phần sửa đổi, bổ sung / listed as amended"))
+            if status == STATUS_ABOLISHED:
+                history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+                abolished.add(code)
+            else:
+                added.add(code)
+            result[code] = Tthc(code=code, name=row.name, field=row.field, agency=row.agency,
+                                level=row.level, status=status, history=tuple(history))
+            continue
+
+        new_history = list(old.history)
+        values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
+        diffs: list[str] = []
+        for attr in ("field", "agency", "level"):
+            new_value = getattr(row, attr)
+            if new_value and not _same(new_value, values[attr]):
+                if values[attr]:
+                    diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
+                values[attr] = new_value
+        name_changed = bool(row.name) and not _same(row.name, old.name)
+        rename_detail = f"Tên: «{old.name}» → «{row.name}»" if name_changed else ""
+        if name_changed:
+            values["name"] = row.name
+
+        if row.change == CHANGE_ABOLISHED:
+            status = STATUS_ABOLISHED
+            if old.status != STATUS_ABOLISHED and not _has_event(old, decision, EVENT_ABOLISHED):
+                new_history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+                abolished.add(code)
+        else:
+            status = STATUS_ACTIVE
+            if old.status == STATUS_ABOLISHED:
+                new_history.append(event(EVENT_ADDED, "khôi phục sau khi bị bãi bỏ / reinstated"))
+                reinstated.add(code)
+            if name_changed:
+                renamed.add(code)
+            if row.change == CHANGE_AMENDED or diffs:
+                # One "amended" event says everything that changed, the name included.
+                if not _has_event(old, decision, EVENT_AMENDED):
+                    detail = "; ".join(([rename_detail] if name_changed else []) + diffs)
+                    new_history.append(event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
+                    amended.add(code)
+            elif name_changed and not _has_event(old, decision, EVENT_RENAMED):
+                new_history.append(event(EVENT_RENAMED, rename_detail))
+
+        result[code] = replace(old, status=status, history=tuple(new_history), **values)
+
+    unchanged = touched - added - amended - renamed - abolished - reinstated
+    missing = {c for c, t in current.items() if t.active and c not in touched}
+    changes = CatalogChanges(
+        decision=decision,
+        decision_date=decision_date,
+        added=tuple(sorted(added)),
+        amended=tuple(sorted(amended)),
+        renamed=tuple(sorted(renamed)),
+        abolished=tuple(sorted(abolished)),
+        reinstated=tuple(sorted(reinstated)),
+        unchanged=tuple(sorted(unchanged)),
+        missing=tuple(sorted(missing)),
+        skipped_rows=tuple(skipped),
+    )
+    return result, changes
+
+
+def decision_of(parsed: ParsedCatalog) -> DecisionRef | None:
+    """The decision a file names in its title lines (the first one), if any."""
+    return parsed.decisions[0] if parsed.decisions else None
+
+
+# --------------------------------------------------------------------------------------------
+# (De)serialisation: one JSON document, sorted, stable, NFC
+# --------------------------------------------------------------------------------------------
+
+
+def _event_to_json(e: CatalogEvent) -> dict[str, object]:
+    return {"date": e.date.isoformat() if e.date else None, "decision": nfc(e.decision),
+            "kind": e.kind, "detail": nfc(e.detail)}
+
+
+def tthc_to_json(t: Tthc) -> dict[str, object]:
+    return {
+        "code": t.code,
+        "name": nfc(t.name),
+        "field": nfc(t.field),
+        "agency": nfc(t.agency),
+        "level": nfc(t.level),
+        "status": t.status,
+        "history": [_event_to_json(e) for e in t.history],
+    }
+
+
+def catalog_to_json(cat: Mapping[str, Tthc]) -> str:
+    """The catalog as a diff-friendly JSON text: entries sorted by code, keys sorted, UTF-8
+    characters as themselves, NFC, two-space indent, a final newline. History keeps its order."""
+    doc = {
+        "format": CATALOG_FORMAT,
+        "version": CATALOG_VERSION,
+        "tthc": [tthc_to_json(cat[k]) for k in sorted(cat)],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"date must be a string, not {value!r}")
+    return dt.date.fromisoformat(value)
+
+
+def catalog_from_json(text: str) -> dict[str, Tthc]:
+    """Read what :func:`catalog_to_json` wrote. Raises :class:`CatalogError` when malformed."""
+    try:
+        doc = json.loads(text)
+        if not isinstance(doc, dict) or doc.get("format") != CATALOG_FORMAT:
+            raise ValueError("not a doccontrol catalog")
+        if doc.get("version") != CATALOG_VERSION:
+            raise ValueError(f"unsupported catalog version {doc.get('version')!r}")
+        out: dict[str, Tthc] = {}
+        for item in doc["tthc"]:
+            code = tthc_key(item["code"])
+            if code is None:
+                raise ValueError(f"invalid TTHC code {item['code']!r}")
+            status = item["status"]
+            if status not in (STATUS_ACTIVE, STATUS_ABOLISHED):
+                raise ValueError(f"invalid status {status!r} for {code}")
+            history = []
+            for ev in item.get("history", []):
+                if ev["kind"] not in EVENT_KINDS:
+                    raise ValueError(f"invalid event kind {ev['kind']!r} for {code}")
+                history.append(CatalogEvent(date=_parse_date(ev.get("date")),
+                                            decision=nfc(ev.get("decision", "")),
+                                            kind=ev["kind"], detail=nfc(ev.get("detail", ""))))
+            out[code] = Tthc(code=code, name=nfc(item.get("name", "")), field=nfc(item.get("field", "")),
+                             agency=nfc(item.get("agency", "")), level=nfc(item.get("level", "")),
+                             status=status, history=tuple(history))
+        return out
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CatalogError("tệp danh mục TTHC bị hỏng", f"malformed catalog file: {exc}") from exc
