@@ -1,0 +1,479 @@
+"""Writers of the coverage report: text, json, csv, xlsx, html.
+
+Each writer takes a :class:`~doccontrol.coverage.CoverageReport` and a :class:`ReportContext`
+(agency, generated date, catalog decisions, office names) and returns ``str`` (text, json, html)
+or ``bytes`` (csv, UTF-8 with a BOM so that Excel reads the Vietnamese; xlsx). No I/O here.
+
+Headings are Vietnamese with the English beside them; numbers are shown the Vietnamese way in the
+human formats (``96,15 %``); the JSON keeps plain numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .coverage import (
+    REASON_EN,
+    REASON_VI,
+    CoverageReport,
+    Suggestion,
+    Tally,
+    report_to_dict,
+)
+
+FORMATS = ("text", "json", "csv", "xlsx", "html")
+
+TITLE_VI = "BÁO CÁO MỨC ĐỘ BAO PHỦ THỦ TỤC HÀNH CHÍNH BẰNG QUY TRÌNH ISO"
+TITLE_EN = "Coverage of administrative procedures (TTHC) by ISO procedures"
+
+SOURCE_VI = {"document": "mã trong văn bản", "manual": "liên kết thủ công", "name": "trùng tên"}
+WARNING_VI = {
+    "multiple_cover": "Nhiều quy trình cho một TTHC",
+    "withdrawn_only_cover": "Chỉ có quy trình đã thu hồi",
+    "manual_link_unknown_procedure": "Liên kết tới quy trình không có",
+    "unassigned_field": "Lĩnh vực chưa giao phòng",
+    "internal_with_tthc": "Quy trình nội bộ gắn TTHC",
+    "empty_scope": "Không có TTHC trong phạm vi",
+}
+UNASSIGNED_VI = "(chưa giao phòng)"
+
+HINT_VI = ("Gợi ý: liên kết thủ công bằng «doccontrol link MÃ_QUY_TRÌNH MÃ_TTHC»; khai báo quy trình "
+           "nội bộ để không bị cảnh báo; gợi ý theo tên không được tính là đã có quy trình.")
+HINT_EN = ("Hint: link by hand with `doccontrol link PROCEDURE TTHC`; declare internal procedures; "
+           "name suggestions never count as coverage.")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report says about itself besides the numbers."""
+
+    agency: str = ""
+    generated: dt.date | dt.datetime | None = None
+    #: catalog decisions as labels; empty → taken from the report (``report.decisions``)
+    decisions: Sequence[str] = ()
+    #: office code → display name ("LĐ-VL" → "Phòng Lao động - Việc làm")
+    office_names: Mapping[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared formatting
+# --------------------------------------------------------------------------------------------
+
+
+def percent_vi(value: float) -> str:
+    """``96.15`` → ``96,15 %``."""
+    return f"{value:.2f}".replace(".", ",") + " %"
+
+
+def score_vi(value: float) -> str:
+    """``87.5`` → ``87,5``."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def date_vi(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    return f"{value:%d/%m/%Y}"
+
+
+def decision_labels(report: CoverageReport, ctx: ReportContext) -> list[str]:
+    if ctx.decisions:
+        return list(ctx.decisions)
+    return [d.decision + (f" ngày {date_vi(d.date)}" if d.date else "") for d in report.decisions]
+
+
+def office_label(code: str, ctx: ReportContext) -> str:
+    if not code:
+        return UNASSIGNED_VI
+    name = ctx.office_names.get(code)
+    return f"{code} - {name}" if name else code
+
+
+def scope_label(report: CoverageReport, ctx: ReportContext) -> str:
+    parts = []
+    if report.office:
+        parts.append(f"phòng {office_label(report.office, ctx)}")
+    if report.field:
+        parts.append(f"lĩnh vực {report.field}")
+    return ", ".join(parts) if parts else "toàn bộ / all"
+
+
+def reason_label(reason: str) -> str:
+    """``Dẫn chiếu TTHC đã bị bãi bỏ (abolished_tthc)``: the English is in :func:`reason_legend`."""
+    return f"{REASON_VI.get(reason, reason)} ({reason})"
+
+
+def reason_legend() -> list[str]:
+    """Two lines naming every reason: Vietnamese, then English."""
+    return ["Lý do: " + "; ".join(f"{k} = {v}" for k, v in REASON_VI.items()),
+            "Reasons: " + "; ".join(f"{k} = {v}" for k, v in REASON_EN.items())]
+
+
+def suggestions_label(items: Sequence[Suggestion], by: str) -> str:
+    """``QT-01 (87,5)`` list; ``by`` = "procedure" or "tthc" says which side to name."""
+    return "; ".join(f"{getattr(s, by)} ({score_vi(s.score)})" for s in items)
+
+
+def _summary_rows(report: CoverageReport) -> list[tuple[str, str]]:
+    return [
+        ("Tổng số TTHC (total TTHC in scope)", str(report.total)),
+        ("Đã có quy trình (covered by a current procedure)", str(report.covered)),
+        ("Chưa có quy trình (not covered)", str(report.total - report.covered)),
+        ("Tỷ lệ (coverage)", percent_vi(report.percent)),
+        ("Quy trình cần xem xét (procedures to review)", str(len({f.code for f in report.flagged}))),
+    ]
+
+
+def _tally_rows(tallies: Mapping[str, Tally], label: Callable[[str], str]) -> list[list[str]]:
+    return [[label(k), str(t.total), str(t.covered), percent_vi(t.percent)] for k, t in tallies.items()]
+
+
+# The parts of a report as tables: (key, Vietnamese title, English title, headings, rows).
+Part = tuple[str, str, str, list[str], list[list[str]]]
+
+
+def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
+    """The report's tables, shared by the text, xlsx and html writers."""
+    ol = lambda code: office_label(code, ctx)  # noqa: E731
+    parts: list[Part] = [
+        ("by_office", "Theo phòng", "By office",
+         ["Phòng (office)", "Tổng số TTHC (total)", "Đã có quy trình (covered)", "Tỷ lệ (coverage)"],
+         _tally_rows(report.by_office, ol)),
+        ("by_field", "Theo lĩnh vực", "By field",
+         ["Lĩnh vực (field)", "Tổng số TTHC (total)", "Đã có quy trình (covered)", "Tỷ lệ (coverage)"],
+         _tally_rows(report.by_field, lambda k: k or "(trống)")),
+        ("uncovered", "TTHC chưa có quy trình", "TTHC without a current procedure",
+         ["Mã TTHC (code)", "Tên thủ tục (name)", "Lĩnh vực (field)", "Phòng (office)",
+          "Gợi ý quy trình (suggested procedures)"],
+         [[u.code, u.name, u.field, ol(u.office), suggestions_label(u.suggestions, "procedure")]
+          for u in report.uncovered]),
+        ("flagged", "Quy trình cần xem xét", "Procedures to review",
+         ["Mã quy trình (code)", "Tên quy trình (title)", "Phòng (office)", "Lý do (reason)",
+          "Chi tiết (detail)", "Gợi ý TTHC (suggested TTHC)"],
+         [[f.code, f.title, ol(f.office), reason_label(f.reason), f.detail,
+           suggestions_label(f.suggestions, "tthc")] for f in report.flagged]),
+        ("warnings", "Cảnh báo", "Warnings",
+         ["Loại (kind)", "Nội dung (message)", "English"],
+         [[f"{WARNING_VI.get(w.kind, w.kind)} ({w.kind})", w.message, w.message_en]
+          for w in report.warnings]),
+        ("links", "Liên kết quy trình - TTHC", "Procedure-TTHC links",
+         ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
+          "Nguồn (source)"],
+         [[l.procedure, l.title, l.tthc, l.name, f"{SOURCE_VI.get(l.source, l.source)} ({l.source})"]
+          for l in report.links]),
+        ("suggestions", "Gợi ý liên kết theo tên (không tính là đã có)", "Name-based suggestions (not links)",
+         ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
+          "Điểm (score)"],
+         [[s.procedure, s.title, s.tthc, s.name, score_vi(s.score)]
+          for s in report.suggestions]),
+        ("internal", "Quy trình nội bộ (không gắn TTHC)", "Internal procedures (no TTHC expected)",
+         ["Mã quy trình (code)", "Tên quy trình (title)", "Phòng (office)"],
+         [[i.code, i.title, ol(i.office)] for i in report.internal]),
+        ("decisions", "Căn cứ danh mục TTHC", "Catalog decisions",
+         ["Quyết định (decision)", "Ngày (date)"],
+         [[d.decision, date_vi(d.date)] for d in report.decisions]),
+    ]
+    return parts
+
+
+def _header_lines(report: CoverageReport, ctx: ReportContext) -> list[tuple[str, str]]:
+    decisions = decision_labels(report, ctx)
+    return [
+        ("Cơ quan (agency)", ctx.agency),
+        ("Ngày lập (generated)", date_vi(ctx.generated)),
+        ("Phạm vi (scope)", scope_label(report, ctx)),
+        ("Căn cứ danh mục (catalog decisions)", "; ".join(decisions) if decisions else "(chưa có / none)"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# text
+# --------------------------------------------------------------------------------------------
+
+_TEXT_PARTS = ("by_office", "by_field", "uncovered", "flagged", "warnings", "internal")
+
+
+def _text_table(headings: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    wrapped_rows = []
+    for row in [headings] + rows:
+        texts = [" ".join(str(c).split()) for c in row]
+        cells = [[t] if len(t) <= w else (textwrap.wrap(t, w) or [""]) for t, w in zip(texts, widths)]
+        wrapped_rows.append(cells)
+    real = [max(len(line) for cells in wrapped_rows for line in cells[i]) for i in range(len(headings))]
+    sep = "+" + "+".join("-" * (w + 2) for w in real) + "+"
+    out = [sep]
+    for n, cells in enumerate(wrapped_rows):
+        height = max(len(c) for c in cells)
+        for k in range(height):
+            out.append("| " + " | ".join((c[k] if k < len(c) else "").ljust(w)
+                                         for c, w in zip(cells, real)) + " |")
+        if n == 0:
+            out.append(sep.replace("-", "="))
+    out.append(sep)
+    return out
+
+
+def render_text(report: CoverageReport, ctx: ReportContext | None = None) -> str:
+    """A readable Vietnamese report for a terminal or a plain-text e-mail."""
+    ctx = ctx or ReportContext()
+    lines = [TITLE_VI, TITLE_EN, ""]
+    for label, value in _header_lines(report, ctx):
+        lines.append(f"{label}: {value}")
+    lines.append("")
+    width = max(len(k) for k, _ in _summary_rows(report))
+    for label, value in _summary_rows(report):
+        lines.append(f"{label.ljust(width, '.')}.. {value}")
+    widths_by_part = {
+        "by_office": [30, 10, 12, 12],
+        "by_field": [36, 10, 12, 12],
+        "uncovered": [10, 48, 20, 12, 30],
+        "flagged": [14, 36, 8, 26, 36, 18],
+        "warnings": [24, 60, 50],
+        "internal": [16, 50, 12],
+    }
+    for key, title_vi, title_en, headings, rows in report_parts(report, ctx):
+        if key not in _TEXT_PARTS:
+            continue
+        lines += ["", f"{title_vi} / {title_en} ({len(rows)})"]
+        if not rows:
+            lines.append("(không có / none)")
+            continue
+        lines += _text_table(headings, rows, widths_by_part[key])
+        if key == "flagged":
+            lines += reason_legend()
+    lines += ["", HINT_VI, HINT_EN, ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# json
+# --------------------------------------------------------------------------------------------
+
+
+def render_json(report: CoverageReport, ctx: ReportContext | None = None) -> str:
+    """The report's plain data (exactly the report keys), pretty-printed UTF-8 JSON."""
+    del ctx  # the JSON carries the report keys only; decisions are in it already
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# csv
+# --------------------------------------------------------------------------------------------
+
+CSV_HEADINGS = ["part", "Phần", "Mã (code)", "Tên (name/title)", "Lĩnh vực (field)", "Phòng (office)",
+                "Lý do / nguồn (reason / source)", "Liên quan (related)", "Điểm (score)",
+                "Chi tiết (detail)"]
+
+
+def render_csv(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
+    """One long table, a row per finding; the ``part`` column says which (machine key) and
+    ``Phần`` names it in Vietnamese. UTF-8 with a BOM, comma-separated, CRLF (Excel's CSV)."""
+    del ctx
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(CSV_HEADINGS)
+    w.writerow(["summary", "Tổng hợp", "total", "Tổng số TTHC", "", "", "", "", "", str(report.total)])
+    w.writerow(["summary", "Tổng hợp", "covered", "Đã có quy trình", "", "", "", "", "", str(report.covered)])
+    w.writerow(["summary", "Tổng hợp", "percent", "Tỷ lệ", "", "", "", "", "", f"{report.percent:.2f}"])
+    for k, t in report.by_office.items():
+        w.writerow(["by_office", "Theo phòng", k, "", "", k, "", f"{t.covered}/{t.total}", "",
+                    f"{t.percent:.2f}"])
+    for k, t in report.by_field.items():
+        w.writerow(["by_field", "Theo lĩnh vực", "", "", k, "", "", f"{t.covered}/{t.total}", "",
+                    f"{t.percent:.2f}"])
+    for u in report.uncovered:
+        w.writerow(["uncovered", "TTHC chưa có quy trình", u.code, u.name, u.field, u.office, "",
+                    " ".join(s.procedure for s in u.suggestions), "", ""])
+    for f in report.flagged:
+        w.writerow(["flagged", "Quy trình cần xem xét", f.code, f.title, "", f.office, f.reason,
+                    " ".join(f.tthc), "", f.detail])
+    for l in report.links:
+        w.writerow(["link", "Liên kết", l.procedure, l.title, "", "", l.source, l.tthc, "", l.name])
+    for s in report.suggestions:
+        w.writerow(["suggestion", "Gợi ý", s.procedure, s.title, "", "", "", s.tthc, f"{s.score:.1f}", s.name])
+    for x in report.warnings:
+        w.writerow(["warning", "Cảnh báo", " ".join(x.procedures), x.message, "", "", x.kind,
+                    " ".join(x.tthc), "", x.message_en])
+    for i in report.internal:
+        w.writerow(["internal", "Quy trình nội bộ", i.code, i.title, "", i.office, "", "", "", ""])
+    for d in report.decisions:
+        w.writerow(["decision", "Căn cứ", d.decision, "", "", "", "", "", "",
+                    d.date.isoformat() if d.date else ""])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------------------------
+# xlsx
+# --------------------------------------------------------------------------------------------
+
+XLSX_SHEETS = {
+    "summary": "Tổng hợp",
+    "uncovered": "Chưa có quy trình",
+    "flagged": "Cần xem xét",
+    "warnings": "Cảnh báo",
+    "links": "Liên kết",
+    "suggestions": "Gợi ý",
+    "internal": "Nội bộ",
+    "decisions": "Căn cứ",
+}
+
+
+def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
+    """A workbook: a summary sheet (agency, date, decisions, totals, by office, by field), then
+    one sheet per part. Headings bold, frozen, filterable."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ctx = ctx or ReportContext()
+    wb = Workbook()
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def table(ws, start_row: int, headings: list[str], rows: list[list[str]], widths: list[int]) -> int:
+        for j, h in enumerate(headings, start=1):
+            c = ws.cell(row=start_row, column=j, value=h)
+            c.font, c.fill, c.alignment = bold, head_fill, wrap
+        for i, row in enumerate(rows, start=start_row + 1):
+            for j, v in enumerate(row, start=1):
+                ws.cell(row=i, column=j, value=v).alignment = wrap
+        for j, wdt in enumerate(widths, start=1):
+            current = ws.column_dimensions[get_column_letter(j)].width or 0
+            ws.column_dimensions[get_column_letter(j)].width = max(current, wdt)
+        return start_row + len(rows) + 1
+
+    ws = wb.active
+    ws.title = XLSX_SHEETS["summary"]
+    ws.cell(row=1, column=1, value=TITLE_VI).font = Font(bold=True, size=13)
+    ws.cell(row=2, column=1, value=TITLE_EN).font = Font(italic=True)
+    r = 4
+    for label, value in _header_lines(report, ctx):
+        ws.cell(row=r, column=1, value=label).font = bold
+        ws.cell(row=r, column=2, value=value)
+        r += 1
+    r += 1
+    for label, value in _summary_rows(report):
+        ws.cell(row=r, column=1, value=label).font = bold
+        cell = ws.cell(row=r, column=2)
+        if label.startswith("Tỷ lệ"):
+            cell.value = report.percent / 100
+            cell.number_format = "0.00%"
+        else:
+            cell.value = int(value)
+        r += 1
+    parts = {p[0]: p for p in report_parts(report, ctx)}
+    for key in ("by_office", "by_field"):
+        _, title_vi, title_en, headings, rows = parts[key]
+        r += 1
+        ws.cell(row=r, column=1, value=f"{title_vi} ({title_en})").font = bold
+        r = table(ws, r + 1, headings, rows, [40, 18, 18, 14])
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 40
+
+    widths = {
+        "uncovered": [14, 60, 28, 16, 40],
+        "flagged": [18, 50, 12, 40, 60, 30],
+        "warnings": [36, 70, 60],
+        "links": [18, 50, 14, 60, 28],
+        "suggestions": [18, 50, 14, 60, 10],
+        "internal": [18, 60, 14],
+        "decisions": [30, 14],
+    }
+    for key in ("uncovered", "flagged", "warnings", "links", "suggestions", "internal", "decisions"):
+        _, title_vi, title_en, headings, rows = parts[key]
+        sheet = wb.create_sheet(XLSX_SHEETS[key])
+        sheet.cell(row=1, column=1, value=f"{title_vi} ({title_en})").font = Font(bold=True, size=12)
+        end = table(sheet, 2, headings, rows, widths[key])
+        sheet.freeze_panes = "A3"
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{max(end - 1, 2)}"
+    wb.properties.title = TITLE_VI
+    wb.properties.creator = "doccontrol"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# html
+# --------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"Times New Roman",Times,serif;font-size:12pt;margin:2em;color:#000}
+h1{font-size:15pt;text-align:center;margin:0}
+p.en{text-align:center;font-style:italic;margin:.2em 0 1em}
+h2{font-size:13pt;margin-top:1.5em;border-bottom:1px solid #999}
+h2 small{font-weight:normal;font-style:italic}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
+th,td{border:1px solid #666;padding:3px 6px;vertical-align:top;text-align:left}
+th{background:#e8eef7}
+td.n{text-align:right;white-space:nowrap}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}
+dt{font-weight:bold}
+.hint{margin-top:2em;font-size:10pt;color:#333}
+@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _html_table(headings: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    if not rows:
+        return "<p>(không có / none)</p>"
+    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in headings), "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if j in numeric else f"<td>{_e(v)}</td>"
+                                   for j, v in enumerate(row)) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def render_html(report: CoverageReport, ctx: ReportContext | None = None) -> str:
+    """A standalone, printable page: inline CSS, no scripts, no external assets, every value
+    escaped."""
+    ctx = ctx or ReportContext()
+    body = [f"<h1>{_e(TITLE_VI)}</h1>", f'<p class="en">{_e(TITLE_EN)}</p>', "<dl>"]
+    for label, value in _header_lines(report, ctx):
+        body.append(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>")
+    body.append("</dl>")
+    body.append(_html_table(["Chỉ tiêu (measure)", "Giá trị (value)"],
+                            [[k, v] for k, v in _summary_rows(report)], numeric={1}))
+    for key, title_vi, title_en, headings, rows in report_parts(report, ctx):
+        numeric = {1, 2, 3} if key in ("by_office", "by_field") else ({4} if key == "suggestions" else set())
+        body.append(f"<h2>{_e(title_vi)} <small>/ {_e(title_en)} ({len(rows)})</small></h2>")
+        body.append(_html_table(headings, rows, numeric))
+    body.append(f'<p class="hint">{"<br>".join(_e(x) for x in reason_legend())}<br>{_e(HINT_VI)}<br>{_e(HINT_EN)}</p>')
+    return (
+        "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+        f"<title>{_e(TITLE_VI)}</title><style>{_CSS}</style></head><body>\n"
+        + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+_WRITERS: dict[str, Callable[[CoverageReport, ReportContext | None], str | bytes]] = {
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+    "html": render_html,
+}
+
+
+def render(report: CoverageReport, fmt: str, ctx: ReportContext | None = None) -> str | bytes:
+    """Dispatch on a format name (:data:`FORMATS`)."""
+    try:
+        writer = _WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}") from None
+    return writer(report, ctx)

@@ -1,0 +1,327 @@
+"""Coverage over plain data: every link source, every flag and warning, exact numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from catalog_builders import tthc
+from doccontrol.catalog import Tthc
+from doccontrol.coverage import (
+    REPORT_KEYS,
+    CoverageReport,
+    LinkError,
+    ProcedureInfo,
+    Tally,
+    add_link,
+    compute_coverage,
+    coverage_ok,
+    links_from_json,
+    links_to_json,
+    name_key,
+    procedure_info,
+    remove_link,
+    report_to_dict,
+    top_matches,
+)
+from doccontrol.model import ProcedureState
+from doccontrol.text import code_key
+
+AMENDED_ON = dt.date(2024, 3, 12)
+
+
+def catalog() -> dict[str, Tthc]:
+    entries = [
+        tthc("1.000001", "Cấp giấy phép lao động cho người nước ngoài làm việc tại Việt Nam", "Việc làm"),
+        tthc("1.000002", "Gia hạn giấy phép lao động cho người nước ngoài làm việc tại Việt Nam", "Việc làm",
+             events=[(AMENDED_ON, "345/QĐ-UBND", "amended")]),
+        tthc("1.000003", "Giải quyết hưởng trợ cấp thất nghiệp", "Việc làm"),
+        tthc("2.000004", "Thành lập trung tâm giáo dục nghề nghiệp công lập", "Giáo dục nghề nghiệp"),
+        tthc("2.000005", "Đăng ký hoạt động giáo dục nghề nghiệp cho trung tâm giáo dục nghề nghiệp",
+             "Giáo dục nghề nghiệp"),
+        tthc("1.000006", "Cấp lại giấy phép hoạt động dịch vụ việc làm", "Việc làm", status="abolished",
+             events=[(dt.date(2024, 1, 5), "20/QĐ-UBND", "abolished")]),
+        tthc("1.000007", "Trợ cấp xã hội hằng tháng", "Bảo trợ xã hội"),
+        tthc("1.000008", "Hỗ trợ chi phí mai táng", "Bảo trợ xã hội"),
+        tthc("1.000009", "Tặng bằng khen của Chủ tịch UBND tỉnh", "Thi đua – Khen thưởng"),
+    ]
+    return {t.code: t for t in entries}
+
+
+FIELD_OFFICES = {"Việc làm": "LĐ-VL", "Giáo dục nghề nghiệp": "GDNN", "bao tro xa hoi": "BTXH"}
+
+
+def proc(code: str, title: str, office: str, *, tthc: tuple[str, ...] = (), status: str = "current",
+         revised: dt.date | None = dt.date(2024, 5, 1)) -> ProcedureInfo:
+    return ProcedureInfo(code=code, code_key=code_key(code), title=title, office=office, revision=1,
+                         status=status, issued=dt.date(2022, 1, 1) if revised else None,
+                         revision_date=revised, tthc=tthc)
+
+
+def procedures() -> list[ProcedureInfo]:
+    return [
+        # (a) a code in the document, long form
+        proc("QT-01/LĐVL", "Quy trình cấp giấy phép lao động", "LĐ-VL", tthc=("1.000001.000.00.00.H37",)),
+        # revised before its TTHC was amended → needs review
+        proc("QT-02/LĐVL", "Quy trình gia hạn giấy phép lao động", "LĐ-VL", tthc=("1.000002",),
+             revised=dt.date(2023, 12, 1)),
+        # (c) the title equals the TTHC name once normalised → a "name" link
+        proc("QT-03/LĐVL", "QUY TRÌNH giải quyết thủ tục hành chính: Giải quyết hưởng trợ cấp thất nghiệp.",
+             "LĐ-VL"),
+        # (b) a manual link (keyed by code key)
+        proc("QT-04/GDNN", "Quy trình thành lập trung tâm", "GDNN"),
+        # no link at all; its title is close to 2.000005 → a suggestion, not a link
+        proc("QT-05/GDNN", "Quy trình đăng ký hoạt động giáo dục nghề nghiệp của trung tâm giáo dục nghề nghiệp",
+             "GDNN"),
+        # a code that is not in the catalog
+        proc("QT-06/LĐVL", "Quy trình hỗ trợ học nghề", "LĐ-VL", tthc=("9.999999",)),
+        # an abolished TTHC
+        proc("QT-07/LĐVL", "Quy trình cấp lại giấy phép dịch vụ việc làm", "LĐ-VL", tthc=("1.000006",)),
+        # withdrawn: was the only cover of 1.000007
+        proc("QT-08/BTXH", "Quy trình trợ cấp xã hội hằng tháng", "BTXH", tthc=("1.000007",), status="withdrawn"),
+        # a second current procedure for 1.000001
+        proc("QT-09/LĐVL", "Quy trình tiếp nhận hồ sơ giấy phép lao động", "LĐ-VL", tthc=("1.000001",)),
+        # internal: never flagged
+        proc("QT-10/VP", "Quy trình kiểm soát tài liệu", "VP"),
+    ]
+
+
+MANUAL = {"QT-04/GDNN": {"2.000004"}, "qt-99": {"1.000008"}}
+INTERNAL = {"qt-10/vp"}
+
+
+def report(**kw: object) -> CoverageReport:
+    return compute_coverage(catalog(), procedures(), MANUAL, INTERNAL, FIELD_OFFICES, **kw)  # type: ignore[arg-type]
+
+
+def test_totals_and_tallies() -> None:
+    r = report()
+    # active: 001 002 003 004 005 007 008 009; covered: 001 002 003 004
+    assert (r.total, r.covered, r.percent) == (8, 4, 50.0)
+    assert r.by_office == {
+        "": Tally(1, 0, 0.0),
+        "BTXH": Tally(2, 0, 0.0),
+        "GDNN": Tally(2, 1, 50.0),
+        "LĐ-VL": Tally(3, 3, 100.0),
+    }
+    assert r.by_field == {
+        "Bảo trợ xã hội": Tally(2, 0, 0.0),
+        "Giáo dục nghề nghiệp": Tally(2, 1, 50.0),
+        "Thi đua – Khen thưởng": Tally(1, 0, 0.0),
+        "Việc làm": Tally(3, 3, 100.0),
+    }
+    assert not coverage_ok(r)
+    assert not coverage_ok(r, fail_under=0.0)  # flagged procedures fail regardless
+
+
+def test_every_link_source() -> None:
+    r = report()
+    got = {(l.procedure, l.tthc, l.source) for l in r.links}
+    assert got == {
+        ("QT-01/LĐVL", "1.000001", "document"),
+        ("QT-02/LĐVL", "1.000002", "document"),
+        ("QT-03/LĐVL", "1.000003", "name"),
+        ("QT-04/GDNN", "2.000004", "manual"),
+        ("QT-06/LĐVL", "9.999999", "document"),
+        ("QT-07/LĐVL", "1.000006", "document"),
+        ("QT-09/LĐVL", "1.000001", "document"),
+    }
+    assert [l.procedure for l in r.links] == sorted((l.procedure for l in r.links), key=code_key)
+    assert next(l for l in r.links if l.tthc == "9.999999").name == ""
+    assert next(l for l in r.links if l.tthc == "1.000003").name == "Giải quyết hưởng trợ cấp thất nghiệp"
+
+
+def test_every_flag() -> None:
+    r = report()
+    got = [(f.code, f.reason, f.tthc) for f in r.flagged]
+    assert got == [
+        ("QT-05/GDNN", "no_tthc_link", ()),
+        ("QT-02/LĐVL", "needs_review", ("1.000002",)),
+        ("QT-06/LĐVL", "unknown_tthc", ("9.999999",)),
+        ("QT-07/LĐVL", "abolished_tthc", ("1.000006",)),
+    ]
+    review = r.flagged[1]
+    assert "345/QĐ-UBND" in review.detail and "12/03/2024" in review.detail and "01/12/2023" in review.detail
+    assert "20/QĐ-UBND" in r.flagged[3].detail
+    # the unlinked procedure is offered its TTHC, which stays uncovered
+    (s,) = [s for s in r.flagged[0].suggestions if s.tthc == "2.000005"]
+    assert s.score >= 80
+    assert "2.000005" in {u.code for u in r.uncovered}
+    # the internal procedure is listed apart and never flagged
+    assert [(i.code, i.office) for i in r.internal] == [("QT-10/VP", "VP")]
+    assert "QT-10/VP" not in {f.code for f in r.flagged}
+
+
+def test_uncovered_with_suggestions() -> None:
+    r = report()
+    assert [(u.code, u.office) for u in r.uncovered] == [
+        ("1.000009", ""), ("1.000007", "BTXH"), ("1.000008", "BTXH"), ("2.000005", "GDNN")]
+    u5 = r.uncovered[-1]
+    assert u5.field == "Giáo dục nghề nghiệp"
+    assert [s.procedure for s in u5.suggestions][:1] == ["QT-05/GDNN"]
+    assert all(s.score >= 60 for u in r.uncovered for s in u.suggestions)
+    assert all(len(u.suggestions) <= 3 for u in r.uncovered)
+    # the top-level list joins both directions, no duplicates, best first per procedure
+    pairs = [(s.procedure, s.tthc) for s in r.suggestions]
+    assert len(pairs) == len(set(pairs)) and ("QT-05/GDNN", "2.000005") in pairs
+
+
+def test_every_warning() -> None:
+    r = report()
+    got = [(w.kind, w.tthc, w.procedures) for w in r.warnings]
+    assert got == [
+        ("withdrawn_only_cover", ("1.000007",), ("QT-08/BTXH",)),
+        ("multiple_cover", ("1.000001",), ("QT-01/LĐVL", "QT-09/LĐVL")),
+        ("manual_link_unknown_procedure", ("1.000008",), ("qt-99",)),
+        ("unassigned_field", ("1.000009",), ()),
+    ]
+    assert all(w.message and w.message_en for w in r.warnings)
+
+
+def test_decisions_listed_in_date_order() -> None:
+    r = report()
+    assert [(d.decision, d.date) for d in r.decisions] == [
+        ("100/QĐ-UBND", dt.date(2023, 1, 10)), ("20/QĐ-UBND", dt.date(2024, 1, 5)),
+        ("345/QĐ-UBND", AMENDED_ON)]
+
+
+def test_office_filter() -> None:
+    r = report(office="gdnn")
+    assert (r.total, r.covered, r.percent) == (2, 1, 50.0)
+    assert list(r.by_office) == ["GDNN"]
+    assert [(f.code, f.reason) for f in r.flagged] == [("QT-05/GDNN", "no_tthc_link")]
+    assert {u.code for u in r.uncovered} == {"2.000005"}
+    assert not any(w.kind == "unassigned_field" for w in r.warnings)
+
+
+def test_field_filter() -> None:
+    r = report(field="viec lam")
+    assert (r.total, r.covered, r.percent) == (3, 3, 100.0)
+    # QT-06 has no known TTHC but belongs to the field's office; QT-07 links an abolished TTHC of it
+    assert [(f.code, f.reason) for f in r.flagged] == [
+        ("QT-02/LĐVL", "needs_review"), ("QT-06/LĐVL", "unknown_tthc"), ("QT-07/LĐVL", "abolished_tthc")]
+    assert r.uncovered == []
+    assert not coverage_ok(r)
+
+
+def test_all_clear_passes() -> None:
+    cat = {k: v for k, v in catalog().items() if k in ("1.000001", "1.000003")}
+    procs = [p for p in procedures() if p.code in ("QT-01/LĐVL", "QT-03/LĐVL", "QT-10/VP")]
+    r = compute_coverage(cat, procs, {}, INTERNAL, FIELD_OFFICES)
+    assert (r.total, r.covered, r.percent, r.flagged, r.warnings) == (2, 2, 100.0, [], [])
+    assert coverage_ok(r)
+
+
+def test_percent_rounds_down_and_empty_scope() -> None:
+    cat = {c: tthc(c, f"Thủ tục {c}", "Việc làm") for c in ("1.000001", "1.000002", "1.000003")}
+    procs = [proc(f"QT-{i}", f"Quy trình {i}", "LĐ-VL", tthc=(c,)) for i, c in enumerate(["1.000001", "1.000002"])]
+    r = compute_coverage(cat, procs, {}, set(), FIELD_OFFICES)
+    assert r.percent == 66.66
+    assert coverage_ok(r, fail_under=66.0) and not coverage_ok(r, fail_under=66.67)
+    many = {f"1.{i:06d}": tthc(f"1.{i:06d}", f"Thủ tục số {i}", "Việc làm") for i in range(1, 10001)}
+    procs = [proc("QT-1", "Quy trình", "LĐ-VL", tthc=tuple(list(many)[:9999]))]
+    r = compute_coverage(many, procs, {}, set(), FIELD_OFFICES, suggest_limit=0)
+    assert r.percent == 99.99 and not coverage_ok(r)  # never rounded up to 100
+    empty = compute_coverage({}, [], {}, set(), {})
+    assert (empty.total, empty.percent) == (0, 100.0)
+    assert [w.kind for w in empty.warnings] == ["empty_scope"]
+
+
+def test_name_links_need_one_unambiguous_name_and_no_explicit_link() -> None:
+    cat = {
+        "1.000001": tthc("1.000001", "Cấp bản sao trích lục hộ tịch", "Hộ tịch"),
+        "2.000001": tthc("2.000001", "Cấp bản sao trích lục hộ tịch", "Hộ tịch"),  # same name, other level
+        "1.000003": tthc("1.000003", "Đăng ký giám hộ", "Hộ tịch"),
+    }
+    procs = [
+        proc("QT-A", "Quy trình cấp bản sao trích lục hộ tịch", "TP"),
+        proc("QT-B", "Thủ tục đăng ký giám hộ", "TP", tthc=("1.000001",)),  # explicit link wins
+    ]
+    r = compute_coverage(cat, procs, {}, set(), {"Hộ tịch": "TP"})
+    assert {(l.procedure, l.tthc, l.source) for l in r.links} == {("QT-B", "1.000001", "document")}
+    flag = next(f for f in r.flagged if f.code == "QT-A")
+    assert flag.reason == "no_tthc_link"
+    assert [(s.tthc, s.score) for s in flag.suggestions] == [("1.000001", 100.0), ("2.000001", 100.0)]
+
+
+def test_needs_review_dates() -> None:
+    cat = {"1.000002": catalog()["1.000002"]}
+    procs = [
+        proc("QT-old", "a", "LĐ-VL", tthc=("1.000002",), revised=dt.date(2024, 3, 11)),
+        proc("QT-same", "b", "LĐ-VL", tthc=("1.000002",), revised=AMENDED_ON),
+        proc("QT-new", "c", "LĐ-VL", tthc=("1.000002",), revised=dt.date(2024, 3, 13)),
+        proc("QT-nodate", "d", "LĐ-VL", tthc=("1.000002",), revised=None),
+    ]
+    r = compute_coverage(cat, procs, {}, set(), FIELD_OFFICES)
+    flagged = {f.code: f for f in r.flagged}
+    assert set(flagged) == {"QT-old", "QT-nodate"}
+    assert "không ghi ngày" in flagged["QT-nodate"].detail
+
+
+def test_withdrawn_procedures_do_not_cover_and_duplicates_prefer_current() -> None:
+    cat = {"1.000001": tthc("1.000001", "Một", "Việc làm")}
+    old = proc("QT-01", "Một", "LĐ-VL", tthc=("1.000001",), status="withdrawn")
+    r = compute_coverage(cat, [old], {}, set(), FIELD_OFFICES)
+    assert r.covered == 0 and r.links == [] and r.warnings[0].kind == "withdrawn_only_cover"
+    new = proc("qt 01", "Một", "LĐ-VL", tthc=("1.000001",))
+    r = compute_coverage(cat, [old, new], {}, set(), FIELD_OFFICES)
+    assert r.covered == 1 and [l.procedure for l in r.links] == ["qt 01"]
+
+
+def test_internal_procedure_citing_a_tthc_is_warned_not_flagged() -> None:
+    cat = {"1.000001": tthc("1.000001", "Một", "Việc làm")}
+    p = proc("QT-NB", "Quy trình nội bộ", "VP", tthc=("1.000001", "9.000000"))
+    r = compute_coverage(cat, [p], {}, {"QT-NB"}, FIELD_OFFICES)
+    assert r.flagged == [] and r.covered == 1
+    assert [w.kind for w in r.warnings] == ["internal_with_tthc"]
+
+
+def test_report_dict_has_exactly_the_keys() -> None:
+    d = report_to_dict(report())
+    assert tuple(d) == REPORT_KEYS
+    assert d["by_office"]["GDNN"] == {"total": 2, "covered": 1, "percent": 50.0}
+    assert set(d["flagged"][0]) >= {"code", "title", "office", "reason"}
+    assert set(d["links"][0]) >= {"procedure", "tthc", "source"}
+    assert set(d["suggestions"][0]) >= {"procedure", "tthc", "score"}
+    assert set(d["uncovered"][0]) >= {"code", "name", "field", "office", "suggestions"}
+    assert d["decisions"][0] == {"decision": "100/QĐ-UBND", "date": "2023-01-10"}
+
+
+def test_name_key() -> None:
+    assert name_key("Quy trình giải quyết TTHC: Cấp giấy phép lao động.") == "cap giay phep lao dong"
+    assert name_key("THỦ TỤC CẤP GIẤY PHÉP LAO ĐỘNG") == "cap giay phep lao dong"
+    assert name_key("Quy trình") == ""
+
+
+def test_top_matches() -> None:
+    got = top_matches([[1, 2, 3], [9], []], [[1, 2, 3], [1, 2, 3], [1, 2], [1, 2, 3, 4], [7]], 3, 60)
+    assert got == [[(0, 100.0), (1, 100.0), (3, 85.7)], [], []]
+    assert top_matches([], [[1]], 3, 60) == []
+    assert top_matches([[1]], [], 3, 60) == [[]]
+
+
+def test_manual_links_edit_and_round_trip() -> None:
+    links = add_link({}, "QT-01/LĐ-VL", "1.000001.000.00.00.H37")
+    links = add_link(links, "qt-01/ld-vl", "2.000002")
+    links = add_link(links, "QT-02", "1.000003")
+    assert links == {"qt-01/ld-vl": {"1.000001", "2.000002"}, "qt-02": {"1.000003"}}
+    with pytest.raises(LinkError):
+        add_link(links, "QT-02", "1.0003")
+    links = remove_link(links, "QT-02", "1.000003")
+    assert links == {"qt-01/ld-vl": {"1.000001", "2.000002"}}
+    text = links_to_json(links, internal={"QT-10/VP"})
+    assert links_from_json(text) == (links, {"qt-10/vp"})
+    assert links_to_json(*links_from_json(text)) == text
+    assert '"qt-01/ld-vl": [\n      "1.000001",\n      "2.000002"\n    ]' in text
+    with pytest.raises(LinkError):
+        links_from_json('{"format": "other"}')
+
+
+def test_procedure_info_from_state() -> None:
+    state = ProcedureState(code="QT-01", code_key="qt-01", slug="qt-01", office="LĐ-VL", title="T",
+                           revision=2, status="current", sha256="", text_sha256="", source="", ext="docx",
+                           issued=dt.date(2024, 1, 1), effective=dt.date(2024, 2, 1), tthc=("1.000001",))
+    info = procedure_info(state)
+    assert (info.code_key, info.revision, info.revision_date, info.tthc) == (
+        "qt-01", 2, dt.date(2024, 2, 1), ("1.000001",))
