@@ -400,8 +400,9 @@ class Ingestor:
         if keep_source:
             return
         if unchanged_since(item.path, staged):
+            # No fsync needed: if the unlink is lost in a crash, the file reappears and a re-run
+            # finds it a duplicate of what is already committed.
             item.path.unlink()
-            _fsync_dir(item.path.parent)
 
     def _quarantine(
         self,

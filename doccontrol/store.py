@@ -160,11 +160,13 @@ def revision_tag(slug: str, revision: int) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace a work-tree file atomically (readers never see half a file).
+
+    No fsync: durability comes from the commit (git fsyncs objects and refs); a work tree
+    left behind by a crash is reset to the last commit by ``Store.recover``.
+    """
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
@@ -284,8 +286,16 @@ class Store:
             },
         )
         commit = self._commit(self.relpath(state), message, author_office, author_name, date)
-        self.git("tag", "-f", revision_tag(state.slug, state.revision), commit)
+        self.tag(revision_tag(state.slug, state.revision), commit)
         return commit
+
+    def tag(self, name: str, commit: str) -> None:
+        """A lightweight tag, written as a ref by GitPython (no git process).
+
+        Tags are derived data: every commit carries its Slug and Revision trailers, and
+        ``recover`` re-creates the tag of an interrupted last commit.
+        """
+        git.Reference.create(self.repo, f"refs/tags/{name}", commit, force=True)
 
     def write_withdrawal(
         self, state: ProcedureState, reason: str, office: str, office_name: str, date: str | None = None
@@ -325,7 +335,7 @@ class Store:
 
     def _commit_staged(self, message: str, office: str, office_name: str, date: str | None) -> str:
         self.git("commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=_env(office, office_name, date))
-        return self.git("rev-parse", "HEAD").strip()
+        return self.repo.head.commit.hexsha
 
     # --- recovery ---------------------------------------------------------------------------------
 
@@ -352,7 +362,7 @@ class Store:
             if trailers.get("Action") == "ingest" and trailers.get("Slug") and trailers.get("Revision"):
                 tag = revision_tag(trailers["Slug"], int(trailers["Revision"]))
                 if not self.git("tag", "-l", tag).strip():
-                    self.git("tag", tag, head)
+                    self.tag(tag, head)
                     repaired.append(f"created the missing tag {tag}")
         return repaired
 
