@@ -426,13 +426,25 @@ def _read_revision(doc: _Doc) -> int | None:
 # --------------------------------------------------------------------------------------------
 # Dates after labels.
 
-_DATE_WINDOW = 80
+# A label's date must open its value ("15/01/2024", "ngày 5 tháng 3 năm 2024"): a date further
+# on belongs to something else (a next line that is body text citing a decree of 23/4/2018).
+_DATE_OPENING = _compile(r"[ \t]*(?:ngay[ \t]+)?(?=[0-9])")
 
 
 def _read_labelled_date(doc: _Doc, label_re: re.Pattern[str]) -> dt.date | None:
     for label in label_re.finditer(doc.text):
         for start, stop in _value_spans(doc, label.end()):
-            found = _first_date(doc.text[start : min(stop, start + _DATE_WINDOW)])
+            value = doc.text[start:stop]
+            opening = _DATE_OPENING.match(value)
+            if opening is None:
+                continue
+            numeric = _NUMERIC_DATE.match(value, opening.end())
+            worded = _WORDED_DATE.match(value)
+            found = None
+            if numeric:
+                found = _make_date(numeric.group(1), numeric.group(3), numeric.group(4))
+            elif worded:
+                found = _make_date(worded.group(1), worded.group(2), worded.group(3))
             if found is not None:
                 return found
     return None

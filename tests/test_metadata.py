@@ -193,6 +193,9 @@ DATE_CASES = [
     ("invalid-date", "Ngày ban hành: 31/02/2024", None, None),
     ("empty-value", "Ngày ban hành: | Ngày hiệu lực: 01/04/2024", None, D(2024, 4, 1)),
     ("blank-form", "Ngày ban hành: ..../..../2024", None, None),
+    ("empty-then-body-text", "Ngày hiệu lực:\n- Nghị định số 61/2018/NĐ-CP ngày 23/4/2018;", None, None),
+    ("date-not-opening-value", "Ngày ban hành: theo Quyết định số 12 ngày 05/03/2024", None, None),
+    ("ngay-prefix", "Ngày ban hành: ngày 05/03/2024", D(2024, 3, 5), None),
     ("unlabelled-dates", "Lạng Sơn, ngày 05 tháng 3 năm 2024\nQuyết định số 19/2014/QĐ-TTg "
      "ngày 05/3/2014", None, None),
 ]
