@@ -1,0 +1,262 @@
+"""What ``doccontrol status`` reports (and the web view will show): one function, one dataclass.
+
+Read-only: nothing here takes the writer lock or contacts a server. The parts:
+
+- files waiting in the inbox and files in quarantine, per office folder;
+- procedures current / withdrawn;
+- the last ingest (the last line of ``logs/ingest.jsonl``, which the pipeline appends);
+- the watcher: running or not, its pid (from its lock, see ``doccontrol.watch``);
+- the search index: ``doccontrol.search.status_of_index(workspace)`` when the search package
+  provides it, else "unknown";
+- the central git remote, when ``[git] remote`` is set: commits and tags not pushed yet and the
+  outcome of the last push.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from doccontrol import remote, service
+from doccontrol.inbox import REASON_SUFFIX, scan
+from doccontrol.watch import running_watcher
+from doccontrol.workspace import Workspace
+
+_TAIL_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class WatcherStatus:
+    running: bool
+    pid: int | None = None
+    host: str = ""
+    since: str = ""
+    mode: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteStatus:
+    configured: bool
+    url: str = ""
+    unpushed_commits: int | None = None  # None: could not be computed
+    unpushed_tags: int | None = None
+    last_attempt: str = ""
+    last_success: str = ""
+    last_error: str = ""
+    failures: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    root: str
+    inbox_waiting: int
+    inbox_by_folder: dict[str, int]
+    quarantined: int
+    quarantined_by_office: dict[str, int]
+    procedures_current: int
+    procedures_withdrawn: int
+    last_ingest: dict[str, Any] | None
+    watcher: WatcherStatus
+    index: dict[str, Any]
+    remote: RemoteStatus
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def status_of(workspace: Workspace) -> Status:
+    problems: list[str] = []
+    waiting = Counter(item.folder or "." for item in scan(workspace.inbox, workspace.config.offices))
+    quarantined = _quarantined(workspace.quarantine)
+    try:
+        states = service.procedures(workspace, status="all")
+        current = sum(1 for s in states if s.status == "current")
+        withdrawn = sum(1 for s in states if s.status == "withdrawn")
+    except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
+        problems.append(f"procedures: {type(exc).__name__}: {exc}")
+        current = withdrawn = 0
+    return Status(
+        root=str(workspace.root),
+        inbox_waiting=sum(waiting.values()),
+        inbox_by_folder=dict(sorted(waiting.items())),
+        quarantined=sum(quarantined.values()),
+        quarantined_by_office=dict(sorted(quarantined.items())),
+        procedures_current=current,
+        procedures_withdrawn=withdrawn,
+        last_ingest=last_ingest(workspace.logs / "ingest.jsonl"),
+        watcher=_watcher(workspace),
+        index=index_status(workspace),
+        remote=remote_status(workspace, problems),
+        problems=problems,
+    )
+
+
+def _quarantined(folder: Path) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    if not folder.is_dir():
+        return counts
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        here = Path(dirpath)
+        if here == folder:
+            continue
+        office = here.relative_to(folder).parts[0]
+        names = filenames + [d for d in os.listdir(here) if (here / d).is_symlink() and d not in filenames]
+        counts[office] += sum(1 for name in names if not name.startswith(".") and not name.endswith(REASON_SUFFIX))
+    return +counts
+
+
+def last_ingest(journal: Path) -> dict[str, Any] | None:
+    """The last record of the ingest journal (read from the end: the file only grows)."""
+    try:
+        with open(journal, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - _TAIL_BYTES))
+            tail = handle.read()
+    except OSError:
+        return None
+    for line in reversed(tail.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue  # a line cut by a crash, or the partial first line of the tail
+        if isinstance(record, dict):
+            return record
+    return None
+
+
+def _watcher(workspace: Workspace) -> WatcherStatus:
+    info = running_watcher(workspace)
+    if info is None:
+        return WatcherStatus(running=False)
+    return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=info.since, mode=info.mode)
+
+
+def index_status(workspace: Workspace) -> dict[str, Any]:
+    """The search index's own account of itself, if the search package offers one."""
+    try:
+        search = importlib.import_module("doccontrol.search")
+    except Exception:  # noqa: BLE001 - not installed, or broken: not our report to fail
+        return {"state": "unknown"}
+    function = getattr(search, "status_of_index", None)
+    if function is None:
+        return {"state": "unknown"}
+    try:
+        value = function(workspace)
+    except Exception as exc:  # noqa: BLE001
+        return {"state": "error", "detail": f"{type(exc).__name__}: {exc}"}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, bool):
+        return {"state": "behind" if value else "up to date", "behind": value}
+    return {"state": str(value)}
+
+
+def remote_status(workspace: Workspace, problems: list[str] | None = None) -> RemoteStatus:
+    url = workspace.config.git_remote
+    if not url:
+        return RemoteStatus(configured=False)
+    state = remote.read_state(workspace)
+    commits: int | None
+    tags: int | None
+    try:
+        waiting = remote.unpushed(workspace.procedures)
+        commits, tags = waiting.commits, waiting.tags
+    except Exception as exc:  # noqa: BLE001
+        commits = tags = None
+        if problems is not None:
+            problems.append(f"remote: {exc}")
+    return RemoteStatus(
+        configured=True,
+        url=remote.redact(url),
+        unpushed_commits=commits,
+        unpushed_tags=tags,
+        last_attempt=state.last_attempt,
+        last_success=state.last_success,
+        last_error=state.last_error,
+        failures=state.failures,
+    )
+
+
+# --- text for people ----------------------------------------------------------------------------------
+
+
+def _by(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name}: {n}" for name, n in counts.items())
+
+
+def render(status: Status) -> str:
+    """The status as a short bilingual report (Vietnamese, with English beside it)."""
+    lines = [f"Không gian làm việc (workspace): {status.root}"]
+    waiting = f"Tệp đang chờ trong inbox (waiting in the inbox): {status.inbox_waiting}"
+    if status.inbox_by_folder:
+        waiting += f"  [{_by(status.inbox_by_folder)}]"
+    lines.append(waiting)
+    quarantined = f"Tệp bị cách ly (quarantined): {status.quarantined}"
+    if status.quarantined_by_office:
+        quarantined += f"  [{_by(status.quarantined_by_office)}]"
+    lines.append(quarantined)
+    lines.append(
+        f"Quy trình hiện hành / đã bãi bỏ (procedures current / withdrawn): "
+        f"{status.procedures_current} / {status.procedures_withdrawn}"
+    )
+    last = status.last_ingest
+    if last:
+        what = f"{last.get('status', '?')}"
+        if last.get("code"):
+            what += f" {last.get('code')} lần {last.get('revision')}"
+        lines.append(
+            f"Lần tiếp nhận gần nhất (last ingest): {last.get('time', '?')}  [{last.get('office', '?')}] "
+            f"{Path(str(last.get('file', '?'))).name}: {what}"
+        )
+    else:
+        lines.append("Lần tiếp nhận gần nhất (last ingest): chưa có (none yet)")
+    watcher = status.watcher
+    if watcher.running:
+        lines.append(
+            f"Tiến trình theo dõi (watcher): đang chạy (running), pid {watcher.pid}"
+            + (f", {watcher.mode}" if watcher.mode else "") + (f", từ (since) {watcher.since}" if watcher.since else "")
+        )
+    else:
+        lines.append("Tiến trình theo dõi (watcher): không chạy (not running)")
+    index = status.index
+    state = str(index.get("state", "unknown"))
+    if state == "unknown":
+        lines.append("Chỉ mục tìm kiếm (search index): chưa rõ (unknown)")
+    else:
+        behind = index.get("behind")
+        verdict = "" if behind is None else (" — chậm hơn kho (behind the repository)" if behind
+                                              else " — khớp với kho (up to date)")
+        lines.append(f"Chỉ mục tìm kiếm (search index): {state}{verdict}")
+    remote_ = status.remote
+    if not remote_.configured:
+        lines.append("Máy chủ git trung tâm (central remote): chưa cấu hình (not configured)")
+    else:
+        pending = (
+            "?" if remote_.unpushed_commits is None
+            else f"{remote_.unpushed_commits} commit, {remote_.unpushed_tags} tag"
+        )
+        lines.append(f"Máy chủ git trung tâm (central remote): {remote_.url}")
+        lines.append(f"  Chưa đẩy lên (not pushed yet): {pending}")
+        if remote_.last_success:
+            lines.append(f"  Đẩy thành công gần nhất (last successful push): {remote_.last_success}")
+        if remote_.last_error:
+            lines.append(
+                f"  Lần đẩy gần nhất bị lỗi (last push failed, {remote_.failures} lần liên tiếp / in a row): "
+                f"{remote_.last_error}"
+            )
+    for problem in status.problems:
+        lines.append(f"Lỗi (problem): {problem}")
+    return "\n".join(lines)
