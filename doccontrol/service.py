@@ -10,11 +10,17 @@ import dataclasses
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol import pipeline
-from doccontrol.errors import UsageError
+from doccontrol.errors import UsageError, WorkspaceError
 from doccontrol.inbox import InboxItem, item_for, prune_empty_folders, scan
 from doccontrol.model import Outcome, ProcedureState, RevisionRecord
+from doccontrol.search import Hit, IndexUnavailable, SearchRequest
+
+if TYPE_CHECKING:
+    from doccontrol.indexing import IndexReport
+    from doccontrol.integrity import IntegrityReport
 from doccontrol.store import Store, now_iso
 from doccontrol.workspace import Workspace, writer_lock
 
@@ -22,8 +28,10 @@ STATUSES = ("current", "withdrawn", "all")
 
 
 def commit_hooks(workspace: Workspace) -> list[pipeline.CommitHook]:
-    """What must follow every commit in the same step (the search index, once configured)."""
-    return []
+    """What must follow every commit in the same step: the search index."""
+    from doccontrol import indexing
+
+    return [indexing.commit_hook(workspace)]
 
 
 # --- ingest ---------------------------------------------------------------------------------------------
@@ -218,3 +226,100 @@ def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = 
         for hook in commit_hooks(workspace):
             hook(store, withdrawn, commit)
     return withdrawn, commit
+
+
+# --- search ------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SearchOutcome:
+    hits: list[Hit]
+    notices: list[str]  # what was done to the index on the way (rebuilt, caught up), for people
+
+
+def _freshness(workspace: Workspace) -> str:
+    """"current", "behind" or "unavailable" — cheaply (no checksums), for every search."""
+    from doccontrol import indexing
+
+    try:
+        reflected = indexing.backend(workspace).reflected_commit()
+    except IndexUnavailable:
+        return "unavailable"
+    with Store(workspace.procedures) as store:
+        changed = indexing.changed_folders(store, reflected, store.head() or "")
+    return "current" if changed == set() else "behind"
+
+
+def search(workspace: Workspace, request: SearchRequest) -> SearchOutcome:
+    """Search the index; bring it up to the repository first when it is behind or unreadable.
+
+    Readers never wait for writers: if another process holds the writer lock (an ingest is
+    under way), the search runs on the index as it is and says so.
+    """
+    from doccontrol import indexing
+
+    notices: list[str] = []
+    state = _freshness(workspace)
+    if state != "current":
+        try:
+            with writer_lock(workspace.root, "index", timeout=0 if state == "behind" else None):
+                done = indexing.catch_up(workspace)
+            if done:
+                notices.append(
+                    f"Chỉ mục tìm kiếm chưa khớp với kho tài liệu nên đã được cập nhật ({done}). "
+                    f"(the search index was behind the repository: {done})"
+                )
+        except WorkspaceError:
+            notices.append(
+                "Đang có tiến trình ghi vào kho; kết quả có thể chưa gồm thay đổi mới nhất. "
+                "(a writer is busy; results may miss the newest change)"
+            )
+    index = indexing.backend(workspace)
+    try:
+        hits = index.search(request)
+    except IndexUnavailable as exc:
+        with writer_lock(workspace.root, "index"):
+            indexing.rebuild(workspace)
+        notices.append(f"Chỉ mục tìm kiếm hỏng nên đã được tạo lại. (the index was damaged and was rebuilt: {exc})")
+        hits = indexing.backend(workspace).search(request)
+    return SearchOutcome(hits=hits, notices=notices)
+
+
+def reindex(workspace: Workspace) -> int:
+    """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
+    from doccontrol import indexing
+
+    with writer_lock(workspace.root, "reindex"):
+        return indexing.rebuild(workspace)
+
+
+@dataclasses.dataclass
+class VerifyReport:
+    index: IndexReport
+    integrity: IntegrityReport
+
+    @property
+    def healthy(self) -> bool:
+        return self.index.healthy and not self.integrity.mismatches
+
+    def as_json(self) -> dict[str, object]:
+        return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json()}
+
+
+def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
+    """Compare the index with the repository and check every revision's bytes; optionally repair the index."""
+    from doccontrol import indexing, integrity
+
+    index_report = indexing.compare(workspace)
+    if repair and not index_report.healthy:
+        with writer_lock(workspace.root, "verify --repair"):
+            indexing.rebuild(workspace)
+        before = index_report
+        index_report = indexing.compare(workspace)
+        index_report.repaired = (
+            f"rebuilt: {len(before.missing)} missing, {len(before.stale)} stale, {len(before.extra)} extra, "
+            f"{len(before.problems)} problem(s) before"
+        )
+    with Store(workspace.procedures) as store:
+        integrity_report = integrity.check_revisions(store)
+    return VerifyReport(index=index_report, integrity=integrity_report)

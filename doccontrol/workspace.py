@@ -320,6 +320,9 @@ def init(
     workspace = Workspace(root=root, config=parse_config(tomllib.loads(text)))
     workspace.ensure_dirs()
     store.init_repository(workspace.procedures)
+    from doccontrol import indexing
+
+    indexing.rebuild(workspace)  # an empty index that reflects the first commit
     return workspace
 
 

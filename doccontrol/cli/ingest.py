@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
         ctx.exit(EXIT_OK)
     lines: list[str] = []
     if len(items) > 1 and not as_json:
-        with click.progressbar(length=len(items), label="Đang tiếp nhận", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=len(items), label="Đang tiếp nhận", file=sys.stderr) as bar:
 
             def advance(outcome: Outcome | None) -> None:
                 bar.update(1)

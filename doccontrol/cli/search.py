@@ -1,0 +1,116 @@
+"""``doccontrol search``, ``reindex`` and ``verify``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from doccontrol import service
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.search import Hit, SearchRequest, snippet_segments
+
+STATUS_VI = {"current": "hiện hành", "superseded": "đã thay thế", "withdrawn": "đã bãi bỏ"}
+
+
+def render_snippet(snippet: str, color: bool) -> str:
+    pieces = []
+    for text, marked in snippet_segments(snippet):
+        pieces.append(click.style(text, bold=True, fg="yellow") if marked and color else (f"*{text}*" if marked else text))
+    return "".join(pieces)
+
+
+def hit_record(hit: Hit) -> dict[str, object]:
+    return {
+        "code": hit.code,
+        "title": hit.title,
+        "office": hit.office,
+        "revision": hit.revision,
+        "status": hit.status,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet,
+    }
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--office", help="Only this office's procedures.")
+@click.option("--all-revisions", is_flag=True, help="Also superseded revisions.")
+@click.option("--include-withdrawn", is_flag=True, help="Also withdrawn procedures.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], office: str | None, all_revisions: bool,
+           include_withdrawn: bool, limit: int, as_json: bool) -> None:
+    """Full-text search, with or without diacritics (có dấu hoặc không dấu).
+
+    Quote a phrase for an exact match ("trợ cấp thất nghiệp"); filter with code:, tthc:, office:.
+    Codes work as they are written: QT-01/LĐTBXH, qt-01/ldtbxh, 1.001234.
+    """
+    request = SearchRequest(
+        query=" ".join(query), office=office, all_revisions=all_revisions,
+        include_withdrawn=include_withdrawn, limit=limit,
+    )
+    found = service.search(get_workspace(ctx), request)
+    for notice in found.notices:
+        say(notice)
+    if as_json:
+        emit_json([hit_record(h) for h in found.hits])
+        return
+    if not found.hits:
+        say("Không tìm thấy quy trình nào. (no results)")
+        return
+    color = sys.stdout.isatty()
+    for number, hit in enumerate(found.hits, 1):
+        status = STATUS_VI.get(hit.status, hit.status)
+        head = f"{number}. {hit.code} — {hit.title}"
+        click.echo(click.style(head, bold=True) if color else head)
+        click.echo(f"   Phòng {hit.office} · lần ban hành {hit.revision} · {status}")
+        if hit.snippet:
+            click.echo(f"   {render_snippet(hit.snippet, color)}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def reindex(ctx: click.Context, as_json: bool) -> None:
+    """Rebuild the search index from the controlled repository (swapped in atomically)."""
+    count = service.reindex(get_workspace(ctx))
+    if as_json:
+        emit_json({"documents": count})
+    else:
+        say(f"Đã tạo lại chỉ mục tìm kiếm: {count} tài liệu (index rebuilt: {count} documents)")
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Rebuild the index when it differs from the repository.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check the index against the repository and every revision's bytes against its sha256.
+
+    Exit 0 when everything agrees, 1 when a difference remains.
+    """
+    report = service.verify(get_workspace(ctx), repair=repair)
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        index = report.index
+        click.echo(f"Kho tài liệu: {report.integrity.revisions_checked} lần ban hành đã kiểm tra sha256; "
+                   f"{len(report.integrity.mismatches)} sai lệch.")
+        for line in report.integrity.mismatches:
+            click.echo(f"  ! {line}")
+        if index.healthy:
+            click.echo("Chỉ mục tìm kiếm: khớp với kho tài liệu. (index agrees with the repository)")
+        else:
+            click.echo("Chỉ mục tìm kiếm: KHÔNG khớp với kho tài liệu. (index differs from the repository)")
+            for problem in index.problems:
+                click.echo(f"  ! {problem}")
+            for label, ids in (("thiếu/missing", index.missing), ("cũ/stale", index.stale), ("thừa/extra", index.extra)):
+                if ids:
+                    click.echo(f"  {label}: {len(ids)}: {', '.join(ids[:10])}{' …' if len(ids) > 10 else ''}")
+            if not repair:
+                click.echo("  Chạy 'doccontrol verify --repair' để tạo lại chỉ mục. (run verify --repair)")
+        if index.repaired:
+            click.echo(f"Đã sửa chỉ mục (repaired): {index.repaired}")
+    ctx.exit(EXIT_OK if report.healthy else EXIT_PROBLEM)

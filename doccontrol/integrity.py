@@ -1,0 +1,54 @@
+"""Integrity of the controlled repository: every revision's bytes match their recorded sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from doccontrol.indexing import BlobReader, revision_tags
+from doccontrol.store import META, ORIGINAL_STEM, Store
+
+
+@dataclass
+class IntegrityReport:
+    revisions_checked: int = 0
+    mismatches: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {"revisions_checked": self.revisions_checked, "mismatches": self.mismatches}
+
+
+def check_revisions(store: Store) -> IntegrityReport:
+    """Read every revision's original bytes (through one git process) and compare digests.
+
+    The digest recorded in the revision's metadata must match the stored bytes; the work tree's
+    copy of the current revision must match too.
+    """
+    report = IntegrityReport()
+    tags = revision_tags(store)
+    with BlobReader(store.path) as blobs:
+        for state in store.states():
+            rel = store.relpath(state)
+            for revision in tags.get(state.slug, []):
+                tag = f"refs/tags/{state.slug}/r{revision}"
+                meta_bytes = blobs.read(f"{tag}:{rel}/{META}")
+                if meta_bytes is None:
+                    report.mismatches.append(f"{state.code} lần {revision}: thiếu meta.json (missing metadata)")
+                    continue
+                recorded = json.loads(meta_bytes)
+                data = blobs.read(f"{tag}:{rel}/{ORIGINAL_STEM}.{recorded.get('ext', '')}")
+                report.revisions_checked += 1
+                if data is None:
+                    report.mismatches.append(f"{state.code} lần {revision}: thiếu tệp gốc (original missing)")
+                elif hashlib.sha256(data).hexdigest() != recorded.get("sha256"):
+                    report.mismatches.append(
+                        f"{state.code} lần {revision}: sha256 không khớp (stored bytes do not match the recorded sha256)"
+                    )
+            worktree = store.folder(state) / f"{ORIGINAL_STEM}.{state.ext}"
+            if not worktree.is_file() or hashlib.sha256(worktree.read_bytes()).hexdigest() != state.sha256:
+                report.mismatches.append(
+                    f"{state.code}: bản trong thư mục làm việc khác lần {state.revision} đã lưu "
+                    "(the work-tree copy differs from the committed revision)"
+                )
+    return report
