@@ -500,8 +500,10 @@ _PLACE_DATE = _compile(r",[ \t]*ngay\b.*\bnam\b")
 _SECTION_HEADING = re.compile(
     r"[ \t]*(?:(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+|[a-z])[.)]|[0-9]+(?:\.[0-9]+)+)(?:[ \t]|$)"
 )
+# Bullets, and the notes that follow a title block: "(Ban hành kèm theo Quyết định ...)",
+# "Kèm theo ...", "Căn cứ ...". A title's own bracket, "(thực hiện trực tuyến)", may continue it.
 _NOT_CONTINUATION = _compile(
-    r"[ \t]*(?:[(\[\-+•*]|ban[ \t]+hanh[ \t]+kem|can[ \t]+cu\b|kem[ \t]+theo\b)"
+    r"[ \t]*(?:[\[\-+•*]|\(?[ \t]*(?:ban[ \t]+hanh[ \t]+kem|kem[ \t]+theo|can[ \t]+cu)\b)"
 )
 _LABEL_LINE = _compile(
     rf"(?:^|\|)[ \t]*[-+•*]?[ \t]*{_ANY_LABEL_SRC}|\b{_ANY_LABEL_SRC}[ \t]*:", re.MULTILINE
@@ -548,7 +550,8 @@ def _continues(first: str, line: str) -> bool:
         return _is_upper_text(line)
     if _is_upper_text(line):
         return False
-    if line[0].islower():
+    first_letter = next((ch for ch in line if ch.isalpha()), "")
+    if first_letter.islower():
         return True
     return (
         len(line) <= _SHORT_CONTINUATION

@@ -295,6 +295,11 @@ TITLE_CASES = [
      "QUY TRÌNH\nCấp giấy phép lao động cho người lao động nước ngoài làm việc tại\nViệt Nam\n"
      "(Ban hành kèm theo Quyết định số 12/QĐ-SLĐTBXH ngày 15/01/2024)", "",
      "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam"),
+    ("pdf-wrapped-bracket",
+     "QUY TRÌNH\nGiải quyết chế độ điều dưỡng phục hồi sức khỏe đối với người có công với cách mạng\n"
+     "(thực hiện qua dịch vụ công trực tuyến toàn trình)\n(Ban hành kèm theo Quyết định số 1/QĐ-S)", "",
+     "Giải quyết chế độ điều dưỡng phục hồi sức khỏe đối với người có công với cách mạng "
+     "(thực hiện qua dịch vụ công trực tuyến toàn trình)"),
     ("heading-colon", "QUY TRÌNH:\nKiểm soát tài liệu", "", "Kiểm soát tài liệu"),
     ("heading-mixed-case", "Quy trình\nKiểm soát tài liệu\nMã hiệu: QT-01/VP", "",
      "Kiểm soát tài liệu"),
