@@ -8,8 +8,10 @@ Layout, one folder per procedure, owned by the office that created it::
 
 One commit per revision (author = the office, committer = doccontrol), a tag ``<slug>/r<N>`` per
 revision. This module holds no rules: it writes what the pipeline decided and reads it back.
-Git runs through GitPython's command wrapper (one short-lived process per call, so no
-``git cat-file`` processes are left running); the Repo object is closed after use.
+Commits are written through one ``git fast-import`` process per session (see
+``commitstream.py``); reads go through GitPython (refs in pure Python, other reads as
+short-lived git commands, so no ``git cat-file`` processes are left running); the Repo object
+is closed after use.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import git
 
+from doccontrol.commitstream import CommitStream, Person
 from doccontrol.errors import NotFound, WorkspaceError
 from doccontrol.model import ProcedureState, RevisionRecord
 from doccontrol.text import slugify
@@ -36,6 +38,7 @@ META = "meta.json"
 TEXT = "text.txt"
 ORIGINAL_STEM = "original"
 RESERVED_DIRS = ("_catalog", "_links", "_reviews", "_laws")
+BRANCH = "main"
 
 _REPO_CONFIG = {
     "core.quotepath": "false",
@@ -82,17 +85,17 @@ def author_email(office: str) -> str:
     return f"{office.lower()}@{AUTHOR_DOMAIN}"
 
 
-def _env(office: str, office_name: str, date: str | None = None) -> dict[str, str]:
-    env = {
-        "GIT_AUTHOR_NAME": f"{office_name} ({office})" if office_name and office_name != office else office,
+def _author_name(office: str, office_name: str) -> str:
+    return f"{office_name} ({office})" if office_name and office_name != office else office
+
+
+def _env(office: str, office_name: str) -> dict[str, str]:
+    return {
+        "GIT_AUTHOR_NAME": _author_name(office, office_name),
         "GIT_AUTHOR_EMAIL": author_email(office),
         "GIT_COMMITTER_NAME": COMMITTER_NAME,
         "GIT_COMMITTER_EMAIL": COMMITTER_EMAIL,
     }
-    if date:
-        env["GIT_AUTHOR_DATE"] = date
-        env["GIT_COMMITTER_DATE"] = date
-    return env
 
 
 # --- metadata files (pure) ----------------------------------------------------------------------------
@@ -175,6 +178,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._stream: CommitStream | None = None
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
@@ -189,7 +193,15 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+            self.sync_index()
         self.repo.close()
+
+    def sync_index(self) -> None:
+        """Make git's index match HEAD (the commit stream bypasses it), so ``git status`` is clean."""
+        self.git("reset", "-q")
 
     # --- low level ----------------------------------------------------------------------------
 
@@ -200,9 +212,10 @@ class Store:
         return self.repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)  # type: ignore[call-overload,no-any-return]
 
     def head(self) -> str | None:
+        """The current commit, read from the refs by GitPython (no git process)."""
         try:
-            return self.git("rev-parse", "--verify", "-q", "HEAD").strip() or None
-        except git.GitCommandError:
+            return self.repo.head.commit.hexsha
+        except ValueError:
             return None
 
     # --- finding procedures -----------------------------------------------------------------------
@@ -252,6 +265,36 @@ class Store:
 
     # --- writing ----------------------------------------------------------------------------------
 
+    def _commit_stream(self) -> CommitStream:
+        if self._stream is None:
+            self._stream = CommitStream(self.path, BRANCH, self.head())
+        return self._stream
+
+    def commit_changes(
+        self,
+        changes: Mapping[str, bytes | None],
+        message: str,
+        office: str,
+        office_name: str,
+        tags: tuple[str, ...] = (),
+        timestamp: int | None = None,
+    ) -> str:
+        """Commit ``changes`` (path → bytes, None deletes), durable on return; then update the work tree.
+
+        Author = the office, committer = doccontrol: no git identity is needed anywhere.
+        """
+        author = Person(_author_name(office, office_name), author_email(office))
+        committer = Person(COMMITTER_NAME, COMMITTER_EMAIL)
+        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp)
+        for rel, content in changes.items():
+            target = self.path / rel
+            if content is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(target, content)
+        return commit
+
     def write_revision(
         self,
         state: ProcedureState,
@@ -259,18 +302,18 @@ class Store:
         text: str,
         author_office: str,
         author_name: str,
-        date: str | None = None,
+        timestamp: int | None = None,
     ) -> str:
-        """Commit one revision (bytes, text, metadata) and tag it. Returns the commit id."""
-        folder = self.folder(state)
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(f"{ORIGINAL_STEM}.*"):
-            if old.name != f"{ORIGINAL_STEM}.{state.ext}":
-                old.unlink()
-        target = folder / f"{ORIGINAL_STEM}.{state.ext}"
-        shutil.copyfile(original, target)
-        _atomic_write(folder / TEXT, text.encode("utf-8"))
-        _atomic_write(folder / META, state_to_json(state).encode("utf-8"))
+        """Commit one revision (bytes, text, metadata) and its tag. Returns the commit id."""
+        rel = self.relpath(state)
+        changes: dict[str, bytes | None] = {
+            f"{rel}/{old.name}": None
+            for old in self.folder(state).glob(f"{ORIGINAL_STEM}.*")
+            if old.name != f"{ORIGINAL_STEM}.{state.ext}"
+        }
+        changes[f"{rel}/{ORIGINAL_STEM}.{state.ext}"] = original.read_bytes()
+        changes[f"{rel}/{TEXT}"] = text.encode("utf-8")
+        changes[f"{rel}/{META}"] = state_to_json(state).encode("utf-8")
         subject = f"{state.code} lần {state.revision}: {state.title or '(không có tên)'}"
         message = format_message(
             subject,
@@ -285,22 +328,16 @@ class Store:
                 "Sha256": state.sha256,
             },
         )
-        commit = self._commit(self.relpath(state), message, author_office, author_name, date)
-        self.tag(revision_tag(state.slug, state.revision), commit)
-        return commit
+        tag = revision_tag(state.slug, state.revision)
+        return self.commit_changes(changes, message, author_office, author_name, (tag,), timestamp)
 
     def tag(self, name: str, commit: str) -> None:
-        """A lightweight tag, written as a ref by GitPython (no git process).
-
-        Tags are derived data: every commit carries its Slug and Revision trailers, and
-        ``recover`` re-creates the tag of an interrupted last commit.
-        """
+        """A lightweight tag, written as a ref by GitPython (no git process)."""
         git.Reference.create(self.repo, f"refs/tags/{name}", commit, force=True)
 
     def write_withdrawal(
-        self, state: ProcedureState, reason: str, office: str, office_name: str, date: str | None = None
+        self, state: ProcedureState, reason: str, office: str, office_name: str, timestamp: int | None = None
     ) -> str:
-        _atomic_write(self.folder(state) / META, state_to_json(state).encode("utf-8"))
         message = format_message(
             f"{state.code} bãi bỏ: {reason.splitlines()[0] if reason else ''}",
             {
@@ -313,29 +350,20 @@ class Store:
             },
             body=reason,
         )
-        return self._commit(self.relpath(state), message, office, office_name, date)
+        changes: dict[str, bytes | None] = {f"{self.relpath(state)}/{META}": state_to_json(state).encode("utf-8")}
+        return self.commit_changes(changes, message, office, office_name, timestamp=timestamp)
 
     def write_files(
-        self, files: Mapping[str, bytes], message: str, office: str, office_name: str, date: str | None = None
+        self, files: Mapping[str, bytes], message: str, office: str, office_name: str, timestamp: int | None = None
     ) -> str | None:
-        """Commit arbitrary repository files (catalog, links, reviews). None when nothing changed."""
-        for rel, data in files.items():
-            target = self.path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, data)
-        paths = list(files)
-        self.git("add", "-A", "--", *paths)
-        if not self.git("diff", "--cached", "--name-only", "--", *paths).strip():
+        """Commit repository files (catalog, links, reviews). None when nothing changed."""
+        changed: dict[str, bytes | None] = {
+            rel: data for rel, data in files.items()
+            if not (self.path / rel).is_file() or (self.path / rel).read_bytes() != data
+        }
+        if not changed:
             return None
-        return self._commit_staged(message, office, office_name, date)
-
-    def _commit(self, rel: str, message: str, office: str, office_name: str, date: str | None) -> str:
-        self.git("add", "-A", "--", rel)
-        return self._commit_staged(message, office, office_name, date)
-
-    def _commit_staged(self, message: str, office: str, office_name: str, date: str | None) -> str:
-        self.git("commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=_env(office, office_name, date))
-        return self.repo.head.commit.hexsha
+        return self.commit_changes(changed, message, office, office_name, timestamp=timestamp)
 
     # --- recovery ---------------------------------------------------------------------------------
 
@@ -351,6 +379,7 @@ class Store:
         if lock.exists():
             lock.unlink()
             repaired.append("removed a stale .git/index.lock")
+        self.sync_index()
         status = self.git("status", "--porcelain", "--untracked-files=all").strip()
         if status:
             self.git("reset", "-q", "--hard", "HEAD")
