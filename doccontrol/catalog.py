@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .metadata import tthc_key as metadata_tthc_key
 from .text import clean, fold_lower, nfc, squash_spaces
 
 CHANGE_NEW = "new"
@@ -75,12 +76,16 @@ _TTHC_ANYWHERE = re.compile(r"(?<![\w.,])(\d)[.,](\d{6})(?:\.[0-9A-Za-z]{1,4})*(
 
 
 def tthc_key(code: str) -> str | None:
-    """The short normal form of a TTHC code, or ``None`` if ``code`` is not one.
+    """The short normal form of a TTHC code as a catalog cell holds it, or ``None``.
 
-    ``1.001234``, ``1.001234.000.00.00.H37``, `` 1,001234 `` → ``1.001234``. A cell that holds
-    one code with words around it (``1.001234 (sửa đổi)``) is accepted; a cell with two
-    different codes is not (``None``).
+    The normal form is :func:`doccontrol.metadata.tthc_key`'s (``1.001234.000.00.00.H37`` →
+    ``1.001234``); on top of it a cell may write the first dot as a decimal comma (``1,001234``),
+    a shorter suffix (``1.001234.H37``) or words around one code (``1.001234 (sửa đổi)``). A
+    cell with two different codes is not a code (``None``).
     """
+    exact = metadata_tthc_key(code)
+    if exact is not None:
+        return exact
     text = squash_spaces(clean(code))
     if not text:
         return None

@@ -19,11 +19,12 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import lru_cache
 
-from .catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, Tthc, tthc_key
+from .catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
 from .text import clean, code_key, fold_lower, nfc
 
 SOURCE_DOCUMENT = "document"
@@ -64,6 +65,7 @@ STATUS_WITHDRAWN = "withdrawn"
 
 DEFAULT_SUGGEST_THRESHOLD = 60.0
 DEFAULT_SUGGEST_LIMIT = 3
+_WORKERS = -1  # rapidfuzz threads: every core
 
 #: the JSON keys of a report, in order
 REPORT_KEYS = ("total", "covered", "percent", "by_office", "by_field", "uncovered", "flagged", "links",
@@ -95,14 +97,14 @@ class ProcedureInfo:
         return self.revision_date or self.issued
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tally:
     total: int
     covered: int
     percent: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Link:
     procedure: str  # procedure code as written
     tthc: str  # short TTHC code
@@ -111,25 +113,25 @@ class Link:
     name: str = ""  # the TTHC's name ("" when the code is not in the catalog)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Suggestion:
     procedure: str
     tthc: str
-    score: float  # 0-100
+    score: int  # 0-100
     title: str = ""
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Uncovered:
     code: str
     name: str
     field: str
     office: str
-    suggestions: tuple[Suggestion, ...] = ()
+    suggestions: list[Suggestion] = dc_field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Flag:
     code: str
     title: str
@@ -137,10 +139,10 @@ class Flag:
     reason: str
     tthc: tuple[str, ...] = ()
     detail: str = ""  # Vietnamese, for the reader
-    suggestions: tuple[Suggestion, ...] = ()
+    suggestions: list[Suggestion] = dc_field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CoverageWarning:
     kind: str
     message: str  # Vietnamese
@@ -149,14 +151,14 @@ class CoverageWarning:
     procedures: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class InternalProcedure:
     code: str
     title: str
     office: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DecisionSeen:
     decision: str
     date: dt.date | None
@@ -199,33 +201,38 @@ _NAME_PREFIXES = (
 )
 
 
-@lru_cache(maxsize=1 << 16)
-def _word_key(token: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", fold_lower(clean(token))).split())
+class _TokenFolds(dict[str, str]):
+    """Whitespace-separated token → its folded, lower-cased form with non-alphanumerics as spaces.
+
+    Filled on first sight through the one folding function (:func:`doccontrol.text.fold_lower`).
+    Names share a small vocabulary, so a report over tens of thousands of titles folds a few
+    thousand distinct tokens and maps the rest at C speed.
+    """
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        folded = " ".join(_NON_WORD.sub(" ", fold_lower(clean(token))).split())
+        self[token] = folded
+        return folded
+
+
+_TOKEN_FOLDS = _TokenFolds()
+_PREFIX_RE = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in _NAME_PREFIXES) + r")(?: |$))+")
 
 
 def words_key(text: str) -> str:
-    """Folded, lower-cased, punctuation as spaces, squashed (field names compare in this form).
-
-    Folding is done word by word through a cache: names share a small vocabulary, so a report over
-    tens of thousands of titles folds only a few thousand distinct words.
-    """
-    return " ".join(k for k in map(_word_key, text.split()) if k)
+    """Folded, lower-cased, punctuation as spaces, squashed (field names compare in this form):
+    ``fold_lower(clean(text))`` with every non-alphanumeric run made one space."""
+    return " ".join(" ".join(map(_TOKEN_FOLDS.__getitem__, text.split())).split())
 
 
 def name_key(text: str) -> str:
     """A procedure title or TTHC name in comparable form: ``Quy trình Cấp giấy phép…`` →
     ``cap giay phep…`` (leading "Quy trình", "Thủ tục", "giải quyết thủ tục hành chính" dropped)."""
-    w = words_key(text)
-    changed = True
-    while changed and w:
-        changed = False
-        for prefix in _NAME_PREFIXES:
-            if w == prefix or w.startswith(prefix + " "):
-                w = w[len(prefix):].lstrip()
-                changed = True
-                break
-    return w
+    return _PREFIX_RE.sub("", words_key(text))
 
 
 _ABOLISH_EVENTS = frozenset({EVENT_ABOLISHED})
@@ -256,17 +263,23 @@ class _Tokens:
     Vietnamese, whose words are syllables)."""
 
     def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}
+        self.vocab: defaultdict[str, int] = defaultdict()
+        self.vocab.default_factory = self.vocab.__len__  # a new word gets the next id
 
     def encode(self, key: str) -> list[int]:
-        vocab = self.vocab
-        return [vocab.setdefault(w, len(vocab)) for w in key.split()]
+        return list(map(self.vocab.__getitem__, key.split()))
 
 
 def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int]], limit: int,
-                threshold: float) -> list[list[tuple[int, float]]]:
+                threshold: float) -> list[list[tuple[int, int]]]:
     """For each query, up to ``limit`` ``(choice index, score)`` with score ≥ ``threshold``, best
-    first, ties to the lower index. Uses ``rapidfuzz.process.cdist`` in row chunks."""
+    first, ties to the lower index. Scores are whole numbers 0-100 (``fuzz.ratio`` over word
+    sequences); an empty query matches nothing.
+
+    Identical queries and identical choices are scored once (titles repeat: the same procedure at
+    several offices, titles that copy a TTHC name); ``rapidfuzz.process.cdist`` scores the distinct
+    ones on every core, in row chunks.
+    """
     if not queries:
         return []
     if not choices or limit <= 0:
@@ -274,24 +287,53 @@ def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    out: list[list[tuple[int, float]]] = []
-    chunk = max(1, 4_000_000 // len(choices))
-    for start in range(0, len(queries), chunk):
-        block = queries[start:start + chunk]
-        matrix = process.cdist(block, choices, scorer=fuzz.ratio, score_cutoff=threshold,
-                               dtype=np.float32, workers=-1)
-        for i, row in enumerate(matrix):
-            if not block[i]:
-                out.append([])
+    # Distinct choices in order of first appearance, each with the indices that share it.
+    first: dict[tuple[int, ...], int] = {}
+    members: list[list[int]] = []
+    for i, seq in enumerate(choices):
+        key = tuple(seq)
+        u = first.get(key)
+        if u is None:
+            first[key] = len(members)
+            members.append([i])
+        else:
+            members[u].append(i)
+    uchoices = [choices[m[0]] for m in members]
+    qfirst: dict[tuple[int, ...], int] = {}
+    uqueries: list[Sequence[int]] = []
+    qmap: list[int] = []
+    for seq in queries:
+        key = tuple(seq)
+        u = qfirst.get(key)
+        if u is None:
+            u = qfirst[key] = len(uqueries)
+            uqueries.append(seq)
+        qmap.append(u)
+
+    results: list[list[tuple[int, int]]] = []
+    chunk = max(1, 32_000_000 // len(uchoices))  # at most 32 MB of uint8 scores at a time
+    floor = max(threshold, 1)
+    for start in range(0, len(uqueries), chunk):
+        block = uqueries[start:start + chunk]
+        matrix = process.cdist(block, uchoices, scorer=fuzz.ratio, score_cutoff=threshold,
+                               dtype=np.uint8, workers=_WORKERS)
+        # Every score above the floor, ordered by row, then best score, then choice.
+        rows, cols = np.nonzero(matrix >= floor)
+        scores = matrix[rows, cols]
+        order = np.lexsort((cols, -scores.astype(np.int16), rows))
+        rows_l, cols_l, scores_l = rows[order].tolist(), cols[order].tolist(), scores[order].tolist()
+        bounds = np.searchsorted(rows[order], np.arange(len(block) + 1)).tolist()
+        for i, seq in enumerate(block):
+            lo, hi = bounds[i], bounds[i + 1]
+            if not seq or lo == hi:
+                results.append([])
                 continue
-            idx = np.flatnonzero(row >= threshold) if threshold > 0 else np.flatnonzero(row > 0)
-            if idx.size > limit:
-                order = np.argsort(-row[idx], kind="stable")[:limit]
-                idx = idx[order]
-            else:
-                idx = idx[np.argsort(-row[idx], kind="stable")]
-            out.append([(int(j), round(float(row[j]), 1)) for j in idx])
-    return out
+            # the best `limit` distinct choices (the earlier one first among equals) hold the best
+            # `limit` choices; expand them and order by (score, index)
+            top = range(lo, min(hi, lo + limit))
+            pairs = sorted((-scores_l[k], j) for k in top for j in members[cols_l[k]])[:limit]
+            results.append([(j, -neg) for neg, j in pairs])
+    return [results[u] for u in qmap]
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,9 +367,10 @@ def compute_coverage(
 
     A TTHC is covered when at least one CURRENT procedure links it. ``needs_review``: a linked
     TTHC was amended or renamed by a decision dated after the procedure's revision date (or the
-    procedure has no date at all).
+    procedure has no date at all). Suggestions: up to ``suggest_limit`` per unlinked procedure and
+    per uncovered TTHC, score ≥ ``suggest_threshold``.
     """
-    # Per-call memos: the same titles, fields, offices and codes are normalised many times.
+    # Per-call memos: the same fields, offices and codes are normalised many times.
     ck = lru_cache(maxsize=None)(code_key)
     nk = lru_cache(maxsize=None)(name_key)
     wk = lru_cache(maxsize=None)(words_key)
@@ -335,9 +378,6 @@ def compute_coverage(
 
     def ok(value: str) -> str:
         return ck(value) if value else ""
-
-    def in_office(value: str, wanted: str | None) -> bool:
-        return wanted is None or ok(value) == wanted
 
     fo = {wk(k): v for k, v in field_offices.items()}
     office_want = ok(office) if office else None
@@ -348,79 +388,74 @@ def compute_coverage(
     def tthc_office(t: Tthc) -> str:
         return fo.get(wk(t.field), "")
 
-    def tthc_in_scope(t: Tthc) -> bool:
-        return (in_office(tthc_office(t), office_want)
-                and (field_want is None or wk(t.field) == field_want))
-
+    # The catalog: active TTHC, those in scope, and an exact-name index for "name" links.
     codes_sorted = sorted(catalog)
-    active_codes = [c for c in codes_sorted if catalog[c].active]
-    scope_codes = [c for c in active_codes if tthc_in_scope(catalog[c])]
+    active_codes = [c for c in codes_sorted if catalog[c].status != STATUS_ABOLISHED]
+    scope_codes = [c for c in active_codes
+                   if (office_want is None or ok(tthc_office(catalog[c])) == office_want)
+                   and (field_want is None or wk(catalog[c].field) == field_want)]
     scope_set = set(scope_codes)
-
-    # Exact-name index over active TTHC (for "name" links).
     by_name: dict[str, list[str]] = defaultdict(list)
     for c in active_codes:
         k = nk(catalog[c].name)
         if k:
             by_name[k].append(c)
 
-    # One record per procedure key; a current revision wins over a withdrawn one.
+    # Procedures: one per code key, a current revision winning over a withdrawn one.
     chosen: dict[str, ProcedureInfo] = {}
     for p in procedures:
         key = p.code_key or ck(p.code)
         prev = chosen.get(key)
         if prev is None or (prev.status != STATUS_CURRENT and p.status == STATUS_CURRENT):
             chosen[key] = p
-    procs = [chosen[k] for k in sorted(chosen)]
+    keyed = sorted(chosen.items())
+    order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
 
-    # Links of every procedure: code -> source, document first, then manual, then name.
-    proc_links: dict[str, dict[str, str]] = {}
-    for key, p in sorted(chosen.items()):
+    # Links of every procedure: TTHC code → source; document first, then manual, then name.
+    links_of: dict[str, dict[str, str]] = {}
+    for key, p in keyed:
         found: dict[str, str] = {}
         for raw in p.tthc:
             found.setdefault(tk(raw) or nfc(raw).strip(), SOURCE_DOCUMENT)
         for raw in manual.get(key, ()):
             found.setdefault(tk(raw) or nfc(raw).strip(), SOURCE_MANUAL)
         if not found:
-            same = by_name.get(nk(p.title), [])
+            same = by_name.get(nk(p.title), ())
             if len(same) == 1:
                 found[same[0]] = SOURCE_NAME
-        proc_links[key] = found
+        links_of[key] = found
 
-    def pkey(p: ProcedureInfo) -> str:
-        return p.code_key or ck(p.code)
+    current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
+    withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
 
-    current = [p for p in procs if p.status == STATUS_CURRENT]
-    withdrawn = [p for p in procs if p.status != STATUS_CURRENT]
+    field_office_key = ok(fo.get(field_want, "")) if field_want is not None else ""
 
-    def proc_in_scope(p: ProcedureInfo) -> bool:
-        if not in_office(p.office, office_want):
+    def proc_in_scope(key: str, p: ProcedureInfo) -> bool:
+        if office_want is not None and ok(p.office) != office_want:
             return False
         if field_want is None:
             return True
-        known = [catalog[c] for c in proc_links[pkey(p)] if c in catalog]
+        known = [catalog[c] for c in links_of[key] if c in catalog]
         if any(wk(t.field) == field_want for t in known):
             return True
-        field_office = fo.get(field_want)
-        return not any(t.active for t in known) and field_office is not None and \
-            ok(p.office) == ok(field_office)
+        return (not any(t.status != STATUS_ABOLISHED for t in known) and bool(field_office_key)
+                and ok(p.office) == field_office_key)
 
-    # Cover maps over TTHC in scope.
+    scoped = [(k, p) for k, p in current if proc_in_scope(k, p)]
+    scoped_keys = {k for k, _ in scoped}
+
+    # Who covers what (TTHC in scope only).
     covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
     withdrawn_covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
-    for p in current:
-        for c in proc_links[pkey(p)]:
-            if c in scope_set:
-                covers[c].append(p)
-    for p in withdrawn:
-        for c in proc_links[pkey(p)]:
-            if c in scope_set:
-                withdrawn_covers[c].append(p)
+    for group, target in ((current, covers), (withdrawn, withdrawn_covers)):
+        for key, p in group:
+            for c in links_of[key]:
+                if c in scope_set:
+                    target[c].append(p)
+    covered_codes = [c for c in scope_codes if c in covers]
+    uncovered_codes = [c for c in scope_codes if c not in covers]
 
-    covered_codes = [c for c in scope_codes if covers.get(c)]
-    uncovered_codes = [c for c in scope_codes if not covers.get(c)]
-
-    # Tallies.
+    # Tallies by office and by field.
     office_groups: dict[str, list[str]] = defaultdict(list)
     field_groups: dict[str, list[str]] = defaultdict(list)
     field_names: dict[str, str] = {}
@@ -432,175 +467,89 @@ def compute_coverage(
         field_names.setdefault(fk, t.field)
 
     def tally(codes: list[str]) -> Tally:
-        n = sum(1 for c in codes if covers.get(c))
-        return Tally(total=len(codes), covered=n, percent=_percent(n, len(codes)))
+        n = sum(1 for c in codes if c in covers)
+        return Tally(len(codes), n, _percent(n, len(codes)))
 
     by_office = {k: tally(v) for k, v in sorted(office_groups.items())}
-    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items(), key=lambda kv: kv[0])}
+    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
 
     # Links listed: current procedures, where the procedure or the TTHC is in scope.
     links: list[Link] = []
-    scoped_current = [p for p in current if proc_in_scope(p)]
-    scoped_keys = {pkey(p) for p in scoped_current}
-    for p in current:
-        in_scope = pkey(p) in scoped_keys
-        for c, source in proc_links[pkey(p)].items():
+    for key, p in current:
+        in_scope = key in scoped_keys
+        for c, source in links_of[key].items():
             if in_scope or c in scope_set:
                 t = catalog.get(c)
-                links.append(Link(procedure=p.code, tthc=c, source=source, title=p.title,
-                                  name=t.name if t else ""))
-    key_of = {p.code: pkey(p) for p in procs}  # display code -> key, for sorting
-    links.sort(key=lambda l: (key_of[l.procedure], l.tthc))
+                links.append(Link(p.code, c, source, p.title, t.name if t is not None else ""))
 
-    # Flags.
+    # Flags of current, non-internal procedures in scope.
     last_review = {c: ev for c in active_codes if (ev := catalog[c].last_change(REVIEW_EVENTS))}
-    flags_keyed: list[tuple[str, Flag]] = []
-    needs_suggestion: list[ProcedureInfo] = []
-    for p in scoped_current:
-        key = pkey(p)
+    quiet = frozenset(c for c in active_codes if c not in last_review)
+    flagged: list[tuple[str, Flag]] = []
+    needs_suggestion: list[tuple[str, ProcedureInfo]] = []
+    for key, p in scoped:
         if key in internal_keys:
             continue
-        found = proc_links[key]
-        if not found:
-            flags_keyed.append((key, Flag(p.code, p.title, p.office, REASON_NO_LINK,
-                                          detail="Chưa có mã TTHC trong văn bản, chưa liên kết thủ công, "
-                                                 "tên không trùng tên TTHC nào")))
-        unknown = tuple(c for c in found if c not in catalog)
-        if unknown:
-            flags_keyed.append((key, Flag(p.code, p.title, p.office, REASON_UNKNOWN, tthc=unknown,
-                                          detail="Mã không có trong danh mục: " + ", ".join(unknown))))
-        abolished = tuple(c for c in found if c in catalog and catalog[c].status == STATUS_ABOLISHED)
-        if abolished:
-            parts = []
-            for c in abolished:
-                ev = catalog[c].last_change(_ABOLISH_EVENTS)
-                parts.append(f"{c} (bãi bỏ theo {ev.decision}, {_date_vi(ev.date)})" if ev else c)
-            flags_keyed.append((key, Flag(p.code, p.title, p.office, REASON_ABOLISHED, tthc=abolished,
-                                          detail="; ".join(parts))))
-        stale: list[str] = []
-        stale_detail: list[str] = []
-        ref = p.reference_date
-        for c in found:
-            t = catalog.get(c)
-            if t is None or not t.active:
-                continue
-            ev = last_review.get(c)
-            if ev is None or ev.date is None:
-                continue
-            if ref is None or ref < ev.date:
-                stale.append(c)
-                stale_detail.append(f"{c} sửa đổi theo {ev.decision} ngày {_date_vi(ev.date)}")
-        if stale:
-            tail = (f"quy trình ghi ngày {_date_vi(ref)}" if ref
-                    else "quy trình không ghi ngày ban hành/sửa đổi")
-            flags_keyed.append((key, Flag(p.code, p.title, p.office, REASON_REVIEW, tthc=tuple(stale),
-                                          detail="; ".join(stale_detail) + f"; {tail}")))
-        if not any(c in catalog and catalog[c].active for c in found):
-            needs_suggestion.append(p)
+        found = links_of[key]
+        flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
+        if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
+            needs_suggestion.append((key, p))
 
     # Suggestions: unlinked procedures → active TTHC; uncovered TTHC → current procedures.
     tokens = _Tokens()
-    tthc_seqs = [tokens.encode(nk(catalog[c].name)) for c in active_codes]
-    candidates = [p for p in current if pkey(p) not in internal_keys]
-    proc_seqs = [tokens.encode(nk(p.title)) for p in candidates]
-
-    proc_suggestions: dict[str, tuple[Suggestion, ...]] = {}
-    matches = top_matches([tokens.encode(nk(p.title)) for p in needs_suggestion], tthc_seqs,
-                          suggest_limit, suggest_threshold)
-    for p, found_matches in zip(needs_suggestion, matches):
-        proc_suggestions[pkey(p)] = tuple(
-            Suggestion(procedure=p.code, tthc=active_codes[j], score=s, title=p.title,
-                       name=catalog[active_codes[j]].name) for j, s in found_matches)
-
+    proc_suggestions: dict[str, list[Suggestion]] = {}
+    if suggest_limit > 0 and needs_suggestion:
+        matches = top_matches([tokens.encode(nk(p.title)) for _, p in needs_suggestion],
+                              [tokens.encode(nk(catalog[c].name)) for c in active_codes],
+                              suggest_limit, suggest_threshold)
+        for (key, p), found_matches in zip(needs_suggestion, matches):
+            proc_suggestions[key] = [Suggestion(p.code, active_codes[j], s, p.title, catalog[active_codes[j]].name)
+                                     for j, s in found_matches]
+    candidates = [p for k, p in current if k not in internal_keys]
+    if suggest_limit > 0 and uncovered_codes and candidates:
+        matches = top_matches([tokens.encode(nk(catalog[c].name)) for c in uncovered_codes],
+                              [tokens.encode(nk(p.title)) for p in candidates],
+                              suggest_limit, suggest_threshold)
+    else:
+        matches = [[] for _ in uncovered_codes]
     uncovered: list[Uncovered] = []
-    matches = top_matches([tokens.encode(nk(catalog[c].name)) for c in uncovered_codes],
-                          proc_seqs, suggest_limit, suggest_threshold)
     for c, found_matches in zip(uncovered_codes, matches):
         t = catalog[c]
-        sugg = tuple(Suggestion(procedure=candidates[j].code, tthc=c, score=s, title=candidates[j].title,
-                                name=t.name) for j, s in found_matches)
-        uncovered.append(Uncovered(code=c, name=t.name, field=t.field, office=tthc_office(t),
-                                   suggestions=sugg))
+        uncovered.append(Uncovered(c, t.name, t.field, tthc_office(t),
+                                   [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
+                                    for j, s in found_matches]))
     uncovered.sort(key=lambda u: (ok(u.office), wk(u.field), u.code))
 
-    flags = [replace(f, suggestions=proc_suggestions.get(k, ()))
-             if f.reason in (REASON_NO_LINK, REASON_UNKNOWN, REASON_ABOLISHED) else f for k, f in flags_keyed]
-    order = {r: i for i, r in enumerate(REASONS)}
-    flags.sort(key=lambda f: (ok(f.office), key_of[f.code], order[f.reason]))
+    for key, f in flagged:
+        if f.reason != REASON_REVIEW:
+            f.suggestions = proc_suggestions.get(key, [])
+    reason_order = {r: i for i, r in enumerate(REASONS)}
+    flags = [f for _, f in flagged]
+    flags.sort(key=lambda f: (ok(f.office), order_of[f.code], reason_order[f.reason]))
 
     all_suggestions: dict[tuple[str, str], Suggestion] = {}
-    for group in list(proc_suggestions.values()) + [u.suggestions for u in uncovered]:
-        for s in group:
-            all_suggestions.setdefault((s.procedure, s.tthc), s)
-    suggestions = sorted(all_suggestions.values(), key=lambda s: (key_of[s.procedure], -s.score, s.tthc))
+    for group in [*proc_suggestions.values(), *(u.suggestions for u in uncovered)]:
+        for sg in group:
+            all_suggestions.setdefault((sg.procedure, sg.tthc), sg)
+    suggestions = sorted(all_suggestions.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
 
-    # Warnings.
-    warnings: list[CoverageWarning] = []
-    for c in uncovered_codes:
-        gone = withdrawn_covers.get(c)
-        if gone:
-            codes = tuple(p.code for p in gone)
-            warnings.append(CoverageWarning(
-                WARN_WITHDRAWN_ONLY,
-                f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
-                f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}",
-                tthc=(c,), procedures=codes))
-    for c in covered_codes:
-        ps = covers[c]
-        if len(ps) > 1:
-            codes = tuple(p.code for p in ps)
-            warnings.append(CoverageWarning(
-                WARN_MULTIPLE,
-                f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
-                f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}",
-                tthc=(c,), procedures=codes))
-    for key in sorted(set(manual) - set(chosen)):
-        targets = tuple(sorted(tthc_key(x) or x for x in manual[key]))
-        warnings.append(CoverageWarning(
-            WARN_UNKNOWN_PROCEDURE,
-            f"Liên kết thủ công cho quy trình «{key}» không có trong kho",
-            f"manual link for procedure '{key}', which is not in the repository",
-            tthc=targets, procedures=(key,)))
-    if office_want is None:
-        unassigned: dict[str, list[str]] = defaultdict(list)
-        for c in scope_codes:
-            t = catalog[c]
-            if not tthc_office(t):
-                unassigned[t.field].append(c)
-        for fname in sorted(unassigned, key=words_key):
-            codes = tuple(unassigned[fname])
-            warnings.append(CoverageWarning(
-                WARN_UNASSIGNED_FIELD,
-                f"Lĩnh vực «{fname or '(trống)'}» chưa được giao cho phòng nào ({len(codes)} TTHC)",
-                f"field '{fname}' is not assigned to an office ({len(codes)} TTHC)",
-                tthc=codes))
-    internal_list: list[InternalProcedure] = []
-    for p in scoped_current:
-        if pkey(p) in internal_keys:
-            internal_list.append(InternalProcedure(p.code, p.title, p.office))
-            cited = tuple(c for c in proc_links[pkey(p)])
-            if cited:
-                warnings.append(CoverageWarning(
-                    WARN_INTERNAL_WITH_TTHC,
-                    f"Quy trình nội bộ {p.code} lại gắn với TTHC: {', '.join(cited)}",
-                    f"internal procedure {p.code} is linked to TTHC: {', '.join(cited)}",
-                    tthc=cited, procedures=(p.code,)))
-    if not scope_codes:
-        warnings.append(CoverageWarning(
-            WARN_EMPTY_SCOPE,
-            "Không có TTHC đang hiệu lực nào trong phạm vi báo cáo (danh mục trống hoặc bộ lọc không khớp)",
-            "no active TTHC in scope (empty catalog or filters match nothing)"))
-    korder = {k: i for i, k in enumerate(WARNING_KINDS)}
-    warnings.sort(key=lambda w: (korder[w.kind], w.tthc, w.procedures))
+    internal_list = [InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in internal_keys]
+    warnings = _warnings(
+        uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
+        withdrawn_covers=withdrawn_covers, manual=manual, chosen=chosen, tk=tk,
+        unassigned=[] if office_want is not None else
+        [(catalog[c].field, c) for c in scope_codes if not tthc_office(catalog[c])],
+        internal_cited=[(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]],
+        empty=not scope_codes, wk=wk,
+    )
 
-    # Decisions the catalog was built from.
+    # Decisions the catalog was built from, by date.
     seen: dict[tuple[str, dt.date | None], None] = {}
     for c in codes_sorted:
         for ev in catalog[c].history:
             if ev.decision:
                 seen.setdefault((ev.decision, ev.date), None)
-    decisions = [DecisionSeen(d, when) for d, when in
-                 sorted(seen, key=lambda k: (k[1] or dt.date.min, k[0]))]
+    decisions = [DecisionSeen(d, when) for d, when in sorted(seen, key=lambda k: (k[1] or dt.date.min, k[0]))]
 
     return CoverageReport(
         total=len(scope_codes),
@@ -618,6 +567,94 @@ def compute_coverage(
         office=office,
         field=field,
     )
+
+
+def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mapping[str, Tthc],
+                     last_review: Mapping[str, CatalogEvent], quiet: frozenset[str]) -> list[Flag]:
+    """The findings on one current procedure, given its links (``quiet``: the active TTHC with no
+    dated amendment, which never raise a finding)."""
+    flags: list[Flag] = []
+    if not found:
+        flags.append(Flag(p.code, p.title, p.office, REASON_NO_LINK, (),
+                          "Chưa có mã TTHC trong văn bản, chưa liên kết thủ công, tên không trùng tên TTHC nào"))
+        return flags
+    if all(c in quiet for c in found):
+        return flags  # every link is to an active TTHC that was never amended: nothing to say
+    unknown = [c for c in found if c not in catalog]
+    if unknown:
+        flags.append(Flag(p.code, p.title, p.office, REASON_UNKNOWN, tuple(unknown),
+                          "Mã không có trong danh mục: " + ", ".join(unknown)))
+    abolished = [c for c in found if c in catalog and catalog[c].status == STATUS_ABOLISHED]
+    if abolished:
+        parts = []
+        for c in abolished:
+            ev = catalog[c].last_change(_ABOLISH_EVENTS)
+            parts.append(f"{c} (bãi bỏ theo {ev.decision}, {_date_vi(ev.date)})" if ev else c)
+        flags.append(Flag(p.code, p.title, p.office, REASON_ABOLISHED, tuple(abolished), "; ".join(parts)))
+    amended = [(c, last_review[c]) for c in found if c in last_review]
+    if not amended:
+        return flags
+    ref = p.revision_date or p.issued
+    stale = [(c, ev) for c, ev in amended if ref is None or ref < ev.date]  # type: ignore[operator]
+    if stale:
+        tail = f"quy trình ghi ngày {_date_vi(ref)}" if ref else "quy trình không ghi ngày ban hành/sửa đổi"
+        detail = "; ".join(f"{c} sửa đổi theo {ev.decision} ngày {_date_vi(ev.date)}" for c, ev in stale)
+        flags.append(Flag(p.code, p.title, p.office, REASON_REVIEW, tuple(c for c, _ in stale),
+                          f"{detail}; {tail}"))
+    return flags
+
+
+def _warnings(*, uncovered_codes: list[str], covered_codes: list[str],
+              covers: Mapping[str, list[ProcedureInfo]], withdrawn_covers: Mapping[str, list[ProcedureInfo]],
+              manual: Mapping[str, Iterable[str]], chosen: Mapping[str, ProcedureInfo],
+              tk: Callable[[str], str | None], unassigned: list[tuple[str, str]],
+              internal_cited: list[tuple[str, tuple[str, ...]]], empty: bool,
+              wk: Callable[[str], str]) -> list[CoverageWarning]:
+    out: list[CoverageWarning] = []
+    for c in uncovered_codes:
+        gone = withdrawn_covers.get(c)
+        if gone:
+            codes = tuple(p.code for p in gone)
+            out.append(CoverageWarning(
+                WARN_WITHDRAWN_ONLY,
+                f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
+                f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}", (c,), codes))
+    for c in covered_codes:
+        ps = covers[c]
+        if len(ps) > 1:
+            codes = tuple(p.code for p in ps)
+            out.append(CoverageWarning(
+                WARN_MULTIPLE,
+                f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
+                f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}", (c,), codes))
+    for key in sorted(set(manual) - set(chosen)):
+        targets = tuple(sorted(tk(x) or x for x in manual[key]))
+        out.append(CoverageWarning(
+            WARN_UNKNOWN_PROCEDURE,
+            f"Liên kết thủ công cho quy trình «{key}» không có trong kho",
+            f"manual link for procedure '{key}', which is not in the repository", targets, (key,)))
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for fname, c in unassigned:
+        by_field[fname].append(c)
+    for fname in sorted(by_field, key=wk):
+        codes = tuple(by_field[fname])
+        out.append(CoverageWarning(
+            WARN_UNASSIGNED_FIELD,
+            f"Lĩnh vực «{fname or '(trống)'}» chưa được giao cho phòng nào ({len(codes)} TTHC)",
+            f"field '{fname}' is not assigned to an office ({len(codes)} TTHC)", codes))
+    for code, cited in internal_cited:
+        out.append(CoverageWarning(
+            WARN_INTERNAL_WITH_TTHC,
+            f"Quy trình nội bộ {code} lại gắn với TTHC: {', '.join(cited)}",
+            f"internal procedure {code} is linked to TTHC: {', '.join(cited)}", cited, (code,)))
+    if empty:
+        out.append(CoverageWarning(
+            WARN_EMPTY_SCOPE,
+            "Không có TTHC đang hiệu lực nào trong phạm vi báo cáo (danh mục trống hoặc bộ lọc không khớp)",
+            "no active TTHC in scope (empty catalog or filters match nothing)"))
+    kind_order = {k: i for i, k in enumerate(WARNING_KINDS)}
+    out.sort(key=lambda w: kind_order[w.kind])  # stable: each kind keeps its own order
+    return out
 
 
 def coverage_ok(report: CoverageReport, fail_under: float = 100.0) -> bool:

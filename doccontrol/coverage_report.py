@@ -73,8 +73,8 @@ def percent_vi(value: float) -> str:
 
 
 def score_vi(value: float) -> str:
-    """``87.5`` → ``87,5``."""
-    return f"{value:.1f}".replace(".", ",")
+    """A suggestion's score as shown: ``87``."""
+    return f"{value:.0f}"
 
 
 def date_vi(value: dt.date | dt.datetime | None) -> str:
@@ -299,7 +299,7 @@ def render_csv(report: CoverageReport, ctx: ReportContext | None = None) -> byte
     for l in report.links:
         w.writerow(["link", "Liên kết", l.procedure, l.title, "", "", l.source, l.tthc, "", l.name])
     for s in report.suggestions:
-        w.writerow(["suggestion", "Gợi ý", s.procedure, s.title, "", "", "", s.tthc, f"{s.score:.1f}", s.name])
+        w.writerow(["suggestion", "Gợi ý", s.procedure, s.title, "", "", "", s.tthc, str(s.score), s.name])
     for x in report.warnings:
         w.writerow(["warning", "Cảnh báo", " ".join(x.procedures), x.message, "", "", x.kind,
                     " ".join(x.tthc), "", x.message_en])
@@ -329,56 +329,61 @@ XLSX_SHEETS = {
 
 def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
     """A workbook: a summary sheet (agency, date, decisions, totals, by office, by field), then
-    one sheet per part. Headings bold, frozen, filterable."""
+    one sheet per part. Headings bold and wrapped, frozen, filterable. Written in openpyxl's
+    streaming (write-only) mode, so large reports stay fast."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     ctx = ctx or ReportContext()
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    def table(ws, start_row: int, headings: list[str], rows: list[list[str]], widths: list[int]) -> int:
-        for j, h in enumerate(headings, start=1):
-            c = ws.cell(row=start_row, column=j, value=h)
-            c.font, c.fill, c.alignment = bold, head_fill, wrap
-        for i, row in enumerate(rows, start=start_row + 1):
-            for j, v in enumerate(row, start=1):
-                ws.cell(row=i, column=j, value=v).alignment = wrap
-        for j, wdt in enumerate(widths, start=1):
-            current = ws.column_dimensions[get_column_letter(j)].width or 0
-            ws.column_dimensions[get_column_letter(j)].width = max(current, wdt)
-        return start_row + len(rows) + 1
+    def styled(ws, value: object, font: Font = bold, fill: PatternFill | None = None,
+               align: Alignment | None = None, number_format: str | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell
 
-    ws = wb.active
-    ws.title = XLSX_SHEETS["summary"]
-    ws.cell(row=1, column=1, value=TITLE_VI).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=TITLE_EN).font = Font(italic=True)
-    r = 4
-    for label, value in _header_lines(report, ctx):
-        ws.cell(row=r, column=1, value=label).font = bold
-        ws.cell(row=r, column=2, value=value)
-        r += 1
-    r += 1
-    for label, value in _summary_rows(report):
-        ws.cell(row=r, column=1, value=label).font = bold
-        cell = ws.cell(row=r, column=2)
-        if label.startswith("Tỷ lệ"):
-            cell.value = report.percent / 100
-            cell.number_format = "0.00%"
-        else:
-            cell.value = int(value)
-        r += 1
+    def heading_row(ws, headings: list[str]) -> list[WriteOnlyCell]:
+        return [styled(ws, h, fill=head_fill, align=wrap) for h in headings]
+
+    def set_widths(ws, widths: list[int]) -> None:
+        for j, wdt in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = wdt
+
     parts = {p[0]: p for p in report_parts(report, ctx)}
+
+    ws = wb.create_sheet(XLSX_SHEETS["summary"])
+    set_widths(ws, [48, 40, 18, 14])
+    ws.append([styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
+    ws.append([styled(ws, TITLE_EN, font=Font(italic=True))])
+    ws.append([])
+    for label, value in _header_lines(report, ctx):
+        ws.append([styled(ws, label), value])
+    ws.append([])
+    for label, value in _summary_rows(report):
+        if label.startswith("Tỷ lệ"):
+            ws.append([styled(ws, label), styled(ws, report.percent / 100, font=Font(),
+                                                  number_format="0.00%")])
+        else:
+            ws.append([styled(ws, label), int(value)])
     for key in ("by_office", "by_field"):
         _, title_vi, title_en, headings, rows = parts[key]
-        r += 1
-        ws.cell(row=r, column=1, value=f"{title_vi} ({title_en})").font = bold
-        r = table(ws, r + 1, headings, rows, [40, 18, 18, 14])
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 40
+        ws.append([])
+        ws.append([styled(ws, f"{title_vi} ({title_en})")])
+        ws.append(heading_row(ws, headings))
+        for row in rows:
+            ws.append(row)
 
     widths = {
         "uncovered": [14, 60, 28, 16, 40],
@@ -392,10 +397,13 @@ def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> byt
     for key in ("uncovered", "flagged", "warnings", "links", "suggestions", "internal", "decisions"):
         _, title_vi, title_en, headings, rows = parts[key]
         sheet = wb.create_sheet(XLSX_SHEETS[key])
-        sheet.cell(row=1, column=1, value=f"{title_vi} ({title_en})").font = Font(bold=True, size=12)
-        end = table(sheet, 2, headings, rows, widths[key])
+        set_widths(sheet, widths[key])
         sheet.freeze_panes = "A3"
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{max(end - 1, 2)}"
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(rows) + 2}"
+        sheet.append([styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
+        sheet.append(heading_row(sheet, headings))
+        for row in rows:
+            sheet.append(row)
     wb.properties.title = TITLE_VI
     wb.properties.creator = "doccontrol"
     buf = io.BytesIO()

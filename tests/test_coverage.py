@@ -242,7 +242,7 @@ def test_name_links_need_one_unambiguous_name_and_no_explicit_link() -> None:
     assert {(l.procedure, l.tthc, l.source) for l in r.links} == {("QT-B", "1.000001", "document")}
     flag = next(f for f in r.flagged if f.code == "QT-A")
     assert flag.reason == "no_tthc_link"
-    assert [(s.tthc, s.score) for s in flag.suggestions] == [("1.000001", 100.0), ("2.000001", 100.0)]
+    assert [(s.tthc, s.score) for s in flag.suggestions] == [("1.000001", 100), ("2.000001", 100)]
 
 
 def test_needs_review_dates() -> None:
@@ -296,9 +296,29 @@ def test_name_key() -> None:
 
 def test_top_matches() -> None:
     got = top_matches([[1, 2, 3], [9], []], [[1, 2, 3], [1, 2, 3], [1, 2], [1, 2, 3, 4], [7]], 3, 60)
-    assert got == [[(0, 100.0), (1, 100.0), (3, 85.7)], [], []]
+    assert got == [[(0, 100), (1, 100), (3, 86)], [], []]
+    assert top_matches([[1, 2, 3]], [[1, 2, 3, 4], [1, 2, 3]], 1, 60) == [[(1, 100)]]
     assert top_matches([], [[1]], 3, 60) == []
     assert top_matches([[1]], [], 3, 60) == [[]]
+
+
+def test_top_matches_equals_brute_force_with_repeated_titles() -> None:
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    rng = random.Random(7)
+    pool = [[rng.randrange(12) for _ in range(rng.randint(1, 8))] for _ in range(25)]
+    choices = [rng.choice(pool) for _ in range(300)]  # many repeated titles
+    queries = [rng.choice(pool) for _ in range(60)] + [[]]
+    for limit, threshold in ((3, 60), (1, 50), (5, 80)):
+        matrix = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8)
+        expected = []
+        for q, row in zip(queries, matrix):
+            hits = sorted((-int(s), j) for j, s in enumerate(row) if s >= max(threshold, 1)) if q else []
+            expected.append([(j, -neg) for neg, j in hits[:limit]])
+        assert top_matches(queries, choices, limit, threshold) == expected
 
 
 def test_manual_links_edit_and_round_trip() -> None:

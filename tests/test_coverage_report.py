@@ -54,7 +54,7 @@ def test_text(report: CoverageReport) -> None:
         assert label in legend
     assert any(line.startswith("Reasons: no_tthc_link = not linked to any TTHC") for line in lines)
     assert any(line.startswith("Hint:") for line in lines)  # the English hint line
-    assert "2.000005 (93,3)" in out  # a suggestion with its score, code intact
+    assert "2.000005 (93)" in out  # a suggestion with its score, code intact
     # every table is a rectangle: its lines have one width
     block: list[str] = []
     for line in lines + [""]:
@@ -117,6 +117,8 @@ def test_xlsx(report: CoverageReport, tmp_path) -> None:
     rows = list(uncovered.iter_rows(min_row=2, values_only=True))
     assert rows[0][0] == "Mã TTHC (code)"
     assert [r[0] for r in rows[1:]] == ["1.000009", "1.000007", "1.000008", "2.000005"]
+    assert uncovered.freeze_panes == "A3" and uncovered.auto_filter.ref == "A2:E6"
+    assert uncovered["A2"].font.b and summary["A1"].value.startswith("BÁO CÁO")
     flagged = list(wb[XLSX_SHEETS["flagged"]].iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in flagged] == ["QT-05/GDNN", "QT-02/LĐVL", "QT-06/LĐVL", "QT-07/LĐVL"]
     assert flagged[3][3] == "Dẫn chiếu TTHC đã bị bãi bỏ (abolished_tthc)"
