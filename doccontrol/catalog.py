@@ -44,7 +44,10 @@ EVENT_ADDED = "added"
 EVENT_AMENDED = "amended"
 EVENT_ABOLISHED = "abolished"
 EVENT_RENAMED = "renamed"
-EVENT_KINDS = (EVENT_ADDED, EVENT_AMENDED, EVENT_ABOLISHED, EVENT_RENAMED)
+#: field, agency or level changed in a list that does not mark the TTHC amended (another source's
+#: wording, a reorganisation): recorded, but it does not make procedures due for review
+EVENT_UPDATED = "updated"
+EVENT_KINDS = (EVENT_ADDED, EVENT_AMENDED, EVENT_ABOLISHED, EVENT_RENAMED, EVENT_UPDATED)
 #: Event kinds that change what a procedure must describe (they make linked procedures stale).
 REVIEW_EVENTS = frozenset({EVENT_AMENDED, EVENT_RENAMED})
 
@@ -743,6 +746,7 @@ class CatalogChanges:
     renamed: tuple[str, ...] = ()
     abolished: tuple[str, ...] = ()
     reinstated: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()  # field/agency/level changed without an amendment
     unchanged: tuple[str, ...] = ()
     #: active codes of the catalog this import does not list (reported, never abolished)
     missing: tuple[str, ...] = ()
@@ -751,7 +755,8 @@ class CatalogChanges:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.amended or self.renamed or self.abolished or self.reinstated)
+        return bool(self.added or self.amended or self.renamed or self.abolished or self.reinstated
+                    or self.updated)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -762,6 +767,7 @@ class CatalogChanges:
             "renamed": list(self.renamed),
             "abolished": list(self.abolished),
             "reinstated": list(self.reinstated),
+            "updated": list(self.updated),
             "unchanged": len(self.unchanged),
             "missing": list(self.missing),
             "skipped_rows": list(self.skipped_rows),
@@ -777,6 +783,7 @@ class CatalogChanges:
             f"Đổi tên: {len(self.renamed)} / renamed",
             f"Bãi bỏ: {len(self.abolished)} / abolished",
             f"Khôi phục: {len(self.reinstated)} / reinstated",
+            f"Cập nhật lĩnh vực, cơ quan, cấp thực hiện: {len(self.updated)} / field, agency or level updated",
             f"Không đổi: {len(self.unchanged)} / unchanged",
             f"Có trong danh mục nhưng không có trong tệp này (không bãi bỏ): {len(self.missing)} / "
             f"in the catalog, not in this file (not abolished)",
@@ -784,8 +791,22 @@ class CatalogChanges:
         ]
 
 
+_LEADING_THU_TUC = re.compile(r"^thủ tục\s+")
+
+
+def _text_form(text: str) -> str:
+    """Case, spacing and punctuation do not make a difference; diacritics do."""
+    return " ".join(_NON_WORD.sub(" ", nfc(text).casefold()).split())
+
+
 def _same(a: str, b: str) -> bool:
-    return squash_spaces(nfc(a)).casefold() == squash_spaces(nfc(b)).casefold()
+    return _text_form(a) == _text_form(b)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names compare as :func:`_same`, and a leading "Thủ tục" (the national database writes it,
+    decisions often do not) is no difference either."""
+    return _LEADING_THU_TUC.sub("", _text_form(a)) == _LEADING_THU_TUC.sub("", _text_form(b))
 
 
 def _has_event(t: Tthc, decision: str, kind: str) -> bool:
@@ -805,11 +826,12 @@ def merge_catalog(
 
     * an unknown code is added (event ``added``; a row from an amended part also gets an
       ``amended`` event, so procedures older than the decision are reviewed);
-    * a known code listed as amended, or whose field, agency or level changes, gets one
-      ``amended`` event whose detail names each change (the name too); a name that changes on a
-      row not marked amended (a newer national export) gets ``renamed``. Both make procedures
-      dated before the decision due for review. ``changes.renamed`` lists every code whose name
-      changed;
+    * a known code listed as amended gets one ``amended`` event whose detail names each change
+      (name, field, agency, level); on a row not marked amended (a newer national export) a
+      changed name gives ``renamed`` and a changed field/agency/level gives ``updated``.
+      ``amended`` and ``renamed`` make procedures dated before the decision due for review;
+      ``updated`` does not. Case, spacing, punctuation and a leading "Thủ tục" are no change.
+      ``changes.renamed`` lists every code whose name changed;
     * a row of an abolished part/note abolishes the code (kept, with its history; an unknown
       code is entered directly as abolished);
     * an abolished code listed again as new/amended/plain is reinstated (``added``);
@@ -823,6 +845,7 @@ def merge_catalog(
     renamed: set[str] = set()
     abolished: set[str] = set()
     reinstated: set[str] = set()
+    updated: set[str] = set()
     touched: set[str] = set()
     skipped: list[int] = []
 
@@ -859,7 +882,7 @@ def merge_catalog(
                 if values[attr]:
                     diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
                 values[attr] = new_value
-        name_changed = bool(row.name) and not _same(row.name, old.name)
+        name_changed = bool(row.name) and not _same_name(row.name, old.name)
         rename_detail = f"Tên: «{old.name}» → «{row.name}»" if name_changed else ""
         if name_changed:
             values["name"] = row.name
@@ -876,18 +899,22 @@ def merge_catalog(
                 reinstated.add(code)
             if name_changed:
                 renamed.add(code)
-            if row.change == CHANGE_AMENDED or diffs:
+            if row.change == CHANGE_AMENDED:
                 # One "amended" event says everything that changed, the name included.
                 if not _has_event(old, decision, EVENT_AMENDED):
                     detail = "; ".join(([rename_detail] if name_changed else []) + diffs)
                     new_history.append(event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
                     amended.add(code)
-            elif name_changed and not _has_event(old, decision, EVENT_RENAMED):
-                new_history.append(event(EVENT_RENAMED, rename_detail))
+            else:
+                if name_changed and not _has_event(old, decision, EVENT_RENAMED):
+                    new_history.append(event(EVENT_RENAMED, rename_detail))
+                if diffs and not _has_event(old, decision, EVENT_UPDATED):
+                    new_history.append(event(EVENT_UPDATED, "; ".join(diffs)))
+                    updated.add(code)
 
         result[code] = replace(old, status=status, history=tuple(new_history), **values)
 
-    unchanged = touched - added - amended - renamed - abolished - reinstated
+    unchanged = touched - added - amended - renamed - abolished - reinstated - updated
     missing = {c for c, t in current.items() if t.active and c not in touched}
     changes = CatalogChanges(
         decision=decision,
@@ -897,6 +924,7 @@ def merge_catalog(
         renamed=tuple(sorted(renamed)),
         abolished=tuple(sorted(abolished)),
         reinstated=tuple(sorted(reinstated)),
+        updated=tuple(sorted(updated)),
         unchanged=tuple(sorted(unchanged)),
         missing=tuple(sorted(missing)),
         skipped_rows=tuple(skipped),

@@ -393,7 +393,7 @@ def test_merge_across_two_imports(tmp_path: Path) -> None:
     assert cat["1.000003"].status == "active"  # pure: the old catalog is untouched
     assert ch2.added == ("1.000005",)
     assert ch2.renamed == ("1.000002",)
-    assert ch2.amended == ("1.000002", "1.000004")
+    assert ch2.amended == ("1.000002", "1.000004")  # both rows sit in the amended part
     assert ch2.abolished == ("1.000003", "1.000099")
     assert ch2.missing == ("1.000001",)
     assert cat2["1.000001"].status == "active"
@@ -420,14 +420,19 @@ def test_merge_across_two_imports(tmp_path: Path) -> None:
     cat3, ch3 = merge_catalog(cat2, parsed, ref.number, ref.date)
     assert cat3 == cat2 and not ch3.changed
 
-    # a newer national export spells a name differently, not marked amended: "renamed"
-    export = parse_catalog_rows(_grid(["Mã số", "Tên", "Lĩnh vực"],
-                                      ["1.000001", "Cấp mới giấy phép lao động", "Việc làm"],
-                                      ["1.000005", "cấp lại  giấy phép lao động", "Việc làm"]))
+    # a newer national export, not marked amended: a new wording is "renamed", a new agency
+    # "updated"; case, spacing, punctuation and a leading "Thủ tục" are no change
+    export = parse_catalog_rows(_grid(["Mã số", "Tên", "Lĩnh vực", "Cơ quan thực hiện"],
+                                      ["1.000001", "Cấp mới giấy phép lao động", "Việc làm", ""],
+                                      ["1.000005", "Thủ tục cấp lại  giấy phép lao động.", "Việc làm", ""],
+                                      ["1.000004", "Đăng ký nội quy lao động", "Lao động", "UBND tỉnh"]))
     cat_r, ch_r = merge_catalog(cat2, export, "CSDLQG 2025", None)
-    assert ch_r.renamed == ("1.000001",) and ch_r.amended == () and ch_r.unchanged == ("1.000005",)
+    assert (ch_r.renamed, ch_r.updated, ch_r.amended, ch_r.unchanged) == (
+        ("1.000001",), ("1.000004",), (), ("1.000005",))
     assert cat_r["1.000001"].history[-1].kind == "renamed"
-    assert cat_r["1.000005"].name == "Cấp lại giấy phép lao động"  # case/spacing is not a change
+    assert cat_r["1.000004"].history[-1].kind == "updated"
+    assert cat_r["1.000004"].last_change() == cat2["1.000004"].history[-1]  # "updated" is no amendment
+    assert cat_r["1.000005"].name == "Cấp lại giấy phép lao động"
 
     # a later list names the abolished code again: reinstated, history kept
     again = parse_catalog_rows(_grid(["Mã TTHC", "Tên TTHC"], ["1.000003", "Thu hồi giấy phép lao động"]))
