@@ -5,7 +5,8 @@ rewrite of the whole git index file each time (tens of milliseconds, growing wit
 repository). ``git fast-import`` writes many commits from one process, without the index:
 each revision is a commit plus its tag, then a ``checkpoint`` that writes the pack and updates
 the refs (fsynced as ``core.fsync`` says), and ``get-mark`` answers only once that is done —
-so when :meth:`CommitStream.commit` returns, the commit is durable.
+so when :meth:`CommitStream.commit` returns, the commit is durable. Callers that ingest many
+files may write several commits and then one :meth:`CommitStream.checkpoint` (group commit).
 
 The stream never touches the work tree or the index; the store writes the work-tree files and
 syncs the index once when the stream is closed.
@@ -50,6 +51,7 @@ class CommitStream:
     def __init__(self, repo_path: Path, branch: str, parent: str | None) -> None:
         self.branch = branch
         self.parent = parent
+        self.pending = False  # commits written but not yet checkpointed
         self._mark = 0
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
@@ -70,8 +72,14 @@ class CommitStream:
         changes: Mapping[str, bytes | None],
         tags: Sequence[str] = (),
         timestamp: int | None = None,
+        durable: bool = True,
     ) -> str:
-        """Write one commit (``None`` deletes a path) and its tags; return its id once durable."""
+        """Write one commit (``None`` deletes a path) and its tags; return its id.
+
+        ``durable``: checkpoint before returning (pack written, refs updated, fsynced). Otherwise
+        the commit is durable only after the next :meth:`checkpoint` (group commit: many
+        revisions, one round of fsyncs).
+        """
         assert self.process.stdin is not None and self.process.stdout is not None
         when = int(timestamp if timestamp is not None else time.time())
         tz = _tz_offset(when)
@@ -95,7 +103,9 @@ class CommitStream:
         chunks.append(b"\n")
         for tag in tags:
             chunks.append(f"reset refs/tags/{_safe_path(tag)}\nfrom :{mark}\n\n".encode())
-        chunks.append(f"checkpoint\n\nget-mark :{mark}\n".encode())
+        if durable:
+            chunks.append(b"checkpoint\n\n")
+        chunks.append(f"get-mark :{mark}\n".encode())
         try:
             self.process.stdin.write(b"".join(chunks))
             self.process.stdin.flush()
@@ -104,8 +114,21 @@ class CommitStream:
         answer = self.process.stdout.readline().decode("ascii", "replace").strip()
         if len(answer) != 40:
             raise self._error("waiting for the commit")
-        self.parent = answer
+        self.parent = f":{mark}"  # fast-import names its own commits by mark, even before a checkpoint
+        self.pending = not durable
         return answer
+
+    def checkpoint(self) -> None:
+        """Make every commit written so far durable: pack and refs written and fsynced."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(b"checkpoint\n\nprogress checkpoint\n")
+            self.process.stdin.flush()
+        except BrokenPipeError as exc:
+            raise self._error("checkpointing") from exc
+        if self.process.stdout.readline().strip() != b"progress checkpoint":
+            raise self._error("checkpointing")
+        self.pending = False
 
     def close(self) -> None:
         if self.process.stdin and not self.process.stdin.closed:

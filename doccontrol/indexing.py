@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doccontrol import faults
 from doccontrol.model import ProcedureState
 from doccontrol.search import (
     CURRENT,
@@ -135,21 +136,38 @@ def backend(workspace: Workspace) -> SearchBackend:
     return open_backend(workspace.index_dir)
 
 
-def commit_hook(workspace: Workspace):  # type: ignore[no-untyped-def]
-    """A pipeline hook: after each commit, re-index that procedure in the same step.
+class IndexUpdater:
+    """The pipeline's commit hook: re-index each committed procedure, in batches.
 
-    If the index is missing or damaged, it is rebuilt from the repository right here (the caller
-    holds the writer lock), so it never silently lags. The commit itself already stands.
+    A whoosh commit costs far more than adding a few documents, so the procedures committed in
+    one group are indexed together when the pipeline calls :meth:`flush` — right after their
+    commits became durable, under the same writer lock. If the index is missing or damaged it
+    is rebuilt from the repository right there, so it never silently lags. Should the process
+    die before a flush, the index's reflected commit tells: the next search or
+    ``verify --repair`` catches up.
     """
-    index = backend(workspace)
 
-    def hook(store: Store, state: ProcedureState, commit: str) -> None:
+    def __init__(self, workspace: Workspace) -> None:
+        self.index = backend(workspace)
+        self.pending: dict[str, ProcedureState] = {}
+
+    def __call__(self, store: Store, state: ProcedureState, commit: str) -> None:
+        self.pending[state.slug] = state
+
+    def flush(self, store: Store) -> None:
+        if not self.pending:
+            return
+        states, self.pending = self.pending, {}
+        faults.point("before_index")
+        head = store.head() or ""
         try:
-            index.replace_procedure(state.slug, docs_for(store, state), commit)
+            self.index.replace_procedures({slug: docs_for(store, s) for slug, s in states.items()}, head)
         except IndexUnavailable:
-            index.rebuild(list(all_docs(store)), store.head() or commit)
+            self.index.rebuild(list(all_docs(store)), head)
 
-    return hook
+
+def commit_hook(workspace: Workspace) -> IndexUpdater:
+    return IndexUpdater(workspace)
 
 
 def rebuild(workspace: Workspace) -> int:

@@ -317,12 +317,26 @@ class Ingestor:
         store: Store,
         extractor: Extractor,
         on_commit: list[CommitHook] | None = None,
+        group_commit: bool = False,
+        group_max_files: int = 50,
+        group_max_seconds: float = 1.0,
     ) -> None:
+        """``group_commit``: write commits without waiting for each to reach the disk, and make a
+        group of them durable at once (one round of fsyncs) every ``group_max_files`` files or
+        ``group_max_seconds``, and at :meth:`sync`. Drops leave the inbox only after that; the
+        search index is updated right after, under the same lock. Without it, every commit is
+        durable, released and indexed on its own.
+        """
         self.workspace = workspace
         self.store = store
         self.extractor = extractor
         self.on_commit = on_commit or []
         self.journal = workspace.logs / "ingest.jsonl"
+        self.group_commit = group_commit
+        self.group_max_files = group_max_files
+        self.group_max_seconds = group_max_seconds
+        self._unreleased: list[tuple[InboxItem, Staged]] = []
+        self._group_started = 0.0
 
     # One file -------------------------------------------------------------------------------------
 
@@ -359,7 +373,24 @@ class Ingestor:
                     staged.path.unlink()
         outcome.seconds = round(time.monotonic() - started, 3)
         self._journal(outcome)
+        if self._unreleased and (
+            len(self._unreleased) >= self.group_max_files
+            or time.monotonic() - self._group_started >= self.group_max_seconds
+        ):
+            self.sync()
         return outcome
+
+    def sync(self) -> None:
+        """Make the commits written so far durable, then release their drops and update the index."""
+        self.store.checkpoint()
+        faults.point("after_commit")
+        unreleased, self._unreleased = self._unreleased, []
+        for item, staged in unreleased:
+            if unchanged_since(item.path, staged):
+                # No fsync needed: if the unlink is lost in a crash, the file reappears and a
+                # re-run finds it a duplicate of what is already committed.
+                item.path.unlink()
+        finish_hooks(self.on_commit, self.store)
 
     def _decide_and_commit(
         self, drop: Drop, extracted: Extracted, staged: Staged, item: InboxItem, outcome: Outcome, keep_source: bool
@@ -383,12 +414,12 @@ class Ingestor:
         config = self.workspace.config
         try:
             commit = self.store.write_revision(
-                state, staged.path, extracted.text, drop.office, config.office_name(drop.office)
+                state, staged.path, extracted.text, drop.office, config.office_name(drop.office),
+                durable=not self.group_commit,
             )
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
             self.store.recover()
             raise Refused(commit_failed(f"{type(exc).__name__}: {exc}")) from exc
-        faults.point("after_commit")
         outcome.status = "ingested"
         outcome.commit = commit
         for hook in self.on_commit:
@@ -396,13 +427,16 @@ class Ingestor:
         self._release(item, staged, keep_source)
 
     def _release(self, item: InboxItem, staged: Staged, keep_source: bool) -> None:
-        """The drop's bytes are safe in the repository: remove it from the inbox (if unchanged)."""
+        """The drop's bytes are in the repository: remove it from the inbox once that is durable."""
         if keep_source:
+            if not self.group_commit:
+                finish_hooks(self.on_commit, self.store)
             return
-        if unchanged_since(item.path, staged):
-            # No fsync needed: if the unlink is lost in a crash, the file reappears and a re-run
-            # finds it a duplicate of what is already committed.
-            item.path.unlink()
+        if not self._unreleased:
+            self._group_started = time.monotonic()
+        self._unreleased.append((item, staged))
+        if not self.group_commit:
+            self.sync()
 
     def _quarantine(
         self,
@@ -458,6 +492,7 @@ def session(workspace: Workspace, on_commit: list[CommitHook] | None = None) -> 
 
     The caller holds the writer lock.
     """
+    hooks = on_commit or []
     with Store(workspace.procedures) as store, Extractor(workspace.config.limits) as extractor:
         repaired = store.recover()
         clean_staging(workspace)
@@ -465,5 +500,17 @@ def session(workspace: Workspace, on_commit: list[CommitHook] | None = None) -> 
             with open(workspace.logs / "doccontrol.log", "a", encoding="utf-8") as log:
                 for line in repaired:
                     log.write(f"{now_iso()} recover: {line}\n")
-        yield Ingestor(workspace, store, extractor, on_commit)
+        ingestor = Ingestor(workspace, store, extractor, hooks, group_commit=True)
+        try:
+            yield ingestor
+        finally:
+            ingestor.sync()
+
+
+def finish_hooks(hooks: list[CommitHook], store: Store) -> None:
+    """Let hooks that batch their work (the search index) finish it, before the lock is released."""
+    for hook in hooks:
+        flush = getattr(hook, "flush", None)
+        if flush is not None:
+            flush(store)
 

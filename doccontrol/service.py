@@ -83,10 +83,16 @@ def ingest(
     workspace: Workspace,
     items: Iterable[tuple[InboxItem, bool]],
     progress: Callable[[Outcome | None], None] | None = None,
+    index: bool = True,
 ) -> list[Outcome]:
-    """Run items through the pipeline under the writer lock. Returns one outcome per file still there."""
+    """Run items through the pipeline under the writer lock. Returns one outcome per file still there.
+
+    ``index=False`` leaves the search index behind (it catches up at the next search); only the
+    benchmark uses it, to time the pipeline alone.
+    """
     outcomes: list[Outcome] = []
-    with writer_lock(workspace.root, "ingest"), pipeline.session(workspace, commit_hooks(workspace)) as ingestor:
+    hooks = commit_hooks(workspace) if index else []
+    with writer_lock(workspace.root, "ingest"), pipeline.session(workspace, hooks) as ingestor:
         for item, keep_source in items:
             outcome = ingestor.process(item, keep_source=keep_source)
             if outcome is not None:
@@ -223,8 +229,10 @@ def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = 
             state, status="withdrawn", withdrawn_reason=reason, withdrawn_at=now_iso(), updated_at=now_iso()
         )
         commit = store.write_withdrawal(withdrawn, reason, actor, config.office_name(actor))
-        for hook in commit_hooks(workspace):
+        hooks = commit_hooks(workspace)
+        for hook in hooks:
             hook(store, withdrawn, commit)
+        pipeline.finish_hooks(hooks, store)
     return withdrawn, commit
 
 

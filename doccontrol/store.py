@@ -278,14 +278,16 @@ class Store:
         office_name: str,
         tags: tuple[str, ...] = (),
         timestamp: int | None = None,
+        durable: bool = True,
     ) -> str:
-        """Commit ``changes`` (path → bytes, None deletes), durable on return; then update the work tree.
+        """Commit ``changes`` (path → bytes, None deletes); then update the work tree.
 
+        Durable on return unless ``durable=False``; then :meth:`checkpoint` makes it so.
         Author = the office, committer = doccontrol: no git identity is needed anywhere.
         """
         author = Person(_author_name(office, office_name), author_email(office))
         committer = Person(COMMITTER_NAME, COMMITTER_EMAIL)
-        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp)
+        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp, durable)
         for rel, content in changes.items():
             target = self.path / rel
             if content is None:
@@ -303,6 +305,7 @@ class Store:
         author_office: str,
         author_name: str,
         timestamp: int | None = None,
+        durable: bool = True,
     ) -> str:
         """Commit one revision (bytes, text, metadata) and its tag. Returns the commit id."""
         rel = self.relpath(state)
@@ -329,7 +332,12 @@ class Store:
             },
         )
         tag = revision_tag(state.slug, state.revision)
-        return self.commit_changes(changes, message, author_office, author_name, (tag,), timestamp)
+        return self.commit_changes(changes, message, author_office, author_name, (tag,), timestamp, durable)
+
+    def checkpoint(self) -> None:
+        """Make the commits written with ``durable=False`` durable (refs and tags on disk)."""
+        if self._stream is not None and self._stream.pending:
+            self._stream.checkpoint()
 
     def tag(self, name: str, commit: str) -> None:
         """A lightweight tag, written as a ref by GitPython (no git process)."""
