@@ -277,9 +277,11 @@ class Pusher:
     """Pushes in the background: after commits (``request``), and again later while it fails.
 
     The first retry waits ``retry_seconds``, each further one twice as long, up to
-    ``max_retry_seconds``; a new commit does not shorten a wait (an unreachable server is not
-    asked again for every file). Every ``check_seconds`` it also looks (locally) whether commits
-    made by others (a manual ``doccontrol ingest``, a withdrawal) are waiting to be pushed.
+    ``max_retry_seconds``. A new commit shortens a long wait to ``retry_seconds`` after the last
+    attempt (so a server back after a long outage gets the queue soon, yet is not asked more
+    than once per ``retry_seconds`` for a stream of files). Every ``check_seconds`` it also looks
+    (locally) whether commits made by others (a manual ``doccontrol ingest``, a withdrawal) are
+    waiting to be pushed.
     """
 
     def __init__(
@@ -301,6 +303,7 @@ class Pusher:
         self._stop = threading.Event()
         self._requested = True  # at start: push whatever is waiting
         self._next_try = 0.0
+        self._last_try = float("-inf")
         self._delay = 0.0
         self._running = _Running()
         self._thread = threading.Thread(target=self._run, name="doccontrol-push", daemon=True)
@@ -311,6 +314,8 @@ class Pusher:
         self._thread.start()
 
     def request(self) -> None:
+        """New commits: push them (at once, or ``retry_seconds`` after a failed attempt)."""
+        self._next_try = min(self._next_try, self._last_try + self.retry_seconds)
         self._requested = True
         self._wake.set()
 
@@ -350,6 +355,7 @@ class Pusher:
             self._wake.clear()
 
     def _attempt(self) -> bool:
+        self._last_try = time.monotonic()
         try:
             if unpushed(self.workspace.procedures).empty and read_state(self.workspace).failures == 0:
                 return True  # nothing waiting: do not bother the server

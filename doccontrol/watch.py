@@ -553,7 +553,10 @@ def _event_types() -> list[type[Any]]:
     ]
 
 
-def _make_handler(sink: Callable[[Hint], None]) -> Any:
+def _make_handler(sink: Callable[[Hint], None], timely: bool = True) -> Any:
+    """The watchdog handler. ``timely``: events arrive when the change happens (inotify); a
+    polling observer reports a change up to one interval late, so its events only say "look",
+    and the file's own times tell when it changed."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
     class _Hints(FileSystemEventHandler):
@@ -564,6 +567,8 @@ def _make_handler(sink: Callable[[Hint], None]) -> Any:
             if kind in ("opened", "closed_no_write"):
                 return
             now = time.monotonic()
+            if not timely:
+                kind = {"created": "seen", "modified": "seen", "closed": "seen"}.get(kind, kind)
             src = os.fsdecode(event.src_path)
             dest = os.fsdecode(event.dest_path) if getattr(event, "dest_path", "") else ""
             if event.is_directory:
@@ -575,7 +580,7 @@ def _make_handler(sink: Callable[[Hint], None]) -> Any:
             if kind == "moved":
                 sink(Hint("file", src, now))
                 if dest:
-                    sink(Hint("file", dest, now, activity=True))
+                    sink(Hint("file", dest, now, activity=timely))
                 return
             sink(Hint("file", src, now, activity=kind in ("created", "modified", "closed")))
 
@@ -869,7 +874,8 @@ class Watcher:
             from watchdog.observers import Observer
 
             observer = Observer()
-        observer.schedule(_make_handler(self._hints.put), str(inbox), recursive=True, event_filter=_event_types())
+        handler = _make_handler(self._hints.put, timely=not self.options.poll)
+        observer.schedule(handler, str(inbox), recursive=True, event_filter=_event_types())
         observer.daemon = True
         try:
             observer.start()
