@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccontrol import pipeline
+from doccontrol import pipeline, tthc
+from doccontrol.catalog import Tthc
 from doccontrol.errors import UsageError, WorkspaceError
 from doccontrol.inbox import InboxItem, item_for, prune_empty_folders, scan
 from doccontrol.model import Outcome, ProcedureState, RevisionRecord
@@ -331,3 +332,17 @@ def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
     with Store(workspace.procedures) as store:
         integrity_report = integrity.check_revisions(store)
     return VerifyReport(index=index_report, integrity=integrity_report)
+
+
+# --- the TTHC catalog, links and coverage (see tthc.py) ------------------------------------------------
+
+
+def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> tthc.CoverageResult:
+    """The coverage report and its context; UsageError (exit 2) when no catalog was imported."""
+    return tthc.coverage(workspace, office, field)
+
+
+def catalog(workspace: Workspace) -> dict[str, Tthc]:
+    """The current TTHC catalog ({} when none was imported)."""
+    with Store(workspace.procedures) as store:
+        return tthc.load_catalog(store) or {}

@@ -1,6 +1,6 @@
 """The ``doccontrol`` command line. Commands live in the modules of this package."""
 
-from doccontrol.cli import admin, demo, ingest, read, search  # noqa: F401  (they register their commands)
+from doccontrol.cli import admin, coverage, demo, ingest, read, search  # noqa: F401  (they register their commands)
 from doccontrol.cli import watch  # noqa: F401
 from doccontrol.cli.app import main
 

@@ -1,0 +1,138 @@
+"""The TTHC catalog, links and the 100% coverage check: ``catalog``, ``link``, ``unlink``, ``coverage``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from doccontrol import coverage as cov
+from doccontrol import coverage_report, service, tthc
+from doccontrol.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.errors import UsageError
+
+STATUS_VI = {STATUS_ACTIVE: "đang áp dụng", STATUS_ABOLISHED: "đã bãi bỏ"}
+
+
+@main.group()
+def catalog() -> None:
+    """The published TTHC catalog (danh mục thủ tục hành chính)."""
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--decision", help='The decision that published it, e.g. "345/QĐ-UBND ngày 12/3/2024".')
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json: bool) -> None:
+    """Import a catalog (.xlsx, or .csv in UTF-8 or Windows-1258): one commit, with history.
+
+    Exit 1 when rows were skipped for lack of a valid code (they are listed with their row numbers).
+    """
+    result = tthc.import_catalog(get_workspace(ctx), file, decision)
+    changes = result.changes
+    if as_json:
+        emit_json({
+            "decision": result.decision, "commit": result.commit, "rows": result.rows,
+            "added": list(changes.added), "amended": list(changes.amended), "renamed": list(changes.renamed),
+            "abolished": list(changes.abolished), "reinstated": list(changes.reinstated),
+            "updated": list(changes.updated), "missing": list(changes.missing), "problems": result.problems,
+        })
+    else:
+        say(f"Đã nhập danh mục từ {file.name} ({result.decision}): {result.rows} dòng; "
+            f"{len(changes.added)} mới, {len(changes.amended)} sửa đổi, {len(changes.renamed)} đổi tên, "
+            f"{len(changes.abolished)} bãi bỏ, {len(changes.unchanged)} không đổi.")
+        if changes.missing:
+            say(f"  {len(changes.missing)} TTHC đang áp dụng không có trong tệp này (giữ nguyên): "
+                f"{', '.join(changes.missing[:10])}{' …' if len(changes.missing) > 10 else ''}")
+        if result.commit is None:
+            say("  Danh mục không thay đổi: không tạo commit. (catalog unchanged, no commit)")
+        for problem in result.problems:
+            say(f"  ! {problem}")
+    ctx.exit(EXIT_PROBLEM if result.problems else EXIT_OK)
+
+
+@catalog.command("list")
+@click.option("--field", help="Only this field (lĩnh vực), with or without diacritics.")
+@click.option("--status", type=click.Choice([STATUS_ACTIVE, STATUS_ABOLISHED]))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_json: bool) -> None:
+    """List the catalog's TTHC."""
+    entries = tthc.catalog_entries(get_workspace(ctx), field, status)
+    if as_json:
+        emit_json([tthc_to_json(t) for t in entries])
+        return
+    for t in entries:
+        click.echo(f"{t.code}  {STATUS_VI.get(t.status, t.status):12}  {t.field[:30]:30}  {t.name}")
+    say(f"{len(entries)} TTHC.")
+
+
+def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool) -> None:
+    if not codes and not internal:
+        raise UsageError("Cần ít nhất một mã TTHC, hoặc --internal.", "Give at least one TTHC code, or --internal.")
+    commit = tthc.change_links(get_workspace(ctx), procedure, codes, add=add, internal=internal, office=office)
+    if commit is None:
+        say("Không có gì thay đổi. (nothing changed)")
+    else:
+        say(f"Đã {'liên kết' if add else 'bỏ liên kết'} {procedure}: {', '.join(codes) or 'nội bộ'} [commit {commit[:10]}]")
+
+
+@main.command()
+@click.argument("procedure")
+@click.argument("codes", nargs=-1)
+@click.option("--internal", is_flag=True, help="Declare an internal procedure that rightly has no TTHC.")
+@click.option("--office", help="Who makes the link (default: the document controller office).")
+@click.pass_context
+def link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None) -> None:
+    """Link a procedure to TTHC codes (or declare it internal)."""
+    _link(ctx, procedure, codes, internal, office, add=True)
+
+
+@main.command()
+@click.argument("procedure")
+@click.argument("codes", nargs=-1)
+@click.option("--internal", is_flag=True, help="Remove the internal mark.")
+@click.option("--office", help="Who removes the link (default: the document controller office).")
+@click.pass_context
+def unlink(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None) -> None:
+    """Remove manual links (or the internal mark) of a procedure."""
+    _link(ctx, procedure, codes, internal, office, add=False)
+
+
+@main.command("coverage")
+@click.option("--office", help="Only the TTHC of this office's fields and this office's procedures.")
+@click.option("--field", help="Only this field (lĩnh vực).")
+@click.option("--format", "fmt", type=click.Choice(list(coverage_report.FORMATS)), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=100.0, show_default=True,
+              help="Exit 1 when the percent covered is below this (or anything is flagged).")
+@click.pass_context
+def coverage_cmd(ctx: click.Context, office: str | None, field: str | None, fmt: str, as_json: bool,
+                 output: Path | None, fail_under: float) -> None:
+    """The 100% TTHC check: TTHC without a procedure, procedures without a published TTHC.
+
+    Exit 0 only when the percent is at least --fail-under and nothing is flagged; 1 otherwise;
+    2 for usage errors or a workspace without a catalog.
+    """
+    fmt = "json" if as_json else fmt
+    result = service.coverage(get_workspace(ctx), office, field)
+    rendered = coverage_report.render(result.report, fmt, result.context)
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    if output is not None:
+        output.write_bytes(data)
+        say(f"Đã ghi báo cáo ({fmt}) vào {output}")
+    elif isinstance(rendered, bytes) and sys.stdout.isatty():
+        raise UsageError(f"Định dạng {fmt} cần -o TỆP.", f"The {fmt} format is binary: write it with -o FILE.")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    report = result.report
+    ok = cov.coverage_ok(report, fail_under)
+    if not as_json and fmt == "text" or output is not None:
+        say(f"Tỷ lệ TTHC có quy trình: {report.percent:.1f}% ({report.covered}/{report.total}); "
+            f"{len(report.flagged)} quy trình cần xem xét. {'ĐẠT' if ok else 'CHƯA ĐẠT'} (ngưỡng {fail_under:g}%).")
+    ctx.exit(EXIT_OK if ok else EXIT_PROBLEM)
