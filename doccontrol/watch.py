@@ -980,24 +980,46 @@ class Watcher:
             time.sleep(0.1)  # more is due: first let a waiting manual ingest take the writer lock
 
     def _process_batch(self, batch: list[Path]) -> bool:
+        """One hold of the writer lock: a store opened for it (its commit stream ends with it),
+        the files through the pipeline with group commit, then one ``sync`` that makes the
+        commits durable, releases the drops and updates the index before the lock goes."""
         workspace = self.workspace
-        committed = False
         deadline = time.monotonic() + self.options.batch_seconds
-        with Store(workspace.procedures) as store:
-            for line in store.recover():
-                self.log.warning("recover: %s", line)
-            pipeline.clean_staging(workspace)
-            guard = _YoungFileGuard(self._extractor_for_batch())
-            ingestor = pipeline.Ingestor(workspace, store, cast(Extractor, guard), service.commit_hooks(workspace))
-            for index, path in enumerate(batch):
-                if self.stopping or (index and time.monotonic() > deadline):
-                    break
-                self._drain_hints()
-                outcome = self._process_one(ingestor, guard, path)
-                committed = committed or (outcome is not None and outcome.status == "ingested")
-        return committed
+        done: list[tuple[Path, Signature, Outcome | None]] = []
+        held = _block_signals()  # every process started in here (git, fast-import, the worker) inherits it
+        try:
+            with Store(workspace.procedures) as store:
+                for line in store.recover():
+                    self.log.warning("recover: %s", line)
+                pipeline.clean_staging(workspace)
+                guard = _YoungFileGuard(self._extractor_for_batch())
+                ingestor = pipeline.Ingestor(
+                    workspace, store, cast(Extractor, guard), service.commit_hooks(workspace),
+                    group_commit=True, group_max_files=max(1, self.options.batch_files),
+                    group_max_seconds=self.options.batch_seconds,
+                )
+                try:
+                    for index, path in enumerate(batch):
+                        _let_signals_in(held)  # a SIGTERM waiting since the last file stops us here
+                        if self.stopping or (index and time.monotonic() > deadline):
+                            break
+                        self._drain_hints()
+                        result = self._process_one(ingestor, guard, path)
+                        if result is not None:
+                            done.append((path, *result))
+                finally:
+                    ingestor.sync()
+        finally:
+            _unblock_signals(held)
+        for path, signature, outcome in done:
+            self._after(path, signature, outcome)
+        return any(outcome is not None and outcome.status == "ingested" for _, _, outcome in done)
 
-    def _process_one(self, ingestor: pipeline.Ingestor, guard: _YoungFileGuard, path: Path) -> Outcome | None:
+    def _process_one(
+        self, ingestor: pipeline.Ingestor, guard: _YoungFileGuard, path: Path
+    ) -> tuple[Signature, Outcome | None] | None:
+        """Run one due file through the pipeline: (its signature, the outcome), or None when it
+        was not taken (changed, not ready, left for a retry, failed)."""
         tracker = self.tracker
         candidate = tracker.get(path)
         if candidate is None or candidate.parked:
@@ -1030,7 +1052,6 @@ class Watcher:
             self._retry(item, path, why, delay)
             return None
         guard.may_retry = delay is not None
-        blocked = _block_signals()
         try:
             outcome = ingestor.process(item)
         except RetryLater as later:
@@ -1040,10 +1061,7 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001 - one file must never stop the watcher
             self._failed(path, f"{type(exc).__name__}: {exc}", traceback.format_exc())
             return None
-        finally:
-            _unblock_signals(blocked)
-        self._after(path, signature, outcome)
-        return outcome
+        return signature, outcome
 
     def _after(self, path: Path, signature: Signature, outcome: Outcome | None) -> None:
         if outcome is not None:
@@ -1089,10 +1107,12 @@ class Watcher:
             self.log.error(trace.rstrip())
 
 
-# While a file is in hand, SIGINT/SIGTERM are blocked in this thread, so the git and extraction
-# processes started meanwhile inherit them blocked: a Ctrl-C (sent to the whole process group)
-# or a systemd stop does not kill a commit half-way. The handler still runs (another thread
-# receives the signal) and only sets the stop flag, which is read between files.
+# While files are in hand (a batch under the writer lock), SIGINT/SIGTERM are blocked in the
+# working thread, so the git, fast-import and extraction processes started meanwhile inherit
+# them blocked: a Ctrl-C (which the terminal sends to the whole process group) or a stop sent to
+# the whole control group does not kill a commit half-way. The handler only sets the stop flag;
+# it runs when another thread (the observer) receives the signal, or between two files, when the
+# working thread lets pending signals in; the flag is read between files.
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -1105,6 +1125,13 @@ def _block_signals() -> set[signal.Signals] | None:
 def _unblock_signals(previous: set[signal.Signals] | None) -> None:
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _let_signals_in(previous: set[signal.Signals] | None) -> None:
+    """Deliver pending SIGINT/SIGTERM (their handler runs now), then hold them again."""
+    if previous is not None and not (_HELD & previous):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
 
 
 def watch(workspace: Workspace, options: WatchOptions, logger: logging.Logger | None = None) -> WatchSummary:
