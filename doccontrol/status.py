@@ -6,8 +6,8 @@ Read-only: nothing here takes the writer lock or contacts a server. The parts:
 - procedures current / withdrawn;
 - the last ingest (the last line of ``logs/ingest.jsonl``, which the pipeline appends);
 - the watcher: running or not, its pid (from its lock, see ``doccontrol.watch``);
-- the search index: ``doccontrol.search.status_of_index(workspace)`` when the search package
-  provides it, else "unknown";
+- the search index: ``status_of_index(workspace)`` when the search package provides it
+  (``doccontrol.search``, else ``doccontrol.indexing``), else "unknown";
 - the central git remote, when ``[git] remote`` is set: commits and tags not pushed yet and the
   outcome of the last push.
 """
@@ -142,13 +142,21 @@ def _watcher(workspace: Workspace) -> WatcherStatus:
     return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=info.since, mode=info.mode)
 
 
+INDEX_REPORTERS = ("doccontrol.search", "doccontrol.indexing")  # where ``status_of_index`` may live
+
+
 def index_status(workspace: Workspace) -> dict[str, Any]:
-    """The search index's own account of itself, if the search package offers one."""
-    try:
-        search = importlib.import_module("doccontrol.search")
-    except Exception:  # noqa: BLE001 - not installed, or broken: not our report to fail
-        return {"state": "unknown"}
-    function = getattr(search, "status_of_index", None)
+    """The search index's own account of itself: ``status_of_index(workspace)`` of the search
+    package (``doccontrol.search``, else ``doccontrol.indexing``) if it offers one, else unknown."""
+    function = None
+    for name in INDEX_REPORTERS:
+        try:
+            module = importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - not installed, or broken: not our report to fail
+            continue
+        function = getattr(module, "status_of_index", None)
+        if function is not None:
+            break
     if function is None:
         return {"state": "unknown"}
     try:
@@ -160,7 +168,7 @@ def index_status(workspace: Workspace) -> dict[str, Any]:
     if isinstance(value, dict):
         return dict(value)
     if isinstance(value, bool):
-        return {"state": "behind" if value else "up to date", "behind": value}
+        return {"state": "behind" if value else "current", "behind": value}
     return {"state": str(value)}
 
 
