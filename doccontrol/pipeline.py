@@ -382,6 +382,8 @@ class Ingestor:
 
     def sync(self) -> None:
         """Make the commits written so far durable, then release their drops and update the index."""
+        if self.store.pending():
+            faults.point("before_checkpoint")
         self.store.checkpoint()
         faults.point("after_commit")
         unreleased, self._unreleased = self._unreleased, []
@@ -390,6 +392,7 @@ class Ingestor:
                 # No fsync needed: if the unlink is lost in a crash, the file reappears and a
                 # re-run finds it a duplicate of what is already committed.
                 item.path.unlink()
+                faults.point("after_release")
         finish_hooks(self.on_commit, self.store)
 
     def _decide_and_commit(
@@ -457,6 +460,7 @@ class Ingestor:
             with open(target.with_name(f".{target.name}.tmp"), "rb+") as handle:
                 os.fsync(handle.fileno())
             os.replace(target.with_name(f".{target.name}.tmp"), target)
+            faults.point("after_quarantine_copy")
         _write_durably(target.with_name(target.name + REASON_SUFFIX), render_reason(reason, item.name, office, sha or "").encode("utf-8"))
         _fsync_dir(folder)
         faults.point("after_quarantine")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import git
 
+from doccontrol import faults
 from doccontrol.commitstream import CommitStream, Person
 from doccontrol.errors import NotFound, WorkspaceError
 from doccontrol.model import ProcedureState, RevisionRecord
@@ -288,6 +289,7 @@ class Store:
         author = Person(_author_name(office, office_name), author_email(office))
         committer = Person(COMMITTER_NAME, COMMITTER_EMAIL)
         commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp, durable)
+        faults.point("after_stream_commit")
         for rel, content in changes.items():
             target = self.path / rel
             if content is None:
@@ -333,6 +335,10 @@ class Store:
         )
         tag = revision_tag(state.slug, state.revision)
         return self.commit_changes(changes, message, author_office, author_name, (tag,), timestamp, durable)
+
+    def pending(self) -> bool:
+        """True when commits were written with ``durable=False`` and not yet checkpointed."""
+        return self._stream is not None and self._stream.pending
 
     def checkpoint(self) -> None:
         """Make the commits written with ``durable=False`` durable (refs and tags on disk)."""
