@@ -1,0 +1,182 @@
+"""The engine-independent search interface: records, the backend protocol, errors.
+
+Callers (ingest, withdraw, the CLI, the web view) use only this module and
+:func:`doccontrol.search.open_backend`; they never import the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+CURRENT = "current"
+SUPERSEDED = "superseded"
+WITHDRAWN = "withdrawn"
+STATUSES = (CURRENT, SUPERSEDED, WITHDRAWN)
+
+# Snippet highlight markers: ``...điều kiện [[hưởng]] [[trợ cấp]]...``.  Text that contained the
+# markers themselves has them broken up (``[ [``), so every marker in a snippet is ours.
+MARK_START = "[["
+MARK_END = "]]"
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One revision of one procedure, as the index sees it."""
+
+    doc_id: str  # f"{slug}@{revision}"
+    slug: str
+    code: str
+    code_key: str
+    office: str
+    title: str
+    revision: int
+    status: str  # "current" | "superseded" | "withdrawn"
+    text: str
+    tthc: tuple[str, ...] = ()
+    issued: str = ""  # ISO date or ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r} (expected one of {STATUSES})")
+
+
+def make_doc_id(slug: str, revision: int) -> str:
+    """The document id of one revision: ``qt-01-ldtbxh@3``."""
+    return f"{slug}@{revision}"
+
+
+def fingerprint(doc: IndexDoc) -> str:
+    """A digest of everything the index holds for ``doc`` (text, status and metadata).
+
+    A verifier computes it from the repository and compares it with
+    :meth:`SearchBackend.doc_fingerprints` without reading texts back from the index.
+    """
+    meta = json.dumps(
+        [doc.doc_id, doc.slug, doc.code, doc.code_key, doc.office, doc.title, doc.revision,
+         doc.status, list(doc.tthc), doc.issued],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256()
+    digest.update(meta.encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(doc.text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    office: str | None = None
+    all_revisions: bool = False  # also superseded revisions
+    include_withdrawn: bool = False  # also withdrawn procedures
+    limit: int = 20
+
+    def statuses(self) -> tuple[str, ...]:
+        """The statuses this request may return."""
+        wanted = [CURRENT]
+        if self.all_revisions:
+            wanted.append(SUPERSEDED)
+        if self.include_withdrawn:
+            wanted.append(WITHDRAWN)
+        return tuple(wanted)
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    slug: str
+    code: str
+    title: str
+    office: str
+    revision: int
+    status: str
+    score: float
+    snippet: str  # plain text; highlighted words between MARK_START and MARK_END
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, corrupt, or of another format: rebuild it from the repository.
+
+    The message says what was found, in Vietnamese and English.
+    """
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What doccontrol needs from a search engine.
+
+    Writers are serialised by the caller (the workspace lock); readers never block.
+    Operations on a missing or damaged index raise :class:`IndexUnavailable`.
+    """
+
+    def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
+        """Atomically replace everything indexed for ``slug`` by ``docs`` (all its revisions)
+        and record ``commit`` as the repository commit the index reflects."""
+        ...
+
+    def replace_procedures(self, updates: Mapping[str, Sequence[IndexDoc]], commit: str) -> None:
+        """:meth:`replace_procedure` for several procedures in one index commit."""
+        ...
+
+    def replace_procedures(self, procedures: Mapping[str, Sequence[IndexDoc]],
+                           commit: str) -> None:
+        """:meth:`replace_procedure` for several procedures (slug -> all its revisions) at
+        once, in one atomic update."""
+        ...
+
+    def delete_procedure(self, slug: str, commit: str) -> None:
+        """Remove ``slug`` from the index and record ``commit``."""
+        ...
+
+    def search(self, request: SearchRequest) -> list[Hit]:
+        ...
+
+    def rebuild(self, docs: Iterable[IndexDoc], commit: str) -> None:
+        """Build a complete new index in a new directory, then switch to it atomically."""
+        ...
+
+    def reflected_commit(self) -> str | None:
+        """The repository commit the index reflects (None: never recorded)."""
+        ...
+
+    def doc_fingerprints(self) -> dict[str, str]:
+        """``doc_id`` → :func:`fingerprint` for every indexed document."""
+        ...
+
+    def check(self) -> list[str]:
+        """Problems found opening and reading the index; ``[]`` when healthy."""
+        ...
+
+
+def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet into ``(text, highlighted)`` pieces, for a terminal or an HTML view."""
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _MARKED.finditer(snippet):
+        if m.start() > pos:
+            pieces.append((snippet[pos:m.start()], False))
+        pieces.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(snippet):
+        pieces.append((snippet[pos:], False))
+    return pieces
+
+
+_MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
+
+
+def open_backend(index_dir: Path) -> SearchBackend:
+    """The search backend for the index kept in ``index_dir`` (the whoosh one).
+
+    Opening never fails for a missing or damaged index; operations that need it raise
+    :class:`IndexUnavailable`, and :meth:`SearchBackend.rebuild` makes a new one.
+    """
+    from doccontrol.search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(Path(index_dir))

@@ -1,0 +1,192 @@
+"""Parsing a user's query into an engine-independent form.
+
+Syntax (what a clerk types):
+
+- words: ``trợ cấp thất nghiệp`` or without diacritics ``tro cap that nghiep``; every syllable
+  must occur (folded); adjacent syllables that stand together in a text rank higher;
+- ``"quoted phrases"`` (also “typographic quotes”): the syllables adjacent and in order;
+- codes: a word that looks like a procedure code (``QT-01/LĐTBXH``, ``qt-01/ldtbxh``,
+  ``QT.VL.01``) or a TTHC code (``1.001234``, ``1.001234.000.00.00.H37``) finds that procedure
+  (or those linked to that TTHC) first;
+- filters: ``code:QT-VL`` (code equal to, or starting with, the value), ``tthc:1.001234``,
+  ``office:VL``; Vietnamese aliases ``mã:``, ``phòng:``; a quoted value (``office:"Việc làm"``)
+  may hold spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from doccontrol.search import vietnamese
+from doccontrol.text import clean, code_key, fold_lower, squash_spaces
+
+
+@dataclass(frozen=True)
+class Syllable:
+    exact: str  # normalised, lower case, with diacritics as typed
+    folded: str
+
+    @property
+    def marked(self) -> bool:
+        return self.exact != self.folded
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    runs: tuple[tuple[Syllable, ...], ...] = ()  # free words; each run was typed adjacent
+    phrases: tuple[tuple[Syllable, ...], ...] = ()  # quoted
+    codes: tuple[str, ...] = ()  # code keys of words that look like procedure codes
+    tthc: tuple[str, ...] = ()  # TTHC short keys of words that look like TTHC codes
+    code_phrases: tuple[tuple[Syllable, ...], ...] = ()  # the syllables of those code words
+    code_filters: tuple[str, ...] = ()
+    tthc_filters: tuple[str, ...] = ()
+    office_filters: tuple[str, ...] = ()
+    accented: bool = False  # typed with diacritics: exact spellings rank first
+
+    @property
+    def free(self) -> tuple[Syllable, ...]:
+        return tuple(s for run in self.runs for s in run)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.runs or self.phrases)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.code_filters or self.tthc_filters or self.office_filters)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.has_text or self.codes or self.tthc or self.has_filters)
+
+
+# --- codes ----------------------------------------------------------------------------------
+
+_TTHC = re.compile(r"^(\d\.\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?$")
+_CODE_CHARS = re.compile(r"^[^\W_](?:[\w./-]*[^\W_])?$")
+_CODE_SEPARATORS = re.compile(r"[./-]")
+
+
+def tthc_key(code: str) -> str | None:
+    """The short key of a TTHC code (``1.001234.000.00.00.H37`` → ``1.001234``), or None."""
+    m = _TTHC.match(code_key(code))
+    return m.group(1) if m else None
+
+
+def tthc_index_keys(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Keys to index for a document's TTHC codes: each full code's key and its short key."""
+    keys: list[str] = []
+    for code in codes:
+        full = code_key(code)
+        if not full:
+            continue
+        keys.append(full)
+        short = tthc_key(code)
+        if short and short != full:
+            keys.append(short)
+    return tuple(dict.fromkeys(keys))
+
+
+def looks_like_code(word: str) -> bool:
+    """True for a word shaped like a procedure code: letters and digits joined by ``- . /``."""
+    key = code_key(word)
+    return (
+        bool(_CODE_CHARS.match(key))
+        and bool(_CODE_SEPARATORS.search(key))
+        and any(ch.isdigit() for ch in key)
+        and any(ch.isalpha() for ch in key)
+    )
+
+
+def office_key(office: str) -> str:
+    """The form offices are compared in: folded, lower case, single spaces."""
+    return squash_spaces(fold_lower(clean(office)))
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+_FIELD_ALIASES = {
+    "code": "code", "ma": "code",
+    "tthc": "tthc",
+    "office": "office", "phong": "office",
+}
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_TOKEN = re.compile(
+    r'(?P<field>[^\W\d_]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>\S+))'
+    r'|"(?P<phrase>[^"]*)"?'
+    r"|(?P<word>\S+)"
+)
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def _syllables(text: str) -> tuple[Syllable, ...]:
+    exact = vietnamese.syllables(text)
+    return tuple(Syllable(e, f) for e, f in zip(exact, vietnamese.folded(exact)))
+
+
+def parse(query: str) -> ParsedQuery:
+    """Parse a query string (any normalisation form) into a :class:`ParsedQuery`."""
+    text = clean(query).translate(_QUOTES)
+    runs: list[tuple[Syllable, ...]] = []
+    current: list[Syllable] = []
+    phrases: list[tuple[Syllable, ...]] = []
+    codes: list[str] = []
+    tthc: list[str] = []
+    code_phrases: list[tuple[Syllable, ...]] = []
+    filters: dict[str, list[str]] = {"code": [], "tthc": [], "office": []}
+
+    def end_run() -> None:
+        if current:
+            runs.append(tuple(current))
+            current.clear()
+
+    for m in _TOKEN.finditer(text):
+        if m.group("field") is not None:
+            name = _FIELD_ALIASES.get(fold_lower(m.group("field")))
+            value = m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")
+            if name is not None:
+                end_run()
+                value = squash_spaces(value or "")
+                if value:
+                    filters[name].append(value)
+                continue
+            word = m.group(0)  # an unknown "name:value" is ordinary text
+        elif m.group("phrase") is not None:
+            end_run()
+            syll = _syllables(m.group("phrase"))
+            if syll:
+                phrases.append(syll)
+            continue
+        else:
+            word = m.group("word")
+        bare = _EDGE_PUNCT.sub("", word)
+        short = tthc_key(bare) if bare else None
+        if short or (bare and looks_like_code(bare)):
+            end_run()
+            if short:
+                tthc.append(short)
+            else:
+                codes.append(code_key(bare))
+            syll = _syllables(bare)
+            if syll:
+                code_phrases.append(syll)
+            continue
+        current.extend(_syllables(word))
+    end_run()
+
+    code_filters = tuple(dict.fromkeys(code_key(v) for v in filters["code"] if code_key(v)))
+    tthc_filters = tuple(dict.fromkeys(tthc_key(v) or code_key(v) for v in filters["tthc"]))
+    office_filters = tuple(dict.fromkeys(office_key(v) for v in filters["office"]))
+    all_syllables = [s for run in runs for s in run] + [s for p in phrases for s in p]
+    return ParsedQuery(
+        runs=tuple(runs),
+        phrases=tuple(phrases),
+        codes=tuple(dict.fromkeys(codes)),
+        tthc=tuple(dict.fromkeys(tthc)),
+        code_phrases=tuple(code_phrases),
+        code_filters=code_filters,
+        tthc_filters=tuple(k for k in tthc_filters if k),
+        office_filters=tuple(k for k in office_filters if k),
+        accented=any(s.marked for s in all_syllables),
+    )

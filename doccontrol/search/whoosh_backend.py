@@ -1,0 +1,792 @@
+"""The whoosh implementation of :class:`doccontrol.search.backend.SearchBackend`.
+
+Layout of ``index_dir``::
+
+    CURRENT                  name of the live generation directory (replaced with os.replace)
+    g<time>-<random>/        one complete whoosh index ("generation")
+        doccontrol-index.json  {"format": FORMAT}: the schema version of this generation
+        checksums.json         size and sha256 of every whoosh file, refreshed after each commit
+        MAIN_*.seg, _MAIN_<n>.toc
+
+A rebuild writes a new generation and then points ``CURRENT`` at it; readers that opened the
+old one keep reading it (it is kept until the next rebuild).  Incremental updates
+(:meth:`WhooshBackend.replace_procedure`, :meth:`WhooshBackend.delete_procedure`) are whoosh
+commits in the live generation; the repository commit they reflect is a stored "meta" document
+written in the same whoosh commit, so index content and recorded commit cannot disagree.
+
+Whoosh stores and finds pre-analysed terms (:mod:`doccontrol.search.vietnamese`; no whoosh
+analyzer is involved).  Fields, per document:
+
+- ``body_f`` / ``body_x`` / ``body_bi``: folded syllables, exact syllables, folded bigrams of
+  title + code + text (term weight = count, no positions);
+- ``title_f`` / ``title_x`` / ``title_bi``: the same views of the title alone;
+- ``code_key``, ``tthc`` (full and short TTHC keys), ``office_key``, ``status``, ``slug``,
+  ``doc_id``: keys;
+- stored: code, title, office, revision, issued, TTHC codes, fingerprint, text.
+
+Full rebuilds are written by :mod:`doccontrol.search.whoosh_bulk` (several processes) and
+queries ranked by :mod:`doccontrol.search.whoosh_read`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import ID, STORED, FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Existence
+
+from doccontrol.search import vietnamese, whoosh_bulk
+from doccontrol.search.backend import (
+    CURRENT,
+    Hit,
+    IndexDoc,
+    IndexUnavailable,
+    SearchRequest,
+    fingerprint,
+)
+from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tthc_index_keys
+from doccontrol.search.snippets import make_snippet, phrase_check
+from doccontrol.search.whoosh_read import Lists, Part, top_k
+
+FORMAT = 2
+POINTER = "CURRENT"
+GENERATION_META = "doccontrol-index.json"
+CHECKSUMS = "checksums.json"
+META_DOC_ID = "__doccontrol_meta__"
+META_STATUS = "meta"
+INDEX_NAME = whoosh_index._DEF_INDEX_NAME
+
+# Rebuilds of at least this many documents use several writer processes.
+PARALLEL_THRESHOLD = 1000
+MAX_PROCS = 4
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+class TermsField(FieldType):
+    """A field indexed from doccontrol's own analysis; whoosh sees finished terms.
+
+    ``view`` names the :class:`~doccontrol.search.vietnamese.Analysis` attribute to index
+    (``exact``, ``folded``, ``bigrams``); with ``view=None`` the value is a sequence of terms.
+    The weight of a term is its count; no positions are stored.
+    """
+
+    def __init__(self, view: str | None = None, scorable: bool = True) -> None:
+        super().__init__(format=Existence(), analyzer=None, scorable=scorable)
+        self.view = view
+
+    def term_counts(self, value: Any) -> Counter[str]:
+        """How often each term occurs in ``value`` (the term's weight)."""
+        if self.view is None:
+            return Counter(value)
+        return Counter(getattr(vietnamese.analyze(value), self.view))
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for term, count in self.term_counts(value).items():
+            yield term.encode("utf-8"), count, float(count), b""
+
+    def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
+        return iter(qstring.split())
+
+    def spellable_words(self, value: Any) -> Iterator[str]:
+        return iter(())
+
+
+def make_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        slug=ID(stored=True),
+        status=ID(stored=True),
+        office_key=ID(),
+        code_key=ID(),
+        tthc=TermsField(scorable=False),
+        title_x=TermsField("exact"),
+        title_f=TermsField("folded"),
+        title_bi=TermsField("bigrams"),
+        body_x=TermsField("exact"),
+        body_f=TermsField("folded"),
+        body_bi=TermsField("bigrams"),
+        code=STORED(),
+        title=STORED(),
+        office=STORED(),
+        revision=STORED(),
+        issued=STORED(),
+        tthc_codes=STORED(),
+        fingerprint=STORED(),
+        text=STORED(),
+        commit=STORED(),
+    )
+
+
+def doc_fields(doc: IndexDoc) -> dict[str, Any]:
+    """What the index stores for one document (also used by the writer processes)."""
+    body = f"{doc.title}\n{doc.code}\n{doc.text}"
+    return {
+        "doc_id": doc.doc_id,
+        "slug": doc.slug,
+        "status": doc.status,
+        "office_key": office_key(doc.office) or "-",
+        "code_key": doc.code_key or "-",
+        "tthc": tthc_index_keys(doc.tthc),
+        "title_x": doc.title,
+        "title_f": doc.title,
+        "title_bi": doc.title,
+        "body_x": body,
+        "body_f": body,
+        "body_bi": body,
+        "code": doc.code,
+        "title": doc.title,
+        "office": doc.office,
+        "revision": doc.revision,
+        "issued": doc.issued,
+        "tthc_codes": tuple(doc.tthc),
+        "fingerprint": fingerprint(doc),
+        "text": doc.text,  # whoosh compresses stored fields
+    }
+
+
+def _meta_fields(commit: str) -> dict[str, Any]:
+    return {"doc_id": META_DOC_ID, "slug": META_DOC_ID, "status": META_STATUS, "commit": commit}
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+# How much a match in each field counts (multiplies the field's BM25).  Titles are short and
+# say what a procedure is: they weigh most; adjacent syllables (bigrams) weigh more than
+# scattered ones; exact spellings count for queries typed with diacritics.
+FIELD_WEIGHTS: dict[str, float] = {
+    "body_f": 1.0,
+    "body_x": 1.0,
+    "body_bi": 1.5,
+    "title_f": 3.0,
+    "title_x": 3.0,
+    "title_bi": 4.0,
+}
+# For a query typed with diacritics the exact spellings carry the weight; a title that only
+# matches folded (``dưỡng`` for ``đương``) gets this much instead of ``title_f``.
+FOLDED_TITLE_WEIGHT_WHEN_ACCENTED = 0.5
+# BM25 length normalisation: weak for titles (a long title is not a worse match).
+FIELD_B: dict[str, float] = {"title_f": 0.3, "title_x": 0.3, "title_bi": 0.3}
+
+
+# --- files ----------------------------------------------------------------------------------
+
+_TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
+_SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _whoosh_files(gdir: Path) -> list[str]:
+    """The index files whoosh wrote in a generation (tables of contents and segments)."""
+    names = []
+    for entry in os.scandir(gdir):
+        if entry.is_file() and (_TOC_FILE.match(entry.name) or _SEGMENT_FILE.fullmatch(entry.name)):
+            names.append(entry.name)
+    return sorted(names)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _refresh_checksums(gdir: Path) -> None:
+    """Record size and sha256 of every whoosh file (hashing only new or changed files)."""
+    path = gdir / CHECKSUMS
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    new = {}
+    for name in _whoosh_files(gdir):
+        size = (gdir / name).stat().st_size
+        known = old.get(name)
+        if known and known.get("size") == size:
+            new[name] = known
+        else:
+            new[name] = {"size": size, "sha256": _sha256(gdir / name)}
+    _write_json(path, new)
+
+
+def _unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
+    return IndexUnavailable(f"Chỉ mục tìm kiếm {what} / search index {english}: {index_dir}")
+
+
+def _start_method() -> str:
+    # fork is fast, but forking a process that runs other threads (a watcher) can deadlock.
+    return "fork" if threading.active_count() == 1 else "spawn"
+
+
+# --- the backend ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Snapshot:
+    """An open searcher on one generation, with what searches reuse.
+
+    Document masks are numpy boolean arrays over the searcher's document numbers; the cached
+    ones are shared: never modify them in place.
+    """
+
+    generation: str
+    ix: Any
+    searcher: Any
+    lists: Lists
+    _masks: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+
+    def mask(self, docs: Iterable[int]) -> np.ndarray:
+        out = np.zeros(self.lists.doc_count, dtype=bool)
+        idx = np.fromiter(docs, dtype=np.int64)
+        if idx.size:
+            out[idx] = True
+        return out
+
+    def term_mask(self, fieldname: str, text: str) -> np.ndarray:
+        """The live (not deleted) documents that have ``text`` in ``fieldname``."""
+        key = (fieldname, text)
+        found = self._masks.get(key)
+        if found is None:
+            found = np.zeros(self.lists.doc_count, dtype=bool)
+            found[self.lists.postings(fieldname, text).ids] = True
+            found &= self.live()
+            self._masks[key] = found
+        return found
+
+    def live(self) -> np.ndarray:
+        """Documents not deleted (postings still list deleted documents)."""
+        found = self._masks.get(("live",))
+        if found is None:
+            found = np.ones(self.lists.doc_count, dtype=bool)
+            for reader, offset in self.lists.leaves:
+                if reader.has_deletions():
+                    gone = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                    found[gone + offset] = False
+            self._masks[("live",)] = found
+        return found
+
+    def status_mask(self, statuses: Sequence[str]) -> np.ndarray:
+        key = ("status", *statuses)
+        found = self._masks.get(key)
+        if found is None:
+            found = np.zeros(self.lists.doc_count, dtype=bool)
+            for status in statuses:
+                found |= self.term_mask("status", status)
+            self._masks[key] = found
+        return found
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        except Exception:  # noqa: BLE001 - closing a damaged reader must not hide the cause
+            pass
+
+
+class WhooshBackend:
+    """The whoosh search backend for one workspace index directory.
+
+    One object may serve many searches (a long-lived view reuses the open searcher and its
+    caches; it notices new commits and rebuilds by itself).  Searches may run in several
+    threads; writes are serialised by the caller.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.RLock()
+
+    # -- generations ---------------------------------------------------------------------
+
+    def _live_generation(self) -> str:
+        try:
+            name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
+        except OSError as e:
+            raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
+        if not name or "/" in name or name.startswith("."):
+            raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
+        return name
+
+    def _open_generation(self, name: str) -> Any:
+        gdir = self.index_dir / name
+        if not gdir.is_dir():
+            raise _unavailable(self.index_dir, f"thiếu thư mục {name}", f"lacks directory {name}")
+        try:
+            meta = json.loads((gdir / GENERATION_META).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise _unavailable(self.index_dir, "thiếu thông tin định dạng",
+                               f"lacks its format file ({e})") from e
+        if meta.get("format") != FORMAT:
+            raise _unavailable(self.index_dir, f"có định dạng cũ {meta.get('format')}",
+                               f"has format {meta.get('format')}, this version needs {FORMAT}")
+        try:
+            # Without mmap: whoosh would copy each whole file of a compound segment into
+            # memory when it opens it (BytesIO of the mapped range).
+            storage = FileStorage(str(gdir), supports_mmap=bool(os.environ.get("DC_MMAP")))
+            return whoosh_index.FileIndex(storage, schema=make_schema(), indexname=INDEX_NAME)
+        except Exception as e:  # noqa: BLE001 - any failure to open means: rebuild
+            raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
+
+    def _current_snapshot(self) -> _Snapshot:
+        """The open searcher on the live generation, reopened if the index changed."""
+        with self._lock:
+            name = self._live_generation()
+            snap = self._snapshot
+            if snap is not None and snap.generation == name:
+                try:
+                    if snap.searcher.up_to_date():
+                        return snap
+                except Exception:  # noqa: BLE001 - reopen below
+                    pass
+            ix = self._open_generation(name)
+            try:
+                searcher = ix.searcher()
+                lists = Lists(searcher)
+            except Exception as e:  # noqa: BLE001
+                raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
+            if snap is not None:
+                snap.close()
+            self._snapshot = _Snapshot(name, ix, searcher, lists)
+            return self._snapshot
+
+    def _drop_snapshot(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
+
+    def close(self) -> None:
+        self._drop_snapshot()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _write(self, fn: Any) -> None:
+        name = self._live_generation()
+        ix = self._open_generation(name)
+        try:
+            writer = ix.writer(timeout=30.0)
+        except whoosh_index.LockError as e:
+            raise RuntimeError(f"search index is locked by another writer: {self.index_dir}") from e
+        try:
+            fn(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        _refresh_checksums(self.index_dir / name)
+
+    def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
+        self.replace_procedures({slug: docs}, commit)
+
+    def replace_procedures(self, updates: Mapping[str, Sequence[IndexDoc]], commit: str) -> None:
+        """Replace several procedures in one index commit (whoosh commits are the costly part)."""
+        checked: dict[str, list[IndexDoc]] = {}
+        for slug, docs in updates.items():
+            docs = list(docs)
+            for doc in docs:
+                if doc.slug != slug:
+                    raise ValueError(f"document {doc.doc_id} does not belong to {slug}")
+            if len({d.doc_id for d in docs}) != len(docs):
+                raise ValueError(f"duplicate doc_id among the revisions of {slug}")
+            checked[slug] = docs
+
+        def write(writer: Any) -> None:
+            for slug, docs in checked.items():
+                writer.delete_by_term("slug", slug)
+                for doc in docs:
+                    writer.add_document(**doc_fields(doc))
+            writer.update_document(**_meta_fields(commit))
+
+        self._write(write)
+
+    def delete_procedure(self, slug: str, commit: str) -> None:
+        def write(writer: Any) -> None:
+            writer.delete_by_term("slug", slug)
+            writer.update_document(**_meta_fields(commit))
+
+        self._write(write)
+
+    def rebuild(self, docs: Iterable[IndexDoc], commit: str, procs: int | None = None) -> None:
+        """Build a new generation from ``docs`` and switch to it.
+
+        ``procs``: writer processes (default: the usable CPUs, at most :data:`MAX_PROCS`, once
+        there are :data:`PARALLEL_THRESHOLD` documents).
+        """
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            previous: str | None = self._live_generation()
+        except IndexUnavailable:
+            previous = None
+        name = f"g{time.time_ns():x}-{secrets.token_hex(3)}"
+        gdir = self.index_dir / name
+        gdir.mkdir()
+        try:
+            _write_json(gdir / GENERATION_META, {"format": FORMAT})
+            schema = make_schema()
+            storage = FileStorage(str(gdir))
+            whoosh_index.TOC.create(storage, schema, INDEX_NAME)
+            docs_iter = iter(docs)
+            head = []
+            for doc in docs_iter:
+                head.append(doc)
+                if len(head) >= PARALLEL_THRESHOLD:
+                    break
+            if procs is None:
+                procs = 1
+                if len(head) >= PARALLEL_THRESHOLD:
+                    procs = min(whoosh_bulk.cpu_count(), MAX_PROCS)
+            seen: set[str] = set()
+
+            def checked() -> Iterator[IndexDoc]:
+                for doc in _chain(head, docs_iter):
+                    if doc.doc_id in seen:
+                        raise ValueError(f"duplicate doc_id {doc.doc_id}")
+                    seen.add(doc.doc_id)
+                    yield doc
+
+            segments = whoosh_bulk.build_segments(str(gdir), schema, checked(), doc_fields,
+                                                  procs, _start_method())
+            meta = whoosh_bulk.SegmentBuilder(storage, schema)
+            meta.add(_meta_fields(commit))
+            segments.append(meta.finish())
+            whoosh_bulk.write_toc(storage, schema, segments, generation=1)
+            whoosh_index.clean_files(storage, INDEX_NAME, 1, segments)
+            shutil.rmtree(gdir / f"{INDEX_NAME}.tmp", ignore_errors=True)
+            _refresh_checksums(gdir)
+            pointer_tmp = self.index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
+            pointer_tmp.write_text(name + "\n", encoding="utf-8")
+            os.replace(pointer_tmp, self.index_dir / POINTER)
+        except BaseException:
+            shutil.rmtree(gdir, ignore_errors=True)
+            raise
+        self._drop_snapshot()
+        # Keep the generation just replaced (readers may have it open); drop older ones.
+        for entry in os.scandir(self.index_dir):
+            if entry.is_dir() and entry.name.startswith("g") and entry.name not in (name, previous):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def reflected_commit(self) -> str | None:
+        snap = self._current_snapshot()
+        try:
+            stored = snap.searcher.document(doc_id=META_DOC_ID)
+        except Exception as e:  # noqa: BLE001
+            self._reraise(e)
+            raise
+        return stored.get("commit") if stored else None
+
+    def doc_fingerprints(self) -> dict[str, str]:
+        snap = self._current_snapshot()
+        try:
+            result = {}
+            for _, stored in snap.searcher.reader().iter_docs():
+                if stored.get("doc_id") != META_DOC_ID:
+                    result[stored["doc_id"]] = stored["fingerprint"]
+            return result
+        except Exception as e:  # noqa: BLE001
+            self._reraise(e)
+            raise
+
+    def search(self, request: SearchRequest) -> list[Hit]:
+        if request.limit < 1:
+            raise ValueError("limit must be at least 1")
+        parsed = parse(request.query)
+        if parsed.is_empty and not request.office:
+            return []
+        snap = self._current_snapshot()
+        try:
+            return _Search(snap, request, parsed).run()
+        except IndexUnavailable:
+            raise
+        except Exception as e:  # noqa: BLE001 - never answer from a damaged index
+            self._reraise(e)
+            raise
+
+    def _reraise(self, e: Exception) -> None:
+        """Raise for an error while reading: IndexUnavailable if the index is damaged.
+
+        Whoosh reports damaged files with all sorts of exceptions; the checksums tell a damaged
+        index from a bug, which is re-raised as it is.
+        """
+        self._drop_snapshot()
+        problems = self.check()
+        if problems:
+            raise IndexUnavailable("; ".join(problems)) from e
+        raise e
+
+    def check(self) -> list[str]:
+        try:
+            name = self._live_generation()
+            ix = self._open_generation(name)
+        except IndexUnavailable as e:
+            return [str(e)]
+        problems: list[str] = []
+        gdir = self.index_dir / name
+        try:
+            recorded = json.loads((gdir / CHECKSUMS).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            recorded = {}
+            problems.append(f"Thiếu tổng kiểm tra / checksum file missing or unreadable: {e}")
+        try:
+            toc = whoosh_index.TOC.read(ix.storage, INDEX_NAME, schema=make_schema())
+            live = {whoosh_index.TOC._filename(INDEX_NAME, toc.generation)}
+            files = _whoosh_files(gdir)
+            for segment in toc.segments:
+                prefix = segment.segment_id() + "."
+                seg_files = [f for f in files if f.startswith(prefix)]
+                if not seg_files:
+                    problems.append(f"Thiếu tệp đoạn / segment files missing: {segment.segment_id()}")
+                live.update(seg_files)
+        except Exception as e:  # noqa: BLE001
+            return problems + [f"Không đọc được mục lục / table of contents unreadable: {e!r}"]
+        for fname in sorted(live):
+            path = gdir / fname
+            known = recorded.get(fname)
+            if not path.exists():
+                problems.append(f"Thiếu tệp / file missing: {fname}")
+            elif known is None:
+                problems.append(f"Tệp chưa có tổng kiểm tra / file without checksum: {fname}")
+            elif path.stat().st_size != known.get("size") or _sha256(path) != known.get("sha256"):
+                problems.append(f"Tệp bị thay đổi hoặc hỏng / file changed or corrupt: {fname}")
+        if problems:
+            return problems
+        try:
+            with ix.searcher() as searcher:
+                if searcher.document(doc_id=META_DOC_ID) is None:
+                    problems.append("Thiếu bản ghi commit / no recorded commit")
+                count = sum(1 for _ in searcher.reader().iter_docs())
+                if count != searcher.doc_count():
+                    problems.append(f"Số tài liệu không khớp / document count mismatch: "
+                                    f"{count} != {searcher.doc_count()}")
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"Không đọc được chỉ mục / index unreadable: {e!r}")
+        return problems
+
+
+def _chain(head: list[IndexDoc], rest: Iterator[IndexDoc]) -> Iterator[IndexDoc]:
+    yield from head
+    yield from rest
+
+
+# --- one search -----------------------------------------------------------------------------
+
+
+class _Search:
+    def __init__(self, snap: _Snapshot, request: SearchRequest, parsed: ParsedQuery) -> None:
+        self.snap = snap
+        self.searcher = snap.searcher
+        self.request = request
+        self.q = parsed
+
+    # -- filters
+
+    def allowed(self) -> np.ndarray:
+        """The documents this request may return, as a mask (possibly cached: read only)."""
+        snap = self.snap
+        allowed = snap.status_mask(self.request.statuses())
+        offices = list(self.q.office_filters)
+        if self.request.office:
+            offices.append(office_key(self.request.office))
+        for key in dict.fromkeys(offices):
+            allowed = allowed & snap.term_mask("office_key", key)
+        if self.q.code_filters:
+            allowed = allowed & snap.mask(self.docs(self.code_query(self.q.code_filters)))
+        if self.q.tthc_filters:
+            tthc = wq.Or([wq.Term("tthc", k) for k in self.q.tthc_filters])
+            allowed = allowed & snap.mask(self.docs(tthc))
+        return allowed
+
+    def docs(self, query: wq.Query) -> set[int]:
+        return set(self.searcher.docs_for_query(query))
+
+    @staticmethod
+    def code_query(keys: Sequence[str]) -> wq.Query:
+        parts: list[wq.Query] = []
+        for key in keys:
+            parts.append(wq.Term("code_key", key))
+            parts.append(wq.Prefix("code_key", key))
+        return wq.Or(parts)
+
+    # -- the whole search
+
+    def run(self) -> list[Hit]:
+        allowed = self.allowed()
+        if not allowed.any():
+            return []
+        limit = self.request.limit
+        ranked: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for docnum in self.code_hits(allowed):
+            if docnum not in seen:
+                seen.add(docnum)
+                ranked.append((docnum, 0.0))
+        n_code = len(ranked)
+        if len(ranked) < limit:
+            ranked.extend(self.text_hits(allowed, seen, limit - len(ranked)))
+        ranked = ranked[:limit]
+        # Code hits rank above every text hit.
+        top_text = max((s for _, s in ranked[n_code:]), default=0.0)
+        hits = []
+        for i, (docnum, score) in enumerate(ranked):
+            if i < n_code:
+                score = top_text + 1.0 + (n_code - i)
+            hits.append(self.hit(docnum, score))
+        return hits
+
+    def code_hits(self, allowed: np.ndarray) -> list[int]:
+        """Documents whose code is a code of the query, then those linked to its TTHC codes."""
+        out: list[int] = []
+        for key in self.q.codes:
+            exact = [d for d in self.docs(wq.Term("code_key", key)) if allowed[d]]
+            if not exact:
+                exact = [d for d in self.docs(wq.Prefix("code_key", key)) if allowed[d]]
+            out.extend(self.by_code(exact))
+        for key in self.q.tthc:
+            linked = [d for d in self.docs(wq.Term("tthc", key)) if allowed[d]]
+            out.extend(self.by_code(linked))
+        return out
+
+    def by_code(self, docnums: Iterable[int]) -> list[int]:
+        """Current revisions first, then by code, newest revision first."""
+        stored = self.searcher.stored_fields
+
+        def key(d: int) -> tuple[int, str, int]:
+            f = stored(d)
+            return (0 if f.get("status") == CURRENT else 1, f.get("code", ""), -f.get("revision", 0))
+
+        return sorted(docnums, key=key)
+
+    def text_parts(self) -> list[list[Part]]:
+        """The weighted terms of the query; several lists are alternatives (code phrases)."""
+        q = self.q
+        accented = q.accented
+        parts: list[Part] = []
+        groups = count(1)
+        seen: set[str] = set()
+        for syl in q.free:
+            if syl.folded in seen:
+                continue
+            seen.add(syl.folded)
+            group = next(groups)
+            # Every syllable must occur (folded); with diacritics typed, the exact spelling
+            # scores and the folded one only admits.
+            parts.append(Part("body_f", syl.folded, FIELD_WEIGHTS["body_f"], group,
+                              scored=not accented))
+            if accented:
+                parts.append(Part("title_f", syl.folded, FOLDED_TITLE_WEIGHT_WHEN_ACCENTED))
+                parts.append(Part("body_x", syl.exact, FIELD_WEIGHTS["body_x"]))
+                parts.append(Part("title_x", syl.exact, FIELD_WEIGHTS["title_x"]))
+            else:
+                parts.append(Part("title_f", syl.folded, FIELD_WEIGHTS["title_f"]))
+        for run in q.runs:
+            for bigram in dict.fromkeys(vietnamese.bigrams([s.folded for s in run])):
+                parts.append(Part("body_bi", bigram, FIELD_WEIGHTS["body_bi"]))
+                parts.append(Part("title_bi", bigram, FIELD_WEIGHTS["title_bi"]))
+        for phrase in q.phrases:
+            parts.extend(_phrase_parts(phrase, accented, groups))
+        if parts:
+            return [parts]
+        # Only codes: documents that cite one of them in their text.
+        return [_phrase_parts(p, False, count(1)) for p in q.code_phrases]
+
+    def text_hits(self, allowed: np.ndarray, exclude: set[int],
+                  want: int) -> list[tuple[int, float]]:
+        alternatives = self.text_parts()
+        if not alternatives:
+            if self.q.has_text or self.q.codes or self.q.tthc:
+                return []
+            # Filters only: list what they allow, by code.
+            rest = [int(d) for d in np.flatnonzero(allowed) if int(d) not in exclude]
+            return [(d, 0.0) for d in self.by_code(rest)[:want]]
+        phrases = [(p, self.q.accented) for p in self.q.phrases]
+        if not self.q.has_text:
+            phrases = [(p, False) for p in self.q.code_phrases]
+        fetch = want + (want if phrases else 0)
+        lists = self.snap.lists
+        while True:
+            best: dict[int, float] = {}
+            exhausted = True
+            for parts in alternatives:
+                found = top_k(lists, parts, allowed, fetch, FIELD_B, exclude)
+                exhausted = exhausted and len(found) < fetch
+                for d, s in found:
+                    best[d] = max(s, best.get(d, 0.0))
+            ranked = sorted(best.items(), key=lambda ds: (-ds[1], ds[0]))
+            out: list[tuple[int, float]] = []
+            for docnum, score in ranked:
+                if phrases and not self.phrases_match(docnum, phrases):
+                    continue
+                out.append((docnum, score))
+                if len(out) == want:
+                    return out
+            if exhausted or not phrases:
+                return out
+            fetch *= 4
+
+    def phrases_match(self, docnum: int, phrases: list[tuple[tuple[Syllable, ...], bool]]) -> bool:
+        stored = self.searcher.stored_fields(docnum)
+        text = f"{stored.get('title', '')}\n{stored.get('code', '')}\n{_text(stored)}"
+        if self.q.has_text:
+            return all(phrase_check(text, p, exact) for p, exact in phrases)
+        return any(phrase_check(text, p, exact) for p, exact in phrases)
+
+    def hit(self, docnum: int, score: float) -> Hit:
+        stored = self.searcher.stored_fields(docnum)
+        return Hit(
+            doc_id=stored["doc_id"],
+            slug=stored["slug"],
+            code=stored.get("code", ""),
+            title=stored.get("title", ""),
+            office=stored.get("office", ""),
+            revision=stored.get("revision", 0),
+            status=stored.get("status", ""),
+            score=float(score),
+            snippet=make_snippet(_text(stored), self.q),
+        )
+
+
+def _text(stored: dict[str, Any]) -> str:
+    return stored.get("text") or ""
+
+
+def _phrase_parts(phrase: Sequence[Syllable], exact: bool, groups: Iterator[int]) -> list[Part]:
+    """Parts every document containing the phrase matches (its bigrams, or its syllable),
+    each required (a group of its own)."""
+    if len(phrase) == 1:
+        syl = phrase[0]
+        if exact:
+            return [Part("body_x", syl.exact, FIELD_WEIGHTS["body_x"], next(groups)),
+                    Part("title_x", syl.exact, FIELD_WEIGHTS["title_x"])]
+        return [Part("body_f", syl.folded, FIELD_WEIGHTS["body_f"], next(groups)),
+                Part("title_f", syl.folded, FIELD_WEIGHTS["title_f"])]
+    parts = []
+    for bigram in dict.fromkeys(vietnamese.bigrams([s.folded for s in phrase])):
+        parts.append(Part("body_bi", bigram, FIELD_WEIGHTS["body_bi"], next(groups)))
+        parts.append(Part("title_bi", bigram, FIELD_WEIGHTS["title_bi"]))
+    return parts
