@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from doccontrol.citations import citation_refs
 from doccontrol.model import DocProperties, Metadata
 from doccontrol.text import clean, code_key, fold, squash_spaces
 
@@ -666,7 +667,7 @@ def _read_title(doc: _Doc, properties: DocProperties) -> str:
 
 
 def read_metadata(text: str, properties: DocProperties) -> Metadata:
-    """Read code, title, revision, dates and TTHC codes from a document's extracted text."""
+    """Read code, title, revision, dates, TTHC codes and legal citations from a document's text."""
     text = clean(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _pair_label_rows(text)
     doc = _Doc(text)
@@ -681,4 +682,5 @@ def read_metadata(text: str, properties: DocProperties) -> Metadata:
         issued=_read_labelled_date(doc, _ISSUED_LABEL),
         effective=_read_labelled_date(doc, _EFFECTIVE_LABEL),
         tthc=find_tthc_codes(text),
+        citations=citation_refs(text),
     )

@@ -38,6 +38,7 @@ class Metadata:
     issued: dt.date | None = None
     effective: dt.date | None = None
     tthc: tuple[str, ...] = ()  # national TTHC codes in short normal form, e.g. "1.001234"
+    citations: tuple[str, ...] = ()  # legal documents cited, normal form, e.g. "152/2020/NĐ-CP"
 
 
 class Stage(str, Enum):
@@ -103,6 +104,7 @@ class ProcedureState:
     withdrawn_reason: str = ""
     withdrawn_at: str = ""
     updated_at: str = ""
+    citations: tuple[str, ...] = ()  # legal documents cited (doccontrol.citations normal form)
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,7 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str)
         effective=meta.effective,
         tthc=meta.tthc,
         updated_at=now_iso(),
+        citations=meta.citations,
     )
 
 

@@ -126,6 +126,7 @@ def state_from_json(text: str) -> ProcedureState:
     values["issued"] = _date(values.get("issued"))
     values["effective"] = _date(values.get("effective"))
     values["tthc"] = tuple(values.get("tthc") or ())
+    values["citations"] = tuple(values.get("citations") or ())
     values["revision"] = int(values.get("revision", 1))
     return ProcedureState(**values)
 

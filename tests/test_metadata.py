@@ -396,6 +396,7 @@ def test_full_document() -> None:
         issued=D(2024, 1, 15),
         effective=D(2024, 2, 1),
         tthc=("1.000105", "1.000459"),
+        citations=("45/2019/QH14", "152/2020/NĐ-CP"),  # the issuing decision is not a citation
     )
 
 
