@@ -263,7 +263,7 @@ _OUTLINE = re.compile(rf"^\s*(?:{_ROMAN}|[A-H])\s*(?:[.:\-–)]\s*|\s+(?=\S)|$)|
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.:\-–)]\s*")
 _FIELD_PREFIX = re.compile(r"^\s*(?:LĨNH VỰC|Lĩnh vực|lĩnh vực|LINH VUC|Linh vuc|linh vuc)\s*[:\-–]?\s*",
                            re.IGNORECASE)
-_LEVEL = re.compile(r"\bcap (tinh|huyen|xa|trung uong|bo)\b")
+_LEVEL = re.compile(r"\bcap (tinh|huyen|xa|trung uong|bo(?! sung))\b")
 _LEVEL_VI = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã",
              "trung uong": "Cấp trung ương", "bo": "Cấp bộ"}
 _TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\b[^0-9]{0,40}?(\d+)")
