@@ -164,6 +164,11 @@ def revision_tag(slug: str, revision: int) -> str:
     return f"{slug}/r{revision}"
 
 
+def review_path(slug: str) -> str:
+    """The repository file that records a procedure's confirmed reviews (``_reviews/<slug>.json``)."""
+    return f"_reviews/{slug}.json"
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Replace a work-tree file atomically (readers never see half a file).
 
@@ -368,6 +373,25 @@ class Store:
         changes: dict[str, bytes | None] = {f"{self.relpath(state)}/{META}": state_to_json(state).encode("utf-8")}
         return self.commit_changes(changes, message, office, office_name, timestamp=timestamp)
 
+    def write_review(
+        self, state: ProcedureState, content: bytes, note: str, office: str, office_name: str,
+        timestamp: int | None = None,
+    ) -> str:
+        """Commit a confirmed review (no new revision): ``content`` is the procedure's reviews file."""
+        message = format_message(
+            f"{state.code} rà soát: {note.splitlines()[0] if note else ''}",
+            {
+                "Action": "review",
+                "Office": office,
+                "Owner": state.office,
+                "Revision": state.revision,
+                "Code-Key": state.code_key,
+                "Slug": state.slug,
+            },
+            body=note,
+        )
+        return self.commit_changes({review_path(state.slug): content}, message, office, office_name, timestamp=timestamp)
+
     def write_files(
         self, files: Mapping[str, bytes], message: str, office: str, office_name: str, timestamp: int | None = None
     ) -> str | None:
@@ -413,9 +437,10 @@ class Store:
     # --- reading history --------------------------------------------------------------------------
 
     def history(self, state: ProcedureState) -> list[RevisionRecord]:
-        """Every commit of this procedure, oldest first."""
+        """Every commit of this procedure (revisions, withdrawals, confirmed reviews), oldest first."""
         out = self.git(
-            "log", "--reverse", "--format=%H%x1f%aI%x1f%ae%x1f%B%x1e", "--", f"{self.relpath(state)}/{META}"
+            "log", "--reverse", "--format=%H%x1f%aI%x1f%ae%x1f%B%x1e", "--", f"{self.relpath(state)}/{META}",
+            review_path(state.slug),
         )
         records: list[RevisionRecord] = []
         for entry in out.split("\x1e"):
