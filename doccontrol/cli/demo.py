@@ -18,6 +18,7 @@ from doccontrol.errors import UsageError
 if TYPE_CHECKING:
     from doccontrol.samples import ProcedureSpec
 
+DEMO_MARKER = ".doccontrol-demo"
 DEMO_OFFICES = {
     "VP": "Văn phòng",
     "LDVL": "Phòng Lao động - Việc làm",
@@ -80,11 +81,14 @@ def demo(directory: Path, force: bool) -> None:
     """Build a demo workspace from generated sample procedures and run the pipeline on it."""
     directory = directory.expanduser().resolve()
     if directory.exists() and any(directory.iterdir()):
-        if not (force and (directory / workspace.CONFIG_NAME).is_file()):
+        earlier_demo = (directory / DEMO_MARKER).is_file() and (directory / workspace.CONFIG_NAME).is_file()
+        if not (earlier_demo or (force and (directory / workspace.CONFIG_NAME).is_file())):
             raise UsageError(
                 f"Thư mục {directory} đã có dữ liệu.",
-                f"{directory} is not empty. Use another --dir, or --force to rebuild an earlier demo workspace.",
+                f"{directory} is not empty and is not an earlier demo. Use another --dir "
+                "(or --force to replace a workspace there).",
             )
+        say(f"Tạo lại bản demo trước tại {directory} (rebuilding the earlier demo workspace)")
         shutil.rmtree(directory)
     from doccontrol.samples import demo_specs
 
@@ -92,6 +96,7 @@ def demo(directory: Path, force: bool) -> None:
     offices = {code: DEMO_OFFICES.get(code, code) for code in ["VP", *sorted({s.office for s in specs})]}
     fields = {s.field: s.office for s in specs if s.field}
     ws = workspace.init(directory, offices, field_offices=fields)
+    (ws.root / DEMO_MARKER).write_text("doccontrol demo workspace: `doccontrol demo` may replace it\n", encoding="utf-8")
     say(f"Không gian làm việc mẫu: {ws.root}  (demo workspace)")
 
     initial: list[ProcedureSpec] = []
