@@ -36,19 +36,22 @@ REASON_NO_LINK = "no_tthc_link"
 REASON_UNKNOWN = "unknown_tthc"
 REASON_ABOLISHED = "abolished_tthc"
 REASON_REVIEW = "needs_review"
-REASONS = (REASON_NO_LINK, REASON_UNKNOWN, REASON_ABOLISHED, REASON_REVIEW)
+REASON_REPLACED_LAW = "cites_replaced_law"
+REASONS = (REASON_NO_LINK, REASON_UNKNOWN, REASON_ABOLISHED, REASON_REVIEW, REASON_REPLACED_LAW)
 
 REASON_VI = {
     REASON_NO_LINK: "Chưa gắn với thủ tục hành chính nào",
     REASON_UNKNOWN: "Dẫn chiếu mã TTHC không có trong danh mục",
     REASON_ABOLISHED: "Dẫn chiếu TTHC đã bị bãi bỏ",
     REASON_REVIEW: "TTHC đã được sửa đổi sau ngày ban hành quy trình, cần rà soát",
+    REASON_REPLACED_LAW: "Dẫn chiếu văn bản pháp luật đã được thay thế, sửa đổi, cần rà soát",
 }
 REASON_EN = {
     REASON_NO_LINK: "not linked to any TTHC",
     REASON_UNKNOWN: "cites a TTHC code that is not in the catalog",
     REASON_ABOLISHED: "cites an abolished TTHC",
     REASON_REVIEW: "its TTHC was amended after the procedure's revision date",
+    REASON_REPLACED_LAW: "cites a legal document recorded as replaced or amended since its revision or review",
 }
 
 WARN_MULTIPLE = "multiple_cover"
@@ -352,6 +355,7 @@ def compute_coverage(
     *,
     suggest_threshold: float = DEFAULT_SUGGEST_THRESHOLD,
     suggest_limit: int = DEFAULT_SUGGEST_LIMIT,
+    replaced_law: Mapping[str, str] | None = None,
 ) -> CoverageReport:
     """The coverage report. Pure.
 
@@ -368,7 +372,9 @@ def compute_coverage(
     A TTHC is covered when at least one CURRENT procedure links it. ``needs_review``: a linked
     TTHC was amended or renamed by a decision dated after the procedure's revision date (or the
     procedure has no date at all). Suggestions: up to ``suggest_limit`` per unlinked procedure and
-    per uncovered TTHC, score ≥ ``suggest_threshold``.
+    per uncovered TTHC, score ≥ ``suggest_threshold``. ``replaced_law``: procedure code key →
+    detail, for the procedures that still cite a law recorded as replaced (computed by
+    ``doccontrol.review``); each in scope gets the flag ``cites_replaced_law``.
     """
     # Per-call memos: the same fields, offices and codes are normalised many times.
     ck = lru_cache(maxsize=None)(code_key)
@@ -384,6 +390,7 @@ def compute_coverage(
     field_want = wk(field) if field else None
     internal_keys = {ck(k) for k in internal}
     manual = {ck(k): v for k, v in manual_links.items()}
+    replaced = {ck(k): v for k, v in (replaced_law or {}).items()}
 
     def tthc_office(t: Tthc) -> str:
         return fo.get(wk(t.field), "")
@@ -492,6 +499,8 @@ def compute_coverage(
             continue
         found = links_of[key]
         flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
+        if key in replaced:
+            flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
         if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
             needs_suggestion.append((key, p))
 
@@ -521,7 +530,7 @@ def compute_coverage(
     uncovered.sort(key=lambda u: (ok(u.office), wk(u.field), u.code))
 
     for key, f in flagged:
-        if f.reason != REASON_REVIEW:
+        if f.reason not in (REASON_REVIEW, REASON_REPLACED_LAW):
             f.suggestions = proc_suggestions.get(key, [])
     reason_order = {r: i for i, r in enumerate(REASONS)}
     flags = [f for _, f in flagged]
