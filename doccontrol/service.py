@@ -346,3 +346,93 @@ def catalog(workspace: Workspace) -> dict[str, Tthc]:
     """The current TTHC catalog ({} when none was imported)."""
     with Store(workspace.procedures) as store:
         return tthc.load_catalog(store) or {}
+
+
+# --- more reads for the web view ------------------------------------------------------------------------
+
+
+def revision_text(workspace: Workspace, code: str, revision: int | None = None) -> str:
+    """The extracted text of a revision (default: the newest), as committed (``text.txt``)."""
+    with Store(workspace.procedures) as store:
+        state = store.get(code)
+        return store.text_at(state, revision if revision is not None else state.revision)
+
+
+@dataclasses.dataclass(frozen=True)
+class QuarantinedFile:
+    """A refused file waiting in ``quarantine/<folder>/``, and the reason written beside it."""
+
+    folder: str  # the office folder under quarantine/
+    name: str  # the path below that folder (NFC)
+    size: int
+    modified: str  # ISO 8601, local time
+    reason: str  # the text of ``<name>.reason.txt`` ("" when there is none)
+
+
+def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> list[QuarantinedFile]:
+    """Every file in the quarantine, newest first, with its reason (read, never followed through links)."""
+    import datetime as dt
+    import os
+
+    from doccontrol.inbox import REASON_SUFFIX
+    from doccontrol.text import nfc
+
+    root = workspace.quarantine
+    found: list[tuple[float, QuarantinedFile]] = []
+    if not root.is_dir():
+        return []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        if here == root:
+            continue
+        links = [d for d in os.listdir(here) if (here / d).is_symlink() and d not in filenames]
+        for name in sorted(filenames) + sorted(links):
+            if name.startswith(".") or name.endswith(REASON_SUFFIX):
+                continue
+            path = here / name
+            info = path.lstat()
+            reason = ""
+            try:
+                fd = os.open(path.with_name(name + REASON_SUFFIX), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as handle:
+                    reason = handle.read(reason_bytes).decode("utf-8", errors="replace")
+            except OSError:
+                pass
+            relative = path.relative_to(root)
+            found.append((info.st_mtime, QuarantinedFile(
+                folder=relative.parts[0],
+                name=nfc("/".join(relative.parts[1:])),
+                size=info.st_size,
+                modified=dt.datetime.fromtimestamp(info.st_mtime).astimezone().isoformat(timespec="seconds"),
+                reason=reason,
+            )))
+    found.sort(key=lambda pair: (-pair[0], pair[1].folder, pair[1].name))
+    return [entry for _, entry in found]
+
+
+def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:
+    """The last ``count`` records of ``logs/ingest.jsonl``, newest first (read from the end of the file)."""
+    import json
+    import os
+
+    try:
+        with open(workspace.logs / "ingest.jsonl", "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - tail_bytes))
+            tail = handle.read()
+    except OSError:
+        return []
+    records: list[dict[str, object]] = []
+    for line in reversed(tail.splitlines()):
+        if len(records) >= count:
+            break
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue  # a line cut by a crash, or the partial first line of the tail
+        if isinstance(record, dict):
+            records.append(record)
+    return records

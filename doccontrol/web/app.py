@@ -1,0 +1,238 @@
+"""The Flask application: configuration, language, security headers and error pages.
+
+The site is read-only by construction: every route answers GET (and HEAD) only, no route calls
+a library function that writes (``service.search`` may bring the derived search index up to the
+repository, as every search does), request bodies are refused, and templates escape every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
+from doccontrol.store import Store
+from doccontrol.web import labels
+from doccontrol.workspace import CONFIG_NAME, Workspace, load
+
+log = logging.getLogger("doccontrol.web")
+
+T = TypeVar("T")
+
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+LANG_COOKIE = "doccontrol_lang"
+
+
+class Site:
+    """What the app keeps between requests: the workspace (its configuration re-read when
+    ``doccontrol.toml`` changes) and a small cache of derived results keyed by the repository's
+    HEAD commit, so that a result is never older than the repository."""
+
+    def __init__(self, workspace: Workspace, cache_size: int = 16) -> None:
+        self._root = workspace.root
+        self._workspace = workspace
+        self._config_stamp = self._stamp()
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = (self._root / CONFIG_NAME).stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    @property
+    def workspace(self) -> Workspace:
+        stamp = self._stamp()
+        if stamp != self._config_stamp:
+            with self._lock:
+                self._workspace = load(self._root)
+                self._config_stamp = stamp
+        return self._workspace
+
+    def head(self) -> str:
+        with Store(self.workspace.procedures) as store:
+            return store.head() or ""
+
+    def cached(self, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per (name, args, HEAD commit, configuration)."""
+        key = (name, args, self.head(), self._config_stamp)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+
+def site() -> Site:
+    from flask import current_app
+
+    return current_app.extensions["doccontrol"]  # type: ignore[no-any-return]
+
+
+def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> Flask:
+    """The read-only web view of ``workspace`` (a :class:`Workspace` or its folder)."""
+    if not isinstance(workspace, Workspace):
+        workspace = load(Path(workspace).expanduser().resolve())
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(
+        TESTING=testing,
+        MAX_CONTENT_LENGTH=1024,  # nothing is ever submitted; a body is refused early
+        JSON_AS_ASCII=False,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.extensions["doccontrol"] = Site(workspace)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        t=_label, tp=_label_plain, status_label=_status_label, action_label=_action_label,
+        source_label=lambda source: labels.both(labels.LINK_SOURCE, source, _lang()),
+        lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
+        office_name=lambda code: site().workspace.config.office_name(code),
+    )
+
+    app.jinja_env.filters["basename"] = _basename
+
+    from doccontrol.web import views
+
+    app.register_blueprint(views.bp)
+    app.before_request(_choose_language)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def _basename(path: object) -> str:
+    """The last part of a path as the journal records it (``/ws/inbox/VP/QT-01.docx`` → ``QT-01.docx``)."""
+    return str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+# --- language ---------------------------------------------------------------------------------------
+
+
+def _choose_language() -> None:
+    asked = request.args.get("lang")
+    if asked in labels.LANGS:
+        g.lang = asked
+        g.set_lang = asked
+    else:
+        cookie = request.cookies.get(LANG_COOKIE)
+        g.lang = cookie if cookie in labels.LANGS else labels.DEFAULT_LANG
+
+
+def _lang() -> str:
+    return str(getattr(g, "lang", labels.DEFAULT_LANG))
+
+
+def _label(key: str) -> Any:
+    return labels.both(labels.LABELS, key, _lang())
+
+
+def _label_plain(key: str) -> str:
+    return labels.plain(labels.LABELS, key, _lang())
+
+
+def _status_label(status: str) -> Any:
+    return labels.both(labels.STATUS, status, _lang())
+
+
+def _action_label(action: str) -> Any:
+    return labels.both(labels.ACTION, action, _lang())
+
+
+def _lang_url() -> str:
+    """This page in the other language."""
+    other = "vi" if _lang() == "en" else "en"
+    args = request.args.to_dict()
+    args["lang"] = other
+    from urllib.parse import urlencode
+
+    return f"{request.path}?{urlencode(args)}"
+
+
+# --- headers ----------------------------------------------------------------------------------------
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-cache")
+    if getattr(g, "set_lang", None):
+        response.set_cookie(LANG_COOKIE, g.set_lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+# --- errors -----------------------------------------------------------------------------------------
+
+
+def error_page(status: int, title_key: str, help_key: str = "", message_vi: str = "", message_en: str = "",
+               error_id: str = "") -> tuple[str, int]:
+    return render_template(
+        "error.html", status=status, title_key=title_key, help_key=help_key,
+        message_vi=message_vi, message_en=message_en, error_id=error_id,
+    ), status
+
+
+def _http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if status == 404:
+        return error_page(404, "error_404", "error_404_help")
+    if status == 405:
+        return error_page(405, "error_405", "error_405_help")
+    if status >= 500:
+        return _unexpected(exc)
+    return error_page(status, "error_400", message_en=str(exc.description or exc.name))
+
+
+def doccontrol_error(exc: DoccontrolError) -> tuple[str, int]:
+    """A library error as a page: unknown code or revision → 404, workspace trouble → 503, else 400."""
+    if isinstance(exc, NotFound):
+        return error_page(404, "error_404", "error_404_help", exc.message_vi, exc.message_en)
+    if isinstance(exc, WorkspaceError):
+        return error_page(503, "error_503", "", exc.message_vi, exc.message_en)
+    if isinstance(exc, UsageError):
+        return error_page(400, "error_400", "", exc.message_vi, exc.message_en)
+    return error_page(500, "error_500", "error_500_help", exc.message_vi, exc.message_en)
+
+
+def _unexpected(exc: Exception) -> Any:
+    if isinstance(exc, HTTPException) and (exc.code or 500) < 500:
+        return _http_error(exc)
+    if isinstance(exc, DoccontrolError):
+        return doccontrol_error(exc)
+    error_id = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    log.error("error %s on %s %s", error_id, request.method, request.path, exc_info=exc)
+    try:
+        return error_page(500, "error_500", "error_500_help", error_id=error_id)
+    except Exception:  # noqa: BLE001 - the error page itself failed: a plain page, still no traceback
+        log.exception("error page failed for %s", error_id)
+        body = (
+            "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Lỗi</title>"
+            f"<h1>Đã xảy ra lỗi (something went wrong)</h1><p>Mã lỗi (error id): {error_id}</p>"
+        )
+        return Response(body, status=500, mimetype="text/html")

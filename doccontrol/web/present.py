@@ -1,0 +1,287 @@
+"""Pure helpers that turn the library's data into what the templates show. No I/O, no Flask.
+
+The templates escape every value they print; nothing here builds HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doccontrol.model import ProcedureState
+from doccontrol.search import SearchRequest
+from doccontrol.text import code_key, fold_lower, nfc
+
+# --- search ---------------------------------------------------------------------------------------
+
+SCOPES = ("current", "withdrawn", "all")  # what the status filter of the search page offers
+PAGE = 20
+MAX_LIMIT = 200
+MAX_QUERY = 500  # characters kept from the query box
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search page's query string, validated: what the form shows and the request it makes."""
+
+    query: str = ""
+    office: str = ""
+    scope: str = "current"
+    limit: int = PAGE
+
+    @property
+    def request(self) -> SearchRequest:
+        return SearchRequest(
+            query=self.query,
+            office=self.office or None,
+            all_revisions=self.scope == "all",
+            include_withdrawn=self.scope in ("withdrawn", "all"),
+            limit=self.limit,
+        )
+
+    def args(self, **changes: object) -> dict[str, str]:
+        """The query-string arguments of this form (defaults left out), with ``changes``."""
+        values = {"q": self.query, "office": self.office, "status": self.scope, "limit": str(self.limit)}
+        values.update({k: str(v) for k, v in changes.items()})
+        defaults = {"office": "", "status": "current", "limit": str(PAGE)}
+        return {k: v for k, v in values.items() if v and defaults.get(k) != v}
+
+
+def search_form(args: Mapping[str, str], offices: Iterable[str]) -> SearchForm:
+    """Read ``q``, ``office``, ``status`` and ``limit``; unknown values fall back to the defaults."""
+    query = " ".join(nfc(args.get("q", "")).split())[:MAX_QUERY]
+    office = args.get("office", "")
+    office = office if office in set(offices) else ""
+    scope = args.get("status", "current")
+    scope = scope if scope in SCOPES else "current"
+    try:
+        limit = int(args.get("limit", PAGE))
+    except ValueError:
+        limit = PAGE
+    return SearchForm(query=query, office=office, scope=scope, limit=min(max(limit, 1), MAX_LIMIT))
+
+
+# --- diffs --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DiffLine:
+    kind: str  # "ctx" | "del" | "add"
+    old: int | None  # line number in the older text
+    new: int | None  # line number in the newer text
+    segments: list[tuple[str, bool]]  # (text, changed) — changed words of a paired line are marked
+
+
+@dataclass
+class DiffHunk:
+    header: str
+    lines: list[DiffLine] = field(default_factory=list)
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def word_segments(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """The two lines split into (text, changed) pieces, word by word."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            left.append(("".join(a[i1:i2]), tag != "equal"))
+        if j2 > j1:
+            right.append(("".join(b[j1:j2]), tag != "equal"))
+    return _merge(left), _merge(right)
+
+
+def _merge(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for text, changed in pieces:
+        if out and out[-1][1] == changed:
+            out[-1] = (out[-1][0] + text, changed)
+        else:
+            out.append((text, changed))
+    return out
+
+
+def _pair_block(dels: list[DiffLine], adds: list[DiffLine]) -> None:
+    """Mark the changed words of removed/added lines that are edits of each other (in order)."""
+    for old, new in zip(dels, adds):
+        a, b = old.segments[0][0], new.segments[0][0]
+        if difflib.SequenceMatcher(None, a, b, autojunk=False).quick_ratio() < 0.5:
+            continue
+        old.segments, new.segments = word_segments(a, b)
+
+
+def diff_hunks(unified: str) -> list[DiffHunk]:
+    """A unified diff (as :func:`doccontrol.service.diff` returns it) as hunks of numbered lines."""
+    hunks: list[DiffHunk] = []
+    old_no = new_no = 0
+    dels: list[DiffLine] = []
+    adds: list[DiffLine] = []
+
+    def flush() -> None:
+        _pair_block(dels, adds)
+        dels.clear()
+        adds.clear()
+
+    for raw in unified.splitlines():
+        if raw.startswith(("--- ", "+++ ")) and not hunks:
+            continue
+        match = _HUNK.match(raw)
+        if match:
+            flush()
+            old_no, new_no = int(match.group(1)), int(match.group(2))
+            hunks.append(DiffHunk(header=raw))
+            continue
+        if not hunks or raw.startswith("\\"):
+            continue
+        sign, body = raw[:1], raw[1:]
+        if sign == "-":
+            if adds:
+                flush()
+            line = DiffLine("del", old_no, None, [(body, True)])
+            dels.append(line)
+            old_no += 1
+        elif sign == "+":
+            line = DiffLine("add", None, new_no, [(body, True)])
+            adds.append(line)
+            new_no += 1
+        else:
+            flush()
+            line = DiffLine("ctx", old_no, new_no, [(body, False)])
+            old_no += 1
+            new_no += 1
+        hunks[-1].lines.append(line)
+    flush()
+    return hunks
+
+
+def diff_counts(hunks: Sequence[DiffHunk]) -> tuple[int, int]:
+    """(lines removed, lines added)."""
+    dels = sum(1 for h in hunks for line in h.lines if line.kind == "del")
+    adds = sum(1 for h in hunks for line in h.lines if line.kind == "add")
+    return dels, adds
+
+
+# --- the master list ------------------------------------------------------------------------------
+
+SORT_KEYS = ("code", "title", "revision", "issued")
+LIST_STATUSES = ("current", "withdrawn", "all")
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    """``QT-2`` before ``QT-10``: digit runs compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def sort_states(states: Iterable[ProcedureState], key: str, descending: bool = False) -> list[ProcedureState]:
+    """Procedures in the order the master list shows them; undated ones last in either order."""
+    items = list(states)
+    if key == "title":
+        items.sort(key=lambda s: (fold_lower(s.title), s.title, _natural(s.code_key)), reverse=descending)
+    elif key == "revision":
+        items.sort(key=lambda s: (s.revision, _natural(s.code_key)), reverse=descending)
+    elif key == "issued":
+        dated = sorted((s for s in items if s.issued), key=lambda s: (s.issued, _natural(s.code_key)),
+                       reverse=descending)
+        return dated + sorted((s for s in items if not s.issued), key=lambda s: _natural(s.code_key))
+    else:
+        items.sort(key=lambda s: _natural(s.code_key), reverse=descending)
+    return items
+
+
+def group_by_office(states: Iterable[ProcedureState], offices: Sequence[str]) -> list[tuple[str, list[ProcedureState]]]:
+    """(office, its procedures in the given order) in the configuration's office order; offices no
+    longer configured (renamed, merged) come after, by code."""
+    groups: dict[str, list[ProcedureState]] = {}
+    for state in states:
+        groups.setdefault(state.office, []).append(state)
+    order = [o for o in offices if o in groups] + sorted(o for o in groups if o not in offices)
+    return [(office, groups[office]) for office in order]
+
+
+# --- downloads ------------------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def content_type(ext: str) -> str:
+    return CONTENT_TYPES.get(ext.lower(), "application/octet-stream")
+
+
+def download_name(state: ProcedureState) -> str:
+    """The file name a revision downloads under: the dropped file's name (as ``export`` writes it),
+    made safe — no folders, no control characters, the stored type's extension."""
+    name = nfc(state.source or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().strip(".")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem.strip() or ext.lower() != state.ext.lower():
+        name = f"{state.slug}-r{state.revision}.{state.ext}"
+    return name
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+
+def date_vi(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def timestamp_vi(value: object) -> str:
+    """An ISO 8601 time (commit dates, journal times) as ``25/11/2026 21:31``; unreadable ones as they are."""
+    text = str(value or "")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def size_vi(size: int) -> str:
+    """``39961`` → ``39 KB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+def index_state(index: Mapping[str, object]) -> str:
+    """``current`` | ``behind`` | ``unavailable`` | ``unknown`` from what ``status`` reports of the index."""
+    state = str(index.get("state", "unknown"))
+    if state in ("current", "up to date"):
+        return "current"
+    if state in ("behind", "unavailable"):
+        return state
+    behind = index.get("behind")
+    if isinstance(behind, bool):
+        return "behind" if behind else "current"
+    return "unknown"
+
+
+def reason_summary(reason: str) -> str:
+    """The line a clerk needs from a quarantine reason file: its ``Lý do:`` line, else its first line."""
+    lines = [line.strip() for line in reason.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith("Lý do:"):
+            return line.removeprefix("Lý do:").strip()
+    return lines[0] if lines else ""
+
+
+def same_code(a: str, b: str) -> bool:
+    return code_key(a) == code_key(b)

@@ -1,0 +1,280 @@
+"""The pages: each reads through the same library functions as the CLI and renders a template.
+
+GET only. Procedures are addressed by their code (any written form: ``QT-01/LĐTBXH`` =
+``qt-01/ldtbxh``), revisions by number; a file is never addressed by a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, send_file
+
+from doccontrol import coverage_report, service, status, tthc
+from doccontrol.errors import UsageError
+from doccontrol.web import present
+from doccontrol.web.app import doccontrol_error, site
+
+bp = Blueprint("site", __name__)
+
+MAX_FIELD = 200
+
+
+def _not_found(exc: UsageError) -> Any:
+    """An unknown revision is a missing page, whatever the library calls it."""
+    return doccontrol_error(_as_not_found(exc))
+
+
+def _as_not_found(exc: UsageError) -> UsageError:
+    from doccontrol.errors import NotFound
+
+    return exc if isinstance(exc, NotFound) else NotFound(exc.message_vi, exc.message_en)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    try:
+        return int(value) if value.strip() else None
+    except ValueError:
+        abort(404)
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def search() -> Any:
+    workspace = site().workspace
+    form = present.search_form(request.args, workspace.config.offices)
+    outcome = service.search(workspace, form.request) if form.query else None
+    more = None
+    if outcome is not None and len(outcome.hits) >= form.limit and form.limit < present.MAX_LIMIT:
+        more = form.args(limit=min(form.limit + present.PAGE, present.MAX_LIMIT))
+    return render_template(
+        "search.html", active="search", form=form, outcome=outcome, more=more,
+        offices=workspace.config.offices, scopes=present.SCOPES, segments=present_segments,
+    )
+
+
+def present_segments(snippet: str) -> list[tuple[str, bool]]:
+    from doccontrol.search import snippet_segments
+
+    return snippet_segments(snippet)
+
+
+# --- a procedure ------------------------------------------------------------------------------------
+
+
+@bp.get("/procedure/<path:code>")
+def procedure(code: str) -> Any:
+    workspace = site().workspace
+    found = service.detail(workspace, code)
+    state = found.state
+    revisions = found.revisions
+    numbers = [r.revision for r in revisions]
+    shown = _int_arg("rev")
+    if shown is None:
+        shown = state.revision
+    if shown not in numbers:
+        abort(404)
+    try:
+        text = service.revision_text(workspace, state.code, shown)
+    except UsageError as exc:
+        return _not_found(exc)
+    links = _linked_tthc(state.code, state.tthc)
+    diff_to = numbers[-1] if numbers else None
+    diff_from = numbers[-2] if len(numbers) > 1 else None
+    return render_template(
+        "procedure.html", active="", state=state, revisions=list(reversed(revisions)), history=found.history,
+        numbers=numbers, shown=shown, text=text, links=links, diff_from=diff_from, diff_to=diff_to,
+        date_vi=present.date_vi, timestamp_vi=present.timestamp_vi,
+    )
+
+
+def _linked_tthc(code: str, cited: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(TTHC code, name from the catalog or "", link source), as coverage links them; codes the
+    document cites that coverage does not list are added with no name."""
+    workspace = site().workspace
+    links = site().cached("linked_tthc", (code,), lambda: tthc.linked_tthc(workspace, code))
+    known = {link[0] for link in links}
+    return list(links) + [(c, "", "document") for c in cited if c not in known]
+
+
+@bp.get("/diff/<path:code>")
+def diff(code: str) -> Any:
+    workspace = site().workspace
+    found = service.detail(workspace, code)
+    state = found.state
+    numbers = [r.revision for r in found.revisions]
+    to_rev = _int_arg("to")
+    from_rev = _int_arg("from")
+    if to_rev is None:
+        to_rev = numbers[-1]
+    if from_rev is None:
+        earlier = [n for n in numbers if n < to_rev]
+        from_rev = earlier[-1] if earlier else to_rev
+    if from_rev not in numbers or to_rev not in numbers:
+        abort(404)
+    try:
+        unified = service.diff(workspace, state.code, from_rev, to_rev) if from_rev != to_rev else ""
+    except UsageError as exc:
+        return _not_found(exc)
+    hunks = present.diff_hunks(unified)
+    removed, added = present.diff_counts(hunks)
+    return render_template(
+        "diff.html", active="", state=state, numbers=numbers, from_rev=from_rev, to_rev=to_rev,
+        hunks=hunks, removed=removed, added=added,
+    )
+
+
+@bp.get("/download/<int:rev>/<path:code>")
+def download(rev: int, code: str) -> Any:
+    workspace = site().workspace
+    try:
+        data, then = service.export(workspace, code, rev)
+    except UsageError as exc:
+        return _not_found(exc)
+    response = send_file(
+        io.BytesIO(data), mimetype=present.content_type(then.ext), as_attachment=True,
+        download_name=present.download_name(then), etag=then.sha256 or False, max_age=0,
+        conditional=True,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- the master list --------------------------------------------------------------------------------
+
+
+@bp.get("/list")
+def master_list() -> Any:
+    workspace = site().workspace
+    offices = workspace.config.offices
+    office = request.args.get("office", "")
+    office = office if office in offices else ""
+    list_status = request.args.get("status", "current")
+    list_status = list_status if list_status in present.LIST_STATUSES else "current"
+    sort = request.args.get("sort", "code")
+    sort = sort if sort in present.SORT_KEYS else "code"
+    descending = request.args.get("order") == "desc"
+    states = service.procedures(workspace, office or None, list_status)
+    groups = present.group_by_office(present.sort_states(states, sort, descending), list(offices))
+    return render_template(
+        "list.html", active="list", groups=groups, total=len(states), offices=offices, office=office,
+        list_status=list_status, statuses=present.LIST_STATUSES, sort=sort, descending=descending,
+        sort_keys=present.SORT_KEYS, today=dt.date.today(), date_vi=present.date_vi,
+    )
+
+
+# --- coverage ---------------------------------------------------------------------------------------
+
+REPORT_TYPES = {
+    "text": ("txt", "text/plain; charset=utf-8"),
+    "json": ("json", "application/json"),
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "html": ("html", "text/html; charset=utf-8"),
+}
+SHOWN_PARTS = ("by_office", "by_field", "uncovered", "flagged", "warnings", "internal", "decisions")
+
+
+def _coverage_scope() -> tuple[str | None, str | None]:
+    workspace = site().workspace
+    office = request.args.get("office", "") or None
+    if office is not None and office not in workspace.config.offices:
+        abort(404)
+    field = " ".join(request.args.get("field", "").split())[:MAX_FIELD] or None
+    return office, field
+
+
+def _coverage(office: str | None, field: str | None) -> service.tthc.CoverageResult:
+    workspace = site().workspace
+    return site().cached("coverage", (office, field), lambda: service.coverage(workspace, office, field))
+
+
+def _missing_catalog(exc: UsageError) -> bool:
+    return exc.message_en == tthc.no_catalog().message_en
+
+
+@bp.get("/coverage")
+def coverage() -> Any:
+    workspace = site().workspace
+    office, field = _coverage_scope()
+    fields = sorted(workspace.config.field_offices)
+    try:
+        result = _coverage(office, field)
+    except UsageError as exc:
+        if not _missing_catalog(exc):
+            raise
+        return render_template(
+            "coverage.html", active="coverage", result=None, missing=exc, office=office, field=field,
+            offices=workspace.config.offices, fields=fields,
+        )
+    report, ctx = result.report, result.context
+    parts = {key: (vi, en, headings, rows) for key, vi, en, headings, rows in coverage_report.report_parts(report, ctx)}
+    fields = sorted(set(fields) | {k for k in report.by_field if k})
+    return render_template(
+        "coverage.html", active="coverage", result=result, report=report, missing=None, office=office, field=field,
+        offices=workspace.config.offices, fields=fields, parts=parts, shown_parts=SHOWN_PARTS,
+        summary=coverage_report._summary_rows(report), header=coverage_report._header_lines(report, ctx),
+        legend=coverage_report.reason_legend(), hint=(coverage_report.HINT_VI, coverage_report.HINT_EN),
+        title_vi=coverage_report.TITLE_VI, title_en=coverage_report.TITLE_EN, formats=REPORT_TYPES,
+    )
+
+
+@bp.get("/coverage/report.<fmt>")
+def coverage_download(fmt: str) -> Any:
+    if fmt not in REPORT_TYPES:
+        abort(404)
+    office, field = _coverage_scope()
+    try:
+        result = _coverage(office, field)
+    except UsageError as exc:
+        if _missing_catalog(exc):
+            return _not_found(exc)
+        raise
+    rendered = coverage_report.render(result.report, fmt, result.context)
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    ext, mimetype = REPORT_TYPES[fmt]
+    scope = "-".join(x for x in (office, field) if x)
+    name = f"bao-cao-bao-phu-tthc{'-' + scope if scope else ''}-{dt.date.today():%Y%m%d}.{ext}"
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- status -----------------------------------------------------------------------------------------
+
+
+@bp.get("/status")
+def status_page() -> Any:
+    workspace = site().workspace
+    current = status.status_of(workspace)
+    index = dict(current.index)
+    if present.index_state(index) == "unknown":
+        index = _index_status(workspace) or index
+    return render_template(
+        "status.html", active="status", status=current, index=index, index_state=present.index_state(index),
+        quarantined=service.quarantined_files(workspace), ingests=service.recent_ingests(workspace, 20),
+        timestamp_vi=present.timestamp_vi, size_vi=present.size_vi, reason_summary=present.reason_summary,
+        ingest_label=_ingest_label,
+    )
+
+
+def _index_status(workspace: Any) -> dict[str, object] | None:
+    """The index's own report (``doccontrol.indexing.status_of_index``) when ``status`` has none."""
+    try:
+        from doccontrol import indexing
+
+        return dict(indexing.status_of_index(workspace))
+    except Exception:  # noqa: BLE001 - the status page reports, it does not fail
+        return None
+
+
+def _ingest_label(value: object) -> Any:
+    from doccontrol.web import labels
+    from doccontrol.web.app import _lang
+
+    return labels.both(labels.INGEST_STATUS, str(value), _lang())
