@@ -9,7 +9,8 @@
    commit hooks). Target: p95 ≤ stability window + 1 s.
 2. Volume: N files (default 5,000) go through one native watcher, fed in chunks as a busy
    share would; the watcher's resident memory, open file descriptors, threads and child
-   processes are sampled after the first chunk and every 1,000 files. Target: flat.
+   processes are sampled between batches (the writer lock free, no git running) after the
+   first chunk and every 1,000 files. Target: flat.
 
 Figures are printed, never asserted. Each file is a real procedure document: one is built with
 ``doccontrol.samples.build_docx``, the others by changing its code inside the zip.
@@ -140,6 +141,19 @@ def inbox_count(home: Path) -> int:
     return sum(1 for p in (home / "inbox").rglob("*") if p.is_file())
 
 
+def quiet(home: Path, pid: int, timeout: float = 30) -> None:
+    """Wait until the batch is over: the drops leave the inbox at the group commit's checkpoint,
+    then the index is updated and the store closed. Sampled before that, a ``git`` process and
+    the index files of the batch in flight would look like leaks."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not ws_module.lock_is_held(home) and not any(name == "git" for _, name, _ in children_of(pid)):
+            time.sleep(0.3)
+            if not ws_module.lock_is_held(home):
+                return
+        time.sleep(0.1)
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -205,7 +219,7 @@ def volume(base: Path, docs: Docs, n: int, chunk: int, stable: float) -> list[Sa
                     raise SystemExit(f"the watcher stopped ingesting; see {log}")
                 time.sleep(0.1)
             done += size
-            time.sleep(0.5)
+            quiet(ws.root, watcher.pid)
             if not samples or done >= next_mark or done == n:
                 samples.append(sample(watcher.pid, done))
                 print("  " + samples[-1].line(), flush=True)

@@ -648,14 +648,14 @@ class Watcher:
         logging.getLogger("watchdog.observers.inotify_c").addHandler(alarm)
         restore = self._install_signals()
         try:
+            self._start_pusher()
+            if not self.options.once:
+                self._start_observer()  # before the first scan, so nothing arriving meanwhile is missed
             self.log.info(
                 "watch start pid=%d mode=%s stable_seconds=%g interval=%g rescan_seconds=%g inbox=%s",
                 os.getpid(), mode, self.options.stable_seconds, self.options.interval,
                 self.options.rescan_seconds, _quote(self.workspace.inbox),
             )
-            self._start_pusher()
-            if not self.options.once:
-                self._start_observer()
             self._rescan()
             self._loop()
         finally:
@@ -956,22 +956,24 @@ class Watcher:
     def _work(self, due: list[Path]) -> None:
         """Process a small batch of due files under the writer lock, then let others in."""
         batch = due[: max(1, self.options.batch_files)]
-        try:
-            with writer_lock(self.workspace.root, "watch", timeout=self.options.lock_wait):
-                self._busy_logged = False
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(writer_lock(self.workspace.root, "watch", timeout=self.options.lock_wait))
+            except WorkspaceError as exc:  # a manual ingest (or another writer) has it: look around, try again
+                if not self._busy_logged:
+                    self.log.info("workspace busy, waiting: %s", exc.message_en)
+                    self._busy_logged = True
+                return
+            self._busy_logged = False
+            try:
                 committed = self._process_batch(batch)
-        except WorkspaceError as exc:
-            if not self._busy_logged:
-                self.log.info("workspace busy, waiting: %s", exc.message_en)
-                self._busy_logged = True
-            return
-        except Exception:  # the repository or the extractor failed: never die, try again shortly
-            self.summary.errors += 1
-            self.log.error("batch failed, retrying shortly:\n%s", traceback.format_exc().rstrip())
-            until = time.monotonic() + 5.0
-            for path in batch:
-                self.tracker.defer(path, until)
-            return
+            except Exception:  # the repository or the extractor failed: never die, try again shortly
+                self.summary.errors += 1
+                self.log.error("batch failed, retrying shortly:\n%s", traceback.format_exc().rstrip())
+                until = time.monotonic() + 5.0
+                for path in batch:
+                    self.tracker.defer(path, until)
+                return
         self._last_work = time.monotonic()
         if committed and self._pusher is not None:
             self._pusher.request()

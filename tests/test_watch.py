@@ -50,6 +50,20 @@ def _text(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace")
 
 
+def children_of(pid: int) -> list[tuple[int, str]]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = dict(line.split(":\t", 1) for line in (entry / "status").read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append((int(entry.name), fields.get("Name", "").strip()))
+    return sorted(found)
+
+
 def _assert_clean(home: Path) -> None:
     assert git(home, "status", "--porcelain") == ""
     assert list((home / "logs" / ".staging").iterdir()) == []
@@ -63,6 +77,10 @@ def test_burst_of_200_drops(home: Path, docs: DocFactory, log: Path) -> None:
         for n in range(200):
             docs.write(home / "inbox" / offices[n % 4] / f"qt-{n:04d}.docx", code_for(n))
         wait_for(lambda: len(revision_tags(home)) == 200 and inbox_count(home) == 0, 150, "200 revisions", log)
+        time.sleep(0.5)
+        # Nothing left running but the extraction worker and multiprocessing's resource tracker:
+        # no git (cat-file, fast-import) processes kept or leaked.
+        assert [name for _, name in children_of(watcher.pid)] in (["python"] * 2, ["python"]), children_of(watcher.pid)
     finally:
         assert stop(watcher) == 0
     subjects = ingest_subjects(home)
@@ -312,3 +330,73 @@ def test_once_drains_the_backlog(home: Path, docs: DocFactory) -> None:
     assert "retry_later" not in result.stdout
     assert result.stdout.count("outcome=ingested") == 6 and "outcome=quarantined" in result.stdout
     assert inbox_count(home) == 0
+
+
+def test_an_unexpected_failure_of_one_file_does_not_stop_the_watcher(
+    home: Path, docs: DocFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import logging
+
+    from doccontrol import pipeline
+    from doccontrol.watch import WatchOptions, close_logging, setup_logging, watch
+    from doccontrol.workspace import open_workspace
+
+    for n in range(3):
+        docs.write(home / "inbox" / "VP" / f"ok{n}.docx", code_for(950 + n))
+    docs.write(home / "inbox" / "VP" / "boom.docx", code_for(960))
+    original = pipeline.Ingestor.process
+
+    def flaky(self: pipeline.Ingestor, item: object, keep_source: bool = False) -> object:
+        if getattr(item, "name", "") == "boom.docx":
+            raise OSError(5, "Input/output error")  # a share that failed under our feet
+        return original(self, item, keep_source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.Ingestor, "process", flaky)
+    workspace = open_workspace(home)
+    out = io.StringIO()
+    logger = setup_logging(workspace, out)
+    try:
+        summary = watch(workspace, WatchOptions(stable_seconds=0.1, once=True), logger)
+    finally:
+        close_logging()
+    assert summary.outcomes == {"ingested": 3} and summary.errors == 1 and summary.left_waiting == 1
+    assert "office=VP file=boom.docx outcome=error" in out.getvalue() and "retry_in=5s" in out.getvalue()
+    assert [p.name for p in (home / "inbox" / "VP").iterdir()] == ["boom.docx"]  # kept, tried again later
+    assert len(revision_tags(home)) == 3
+    assert logging.getLogger("doccontrol.watch").handlers == []
+
+
+def test_lost_events_only_delay_a_file_an_overflow_rescans_at_once(
+    home: Path, docs: DocFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import logging
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+
+    from doccontrol import watch as watch_module
+    from doccontrol.watch import Watcher, WatchOptions, close_logging, setup_logging
+    from doccontrol.workspace import open_workspace
+
+    # Every event is lost (as after a queue overflow): only scans can find files.
+    monkeypatch.setattr(watch_module, "_make_handler", lambda sink, timely=True: FileSystemEventHandler())
+    workspace = open_workspace(home)
+    out = io.StringIO()
+    logger = setup_logging(workspace, out)
+    watcher = Watcher(workspace, WatchOptions(stable_seconds=0.1, rescan_seconds=60), logger)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        wait_for(lambda: "watch start" in out.getvalue(), 30, "the watcher to start")
+        docs.write(home / "inbox" / "VP" / "unseen.docx", code_for(970))
+        time.sleep(1.5)
+        assert revision_tags(home) == []  # no event, no rescan yet: still waiting
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
+        wait_for(lambda: revision_tags(home) == ["qt-0970-w/r1"], 30, "the rescan after the overflow")
+    finally:
+        watcher.request_stop("test")
+        thread.join(timeout=60)
+        close_logging()
+    assert "inotify queue overflow: full rescan" in out.getvalue()
