@@ -305,10 +305,11 @@ def test_a_manual_ingest_gets_in_while_the_watcher_works(
 
 
 def test_damaged_file_young_is_retried_then_quarantined(home: Path, log: Path) -> None:
-    broken = home / "inbox" / "VP" / "hỏng.docx"
-    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)  # a zip that never got its end record
-    watcher = start_watcher(home, log, *FAST, "--young-seconds", "2.5")
+    watcher = start_watcher(home, log, *FAST, "--young-seconds", "3")
     try:
+        wait_started(log)
+        broken = home / "inbox" / "VP" / "hỏng.docx"
+        broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)  # a zip that never got its end record
         wait_for(lambda: quarantined_names(home) == ["hỏng.docx"], 30, "the damaged file to be quarantined", log)
     finally:
         assert stop(watcher) == 0
