@@ -279,3 +279,36 @@ def test_damage_that_whoosh_does_not_notice_is_still_found_by_check(backend: Sea
 def test_index_doc_validates_status() -> None:
     with pytest.raises(ValueError):
         dataclasses.replace(index_docs()[0], status="draft")
+
+
+def test_bulk_written_segments_read_the_same_through_whoosh(tmp_path: Path) -> None:
+    """The bulk writer's postings, as whoosh's own matchers read them, equal what doccontrol's
+    reader decodes (both whoosh block sizes: many documents per term and few)."""
+    from whoosh import query as wq
+
+    from doccontrol.search.whoosh_bulk import BLOCK_LIMIT
+
+    filler = [doc(f"QT-F-{i:04d}", f"Thủ tục số {i}", "lao động việc làm " * (1 + i % 7))
+              for i in range(BLOCK_LIMIT + 300)]
+    backend = open_backend(tmp_path / "index")
+    backend.rebuild(index_docs() + filler, commit="c", procs=1)
+    snap = backend._current_snapshot()
+    searcher = snap.searcher
+    for field, term in (("body_f", "lao"), ("body_x", "động"), ("body_bi", "lao_dong"),
+                        ("title_f", "so"), ("body_f", "nghiep"), ("tthc", "1.001978"),
+                        ("status", "current")):
+        postings = snap.lists.postings(field, term)
+        mine = dict(zip(postings.ids.tolist(), postings.weights.tolist()))
+        matcher = searcher.postings(field, term.encode("utf-8"))
+        theirs = {}
+        while matcher.is_active():
+            theirs[matcher.id()] = matcher.weight()
+            matcher.next()
+        assert mine == theirs, (field, term)
+        assert searcher.doc_frequency(field, term.encode("utf-8")) == len(mine)
+        found = set(searcher.docs_for_query(wq.Term(field, term)))
+        assert found == set(mine)
+    lengths = snap.lists.lengths("body_f")
+    reader = searcher.reader()
+    for docnum in (0, 7, len(lengths) - 1):
+        assert lengths[docnum] == reader.doc_field_length(docnum, "body_f")

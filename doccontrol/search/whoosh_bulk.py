@@ -19,12 +19,17 @@ import os
 import pickle
 import queue
 import traceback
+import zlib
 from array import array
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from pickle import dumps
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+import numpy as np
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, _DEF_INDEX_NAME
@@ -36,14 +41,54 @@ FieldsFn = Callable[[Any], dict[str, Any]]
 # doccontrol's reader decodes whole lists, where fewer, bigger blocks cost less per posting.
 # Readers take the size from each block's header; segments whoosh writes later use 128.
 BLOCK_LIMIT = 1024
+_COMPRESSION = 3  # zlib level, as the W3 codec
 
-# A posting is one integer while collected: docnum << _SHIFT | min(count, _MAX_COUNT).
-_SHIFT = 12
-_MAX_COUNT = (1 << _SHIFT) - 1
+class _Vocabulary(dict[str, int]):
+    """term -> term id, numbering new terms as they come."""
+
+    def __missing__(self, term: str) -> int:
+        tid = self[term] = len(self)
+        return tid
 
 
-def _new_postings() -> array:
-    return array("Q")
+@dataclass
+class _FieldPostings:
+    """The postings of one field, as added: per document its term ids and counts, in order.
+
+    Inverted (grouped by term) only when the segment is written, with numpy; adding a document
+    costs a few C-level calls per field, nothing per posting in Python.
+    """
+
+    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
+    term_ids: array = field(default_factory=lambda: array("I"))
+    counts: array = field(default_factory=lambda: array("I"))
+    per_doc: array = field(default_factory=lambda: array("I"))  # postings of each document
+
+    def add(self, counts: dict[str, int]) -> None:
+        self.term_ids.extend(map(self.vocabulary.__getitem__, counts))
+        self.counts.extend(counts.values())
+        self.per_doc.append(len(counts))
+
+    def skip(self) -> None:
+        self.per_doc.append(0)
+
+    def by_term(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(term, docnums, counts) for every term, in term order (UTF-8 byte order)."""
+        if not self.vocabulary:
+            return
+        terms = sorted(self.vocabulary)  # code point order is UTF-8 byte order
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[[self.vocabulary[t] for t in terms]] = np.arange(len(terms))
+        keys = rank[np.frombuffer(self.term_ids, dtype=np.uint32)]
+        docs = np.repeat(np.arange(len(self.per_doc), dtype=np.int64),
+                         np.frombuffer(self.per_doc, dtype=np.uint32))
+        counts = np.frombuffer(self.counts, dtype=np.uint32)
+        order = np.argsort(keys, kind="stable")  # stable: documents stay in order per term
+        docs = docs[order]
+        counts = counts[order].astype(np.float64)
+        bounds = np.searchsorted(keys[order], np.arange(len(terms) + 1))
+        for i, term in enumerate(terms):
+            yield term, docs[bounds[i]:bounds[i + 1]], counts[bounds[i]:bounds[i + 1]]
 
 
 class SegmentBuilder:
@@ -56,38 +101,34 @@ class SegmentBuilder:
         self.segment = self.codec.new_segment(storage, _DEF_INDEX_NAME)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.docnum = 0
-        # fieldname -> term -> postings (docnum << _SHIFT | count)
-        self.postings: dict[str, defaultdict[str, array]] = {}
+        self.postings: dict[str, _FieldPostings] = {}
         # fieldname -> field length of every document (scorable fields)
         self.lengths: dict[str, array] = {}
         self.fields = sorted(schema.items())
-        for name, field in self.fields:
-            if field.indexed:
-                self.postings[name] = defaultdict(_new_postings)
-                if field.scorable:
+        for name, fieldtype in self.fields:
+            if fieldtype.indexed:
+                self.postings[name] = _FieldPostings()
+                if fieldtype.scorable:
                     self.lengths[name] = array("I")
 
     def add(self, fields: dict[str, Any]) -> None:
-        docnum = self.docnum
-        base = docnum << _SHIFT
         perdoc = self.perdoc
-        perdoc.start_doc(docnum)
-        for name, field in self.fields:
+        perdoc.start_doc(self.docnum)
+        for name, fieldtype in self.fields:
             value = fields.get(name)
-            if value is None:
-                if field.scorable:
-                    self.lengths[name].append(0)
-                continue
             length = 0
-            if field.indexed:
-                counts = _term_counts(field, value)
-                get = self.postings[name].__getitem__
-                for postings, n in zip(map(get, counts), counts.values()):
-                    postings.append(base | (n if n < _MAX_COUNT else _MAX_COUNT))
-                if field.scorable:
+            if fieldtype.indexed:
+                if value is None:
+                    self.postings[name].skip()
+                else:
+                    counts = _term_counts(fieldtype, value)
+                    self.postings[name].add(counts)
                     length = sum(counts.values())
+                if fieldtype.scorable:
                     self.lengths[name].append(length)
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            if value is not None:
+                perdoc.add_field(name, fieldtype, value if fieldtype.stored else None,
+                                 length if fieldtype.scorable else 0)
         perdoc.finish_doc()
         self.docnum += 1
 
@@ -95,23 +136,24 @@ class SegmentBuilder:
         """Write the postings, close the files, assemble the compound segment file."""
         self.perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        mask = _MAX_COUNT
-        for name, field in self.fields:
-            terms = self.postings.get(name)
-            if not terms:
+        postfile = fieldwriter._postfile
+        term_table = fieldwriter._tindex
+        for name, fieldtype in self.fields:
+            postings = self.postings.get(name)
+            if postings is None or not postings.vocabulary:
                 continue
             lengths = self.lengths.get(name)
-            fieldwriter.start_field(name, field)
-            # str order is code point order, which is the UTF-8 byte order whoosh needs
-            for term in sorted(terms):
-                packed = terms[term]
-                ids = array("I", [p >> _SHIFT for p in packed])
-                weights = array("f", [p & mask for p in packed])
-                fieldwriter.start_term(term.encode("utf-8"))
-                _write_postings(fieldwriter._postwriter, ids, weights, lengths)
-                fieldwriter.finish_term()
+            lengths_np = np.frombuffer(lengths, dtype=np.uint32) if lengths is not None else None
+            fieldwriter.start_field(name, fieldtype)
+            prefix = pack_ushort(fieldwriter._fieldid)
+            for term, ids, weights in postings.by_term():
+                if ids.size <= _SMALL:
+                    info = _write_small(postfile, ids.tolist(), weights.tolist(), lengths)
+                else:
+                    info = _write_postings(postfile, ids, weights, lengths_np)
+                term_table.add(prefix + term.encode("utf-8"), info.to_bytes())
             fieldwriter.finish_field()
-            terms.clear()
+            del self.postings[name]
         fieldwriter.close()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
@@ -130,26 +172,92 @@ def _term_counts(field: Any, value: Any) -> dict[str, int]:
     return out
 
 
-def _write_postings(writer: W3PostingsWriter, ids: array, weights: array,
-                    lengths: array | None) -> None:
-    """Write one term's postings in full blocks, with the statistics whoosh records."""
-    limit = writer._blocklimit
-    n = len(ids)
-    for start in range(0, n, limit):
-        block_ids = ids[start:start + limit]
-        block_weights = weights[start:start + limit]
-        writer._ids = block_ids
-        writer._weights = block_weights
-        writer._values = []
-        writer._maxweight = max(block_weights)
+_SMALL = 48  # posting lists up to this long are written without numpy (cheaper when short)
+
+
+def _write_small(postfile: Any, ids: list[int], weights: list[float],
+                 lengths: array | None) -> W3TermInfo:
+    """:func:`_write_postings` for a short list (one block), in plain Python."""
+    if lengths is not None:
+        block_lengths = [n for n in (lengths[i] for i in ids) if n]
+        min_len = min(block_lengths) if block_lengths else None
+        max_len = max(block_lengths) if block_lengths else 0
+    else:
+        min_len, max_len = None, 0
+    deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:])]
+    first = weights[0]
+    if all(w == first for w in weights):
+        mini_weights: Any = None if first == 1.0 else first
+    else:
+        mini_weights = tuple(weights)
+    max_weight = max(weights)
+    return _write_blocks(postfile, [(deltas, mini_weights, ids[-1], max_weight, min_len, max_len)],
+                         ids, weights, min_len, max_len)
+
+
+def _write_blocks(postfile: Any, blocks: list[tuple[Any, ...]], ids: Any, weights: Any,
+                  min_len: int | None, max_len: int) -> W3TermInfo:
+    info = W3TermInfo()
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    for i, (deltas, mini_weights, last_id, max_weight, block_min, block_max) in enumerate(blocks):
+        data = dumps((tuple(deltas), mini_weights, None), 2)
+        compression = _COMPRESSION if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        header = dumps((len(deltas), last_id, max_weight, compression,
+                        length_to_byte(block_min), length_to_byte(block_max)), 2)
+        size = len(header) + len(data)
+        postfile.write_int(-size if i == len(blocks) - 1 else size)
+        postfile.write(header)
+        postfile.write(data)
+    info._weight = float(weights.sum() if isinstance(weights, np.ndarray) else sum(weights))
+    info._df = len(ids)
+    info._minlength = min_len
+    info._maxlength = max_len
+    info._maxweight = max(block[3] for block in blocks)
+    info._minid = int(ids[0])
+    info._maxid = int(ids[-1])
+    info.set_extent(start, postfile.tell() - start)
+    return info
+
+
+def _write_postings(postfile: Any, ids: np.ndarray, weights: np.ndarray,
+                    lengths: np.ndarray | None) -> W3TermInfo:
+    """Write one term's postings as W3 blocks and return its term info.
+
+    The bytes and statistics of ``W3PostingsWriter`` (the header magic, then per block: its
+    length, negative for the last; the pickled block info; the pickled, compressed
+    ``(delta-encoded ids, weights, values)``), computed per block with numpy instead of per
+    posting.
+    """
+    blocks = []
+    min_lengths = []
+    max_length = 0
+    deltas = np.diff(ids, prepend=0)
+    deltas[0::BLOCK_LIMIT] = ids[0::BLOCK_LIMIT]  # each block starts from 0
+    for first in range(0, ids.size, BLOCK_LIMIT):
+        block_ids = ids[first:first + BLOCK_LIMIT]
+        block_weights = weights[first:first + BLOCK_LIMIT]
         if lengths is not None:
-            block_lengths = [lengths[i] for i in block_ids if lengths[i]]
-            writer._minlength = min(block_lengths) if block_lengths else None
-            writer._maxlength = max(block_lengths) if block_lengths else 0
+            block_lengths = lengths[block_ids]
+            block_lengths = block_lengths[block_lengths > 0]
         else:
-            writer._minlength = None
-            writer._maxlength = 0
-        writer._write_block(last=start + limit >= n)
+            block_lengths = block_ids[:0]
+        min_len = int(block_lengths.min()) if block_lengths.size else None
+        max_len = int(block_lengths.max()) if block_lengths.size else 0
+        if min_len is not None:
+            min_lengths.append(min_len)
+        max_length = max(max_length, max_len)
+        w0 = float(block_weights[0])
+        if (block_weights == w0).all():
+            mini_weights: Any = None if w0 == 1.0 else w0
+        else:
+            mini_weights = tuple(block_weights.tolist())
+        blocks.append((deltas[first:first + BLOCK_LIMIT].tolist(), mini_weights,
+                       int(block_ids[-1]), float(block_weights.max()), min_len, max_len))
+    return _write_blocks(postfile, blocks, ids, weights,
+                         min(min_lengths) if min_lengths else None, max_length)
 
 
 def write_toc(storage: FileStorage, schema: Schema, segments: list[Any], generation: int) -> None:
