@@ -347,7 +347,7 @@ class WhooshBackend:
         try:
             # Without mmap: whoosh would copy each whole file of a compound segment into
             # memory when it opens it (BytesIO of the mapped range).
-            storage = FileStorage(str(gdir), supports_mmap=bool(os.environ.get("DC_MMAP")))
+            storage = FileStorage(str(gdir), supports_mmap=False)
             return whoosh_index.FileIndex(storage, schema=make_schema(), indexname=INDEX_NAME)
         except Exception as e:  # noqa: BLE001 - any failure to open means: rebuild
             raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
