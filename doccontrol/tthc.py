@@ -151,6 +151,13 @@ def procedure_infos(states: Iterable[ProcedureState]) -> list[cov.ProcedureInfo]
     return [cov.procedure_info(s, revision_date(s)) for s in states]
 
 
+def _replaced_law(store: Store, months: int) -> dict[str, str]:
+    """Procedures still citing a law recorded as replaced (``doccontrol laws replaced``)."""
+    from doccontrol.reports import repo  # imported here: reports.repo imports this module
+
+    return repo.replaced_law_details(store, months)
+
+
 @dataclass(frozen=True)
 class CoverageResult:
     report: cov.CoverageReport
@@ -167,8 +174,10 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
             raise no_catalog()
         links, internal = load_links(store)
         states = list(store.states())
+        replaced = _replaced_law(store, workspace.config.review_months)
     report = cov.compute_coverage(
-        catalog, procedure_infos(states), links, internal, workspace.config.field_offices, office, field
+        catalog, procedure_infos(states), links, internal, workspace.config.field_offices, office, field,
+        replaced_law=replaced,
     )
     config = workspace.config
     context = ReportContext(

@@ -31,9 +31,18 @@ def _short(text: str, width: int = 70) -> str:
 @click.option("--office", help="Only this office's procedures.")
 @click.option("--status", type=click.Choice(service.STATUSES), default="current", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html", "docx"]),
+              help="The master list to print and post, with agency, date and commit (default: from -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to a file.")
+@click.option("--as-of", "as_of", metavar="DATE", help="The list as it stood on DATE (2024-12-31 or 31/12/2024).")
 @click.pass_context
-def list_(ctx: click.Context, office: str | None, status: str, as_json: bool) -> None:
+def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fmt: str | None,
+          output: Path | None, as_of: str | None) -> None:
     """The master list (danh mục tài liệu) of controlled procedures."""
+    from doccontrol.cli.reports import emit_master_list
+
+    if emit_master_list(ctx, office, status, fmt, output, as_of, as_json):
+        return
     states = service.procedures(get_workspace(ctx), office, status)
     if as_json:
         emit_json([service.list_record(s) for s in states])
@@ -66,6 +75,7 @@ def _describe_state(state: ProcedureState) -> list[str]:
         f"Ngày hiệu lực:  {state.effective.strftime('%d/%m/%Y') if state.effective else '—'}",
         f"Trạng thái:     {STATUS_VI.get(state.status, state.status)}",
         f"Mã TTHC:        {', '.join(state.tthc) if state.tthc else '—'}",
+        f"Dẫn chiếu:      {', '.join(state.citations) if state.citations else '—'}",
         f"Tệp gốc:        {state.source} (sha256 {state.sha256[:12]}…)",
     ]
     if state.status == "withdrawn":
@@ -88,6 +98,9 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
             source=found.state.source,
             withdrawn_reason=found.state.withdrawn_reason or None,
             revisions=[service.revision_record(r) for r in found.revisions],
+            reviews=[{"revision": r.revision, "date": r.date, "office": r.office, "note": r.note, "commit": r.commit}
+                     for r in found.history if r.action == "review"],
+            citations=list(found.state.citations),
         )
         emit_json(record)
         return
@@ -95,6 +108,11 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     click.echo("\nCác lần ban hành (revisions):")
     rows = [[str(r.revision), r.date[:10], r.office, r.source, r.commit[:10]] for r in found.revisions]
     click.echo(_table(rows, ["Lần", "Ngày", "Phòng", "Tệp", "Commit"]))
+    reviews = [r for r in found.history if r.action == "review"]
+    if reviews:
+        click.echo("\nCác lần rà soát (confirmed reviews):")
+        rows = [[str(r.revision), r.date[:10], r.office, _short(r.note, 60), r.commit[:10]] for r in reviews]
+        click.echo(_table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
 
 
 @main.command()

@@ -1,0 +1,456 @@
+"""The master list (danh mục tài liệu): the controlled procedures by office, ready to print and post.
+
+:func:`build_master_list` is pure (a :class:`~doccontrol.reports.repo.Snapshot` and the
+configuration in, a :class:`MasterList` out); the writers turn it into text, json, csv, xlsx,
+html or docx (``str`` or ``bytes``, no I/O). Every format says which agency the list belongs to,
+when it was produced, the moment it reflects (``--as-of``) and the repository commit it was read
+from, so a posted list can be traced and reproduced.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from doccontrol import coverage as cov
+from doccontrol.reports.repo import Snapshot
+from doccontrol.workspace import Config
+
+FORMATS = ("text", "json", "csv", "xlsx", "html", "docx")
+BINARY_FORMATS = frozenset({"xlsx", "docx"})
+TITLE_VI = "DANH MỤC TÀI LIỆU HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
+SUBTITLE_VI = "Các quy trình ISO đang áp dụng (TCVN ISO 9001:2015)"
+TITLE_EN = "Master list of controlled procedures"
+STATUS_VI = {"current": "hiện hành", "withdrawn": "đã bãi bỏ"}
+STATUS_TITLE_VI = {"current": "đang áp dụng", "withdrawn": "đã bãi bỏ", "all": "hiện hành và đã bãi bỏ"}
+HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày BH (issued)",
+            "Mã TTHC (linked TTHC)"]
+
+
+@dataclass(frozen=True)
+class MasterEntry:
+    code: str
+    code_key: str
+    title: str
+    office: str
+    revision: int
+    issued: dt.date | None
+    effective: dt.date | None
+    status: str
+    tthc: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OfficeGroup:
+    office: str
+    name: str
+    entries: tuple[MasterEntry, ...]
+
+
+@dataclass(frozen=True)
+class MasterList:
+    agency: str
+    parent_agency: str
+    generated: dt.datetime
+    as_of: dt.datetime | None  # None: the repository as it is now
+    commit: str | None
+    commit_date: dt.datetime | None
+    status: str  # "current" | "withdrawn" | "all"
+    groups: tuple[OfficeGroup, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(g.entries) for g in self.groups)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """``qt-2`` before ``qt-10``."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Code key → the TTHC a procedure is linked to: the codes in its document, manual links and,
+    with a catalog, a title equal to a TTHC's name (as the coverage check links them)."""
+    out: dict[str, list[str]] = {}
+    for state in snapshot.states:
+        codes = list(state.tthc)
+        for code in sorted(snapshot.links.get(state.code_key, ())):
+            if code not in codes:
+                codes.append(code)
+        out[state.code_key] = codes
+    if snapshot.catalog is not None:
+        infos = [cov.procedure_info(s) for s in snapshot.states]
+        report = cov.compute_coverage(snapshot.catalog, infos, snapshot.links, snapshot.internal, field_offices,
+                                      suggest_limit=0)
+        by_code = {s.code: s.code_key for s in snapshot.states}
+        for link in report.links:
+            key = by_code.get(link.procedure)
+            if key is not None and link.tthc not in out[key]:
+                out[key].append(link.tthc)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def build_master_list(
+    snapshot: Snapshot,
+    config: Config,
+    generated: dt.datetime,
+    as_of: dt.datetime | None = None,
+    office: str | None = None,
+    status: str = "current",
+) -> MasterList:
+    """The master list of ``snapshot``: offices in the configuration's order (others after, by
+    code), procedures by code (numbers in numeric order)."""
+    links = linked_tthc(snapshot, config.field_offices)
+    chosen = [
+        s for s in snapshot.states
+        if (office is None or s.office == office) and (status == "all" or s.status == status)
+    ]
+    order = {code: i for i, code in enumerate(config.offices)}
+    offices = sorted({s.office for s in chosen}, key=lambda o: (order.get(o, len(order)), o))
+    groups = []
+    for code in offices:
+        entries = sorted(
+            (
+                MasterEntry(s.code, s.code_key, s.title, s.office, s.revision, s.issued, s.effective, s.status,
+                            links.get(s.code_key, s.tthc))
+                for s in chosen if s.office == code
+            ),
+            key=lambda e: natural_key(e.code_key),
+        )
+        groups.append(OfficeGroup(code, config.office_name(code), tuple(entries)))
+    return MasterList(
+        agency=config.agency,
+        parent_agency=config.parent_agency,
+        generated=generated,
+        as_of=as_of,
+        commit=snapshot.commit,
+        commit_date=snapshot.date,
+        status=status,
+        groups=tuple(groups),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared formatting
+
+
+def date_vi(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def datetime_vi(value: dt.datetime | None) -> str:
+    return f"{value:%d/%m/%Y %H:%M}" if value else ""
+
+
+def office_title(group: OfficeGroup) -> str:
+    return f"{group.name} ({group.office})" if group.name and group.name != group.office else group.office
+
+
+def header_lines(ml: MasterList) -> list[tuple[str, str]]:
+    return [
+        ("Cơ quan (agency)", ml.agency),
+        ("Tình trạng (status)", STATUS_TITLE_VI.get(ml.status, ml.status)),
+        ("Tại thời điểm (as of)", datetime_vi(ml.as_of) if ml.as_of else "hiện tại (now)"),
+        ("Ngày lập (produced)", datetime_vi(ml.generated)),
+        ("Phiên bản kho (repository commit)",
+         f"{ml.commit} ({datetime_vi(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
+        ("Tổng số quy trình (procedures)", str(ml.total)),
+    ]
+
+
+def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
+    values = [str(index), entry.code, entry.title, str(entry.revision), date_vi(entry.issued),
+              ", ".join(entry.tthc)]
+    if with_status:
+        values.append(STATUS_VI.get(entry.status, entry.status))
+    return values
+
+
+def _headings(ml: MasterList) -> list[str]:
+    return HEADINGS + (["Trạng thái (status)"] if ml.status != "current" else [])
+
+
+def _rows(group: OfficeGroup, ml: MasterList) -> list[list[str]]:
+    return [row_values(i, e, ml.status != "current") for i, e in enumerate(group.entries, start=1)]
+
+
+# --------------------------------------------------------------------------------------------
+# text
+
+
+def _text_table(headings: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    wrapped = [[textwrap.wrap(" ".join(c.split()), w) or [""] for c, w in zip(row, widths)]
+               for row in [headings, *rows]]
+    real = [max(len(line) for row in wrapped for line in row[i]) for i in range(len(headings))]
+    sep = "+" + "+".join("-" * (w + 2) for w in real) + "+"
+    out = [sep]
+    for n, row in enumerate(wrapped):
+        for k in range(max(len(c) for c in row)):
+            out.append("| " + " | ".join((c[k] if k < len(c) else "").ljust(w) for c, w in zip(row, real)) + " |")
+        if n == 0:
+            out.append(sep.replace("-", "="))
+    out.append(sep)
+    return out
+
+
+def render_text(ml: MasterList) -> str:
+    lines = [ml.agency.upper(), "", TITLE_VI, f"{SUBTITLE_VI} / {TITLE_EN}", ""]
+    lines += [f"{label}: {value}" for label, value in header_lines(ml)]
+    widths = [4, 18, 50, 6, 10, 24, 10]
+    for group in ml.groups:
+        lines += ["", f"{office_title(group)}: {len(group.entries)} quy trình"]
+        lines += _text_table(_headings(ml), _rows(group, ml), widths[: len(_headings(ml))])
+    if not ml.groups:
+        lines += ["", "(Không có quy trình nào / no procedures)"]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# json
+
+
+def to_dict(ml: MasterList) -> dict[str, object]:
+    return {
+        "title": TITLE_VI,
+        "agency": ml.agency,
+        "parent_agency": ml.parent_agency,
+        "status": ml.status,
+        "as_of": ml.as_of.isoformat(timespec="seconds") if ml.as_of else None,
+        "generated": ml.generated.isoformat(timespec="seconds"),
+        "commit": ml.commit,
+        "commit_date": ml.commit_date.isoformat(timespec="seconds") if ml.commit_date else None,
+        "total": ml.total,
+        "offices": [
+            {
+                "office": g.office,
+                "name": g.name,
+                "count": len(g.entries),
+                "procedures": [
+                    {"code": e.code, "title": e.title, "revision": e.revision,
+                     "issued": e.issued.isoformat() if e.issued else None,
+                     "effective": e.effective.isoformat() if e.effective else None,
+                     "status": e.status, "tthc": list(e.tthc)}
+                    for e in g.entries
+                ],
+            }
+            for g in ml.groups
+        ],
+    }
+
+
+def render_json(ml: MasterList) -> str:
+    return json.dumps(to_dict(ml), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# csv
+
+
+def render_csv(ml: MasterList) -> bytes:
+    """A few lines saying what the list is, a blank line, then one row per procedure.
+    UTF-8 with a BOM (Excel reads the Vietnamese), CRLF."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow([TITLE_VI])
+    for label, value in header_lines(ml):
+        w.writerow([label, value])
+    w.writerow([])
+    w.writerow(["Phòng (office)", "Tên phòng (office name)", *_headings(ml)])
+    for group in ml.groups:
+        for row in _rows(group, ml):
+            w.writerow([group.office, group.name, *row])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------------------------
+# xlsx
+
+
+def render_xlsx(ml: MasterList) -> bytes:
+    """One sheet, landscape A4, fitted to the page width, headings repeated on every page."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    headings = _headings(ml)
+    widths = [6, 20, 60, 8, 12, 24, 12][: len(headings)]
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    plain = Font(name="Times New Roman", size=12)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin", color="666666")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    last = get_column_letter(len(headings))
+    ws.append([ml.agency.upper()])
+    ws["A1"].font = bold
+    ws.append([TITLE_VI])
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"].font = Font(name="Times New Roman", bold=True, size=14)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    for label, value in header_lines(ml):
+        ws.append([label, None, value])
+        ws.cell(ws.max_row, 1).font = bold
+        ws.cell(ws.max_row, 3).font = plain
+    ws.append([])
+    ws.append(headings)
+    head_row = ws.max_row
+    for j in range(1, len(headings) + 1):
+        cell = ws.cell(head_row, j)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.border = box
+    for group in ml.groups:
+        ws.append([f"{office_title(group)}: {len(group.entries)} quy trình"])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        ws.cell(ws.max_row, 1).font = bold
+        for row in _rows(group, ml):
+            ws.append([int(row[0]), row[1], row[2], int(row[3]), row[4], *row[5:]])
+            for j in range(1, len(headings) + 1):
+                cell = ws.cell(ws.max_row, j)
+                cell.font = plain
+                cell.alignment = wrap
+                cell.border = box
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.properties.title = TITLE_VI
+    wb.properties.creator = "doccontrol"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# html
+
+_CSS = """
+@page{size:A4 landscape;margin:15mm 15mm 15mm 20mm}
+body{font-family:"Times New Roman",Times,serif;font-size:13pt;margin:1.5em;color:#000}
+.agency{font-weight:bold;text-transform:uppercase}
+h1{font-size:15pt;text-align:center;margin:.6em 0 0}
+p.sub{text-align:center;font-style:italic;margin:.2em 0 1em}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:11pt}
+dt{font-weight:bold}
+h2{font-size:13pt;margin:1.2em 0 .3em}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #444;padding:3px 6px;vertical-align:top;text-align:left}
+th{background:#e8eef7}
+td.n{text-align:center;white-space:nowrap}
+@media print{body{margin:0}thead{display:table-header-group}tr{page-break-inside:avoid}}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def render_html(ml: MasterList) -> str:
+    """A standalone printable page: inline CSS, no scripts, every value escaped."""
+    body = [f'<p class="agency">{_e(ml.agency)}</p>', f"<h1>{_e(TITLE_VI)}</h1>",
+            f'<p class="sub">{_e(SUBTITLE_VI)} / {_e(TITLE_EN)}</p>', "<dl>"]
+    body += [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in header_lines(ml)]
+    body.append("</dl>")
+    numeric = {0, 3, 4}
+    for group in ml.groups:
+        body.append(f"<h2>{_e(office_title(group))}: {len(group.entries)} quy trình</h2>")
+        body.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in _headings(ml))
+                    + "</tr></thead><tbody>")
+        for row in _rows(group, ml):
+            body.append("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if j in numeric else f"<td>{_e(v)}</td>"
+                                         for j, v in enumerate(row)) + "</tr>")
+        body.append("</tbody></table>")
+    if not ml.groups:
+        body.append("<p>(Không có quy trình nào / no procedures)</p>")
+    return ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+            f"<title>{_e(TITLE_VI)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body)
+            + "\n</body></html>\n")
+
+
+# --------------------------------------------------------------------------------------------
+# docx
+
+
+def render_docx(ml: MasterList) -> bytes:
+    """A landscape A4 document in the decree's fonts and margins: the agency at the top left, the
+    Quốc hiệu at the top right, the title, what the list reflects, a table per office."""
+    from doccontrol.reports import nd30
+
+    doc = nd30.new_document(landscape=True)
+    left, right = nd30.two_columns(doc, 0.40)
+    p = left.paragraphs[0]
+    nd30._center(p)
+    if ml.parent_agency:
+        nd30.run(p, ml.parent_agency.upper(), nd30.SIZE_AGENCY)
+        p = nd30._center(left.add_paragraph())
+    nd30.run(p, ml.agency.upper(), nd30.SIZE_AGENCY, bold=True, underline=True)
+    q = nd30._center(right.paragraphs[0])
+    nd30.run(q, nd30.QUOC_HIEU, nd30.SIZE_QUOC_HIEU, bold=True)
+    q = nd30._center(right.add_paragraph())
+    nd30.run(q, nd30.TIEU_NGU, nd30.SIZE_TIEU_NGU, bold=True, underline=True)
+    nd30.title_block(doc, TITLE_VI, [SUBTITLE_VI])
+    for label, value in header_lines(ml):
+        para = doc.add_paragraph()
+        nd30.run(para, f"{label}: ", 12, bold=True)
+        nd30.run(para, value, 12)
+    shares = [0.5, 1.6, 5.0, 0.7, 1.1, 2.0, 1.0][: len(_headings(ml))]
+    for group in ml.groups:
+        para = doc.add_paragraph()
+        para.paragraph_format.space_before = nd30._pt(8)
+        nd30.run(para, f"{office_title(group)}: {len(group.entries)} quy trình", 13, bold=True)
+        nd30.data_table(doc, _headings(ml), _rows(group, ml), shares, numeric=(0, 3, 4))
+    if not ml.groups:
+        nd30.body_paragraph(doc, "(Không có quy trình nào / no procedures)")
+    nd30.page_numbers(doc)
+    doc.core_properties.title = TITLE_VI
+    doc.core_properties.author = "doccontrol"
+    doc.core_properties.language = "vi-VN"
+    return nd30.to_bytes(doc)
+
+
+_WRITERS: dict[str, Callable[[MasterList], str | bytes]] = {
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+    "html": render_html,
+    "docx": render_docx,
+}
+
+
+def render(ml: MasterList, fmt: str) -> str | bytes:
+    try:
+        writer = _WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}") from None
+    return writer(ml)
+
+
+def format_for(path: str, default: str = "text") -> str:
+    """The format a file name asks for (``danh-muc.xlsx`` → ``xlsx``), else ``default``."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    aliases: Mapping[str, str] = {"txt": "text", "htm": "html", "md": "text"}
+    suffix = aliases.get(suffix, suffix)
+    return suffix if suffix in FORMATS else default
+
+
+__all__: Sequence[str] = ["FORMATS", "MasterList", "MasterEntry", "OfficeGroup", "build_master_list", "render",
+                          "format_for", "linked_tthc", "to_dict"]

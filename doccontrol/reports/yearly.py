@@ -1,0 +1,421 @@
+"""The yearly report on ISO implementation (báo cáo tình hình thực hiện ISO): its figures (pure).
+
+:func:`build_yearly_report` takes the repository as it stood at the start of the year and at its
+end (or ``--as-of``) — two :class:`~doccontrol.reports.repo.Snapshot` — and the ingest journal's
+records, and computes every figure of the report. Nothing is estimated or invented: what only
+people know (internal audit, satisfaction survey, corrective actions) is left to the template's
+marked places (``{{fill:…}}``).
+
+:func:`report_settings` reads the ``[report]`` table of ``doccontrol.toml`` (documented in
+``docs/reports.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doccontrol import coverage as cov
+from doccontrol import review as rv
+from doccontrol.errors import UsageError
+from doccontrol.reports.repo import Event, Snapshot
+from doccontrol.text import nfc
+from doccontrol.workspace import Config
+
+CAUSE_VI: dict[str, str] = {
+    "unknown_office": "Gửi vào thư mục không phải của phòng nào",
+    "not_regular_file": "Không phải tệp thông thường (lối tắt, liên kết)",
+    "hard_link": "Tệp là liên kết cứng",
+    "too_large": "Tệp quá dung lượng cho phép",
+    "empty": "Tệp rỗng",
+    "no_code": "Không có mã hiệu quy trình",
+    "encrypted": "Tệp có mật khẩu",
+    "no_text": "Bản quét, không có lớp văn bản",
+    "damaged": "Tệp bị hỏng",
+    "legacy_doc": "Định dạng Word cũ (.doc)",
+    "macro_enabled": "Tệp Word có macro (.docm)",
+    "not_docx": "Không phải tệp Word hợp lệ",
+    "unsupported_type": "Loại tệp không được hỗ trợ",
+    "zip_bomb": "Tệp nén bất thường",
+    "unsafe_zip": "Cấu trúc tệp không an toàn",
+    "xxe": "Nội dung XML không an toàn",
+    "timeout": "Đọc tệp quá thời gian cho phép",
+    "memory": "Đọc tệp vượt giới hạn bộ nhớ",
+    "revision_not_increased": "Lần ban hành không tăng",
+    "same_content": "Trùng nội dung với bản đã lưu",
+    "not_owner": "Quy trình thuộc phòng khác",
+    "commit_failed": "Lỗi khi lưu vào kho",
+}
+
+DEFAULT_SUBJECT = "Tình hình thực hiện Hệ thống quản lý chất lượng theo tiêu chuẩn TCVN ISO 9001:2015 năm {year}"
+DEFAULT_RECIPIENTS = (
+    "Sở Khoa học và Công nghệ (b/c)",
+    "Ban Chỉ đạo ISO Sở",
+    "Lãnh đạo Sở",
+    "Các phòng chuyên môn thuộc Sở",
+)
+REPORT_KEYS = ("parent_agency", "agency", "symbol", "number", "place", "subject", "signer_authority",
+               "signer_title", "signer_name", "recipients", "archive", "template")
+
+
+# --------------------------------------------------------------------------------------------
+# Settings
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What the report says about its issuer (``[report]`` in doccontrol.toml, defaults from ``[agency]``)."""
+
+    parent_agency: str
+    agency: str
+    symbol: str  # "SLĐTBXH" in "Số: …/BC-SLĐTBXH"
+    number: str  # "" until the document is registered
+    place: str
+    subject: str  # may hold "{year}"
+    signer_authority: str
+    signer_title: str
+    signer_name: str
+    recipients: tuple[str, ...]
+    archive: str
+    template: str  # "" = the template shipped with doccontrol
+
+
+_SMALL_WORDS = frozenset({"va", "cua", "thuoc"})
+
+
+def initials(name: str) -> str:
+    """``Sở Lao động - Thương binh và Xã hội`` → ``SLĐTBXH`` (small words left out)."""
+    from doccontrol.text import fold_lower
+
+    out = []
+    for word in nfc(name).split():
+        if word[0].isalpha() and fold_lower(word) not in _SMALL_WORDS:
+            out.append(word[0].upper())
+    return "".join(out)
+
+
+def report_settings(config: Config) -> ReportSettings:
+    """The ``[report]`` table with its defaults; UsageError for an unknown key or a wrong type."""
+    raw = dict(config.report)
+    unknown = sorted(set(raw) - set(REPORT_KEYS))
+    if unknown:
+        raise UsageError(
+            f"Khóa không hợp lệ trong [report] của doccontrol.toml: {', '.join(unknown)}.",
+            f"Unknown key(s) in [report] of doccontrol.toml: {', '.join(unknown)}. Known: {', '.join(REPORT_KEYS)}.",
+        )
+
+    def text(key: str, default: str) -> str:
+        value = raw.get(key, default)
+        if not isinstance(value, (str, int)):
+            raise UsageError(f"[report] {key} phải là chuỗi.", f"[report] {key} must be a string.")
+        return nfc(str(value)).strip()
+
+    recipients = raw.get("recipients", list(DEFAULT_RECIPIENTS))
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        raise UsageError("[report] recipients phải là danh sách chuỗi.", "[report] recipients must be a list of strings.")
+    agency = text("agency", config.agency)
+    return ReportSettings(
+        parent_agency=text("parent_agency", config.parent_agency),
+        agency=agency,
+        symbol=text("symbol", initials(agency)),
+        number=text("number", ""),
+        place=text("place", config.province),
+        subject=text("subject", DEFAULT_SUBJECT),
+        signer_authority=text("signer_authority", "KT. GIÁM ĐỐC"),
+        signer_title=text("signer_title", "PHÓ GIÁM ĐỐC"),
+        signer_name=text("signer_name", ""),
+        recipients=tuple(nfc(r).strip() for r in recipients if r.strip()),
+        archive=text("archive", f"VT, {config.controller}"),
+        template=text("template", ""),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass(frozen=True)
+class ProcedureChange:
+    code: str
+    title: str
+    office: str
+    revision: int
+    date: dt.date
+    note: str = ""  # withdrawal reason, review note
+
+
+@dataclass(frozen=True)
+class OfficeCount:
+    office: str
+    name: str
+    count: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    code: str
+    title: str
+    office: str
+    due: dt.date | None
+    days_overdue: int
+    reasons: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class LawReplacedItem:
+    ref: str
+    by: tuple[str, ...]
+    decision: str
+    date: dt.date
+    citing: tuple[str, ...]  # current procedures citing it at the period's end
+
+
+@dataclass(frozen=True)
+class DecisionImported:
+    decision: str
+    decision_date: dt.date | None
+    imported: dt.date
+    counts: Mapping[str, int]  # catalog event kind → number of TTHC
+
+
+@dataclass(frozen=True)
+class OfficeTally:
+    total: int
+    covered: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    total: int
+    covered: int
+    percent: float
+    by_office: Mapping[str, OfficeTally]
+
+
+@dataclass(frozen=True)
+class UncoveredItem:
+    code: str
+    name: str
+    field: str
+    office: str
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    code: str
+    title: str
+    office: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class IngestFigures:
+    processed: int
+    ingested: int
+    duplicates: int
+    refused: int
+    by_cause: tuple[tuple[str, int], ...]  # (cause, count), most frequent first
+
+
+@dataclass(frozen=True)
+class YearlyReport:
+    year: int
+    period_start: dt.datetime
+    period_end: dt.datetime
+    generated: dt.date
+    commit_start: str | None
+    commit_end: str | None
+    settings: ReportSettings
+    office_names: Mapping[str, str]
+    review_months: int
+    in_force: tuple[OfficeCount, ...]
+    new: tuple[ProcedureChange, ...]
+    revised: tuple[ProcedureChange, ...]
+    withdrawn: tuple[ProcedureChange, ...]
+    reviews: tuple[ProcedureChange, ...]
+    overdue: tuple[OverdueItem, ...]
+    laws_replaced: tuple[LawReplacedItem, ...]
+    decisions: tuple[DecisionImported, ...]
+    coverage_start: CoverageFigures | None
+    coverage_end: CoverageFigures | None
+    uncovered: tuple[UncoveredItem, ...]
+    flagged: tuple[FlaggedItem, ...]
+    ingest: IngestFigures
+    journal_problems: tuple[str, ...] = field(default=())
+
+    @property
+    def in_force_total(self) -> int:
+        return sum(o.count for o in self.in_force)
+
+
+def _in_period(when: dt.datetime, start: dt.datetime, end: dt.datetime) -> bool:
+    return start <= when <= end
+
+
+def _office_order(config: Config, offices: Iterable[str]) -> list[str]:
+    order = {code: i for i, code in enumerate(config.offices)}
+    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
+
+
+def _coverage_figures(report: cov.CoverageReport | None) -> CoverageFigures | None:
+    if report is None:
+        return None
+    return CoverageFigures(
+        total=report.total, covered=report.covered, percent=report.percent,
+        by_office={k: OfficeTally(t.total, t.covered, t.percent) for k, t in report.by_office.items()},
+    )
+
+
+def _changes(events: Sequence[Event], all_events: Sequence[Event], titles: Mapping[str, tuple[str, str, str]]
+             ) -> tuple[list[ProcedureChange], list[ProcedureChange], list[ProcedureChange], list[ProcedureChange]]:
+    first_ingest: dict[str, str] = {}
+    for e in all_events:
+        key = e.trailers.get("Code-Key")
+        if e.action == "ingest" and key:
+            first_ingest.setdefault(key, e.commit)
+    new, revised, withdrawn, reviews = [], [], [], []
+    for e in events:
+        key = e.trailers.get("Code-Key")
+        if not key or e.action not in ("ingest", "withdraw", "review"):
+            continue
+        code, title, office = titles.get(key, (key, "", e.trailers.get("Owner", e.office)))
+        revision = int(e.trailers.get("Revision", "0") or 0)
+        if e.action == "ingest":
+            target = new if first_ingest.get(key) == e.commit else revised
+            target.append(ProcedureChange(code, title, office, revision, e.date.date()))
+        elif e.action == "withdraw":
+            withdrawn.append(ProcedureChange(code, title, office, revision, e.date.date(), e.body))
+        else:
+            reviews.append(ProcedureChange(code, title, office, revision, e.date.date(),
+                                           f"{e.office}: {e.body}" if e.body else e.office))
+    return new, revised, withdrawn, reviews
+
+
+def _decisions(events: Sequence[Event], end: Snapshot) -> list[DecisionImported]:
+    out: list[DecisionImported] = []
+    seen: set[str] = set()
+    for e in events:
+        if e.action != "catalog-import":
+            continue
+        label = e.trailers.get("Decision", "")
+        if label in seen:
+            continue
+        seen.add(label)
+        counts: Counter[str] = Counter()
+        date: dt.date | None = None
+        for t in (end.catalog or {}).values():
+            kinds = {ev.kind for ev in t.history if ev.decision == label}
+            for ev in t.history:
+                if ev.decision == label and ev.date and date is None:
+                    date = ev.date
+            counts.update(kinds)
+        out.append(DecisionImported(label, date, e.date.date(), dict(counts)))
+    return out
+
+
+def _journal_figures(records: Iterable[Mapping[str, object]], start: dt.datetime, end: dt.datetime
+                     ) -> tuple[IngestFigures, list[str]]:
+    processed = ingested = duplicates = refused = 0
+    causes: Counter[str] = Counter()
+    problems: list[str] = []
+    for n, record in enumerate(records, start=1):
+        try:
+            when = dt.datetime.fromisoformat(str(record["time"]))
+        except (KeyError, ValueError):
+            problems.append(f"bản ghi {n} không có thời gian hợp lệ / record {n} has no valid time")
+            continue
+        when = when if when.tzinfo else when.astimezone()
+        if not _in_period(when, start, end):
+            continue
+        processed += 1
+        status = record.get("status")
+        if status == "ingested":
+            ingested += 1
+        elif status == "duplicate":
+            duplicates += 1
+        elif status == "quarantined":
+            refused += 1
+            causes[str(record.get("cause") or "unknown")] += 1
+    by_cause = tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])))
+    return IngestFigures(processed, ingested, duplicates, refused, by_cause), problems
+
+
+def build_yearly_report(
+    start: Snapshot,
+    end: Snapshot,
+    journal: Iterable[Mapping[str, object]],
+    config: Config,
+    year: int,
+    period_start: dt.datetime,
+    period_end: dt.datetime,
+    generated: dt.date,
+) -> YearlyReport:
+    """Every figure of the yearly report (pure). ``start``: the repository just before
+    ``period_start``; ``end``: at ``period_end``; ``journal``: the records of ``logs/ingest.jsonl``."""
+    months = config.review_months
+    settings = report_settings(config)
+    current = end.current()
+    in_force = [
+        OfficeCount(o, config.office_name(o), len(codes := sorted(s.code for s in current if s.office == o)),
+                    tuple(codes))
+        for o in _office_order(config, (s.office for s in current))
+    ]
+    titles = {s.code_key: (s.code, s.title, s.office) for s in end.states}
+    period_events = [e for e in end.events if _in_period(e.date, period_start, period_end)]
+    new, revised, withdrawn, reviews = _changes(period_events, end.events, titles)
+
+    today = period_end.date()
+    statuses = end.statuses(months)
+    overdue = [
+        OverdueItem(
+            s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today),
+            rv.replaced_law_detail(s.replaced) if s.replaced else
+            f"Rà soát lần cuối / bắt đầu tính: {s.start:%d/%m/%Y} ({rv.START_VI[s.start_source]})" if s.start else "",
+        )
+        for s in rv.due_reviews(statuses, today)
+    ]
+    citing: dict[str, list[str]] = defaultdict(list)
+    from doccontrol.citations import citation_key
+
+    for s in current:
+        for ref in s.citations:
+            citing[citation_key(ref)].append(s.code)
+    laws = [
+        LawReplacedItem(law.ref, law.by, law.decision, law.recorded_at.date(), tuple(sorted(citing.get(law.key, []))))
+        for law in end.laws if _in_period(law.recorded_at, period_start, period_end)
+    ]
+    cov_end_report = end.coverage(config.field_offices, months)
+    ingest, problems = _journal_figures(journal, period_start, period_end)
+    return YearlyReport(
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        generated=generated,
+        commit_start=start.commit,
+        commit_end=end.commit,
+        settings=settings,
+        office_names=dict(config.offices),
+        review_months=months,
+        in_force=tuple(in_force),
+        new=tuple(new),
+        revised=tuple(revised),
+        withdrawn=tuple(withdrawn),
+        reviews=tuple(reviews),
+        overdue=tuple(overdue),
+        laws_replaced=tuple(laws),
+        decisions=tuple(_decisions(period_events, end)),
+        coverage_start=_coverage_figures(start.coverage(config.field_offices, months)),
+        coverage_end=_coverage_figures(cov_end_report),
+        uncovered=tuple(UncoveredItem(u.code, u.name, u.field, u.office) for u in cov_end_report.uncovered)
+        if cov_end_report else (),
+        flagged=tuple(FlaggedItem(f.code, f.title, f.office, f.reason, f.detail) for f in cov_end_report.flagged)
+        if cov_end_report else (),
+        ingest=ingest,
+        journal_problems=tuple(problems),
+    )
