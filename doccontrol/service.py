@@ -436,3 +436,153 @@ def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 
         if isinstance(record, dict):
             records.append(record)
     return records
+
+
+
+# --- reports: master list, reviews, legal citations, the yearly report (see reports/) ----------------
+
+import datetime as dt  # noqa: E402  (used by the report functions below)
+
+if TYPE_CHECKING:
+    from doccontrol.reports.masterlist import MasterList
+    from doccontrol.reports.repo import Snapshot
+    from doccontrol.reports.yearly import YearlyReport
+    from doccontrol.review import ReplacedLaw, ReviewRecord, ReviewStatus
+
+
+def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot:
+    from doccontrol.reports import repo
+
+    with Store(workspace.procedures) as store:
+        return repo.snapshot_as_of(store, as_of)
+
+
+def master_list(
+    workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = "current"
+) -> MasterList:
+    """The master list (danh mục tài liệu) now, or as the repository stood at ``as_of``."""
+    from doccontrol.reports.masterlist import build_master_list
+
+    if status not in STATUSES:
+        raise UsageError(f"Trạng thái không hợp lệ: {status}.", f"Unknown status {status!r}: {', '.join(STATUSES)}.")
+    snap = _snapshot_as_of(workspace, as_of)
+    return build_master_list(snap, workspace.config, dt.datetime.now().astimezone().replace(microsecond=0),
+                             as_of, office, status)
+
+
+def procedures_as_of(
+    workspace: Workspace, as_of: dt.datetime, office: str | None = None, status: str = "current"
+) -> tuple[list[ProcedureState], str | None]:
+    """The procedures as the repository stood at ``as_of`` and the commit that was then."""
+    if status not in STATUSES:
+        raise UsageError(f"Trạng thái không hợp lệ: {status}.", f"Unknown status {status!r}: {', '.join(STATUSES)}.")
+    snap = _snapshot_as_of(workspace, as_of)
+    chosen = [s for s in snap.states if (office is None or s.office == office) and (status == "all" or s.status == status)]
+    return chosen, snap.commit
+
+
+def review_due(
+    workspace: Workspace, within_days: int = 0, office: str | None = None, as_of: dt.date | None = None
+) -> tuple[list[ReviewStatus], dt.date]:
+    """The current procedures due for review by ``as_of`` (default today) + ``within_days``, the
+    most overdue first; and the day that was taken as today."""
+    from doccontrol import review as rv
+    from doccontrol.reports.repo import end_of_day
+
+    if office is not None and office not in workspace.config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    today = as_of or dt.date.today()
+    snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
+    statuses = snap.statuses(workspace.config.review_months)
+    return rv.due_reviews(statuses, today, within_days, office), today
+
+
+def confirm_review(
+    workspace: Workspace, code: str, note: str, office: str | None = None, timestamp: int | None = None
+) -> tuple[ProcedureState, ReviewRecord, str]:
+    """Record that a procedure was reviewed and still holds (a commit; resets its review clock)."""
+    from doccontrol.reports import repo
+
+    return repo.confirm_review(workspace, code, note, office, timestamp)
+
+
+def record_replaced_law(
+    workspace: Workspace, ref: str, by: Sequence[str], decision: str = "", office: str | None = None,
+    timestamp: int | None = None,
+) -> tuple[ReplacedLaw, str, list[ProcedureState]]:
+    """Record that a legal document was replaced or amended; also returns the current procedures
+    that still cite it (from now on flagged by ``review`` and ``coverage``)."""
+    from doccontrol.reports import repo
+
+    record, commit = repo.record_replaced_law(workspace, ref, by, decision, office, timestamp)
+    return record, commit, cites(workspace, record.ref)[1]
+
+
+def replaced_laws(workspace: Workspace) -> list[ReplacedLaw]:
+    from doccontrol.reports import repo
+
+    with Store(workspace.procedures) as store:
+        return repo.load_laws(store)
+
+
+def cites(workspace: Workspace, ref: str) -> tuple[str, list[ProcedureState], list[ReplacedLaw]]:
+    """Every current procedure that cites the legal document ``ref`` (any spelling of its number
+    and symbol): (normal form, procedures, the records of its replacement)."""
+    from doccontrol.citations import citation_key
+    from doccontrol.reports import repo
+
+    normal = repo.normal_ref(ref)
+    key = citation_key(normal)
+    snap = _snapshot_as_of(workspace, None)
+    citing = [s for s in snap.current() if any(citation_key(c) == key for c in s.citations)]
+    return normal, citing, [law for law in snap.laws if law.key == key]
+
+
+def yearly_report(
+    workspace: Workspace, year: int, as_of: dt.date | None = None, generated: dt.date | None = None
+) -> YearlyReport:
+    """The figures of the yearly ISO report, from the repository as of the year's end (or ``as_of``)."""
+    import json
+
+    from doccontrol.reports import repo
+    from doccontrol.reports.yearly import build_yearly_report
+
+    if not 1900 <= year <= 2199:
+        raise UsageError(f"Năm không hợp lệ: {year}.", f"Invalid year: {year}.")
+    start = repo.start_of_day(dt.date(year, 1, 1))
+    end = repo.end_of_day(as_of or dt.date(year, 12, 31))
+    if end < start:
+        raise UsageError(
+            f"Ngày --as-of phải thuộc năm {year} trở về sau.", f"--as-of must not be before the start of {year}."
+        )
+    with Store(workspace.procedures) as store:
+        first = repo.load_snapshot(store, repo.commit_as_of(store, start - dt.timedelta(seconds=1)))
+        last = repo.load_snapshot(store, repo.commit_as_of(store, end))
+    records: list[dict[str, object]] = []
+    journal = workspace.logs / "ingest.jsonl"
+    if journal.is_file():
+        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+    return build_yearly_report(first, last, records, workspace.config, year, start, end,
+                               generated or dt.date.today())
+
+
+def yearly_template(workspace: Workspace) -> str:
+    """The yearly report's template: ``[report] template`` (relative to the workspace), else the
+    one shipped with doccontrol."""
+    from doccontrol.reports.template import default_template
+    from doccontrol.reports.yearly import report_settings
+
+    name = report_settings(workspace.config).template
+    if not name:
+        return default_template()
+    path = Path(name) if Path(name).is_absolute() else workspace.root / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Không đọc được mẫu báo cáo {path}: {exc}", f"Cannot read the report template {path}: {exc}") from exc
