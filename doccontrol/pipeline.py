@@ -268,7 +268,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_durably(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = path.with_name(f".{uuid.uuid4().hex}.tmp")  # short: ``path``'s name may be near NAME_MAX
     with open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -276,11 +276,31 @@ def _write_durably(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+NAME_MAX = 255  # bytes in one file name (ext4, xfs, btrfs, tmpfs...)
+
+
+def fitted_name(stem: str, tail: str, room: int) -> str:
+    """``stem + tail`` if it fits in ``room`` bytes (UTF-8), else the stem cut at a character
+    boundary and marked with a short digest of it (distinct long names stay distinct), then ``tail``."""
+    if len((stem + tail).encode("utf-8")) <= room:
+        return stem + tail
+    mark = "~" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    budget = room - len(tail.encode("utf-8")) - len(mark)
+    return stem.encode("utf-8")[: max(0, budget)].decode("utf-8", "ignore") + mark + tail
+
+
 def quarantine_target(folder: Path, name: str, sha256: str | None) -> tuple[Path, bool]:
-    """Where a refused file goes; (path, already_there) — identical bytes already there are reused."""
+    """Where a refused file goes; (path, already_there) — identical bytes already there are reused.
+
+    The name is the dropped name, shortened when needed so that its reason file
+    (``<name>.reason.txt``) still fits in one file name.
+    """
     stem, suffix = Path(name).stem, Path(name).suffix
+    if len(suffix.encode("utf-8")) > 32:
+        stem, suffix = name, ""
+    room = NAME_MAX - len(REASON_SUFFIX)
     for n in range(1, 10_000):
-        candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        candidate = folder / fitted_name(stem, (f" ({n})" if n > 1 else "") + suffix, room)
         if not os.path.lexists(candidate):
             return candidate, False
         if sha256 and candidate.is_file() and not candidate.is_symlink() and sha256_file(candidate) == sha256:
@@ -457,10 +477,11 @@ class Ingestor:
         target, already = quarantine_target(folder, item.name, sha)
         if staged is not None and not already:
             # A regular file we copied: write our copy durably, then remove the original if unchanged.
-            shutil.copyfile(staged.path, target.with_name(f".{target.name}.tmp"))
-            with open(target.with_name(f".{target.name}.tmp"), "rb+") as handle:
+            tmp = target.with_name(f".{uuid.uuid4().hex}.tmp")
+            shutil.copyfile(staged.path, tmp)
+            with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
-            os.replace(target.with_name(f".{target.name}.tmp"), target)
+            os.replace(tmp, target)
             faults.point("after_quarantine_copy")
         _write_durably(target.with_name(target.name + REASON_SUFFIX), render_reason(reason, item.name, office, sha or "").encode("utf-8"))
         _fsync_dir(folder)
