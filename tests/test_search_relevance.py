@@ -87,3 +87,11 @@ def test_snippets_mark_the_query_words(backend: SearchBackend) -> None:
     (hit, *_) = backend.search(SearchRequest("tro cap uu dai thuong binh"))
     assert "[[" in hit.snippet and "]]" in hit.snippet
     assert "\n" not in hit.snippet
+
+
+def test_filters_alone_list_in_code_order(backend: SearchBackend) -> None:
+    hits = backend.search(SearchRequest("office:NCC", limit=50))
+    assert [h.code for h in hits] == [f"QT-NCC-0{i}" for i in range(1, 7)]
+    hits = backend.search(SearchRequest("code:qt-vp-06", all_revisions=True))
+    assert [h.doc_id for h in hits] == ["qt-vp-06@2", "qt-vp-06@1"]
+    assert [h.code for h in backend.search(SearchRequest("tthc:1.000105"))] == ["QT.VL.05"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -62,9 +63,10 @@ from doccontrol.search.backend import (
 )
 from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
+from doccontrol.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
-FORMAT = 2
+FORMAT = 3
 POINTER = "CURRENT"
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
@@ -115,7 +117,7 @@ def make_schema() -> Schema:
         slug=ID(stored=True),
         status=ID(stored=True),
         office_key=ID(),
-        code_key=ID(),
+        code_key=ID(sortable=True),  # a column too: browsing lists documents in code order
         tthc=TermsField(scorable=False),
         title_x=TermsField("exact"),
         title_f=TermsField("folded"),
@@ -277,6 +279,21 @@ class _Snapshot:
             self._masks[key] = found
         return found
 
+    def code_rank(self) -> np.ndarray:
+        """Each document's place in code order (from the code_key column)."""
+        found = self._masks.get(("code_rank",))
+        if found is None:
+            keys: list[bytes] = []
+            for reader, _ in self.lists.leaves:
+                column = reader.column_reader("code_key", translate=False)
+                keys.extend(column[i] for i in range(reader.doc_count_all()))
+            natural = [_natural(k.decode("utf-8", "replace")) for k in keys]
+            order = sorted(range(len(keys)), key=natural.__getitem__)
+            found = np.empty(len(keys), dtype=np.int64)
+            found[order] = np.arange(len(keys))
+            self._masks[("code_rank",)] = found
+        return found
+
     def live(self) -> np.ndarray:
         """Documents not deleted (postings still list deleted documents)."""
         found = self._masks.get(("live",))
@@ -310,8 +327,9 @@ class WhooshBackend:
     """The whoosh search backend for one workspace index directory.
 
     One object may serve many searches (a long-lived view reuses the open searcher and its
-    caches; it notices new commits and rebuilds by itself).  Searches may run in several
-    threads; writes are serialised by the caller.
+    caches; it notices new commits and rebuilds by itself).  Threads may share it: its reads
+    take turns (each is milliseconds); other processes read in parallel.  Writes are
+    serialised by the caller (the workspace lock).
     """
 
     def __init__(self, index_dir: Path) -> None:
@@ -493,25 +511,27 @@ class WhooshBackend:
     # -- reading -------------------------------------------------------------------------
 
     def reflected_commit(self) -> str | None:
-        snap = self._current_snapshot()
-        try:
-            stored = snap.searcher.document(doc_id=META_DOC_ID)
-        except Exception as e:  # noqa: BLE001
-            self._reraise(e)
-            raise
-        return stored.get("commit") if stored else None
+        with self._lock:
+            snap = self._current_snapshot()
+            try:
+                stored = snap.searcher.document(doc_id=META_DOC_ID)
+            except Exception as e:  # noqa: BLE001
+                self._reraise(e)
+                raise
+            return stored.get("commit") if stored else None
 
     def doc_fingerprints(self) -> dict[str, str]:
-        snap = self._current_snapshot()
-        try:
-            result = {}
-            for _, stored in snap.searcher.reader().iter_docs():
-                if stored.get("doc_id") != META_DOC_ID:
-                    result[stored["doc_id"]] = stored["fingerprint"]
-            return result
-        except Exception as e:  # noqa: BLE001
-            self._reraise(e)
-            raise
+        with self._lock:
+            snap = self._current_snapshot()
+            try:
+                result = {}
+                for _, stored in snap.searcher.reader().iter_docs():
+                    if stored.get("doc_id") != META_DOC_ID:
+                        result[stored["doc_id"]] = stored["fingerprint"]
+                return result
+            except Exception as e:  # noqa: BLE001
+                self._reraise(e)
+                raise
 
     def search(self, request: SearchRequest) -> list[Hit]:
         if request.limit < 1:
@@ -519,14 +539,15 @@ class WhooshBackend:
         parsed = parse(request.query)
         if parsed.is_empty and not request.office:
             return []
-        snap = self._current_snapshot()
-        try:
-            return _Search(snap, request, parsed).run()
-        except IndexUnavailable:
-            raise
-        except Exception as e:  # noqa: BLE001 - never answer from a damaged index
-            self._reraise(e)
-            raise
+        with self._lock:  # a whoosh searcher is not for two threads at once
+            snap = self._current_snapshot()
+            try:
+                return _Search(snap, request, parsed).run()
+            except IndexUnavailable:
+                raise
+            except Exception as e:  # noqa: BLE001 - never answer from a damaged index
+                self._reraise(e)
+                raise
 
     def _reraise(self, e: Exception) -> None:
         """Raise for an error while reading: IndexUnavailable if the index is damaged.
@@ -676,11 +697,24 @@ class _Search:
         """Current revisions first, then by code, newest revision first."""
         stored = self.searcher.stored_fields
 
-        def key(d: int) -> tuple[int, str, int]:
+        def key(d: int) -> tuple[int, tuple[Any, ...], int]:
             f = stored(d)
-            return (0 if f.get("status") == CURRENT else 1, f.get("code", ""), -f.get("revision", 0))
+            return (0 if f.get("status") == CURRENT else 1, _natural(code_key(f.get("code", ""))),
+                    -f.get("revision", 0))
 
         return sorted(docnums, key=key)
+
+    def browse(self, allowed: np.ndarray, exclude: set[int], want: int) -> list[int]:
+        """Filters only: the allowed documents in code order."""
+        keep = allowed.copy()
+        if exclude:
+            keep[np.fromiter(exclude, dtype=np.int64)] = False
+        docs = np.flatnonzero(keep)
+        rank = self.snap.code_rank()
+        docs = docs[np.argsort(rank[docs], kind="stable")]
+        if docs.size > want:  # keep every revision of the last code taken
+            docs = docs[rank[docs] <= rank[docs[want - 1]]]
+        return self.by_code(docs.tolist())[:want]
 
     def text_parts(self) -> list[list[Part]]:
         """The weighted terms of the query; several lists are alternatives (code phrases)."""
@@ -721,9 +755,7 @@ class _Search:
         if not alternatives:
             if self.q.has_text or self.q.codes or self.q.tthc:
                 return []
-            # Filters only: list what they allow, by code.
-            rest = [int(d) for d in np.flatnonzero(allowed) if int(d) not in exclude]
-            return [(d, 0.0) for d in self.by_code(rest)[:want]]
+            return [(d, 0.0) for d in self.browse(allowed, exclude, want)]
         phrases = [(p, self.q.accented) for p in self.q.phrases]
         if not self.q.has_text:
             phrases = [(p, False) for p in self.q.code_phrases]
@@ -769,6 +801,14 @@ class _Search:
             score=float(score),
             snippet=make_snippet(_text(stored), self.q),
         )
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(key: str) -> tuple[Any, ...]:
+    """Sort key putting ``qt-2`` before ``qt-10``."""
+    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in _DIGITS.split(key) if p)
 
 
 def _text(stored: dict[str, Any]) -> str:

@@ -129,6 +129,9 @@ class SegmentBuilder:
             if value is not None:
                 perdoc.add_field(name, fieldtype, value if fieldtype.stored else None,
                                  length if fieldtype.scorable else 0)
+                if fieldtype.column_type is not None:
+                    perdoc.add_column_value(name, fieldtype.column_type,
+                                            fieldtype.to_column_value(value))
         perdoc.finish_doc()
         self.docnum += 1
 
