@@ -24,10 +24,10 @@ def is_loopback(host: str) -> bool:
 
 
 def url_for(host: str, port: int) -> str:
+    """Where the site is, as a browser writes it; every-address hosts say so beside."""
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    if host in ("0.0.0.0", "::", "[::]"):
-        shown = "<địa-chỉ-máy-này / this-machine's-address>"
-    return f"http://{shown}:{port}/"
+    note = " (mọi địa chỉ của máy này / every address of this machine)" if host in ("0.0.0.0", "::") else ""
+    return f"http://{shown}:{port}/{note}"
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
 from doccontrol.store import Store
 from doccontrol.web import labels
-from doccontrol.workspace import CONFIG_NAME, Workspace, load
+from doccontrol.workspace import CONFIG_NAME, Workspace, load, lock_is_held
 
 log = logging.getLogger("doccontrol.web")
 
@@ -65,22 +65,39 @@ class Site:
         return self._workspace
 
     def head(self) -> str:
-        with Store(self.workspace.procedures) as store:
-            return store.head() or ""
+        """The repository's HEAD commit, read once per request."""
+        if has_request_context() and "doccontrol_head" in g:
+            return str(g.doccontrol_head)
+        head = self._head_now()
+        if has_request_context():
+            g.doccontrol_head = head
+        return head
 
     def cached(self, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
-        """``compute()`` once per (name, args, HEAD commit, configuration)."""
+        """``compute()`` once per (name, args, HEAD commit, configuration).
+
+        Nothing is kept while a writer holds the workspace lock (the work tree may be between a
+        commit and its files), nor when HEAD moved during the computation.
+        """
+        if lock_is_held(self._root):
+            return compute()
         key = (name, args, self.head(), self._config_stamp)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]  # type: ignore[return-value]
         value = compute()
+        if lock_is_held(self._root) or self._head_now() != key[2]:
+            return value
         with self._lock:
             self._cache[key] = value
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return value
+
+    def _head_now(self) -> str:
+        with Store(self.workspace.procedures) as store:
+            return store.head() or ""
 
 
 def site() -> Site:
@@ -96,7 +113,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> F
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(
         TESTING=testing,
-        MAX_CONTENT_LENGTH=1024,  # nothing is ever submitted; a body is refused early
+        MAX_CONTENT_LENGTH=1024,  # nothing is ever submitted: a view that read a body would get 413
         JSON_AS_ASCII=False,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         TEMPLATES_AUTO_RELOAD=False,
@@ -106,7 +123,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> F
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
         t=_label, tp=_label_plain, status_label=_status_label, action_label=_action_label,
-        source_label=lambda source: labels.both(labels.LINK_SOURCE, source, _lang()),
+        source_label=lambda source: labels.both(labels.LINK_SOURCE, source, current_lang()),
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),
     )
@@ -141,29 +158,29 @@ def _choose_language() -> None:
         g.lang = cookie if cookie in labels.LANGS else labels.DEFAULT_LANG
 
 
-def _lang() -> str:
+def current_lang() -> str:
     return str(getattr(g, "lang", labels.DEFAULT_LANG))
 
 
 def _label(key: str) -> Any:
-    return labels.both(labels.LABELS, key, _lang())
+    return labels.both(labels.LABELS, key, current_lang())
 
 
 def _label_plain(key: str) -> str:
-    return labels.plain(labels.LABELS, key, _lang())
+    return labels.plain(labels.LABELS, key, current_lang())
 
 
 def _status_label(status: str) -> Any:
-    return labels.both(labels.STATUS, status, _lang())
+    return labels.both(labels.STATUS, status, current_lang())
 
 
 def _action_label(action: str) -> Any:
-    return labels.both(labels.ACTION, action, _lang())
+    return labels.both(labels.ACTION, action, current_lang())
 
 
 def _lang_url() -> str:
     """This page in the other language."""
-    other = "vi" if _lang() == "en" else "en"
+    other = "vi" if current_lang() == "en" else "en"
     args = request.args.to_dict()
     args["lang"] = other
     from urllib.parse import urlencode

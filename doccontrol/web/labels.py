@@ -7,7 +7,7 @@ reasons, file names) are shown as they are.
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -194,5 +194,5 @@ def both(table: dict[str, tuple[str, str]], key: str, lang: str) -> Markup:
     return Markup('{} <span class="alt" lang="{}">{}</span>').format(first, second_lang, second)
 
 
-__all__ = ["ACTION", "DEFAULT_LANG", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "escape",
-           "pair", "plain"]
+__all__ = ["ACTION", "DEFAULT_LANG", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "pair",
+           "plain"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from doccontrol.model import ProcedureState
 from doccontrol.search import SearchRequest
-from doccontrol.text import code_key, fold_lower, nfc
+from doccontrol.text import fold_lower, nfc
 
 # --- search ---------------------------------------------------------------------------------------
 
@@ -281,7 +281,3 @@ def reason_summary(reason: str) -> str:
         if line.startswith("Lý do:"):
             return line.removeprefix("Lý do:").strip()
     return lines[0] if lines else ""
-
-
-def same_code(a: str, b: str) -> bool:
-    return code_key(a) == code_key(b)

@@ -13,9 +13,12 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file
 
 from doccontrol import coverage_report, service, status, tthc
-from doccontrol.errors import UsageError
-from doccontrol.web import present
-from doccontrol.web.app import doccontrol_error, site
+from doccontrol.errors import NotFound, UsageError
+from doccontrol.model import ProcedureState
+from doccontrol.search import snippet_segments
+from doccontrol.text import code_key
+from doccontrol.web import labels, present
+from doccontrol.web.app import current_lang, doccontrol_error, site
 
 bp = Blueprint("site", __name__)
 
@@ -28,8 +31,6 @@ def _not_found(exc: UsageError) -> Any:
 
 
 def _as_not_found(exc: UsageError) -> UsageError:
-    from doccontrol.errors import NotFound
-
     return exc if isinstance(exc, NotFound) else NotFound(exc.message_vi, exc.message_en)
 
 
@@ -54,14 +55,8 @@ def search() -> Any:
         more = form.args(limit=min(form.limit + present.PAGE, present.MAX_LIMIT))
     return render_template(
         "search.html", active="search", form=form, outcome=outcome, more=more,
-        offices=workspace.config.offices, scopes=present.SCOPES, segments=present_segments,
+        offices=workspace.config.offices, scopes=present.SCOPES, segments=snippet_segments,
     )
-
-
-def present_segments(snippet: str) -> list[tuple[str, bool]]:
-    from doccontrol.search import snippet_segments
-
-    return snippet_segments(snippet)
 
 
 # --- a procedure ------------------------------------------------------------------------------------
@@ -83,7 +78,7 @@ def procedure(code: str) -> Any:
         text = service.revision_text(workspace, state.code, shown)
     except UsageError as exc:
         return _not_found(exc)
-    links = _linked_tthc(state.code, state.tthc)
+    links = _linked_tthc(state)
     diff_to = numbers[-1] if numbers else None
     diff_from = numbers[-2] if len(numbers) > 1 else None
     return render_template(
@@ -93,13 +88,33 @@ def procedure(code: str) -> Any:
     )
 
 
-def _linked_tthc(code: str, cited: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """(TTHC code, name from the catalog or "", link source), as coverage links them; codes the
-    document cites that coverage does not list are added with no name."""
+def _linked_tthc(state: ProcedureState) -> list[tuple[str, str, str]]:
+    """(TTHC code, name from the catalog or "", link source) of a procedure, as the coverage report
+    links them (the whole report, cached by HEAD, so that a page costs no coverage run); codes the
+    document cites that the report does not list (a withdrawn procedure, no catalog) are added with
+    their catalog names."""
     workspace = site().workspace
-    links = site().cached("linked_tthc", (code,), lambda: tthc.linked_tthc(workspace, code))
+    try:
+        by_code = site().cached("links_by_code", (), lambda: _links_by_code(_coverage(None, None).report))
+        catalog = site().cached("catalog", (), lambda: service.catalog(workspace))
+    except UsageError as exc:
+        if not _missing_catalog(exc):
+            raise
+        by_code, catalog = {}, {}
+    links = list(by_code.get(state.code_key, ()))
     known = {link[0] for link in links}
-    return list(links) + [(c, "", "document") for c in cited if c not in known]
+    for cited in state.tthc:
+        if cited not in known:
+            entry = catalog.get(cited)
+            links.append((cited, entry.name if entry is not None else "", "document"))
+    return links
+
+
+def _links_by_code(report: Any) -> dict[str, list[tuple[str, str, str]]]:
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for link in report.links:
+        found.setdefault(code_key(link.procedure), []).append((link.tthc, link.name, link.source))
+    return found
 
 
 @bp.get("/diff/<path:code>")
@@ -159,7 +174,8 @@ def master_list() -> Any:
     sort = request.args.get("sort", "code")
     sort = sort if sort in present.SORT_KEYS else "code"
     descending = request.args.get("order") == "desc"
-    states = service.procedures(workspace, office or None, list_status)
+    states = site().cached("procedures", (office, list_status),
+                           lambda: service.procedures(workspace, office or None, list_status))
     groups = present.group_by_office(present.sort_states(states, sort, descending), list(offices))
     return render_template(
         "list.html", active="list", groups=groups, total=len(states), offices=offices, office=office,
@@ -213,15 +229,20 @@ def coverage() -> Any:
             offices=workspace.config.offices, fields=fields,
         )
     report, ctx = result.report, result.context
-    parts = {key: (vi, en, headings, rows) for key, vi, en, headings, rows in coverage_report.report_parts(report, ctx)}
-    fields = sorted(set(fields) | {k for k in report.by_field if k})
-    return render_template(
-        "coverage.html", active="coverage", result=result, report=report, missing=None, office=office, field=field,
-        offices=workspace.config.offices, fields=fields, parts=parts, shown_parts=SHOWN_PARTS,
-        summary=coverage_report._summary_rows(report), header=coverage_report._header_lines(report, ctx),
-        legend=coverage_report.reason_legend(), hint=(coverage_report.HINT_VI, coverage_report.HINT_EN),
-        title_vi=coverage_report.TITLE_VI, title_en=coverage_report.TITLE_EN, formats=REPORT_TYPES,
-    )
+
+    def render() -> str:
+        parts = {key: (vi, en, headings, rows)
+                 for key, vi, en, headings, rows in coverage_report.report_parts(report, ctx)}
+        return render_template(
+            "coverage.html", active="coverage", result=result, report=report, missing=None, office=office,
+            field=field, offices=workspace.config.offices, fields=sorted(set(fields) | {k for k in report.by_field if k}),
+            parts=parts, shown_parts=SHOWN_PARTS, summary=coverage_report._summary_rows(report),
+            header=coverage_report._header_lines(report, ctx), legend=coverage_report.reason_legend(),
+            hint=(coverage_report.HINT_VI, coverage_report.HINT_EN), formats=REPORT_TYPES,
+        )
+
+    # The page of a report is the same until the repository changes: rendered once (per language).
+    return site().cached("coverage_page", (office, field, current_lang()), render)
 
 
 @bp.get("/coverage/report.<fmt>")
@@ -274,7 +295,4 @@ def _index_status(workspace: Any) -> dict[str, object] | None:
 
 
 def _ingest_label(value: object) -> Any:
-    from doccontrol.web import labels
-    from doccontrol.web.app import _lang
-
-    return labels.both(labels.INGEST_STATUS, str(value), _lang())
+    return labels.both(labels.INGEST_STATUS, str(value), current_lang())

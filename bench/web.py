@@ -1,0 +1,253 @@
+"""Benchmark: the web view's search, procedure and coverage pages over a large workspace.
+
+    .venv/bin/python bench/web.py                       # 20,000 procedures (builds for several minutes)
+    .venv/bin/python bench/web.py --n 2000              # smaller
+    .venv/bin/python bench/web.py --dir /tmp/ws20k      # build there and keep it; reused when it exists
+
+The workspace is built fast, without the extraction sandbox: specs from
+``doccontrol.samples.generated_specs``, their text from ``spec_text``, metadata read from that text
+given as the spec says (``doccontrol.metadata.read_metadata`` is checked to read the same from the
+first 20 texts; it costs ~7 ms a text), the state made by ``pipeline.new_state`` as an ingest would,
+every revision 1..N of each procedure committed through ``Store.write_revision(...,
+durable=False)`` with a ``checkpoint()`` every 500 procedures; then a TTHC catalog (5,000 entries,
+most cited by the procedures, some not: the coverage gap), the internal procedures declared, and
+the search index rebuilt. Originals: building a real .docx takes ~85 ms, so only the first
+``--real-docx`` procedures get one; the others store their text as a stand-in original (``.txt``)
+— no timed page but the download reads originals, and downloads are timed on the real ones.
+
+Then ``doccontrol serve`` runs as a subprocess on a free port and each page is fetched over HTTP
+(one keep-alive connection, as a browser does) ``--requests`` times:
+
+- search: a mix of words without diacritics, codes and TTHC codes, office and status filters;
+- procedure: random procedures (metadata, TTHC names from the catalog, revisions, current text);
+- coverage: the whole report (cached by the repository's HEAD commit: the first request computes
+  it, the others reuse it — both are reported), and per office;
+- diff and download on the side.
+
+Target: p95 < 200 ms per page. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from doccontrol import indexing, workspace  # noqa: E402
+from doccontrol.catalog import STATUS_ACTIVE, Tthc, catalog_to_json  # noqa: E402
+from doccontrol.coverage import links_to_json  # noqa: E402
+from doccontrol.metadata import read_metadata  # noqa: E402
+from doccontrol.model import DocProperties, Drop, Metadata  # noqa: E402
+from doccontrol.pipeline import new_state, text_digest  # noqa: E402
+from doccontrol.samples import build_docx, generated_specs, spec_text  # noqa: E402
+from doccontrol.store import Store, format_message, sha256_file  # noqa: E402
+from doccontrol.text import code_key  # noqa: E402
+from doccontrol.tthc import CATALOG_FILE, LINKS_FILE  # noqa: E402
+
+OFFICES = {"VP": "Văn phòng", "LDVL": "Phòng Lao động - Việc làm", "NCC": "Phòng Người có công",
+           "BTXH": "Phòng Bảo trợ xã hội"}
+CATALOG_SIZE = 5000
+SEARCHES = ["tro cap that nghiep", "giay phep lao dong", "nguoi co cong", "bao tro xa hoi", "ho so",
+            "kiem soat tai lieu", "tiep nhan ho so", "nguoi cao tuoi", "thờ cúng liệt sĩ", "trợ giúp xã hội",
+            '"giấy phép lao động"', "danh gia noi bo", "cap lai", "mai tang phi", "viec lam"]
+
+
+# --- building the workspace ---------------------------------------------------------------------------
+
+
+def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
+    rng = random.Random(seed)
+    specs = generated_specs(n, seed=seed, offices=tuple(OFFICES))
+    fields = {s.field: s.office for s in specs if s.field}
+    ws = workspace.init(root, OFFICES, field_offices=fields)
+    catalog_codes = [f"1.{number:06d}" for number in rng.sample(range(100, 14000), CATALOG_SIZE)]
+    cited: dict[str, tuple[str, str]] = {}  # TTHC code -> (name, field) of the first procedure citing it
+    internal: list[str] = []
+    scratch = Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-"))
+    started = time.perf_counter()
+    commits = 0
+    with Store(ws.procedures) as store:
+        for number, spec in enumerate(specs):
+            if spec.tthc:  # cite codes of the catalog (2 % cite a code it does not have)
+                codes = tuple(dict.fromkeys(
+                    f"2.{rng.randrange(0, 999999):06d}" if rng.random() < 0.02 else rng.choice(catalog_codes[:4600])
+                    for _ in spec.tthc))
+                spec = dataclasses.replace(spec, tthc=codes)
+                for code in codes:
+                    cited.setdefault(code, (spec.title, spec.field))
+            else:
+                internal.append(spec.code)
+            key = code_key(spec.code)
+            slug = store.new_slug(key)
+            current = None
+            for revision in range(1, spec.revision + 1):
+                version = dataclasses.replace(
+                    spec, revision=revision,
+                    body_paragraphs=spec.body_paragraphs + tuple(
+                        f"Sửa đổi lần {r}: điều chỉnh thời hạn giải quyết và thành phần hồ sơ." for r in range(2, revision + 1)))
+                text = spec_text(version)
+                if number < real_docx:
+                    original = build_docx(version, scratch / "original.docx")
+                    ext = "docx"
+                else:
+                    original = scratch / "original.txt"
+                    original.write_bytes(text.encode("utf-8"))
+                    ext = "txt"
+                if number < 20:  # the metadata reader agrees with the spec (checked on a few: it costs ~7 ms)
+                    read = read_metadata(text, DocProperties(title=version.title))
+                    if (read.code_key, read.revision, read.tthc) != (key, revision, version.tthc):
+                        raise SystemExit(f"the metadata reader read {read} for {version}")
+                metadata = Metadata(code=spec.code, code_key=key, title=version.title, revision=revision,
+                                    revision_stated=True, issued=version.issued, effective=version.effective,
+                                    tthc=version.tthc)
+                drop = Drop(office=spec.office, source_name=f"{spec.code.replace('/', '-')} lần {revision}.{ext}", ext=ext,
+                            sha256=sha256_file(original), text_sha256=text_digest(text), metadata=metadata)
+                current = new_state(drop, current, spec.office, slug)
+                store.write_revision(current, original, text, spec.office, OFFICES[spec.office], durable=False)
+                commits += 1
+            if number % 500 == 499:
+                store.checkpoint()
+                print(f"  {number + 1} procedures, {commits} revisions, {time.perf_counter() - started:.0f} s",
+                      file=sys.stderr)
+        store.checkpoint()
+        catalog = {}
+        for code in catalog_codes:
+            name, field = cited.get(code) or (f"Thủ tục chưa có quy trình số {code}", rng.choice(sorted(fields)))
+            catalog[code] = Tthc(code=code, name=name, field=field, agency="Sở Lao động - Thương binh và Xã hội",
+                                 level="Cấp tỉnh", status=STATUS_ACTIVE)
+        store.write_files({CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")},
+                          format_message("Danh mục TTHC: bench", {"Action": "catalog-import", "Office": "VP"}),
+                          "VP", OFFICES["VP"])
+        store.write_files({LINKS_FILE: links_to_json({}, internal).encode("utf-8")},
+                          format_message("Quy trình nội bộ: bench", {"Action": "link", "Office": "VP"}),
+                          "VP", OFFICES["VP"])
+    print(f"built {n} procedures, {commits} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    started = time.perf_counter()
+    documents = indexing.rebuild(ws)
+    print(f"indexed {documents} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+# --- timing ----------------------------------------------------------------------------------------------
+
+
+def serve(root: Path) -> tuple[subprocess.Popen[str], int, Path]:
+    log = Path(tempfile.mkstemp(prefix="doccontrol-serve-", suffix=".log")[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "doccontrol", "--home", str(root), "serve", "--port", "0"],
+        stdout=subprocess.DEVNULL, stderr=open(log, "w"), stdin=subprocess.DEVNULL,  # noqa: SIM115
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text(encoding="utf-8"))
+        if match:
+            return process, int(match.group(1)), log
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise SystemExit(f"doccontrol serve did not start: {log.read_text(encoding='utf-8')}")
+
+
+def fetch(connection: http.client.HTTPConnection, path: str) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    return (time.perf_counter() - started) * 1000, response.status, len(body)
+
+
+def summary(name: str, times: list[float], sizes: list[int], statuses: set[int]) -> None:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    print(f"{name:28} n={len(times):4}  median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
+          f"max {ordered[-1]:7.1f} ms  page {statistics.median(sizes) / 1024:7.0f} KB  status {sorted(statuses)}")
+
+
+def run(connection: http.client.HTTPConnection, name: str, paths: list[str]) -> None:
+    times, sizes, statuses = [], [], set()
+    for path in paths:
+        elapsed, status, size = fetch(connection, path)
+        times.append(elapsed)
+        sizes.append(size)
+        statuses.add(status)
+    summary(name, times, sizes, statuses)
+
+
+def measure(root: Path, requests: int, real_docx: int, seed: int = 5) -> None:
+    rng = random.Random(seed)
+    ws = workspace.load(root)
+    with Store(ws.procedures) as store:
+        states = list(store.states())
+    print(f"workspace {root}: {len(states)} procedures", file=sys.stderr)
+    process, port, log = serve(root)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        fetch(connection, "/")  # connection and first-request set-up
+        searches = []
+        for i in range(requests):
+            other = rng.choice(states)
+            query = rng.choice(SEARCHES + [other.code, other.tthc[0] if other.tthc else "ho so"])
+            args = {"q": query}
+            if i % 4 == 1:
+                args["office"] = rng.choice(list(OFFICES))
+            if i % 5 == 2:
+                args["status"] = "all"
+            searches.append("/?" + urlencode(args))
+        run(connection, "search", searches)
+        picks = rng.sample(states, min(requests, len(states)))
+        run(connection, "procedure (first view)", [f"/procedure/{quote(s.code, safe='/')}" for s in picks])
+        run(connection, "procedure (again)", [f"/procedure/{quote(s.code, safe='/')}" for s in picks[: requests // 4]])
+        revised = [s for s in states if s.revision > 1]
+        run(connection, "diff (last two revisions)",
+            [f"/diff/{quote(s.code, safe='/')}" for s in rng.sample(revised, min(requests // 4, len(revised)))])
+        real = [s for s in states if s.ext == "docx"]
+        if real:
+            run(connection, "download (.docx)",
+                [f"/download/{s.revision}/{quote(s.code, safe='/')}" for s in rng.sample(real, min(requests // 4, len(real)))])
+        cold, status, size = fetch(connection, "/coverage")
+        print(f"{'coverage (first: computes)':28} {cold:7.1f} ms  page {size / 1024:.0f} KB  status {status}")
+        run(connection, "coverage (cached)", ["/coverage"] * requests)
+        for office in OFFICES:
+            cold, status, size = fetch(connection, f"/coverage?office={office}")
+            print(f"{'coverage ' + office + ' (first)':28} {cold:7.1f} ms  page {size / 1024:.0f} KB  status {status}")
+        run(connection, "coverage per office (cached)", [f"/coverage?office={rng.choice(list(OFFICES))}" for _ in range(requests)])
+        run(connection, "master list (all offices)", ["/list"] * 5)
+        run(connection, "status", ["/status"] * 10)
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20000, help="procedures to generate")
+    parser.add_argument("--dir", type=Path, help="build the workspace here and keep it (reused when it exists)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
+    parser.add_argument("--real-docx", type=int, default=100, help="procedures given a real .docx original")
+    args = parser.parse_args()
+    root = (args.dir or Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-")) / "ws").resolve()
+    if not (root / workspace.CONFIG_NAME).exists():
+        build(root, args.n, args.real_docx)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", file=sys.stderr)
+    measure(root, args.requests, args.real_docx)
+    if args.dir is None:
+        print(f"(workspace left at {root}; delete it when done)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
