@@ -18,8 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from doccontrol.metadata import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
 from doccontrol.search import vietnamese
 from doccontrol.text import clean, code_key, fold_lower, squash_spaces
+
+__all__ = ["ParsedQuery", "Syllable", "looks_like_code", "office_key", "parse", "tthc_index_keys",
+           "tthc_key"]
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,8 @@ class ParsedQuery:
 
 # --- codes ----------------------------------------------------------------------------------
 
-_TTHC = re.compile(r"^(\d\.\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2})?$")
 _CODE_CHARS = re.compile(r"^[^\W_](?:[\w./-]*[^\W_])?$")
 _CODE_SEPARATORS = re.compile(r"[./-]")
-
-
-def tthc_key(code: str) -> str | None:
-    """The short key of a TTHC code (``1.001234.000.00.00.H37`` → ``1.001234``), or None."""
-    m = _TTHC.match(code_key(code))
-    return m.group(1) if m else None
 
 
 def tthc_index_keys(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ import io
 import math
 import pickle
 import zlib
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,14 +65,15 @@ EMPTY = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 def _block_arrays(n: int, data: tuple[Any, Any, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Docnums and weights of one W3 posting block (ids delta-encoded, weights minified)."""
-    ids = np.cumsum(np.array(data[0], dtype=np.int64))
+    # (array() then frombuffer is quicker than numpy.array() on a tuple of Python numbers)
+    ids = np.cumsum(np.frombuffer(array("q", data[0]), dtype=np.int64))
     w = data[1]
     if w is None:
         weights = np.ones(n, dtype=np.float64)
     elif isinstance(w, float):
         weights = np.full(n, w, dtype=np.float64)
     else:
-        weights = np.array(w, dtype=np.float64)
+        weights = np.frombuffer(array("d", w), dtype=np.float64)
     return ids, weights
 
 
