@@ -761,6 +761,7 @@ class _Search:
             phrases = [(p, False) for p in self.q.code_phrases]
         fetch = want + (want if phrases else 0)
         lists = self.snap.lists
+        verified: dict[int, bool] = {}  # phrase checks read the text: once per document
         while True:
             best: dict[int, float] = {}
             exhausted = True
@@ -772,8 +773,12 @@ class _Search:
             ranked = sorted(best.items(), key=lambda ds: (-ds[1], ds[0]))
             out: list[tuple[int, float]] = []
             for docnum, score in ranked:
-                if phrases and not self.phrases_match(docnum, phrases):
-                    continue
+                if phrases:
+                    ok = verified.get(docnum)
+                    if ok is None:
+                        ok = verified[docnum] = self.phrases_match(docnum, phrases)
+                    if not ok:
+                        continue
                 out.append((docnum, score))
                 if len(out) == want:
                     return out
