@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from doccontrol import coverage as cov
 from doccontrol import review as rv
+from doccontrol.citations import citation_key
 from doccontrol.errors import UsageError
 from doccontrol.reports.repo import Event, Snapshot
-from doccontrol.text import nfc
+from doccontrol.text import fold_lower, nfc
 from doccontrol.workspace import Config
 
 CAUSE_VI: dict[str, str] = {
@@ -87,8 +88,6 @@ _SMALL_WORDS = frozenset({"va", "cua", "thuoc"})
 
 def initials(name: str) -> str:
     """``Sở Lao động - Thương binh và Xã hội`` → ``SLĐTBXH`` (small words left out)."""
-    from doccontrol.text import fold_lower
-
     out = []
     for word in nfc(name).split():
         if word[0].isalpha() and fold_lower(word) not in _SMALL_WORDS:
@@ -381,8 +380,6 @@ def build_yearly_report(
         for s in rv.due_reviews(statuses, today)
     ]
     citing: dict[str, list[str]] = defaultdict(list)
-    from doccontrol.citations import citation_key
-
     for s in current:
         for ref in s.citations:
             citing[citation_key(ref)].append(s.code)
