@@ -414,10 +414,9 @@ class Store:
         still in the inbox (files leave it only after the commit), so discarding it loses nothing.
         """
         repaired: list[str] = []
-        lock = self.path / ".git" / "index.lock"
-        if lock.exists():
-            lock.unlink()
-            repaired.append("removed a stale .git/index.lock")
+        for lock in stale_git_locks(self.path / ".git"):
+            lock.unlink(missing_ok=True)
+            repaired.append(f"removed a stale .git/{lock.relative_to(self.path / '.git')}")
         self.sync_index()
         status = self.git("status", "--porcelain", "--untracked-files=all").strip()
         if status:
@@ -493,6 +492,17 @@ class Store:
         commit = self._revision_commit(state, revision)
         data = self.git_bytes("cat-file", "blob", f"{commit}:{self.relpath(state)}/{ORIGINAL_STEM}.{then.ext}")
         return data, then
+
+
+def stale_git_locks(git_dir: Path) -> list[Path]:
+    """Lock files a git process killed half-way leaves behind: the index's, HEAD's, packed-refs'
+    and every ref's (``refs/**/*.lock``, e.g. ``refs/heads/main.lock`` from a fast-import killed
+    during a checkpoint). Any of them blocks every later write until removed."""
+    found = [git_dir / name for name in ("index.lock", "HEAD.lock", "packed-refs.lock") if (git_dir / name).exists()]
+    refs = git_dir / "refs"
+    if refs.is_dir():
+        found += sorted(p for p in refs.rglob("*.lock") if p.is_file() or p.is_symlink())
+    return found
 
 
 def _body(message: str) -> str:
