@@ -64,11 +64,12 @@ def test_analysis_views() -> None:
 
 def test_sequence_regex_matches_across_punctuation_and_tone_styles() -> None:
     folded = vn.sequence_regex([("hoà", False), ("giải", False)])
-    text = vn.prepare("Hòa   giải; HOÀ-GIẢI; hoa giai; hoà nhập giải")
-    assert len(folded.findall(text)) == 3
+    text = vn.prepare("Hòa   giải; HOÀ-GIẢI; hoa giai; hoà nhập giải; khoa giải")
+    assert len(vn.find_all(folded, text)) == 3
     exact = vn.sequence_regex([("hoà", True), ("giải", True)])
-    assert len(exact.findall(text)) == 2  # hòa giải and HOÀ-GIẢI, not "hoa giai"
-    assert not vn.sequence_regex([("hoa", False)]).search(vn.prepare("khoa hoang"))
+    assert len(vn.find_all(exact, text)) == 2  # hòa giải and HOÀ-GIẢI, not "hoa giai"
+    assert vn.find(vn.sequence_regex([("hoa", False)]), vn.prepare("khoa hoang")) is None
+    assert vn.find(vn.any_syllable_regex([("ở", True)]), vn.prepare("nhà ở")).start() == 4
 
 
 def test_phrase_check_exact_and_folded() -> None:

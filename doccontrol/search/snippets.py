@@ -38,7 +38,7 @@ def phrase_check(text: str, phrase: Sequence[Syllable], exact: bool) -> bool:
     with the same folded letters.
     """
     pattern = _sequence(tuple((s.exact, exact) for s in phrase))
-    return pattern.search(vietnamese.prepare(text)) is not None
+    return vietnamese.find(pattern, vietnamese.prepare(text)) is not None
 
 
 def _display_form(text: str, prepared: str) -> str:
@@ -62,13 +62,13 @@ def _anchor(prepared: str, q: ParsedQuery) -> int | None:
     for phrase in q.code_phrases:
         sequences.append(tuple((s.exact, False) for s in phrase))
     for seq in sequences:
-        m = _sequence(seq).search(prepared)
+        m = vietnamese.find(_sequence(seq), prepared)
         if m:
             return m.start()
     for exact in ((True, False) if q.accented else (False,)):
         words = frozenset((s.exact, exact) for s in _all_syllables(q))
         if words:
-            m = _any(words).search(prepared)
+            m = vietnamese.find(_any(words), prepared)
             if m:
                 return m.start()
     return None
@@ -107,7 +107,8 @@ def make_snippet(text: str, q: ParsedQuery, width: int = SNIPPET_CHARS) -> str:
     for exact in ((True, False) if q.accented else (False,)):
         words = frozenset((s.exact, exact) for s in syllables)
         if words:
-            marks = [(m.start(), m.end()) for m in _any(words).finditer(prepared, start, end)]
+            marks = [(m.start(), m.end())
+                     for m in vietnamese.find_all(_any(words), prepared, start, end)]
             if marks:
                 break
     pieces: list[str] = ["…" if start > 0 else ""]
