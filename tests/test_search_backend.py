@@ -312,3 +312,38 @@ def test_bulk_written_segments_read_the_same_through_whoosh(tmp_path: Path) -> N
     reader = searcher.reader()
     for docnum in (0, 7, len(lengths) - 1):
         assert lengths[docnum] == reader.doc_field_length(docnum, "body_f")
+
+
+def test_replace_procedures_in_one_commit(backend: SearchBackend) -> None:
+    a = doc("QT-NEW-01", "Thủ tục mới một", "nội dung hoàn toàn mới số một")
+    b = doc("QT-NEW-02", "Thủ tục mới hai", "nội dung hoàn toàn mới số hai")
+    gone = doc("QT.VL.07", "Gia hạn giấy phép lao động", "bản sửa đổi gia hạn", 2)
+    backend.replace_procedures({a.slug: [a], b.slug: [b], gone.slug: [gone]}, commit="batch")
+    assert backend.reflected_commit() == "batch"
+    assert set(codes(backend.search(SearchRequest("hoàn toàn mới", limit=50)))) == {
+        "QT-NEW-01", "QT-NEW-02"}
+    prints = backend.doc_fingerprints()
+    assert "qt-vl-07@1" not in prints and prints["qt-vl-07@2"] == fingerprint(gone)
+
+
+def test_threads_can_share_one_backend(backend: SearchBackend) -> None:
+    errors: list[BaseException] = []
+    results: dict[str, set[tuple[str, ...]]] = {}
+    queries = ["trợ cấp thất nghiệp", "hoà giải", '"chăm sóc thay thế"', "office:NCC", "QT.VL.07"]
+
+    def work() -> None:
+        try:
+            for _ in range(6):
+                for q in queries:
+                    ids = tuple(h.doc_id for h in backend.search(SearchRequest(q)))
+                    results.setdefault(q, set()).add(ids)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert all(len(answers) == 1 for answers in results.values())
