@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -277,9 +277,3 @@ def find_all(pattern: re.Pattern[str], text: str, pos: int = 0,
 def contains_sequence(text: str, parts: Sequence[tuple[str, bool]]) -> bool:
     """True when ``text`` has the syllables ``parts`` adjacent and in order."""
     return find(sequence_regex(parts), prepare(text)) is not None
-
-
-def iter_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each match of ``pattern`` in :func:`prepare` of ``text``."""
-    for m in find_all(pattern, prepare(text)):
-        yield m.start(), m.end()
