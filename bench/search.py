@@ -6,7 +6,7 @@
 Measures in one run:
 
 - full rebuild (``SearchBackend.rebuild`` into a new generation, swapped in): wall and CPU
-  time, index size;
+  time, index size; what a verifier pays (``doc_fingerprints``, ``check``);
 - latency of a fixed query mix (with and without diacritics, phrases, codes, filters, common
   and rare words) through ``SearchBackend.search``, snippets included, two ways:
   *warm*: one long-lived backend (a web view, a watcher), each query repeated ``--repeat``
@@ -209,6 +209,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rebuild: {rebuild_s:.1f} s wall (target ≤ 120 s), {rebuild_cpu:.1f} s CPU "
               f"(all processes); index {size / 1e6:.1f} MB ({size / max(text_bytes, 1):.2f} × "
               f"the text); load {load()}")
+
+        verifier = open_backend(index_dir)
+        t0 = time.perf_counter()
+        prints = verifier.doc_fingerprints()
+        t1 = time.perf_counter()
+        problems = verifier.check()
+        t2 = time.perf_counter()
+        print(f"verify: doc_fingerprints {t1 - t0:.2f} s ({len(prints)} docs), "
+              f"check (sha256 of every index file) {t2 - t1:.2f} s, problems: {problems or 'none'}")
 
         queries = query_mix(corpus, args.seed)
         cold_profiler = cProfile.Profile() if args.profile else None

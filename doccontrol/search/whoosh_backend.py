@@ -48,7 +48,8 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.fields import ID, STORED, FieldType, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
@@ -66,7 +67,7 @@ from doccontrol.search.snippets import make_snippet, phrase_check
 from doccontrol.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
-FORMAT = 3
+FORMAT = 4
 POINTER = "CURRENT"
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
@@ -113,7 +114,8 @@ class TermsField(FieldType):
 
 def make_schema() -> Schema:
     return Schema(
-        doc_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, unique=True, sortable=True),  # and columns: a verifier reads
+        fingerprint=COLUMN(VarBytesColumn()),  # all fingerprints without the stored texts
         slug=ID(stored=True),
         status=ID(stored=True),
         office_key=ID(),
@@ -131,7 +133,6 @@ def make_schema() -> Schema:
         revision=STORED(),
         issued=STORED(),
         tthc_codes=STORED(),
-        fingerprint=STORED(),
         text=STORED(),
         commit=STORED(),
     )
@@ -159,7 +160,7 @@ def doc_fields(doc: IndexDoc) -> dict[str, Any]:
         "revision": doc.revision,
         "issued": doc.issued,
         "tthc_codes": tuple(doc.tthc),
-        "fingerprint": fingerprint(doc),
+        "fingerprint": fingerprint(doc).encode("ascii"),
         "text": doc.text,  # whoosh compresses stored fields
     }
 
@@ -525,9 +526,15 @@ class WhooshBackend:
             snap = self._current_snapshot()
             try:
                 result = {}
-                for _, stored in snap.searcher.reader().iter_docs():
-                    if stored.get("doc_id") != META_DOC_ID:
-                        result[stored["doc_id"]] = stored["fingerprint"]
+                live = snap.live()
+                for reader, offset in snap.lists.leaves:
+                    ids = reader.column_reader("doc_id", translate=False)
+                    prints = reader.column_reader("fingerprint", translate=False)
+                    for d in range(reader.doc_count_all()):
+                        if live[offset + d]:
+                            doc_id = ids[d].decode("utf-8")
+                            if doc_id != META_DOC_ID:
+                                result[doc_id] = prints[d].decode("ascii")
                 return result
             except Exception as e:  # noqa: BLE001
                 self._reraise(e)
@@ -601,10 +608,10 @@ class WhooshBackend:
             with ix.searcher() as searcher:
                 if searcher.document(doc_id=META_DOC_ID) is None:
                     problems.append("Thiếu bản ghi commit / no recorded commit")
-                count = sum(1 for _ in searcher.reader().iter_docs())
-                if count != searcher.doc_count():
-                    problems.append(f"Số tài liệu không khớp / document count mismatch: "
-                                    f"{count} != {searcher.doc_count()}")
+                for leaf, _ in searcher.leaf_searchers():  # each segment's first and last doc
+                    n = leaf.doc_count_all()
+                    for docnum in {0, n - 1} if n else ():
+                        leaf.stored_fields(docnum)
         except Exception as e:  # noqa: BLE001
             problems.append(f"Không đọc được chỉ mục / index unreadable: {e!r}")
         return problems
