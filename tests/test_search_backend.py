@@ -347,3 +347,15 @@ def test_threads_can_share_one_backend(backend: SearchBackend) -> None:
         t.join()
     assert errors == []
     assert all(len(answers) == 1 for answers in results.values())
+
+
+def test_parallel_rebuild_with_spawned_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process with threads (the watcher) spawns its writer processes instead of forking."""
+    from doccontrol.search import whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "_start_method", lambda: "spawn")
+    backend = open_backend(tmp_path / "index")
+    backend.rebuild(index_docs(), commit="spawned", procs=2)
+    assert backend.check() == []
+    assert backend.doc_fingerprints() == {d.doc_id: fingerprint(d) for d in index_docs()}
+    assert codes(backend.search(SearchRequest("trợ cấp thất nghiệp")))[0] == "QT-01/LĐTBXH"
