@@ -261,7 +261,7 @@ def data_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]],
     """A bordered table, its heading row bold, centred and repeated on every page."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    if len(headings) >= 7:
+    if len(headings) >= 6:
         size = min(size, SIZE_TABLE - 1)
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = doc.styles["Table Grid"]

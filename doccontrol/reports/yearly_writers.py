@@ -28,7 +28,7 @@ NONE_VI = "(không có / none)"
 class Table:
     headings: list[str]
     rows: list[list[str]]
-    shares: list[float]
+    shares: list[float]  # relative column widths (millimetres on a portrait A4 page)
     numeric: tuple[int, ...] = ()
 
 
@@ -118,48 +118,48 @@ def tables(report: YearlyReport) -> dict[str, Table]:
             ["TT", "Phòng, đơn vị", "Số quy trình", "Mã hiệu"],
             numbered([[_office(report, o.office), str(o.count), ", ".join(o.codes)] for o in report.in_force])
             + ([["", "Tổng cộng", str(report.in_force_total), ""]] if report.in_force else []),
-            [0.5, 3.0, 1.1, 4.0], (0, 2)),
+            [12, 60, 25, 68], (0, 2)),
         "changes": Table(
             ["TT", "Nội dung", "Mã hiệu", "Tên quy trình", "Phòng", "Lần BH", "Ngày", "Ghi chú"],
-            numbered(changes), [0.6, 1.3, 2.1, 3.4, 0.9, 0.7, 1.4, 1.7], (0, 4, 5, 6)),
+            numbered(changes), [10, 20, 29, 40, 14, 11, 24, 17], (0, 4, 5, 6)),
         "reviews": Table(
             ["TT", "Mã hiệu", "Tên quy trình", "Lần BH", "Ngày rà soát", "Phòng xác nhận: ghi chú"],
             numbered([[c.code, c.title, str(c.revision), _d(c.date), c.note] for c in report.reviews]),
-            [0.6, 2.1, 3.2, 0.7, 1.4, 3.0], (0, 3, 4)),
+            [10, 30, 52, 12, 24, 37], (0, 3, 4)),
         "laws_replaced": Table(
             ["TT", "Văn bản", "Thay thế, sửa đổi bởi", "Căn cứ", "Ngày ghi nhận", "Quy trình còn dẫn chiếu"],
             numbered([[law.ref, ", ".join(law.by), law.decision, _d(law.date), ", ".join(law.citing)]
                       for law in report.laws_replaced]),
-            [0.5, 1.8, 1.8, 2.0, 1.2, 2.5], (0, 4)),
+            [10, 32, 32, 35, 24, 32], (0, 4)),
         "overdue": Table(
             ["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Hạn rà soát", "Lý do"],
-            numbered([[o.code, o.title, _office(report, o.office), _d(o.due),
+            numbered([[o.code, o.title, o.office, _d(o.due),
                        "; ".join(rv.REASON_VI.get(r, r) for r in o.reasons) + (f" — {o.detail}" if o.detail else "")]
                       for o in report.overdue]),
-            [0.6, 2.1, 2.8, 1.8, 1.4, 3.2], (0, 4)),
+            [10, 30, 40, 17, 24, 44], (0, 3, 4)),
         "catalog_decisions": Table(
             ["TT", "Quyết định", "Ngày quyết định", "Ngày cập nhật", "Nội dung"],
             numbered([[d.decision, _d(d.decision_date), _d(d.imported),
                        "; ".join(f"{CATALOG_EVENT_VI.get(k, k)}: {n}" for k, n in sorted(d.counts.items()))]
                       for d in report.decisions]),
-            [0.5, 2.2, 1.3, 1.3, 3.5], (0, 2, 3)),
+            [10, 40, 24, 24, 67], (0, 2, 3)),
         "coverage_by_office": Table(
             ["Phòng, đơn vị", f"Đầu năm ({_d(report.period_start.date())})", f"Cuối kỳ ({_d(report.period_end.date())})"],
-            coverage_rows, [3.5, 2.5, 2.5], (1, 2)),
+            coverage_rows, [75, 45, 45], (1, 2)),
         "uncovered": Table(
             ["TT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Phòng"],
             numbered([[u.code, u.name, u.field, _office(report, u.office)] for u in report.uncovered]),
-            [0.5, 1.3, 4.0, 1.6, 1.8], (0,)),
+            [10, 25, 70, 30, 30], (0,)),
         "flagged": Table(
             ["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Lý do"],
             numbered([[f.code, f.title, _office(report, f.office),
                        f"{cov.REASON_VI.get(f.reason, f.reason)}" + (f": {f.detail}" if f.detail else "")]
                       for f in report.flagged]),
-            [0.6, 2.1, 2.8, 1.6, 3.6], (0,)),
+            [10, 30, 45, 25, 55], (0,)),
         "refusals": Table(
             ["TT", "Nguyên nhân", "Mã", "Số tệp"],
             numbered([[CAUSE_VI.get(c, c), c, str(n)] for c, n in report.ingest.by_cause]),
-            [0.5, 4.5, 2.0, 1.0], (0, 3)),
+            [10, 90, 40, 25], (0, 3)),
     }
 
 
