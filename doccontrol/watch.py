@@ -108,9 +108,10 @@ class StabilityTracker:
 
     ``now`` is a monotonic clock, ``wall`` the wall clock (only to read a file's mtime/ctime age).
     A newly seen or changed file counts as quiet since its recorded change time, but never as
-    quiet for longer than the window (so a file found by a rescan long after it was written is
-    due at once, and a clock skew between a file server and us can shorten the wait by at most
-    nothing more than the window itself). An event for a file restarts its window.
+    quiet for longer than the window: a file found by a rescan long after it was written is due
+    at once, and a file server whose clock is behind ours can shorten the wait by at most the
+    window (the readiness check and the retries cover that). An event for a file restarts its
+    window.
     """
 
     def __init__(self, window: float) -> None:
