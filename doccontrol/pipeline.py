@@ -477,7 +477,9 @@ class Ingestor:
         target, already = quarantine_target(folder, item.name, sha)
         if staged is not None and not already:
             # A regular file we copied: write our copy durably, then remove the original if unchanged.
-            tmp = target.with_name(f".{uuid.uuid4().hex}.tmp")
+            # A short name (the target's may be near NAME_MAX), the same for the same target, so
+            # a copy left by a crash here is overwritten by the re-run, not left behind.
+            tmp = target.with_name(f".{hashlib.sha1(target.name.encode('utf-8')).hexdigest()[:16]}.tmp")
             shutil.copyfile(staged.path, tmp)
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
