@@ -359,3 +359,40 @@ def test_parallel_rebuild_with_spawned_processes(tmp_path: Path, monkeypatch: py
     assert backend.check() == []
     assert backend.doc_fingerprints() == {d.doc_id: fingerprint(d) for d in index_docs()}
     assert codes(backend.search(SearchRequest("trợ cấp thất nghiệp")))[0] == "QT-01/LĐTBXH"
+
+
+def _big_index(tmp_path: Path) -> tuple[SearchBackend, Path]:
+    filler = [doc(f"QT-F-{i:04d}", f"Thủ tục số {i}", "lao động việc làm " * (1 + i % 5))
+              for i in range(400)]
+    backend = open_backend(tmp_path / "index")
+    backend.rebuild(index_docs() + filler, commit="c", procs=1)
+    return backend, generation_dir(tmp_path / "index")
+
+
+def test_postings_cache_is_an_accelerator_only(tmp_path: Path) -> None:
+    backend, gdir = _big_index(tmp_path)
+    caches = sorted(gdir.glob("*.dcp"))
+    assert caches  # long lists (lao, động ...) were cached by the bulk writer
+    expected = [(h.doc_id, h.score) for h in backend.search(SearchRequest("lao động", limit=50))]
+    for cache in caches:
+        cache.unlink()
+    fresh = open_backend(tmp_path / "index")
+    assert [(h.doc_id, h.score) for h in fresh.search(SearchRequest("lao động", limit=50))] == expected
+    assert fresh.check() == []  # whoosh's own files are complete without it
+
+
+def test_damaged_postings_cache_is_reported_not_believed(tmp_path: Path) -> None:
+    from doccontrol.search import postings_cache
+
+    backend, gdir = _big_index(tmp_path)
+    (cache,) = [c for c in gdir.glob("*.dcp") if c.stat().st_size > 100]
+    reader = postings_cache.Reader(cache)
+    offset, size = reader.index["body_f\0lao"][:2]
+    reader.close()
+    data = bytearray(cache.read_bytes())
+    data[offset + size // 2] ^= 0x55  # inside the postings of "lao"
+    cache.write_bytes(bytes(data))
+    fresh = open_backend(tmp_path / "index")
+    assert any("corrupt" in p for p in fresh.check())
+    with pytest.raises(IndexUnavailable):
+        fresh.search(SearchRequest("lao động"))

@@ -319,6 +319,7 @@ class _Snapshot:
 
     def close(self) -> None:
         try:
+            self.lists.close()
             self.searcher.close()
         except Exception:  # noqa: BLE001 - closing a damaged reader must not hide the cause
             pass
@@ -385,7 +386,7 @@ class WhooshBackend:
             ix = self._open_generation(name)
             try:
                 searcher = ix.searcher()
-                lists = Lists(searcher)
+                lists = Lists(searcher, self.index_dir / name)
             except Exception as e:  # noqa: BLE001
                 raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
             if snap is not None:

@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pickle import dumps
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, _DEF_INDEX_NAME
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
+
+from doccontrol.search import postings_cache
 
 FieldsFn = Callable[[Any], dict[str, Any]]
 
@@ -144,6 +147,7 @@ class SegmentBuilder:
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
         postfile = fieldwriter._postfile
         term_table = fieldwriter._tindex
+        cache = postings_cache.Writer()
         for name, fieldtype in self.fields:
             postings = self.postings.get(name)
             if postings is None or not postings.vocabulary:
@@ -157,6 +161,8 @@ class SegmentBuilder:
                     info = _write_small(postfile, ids.tolist(), weights.tolist(), lengths)
                 else:
                     info = _write_postings(postfile, ids, weights, lengths_np)
+                    if ids.size >= postings_cache.MIN_POSTINGS:
+                        cache.add(name, term, ids, weights)
                 term_table.add(prefix + term.encode("utf-8"), info.to_bytes())
             fieldwriter.finish_field()
             del self.postings[name]
@@ -164,6 +170,8 @@ class SegmentBuilder:
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         self.segment.compound = True
+        # after the compound file: it takes in every file named after the segment
+        cache.write(Path(self.storage.folder) / (self.segment.segment_id() + postings_cache.EXTENSION))
         return self.segment
 
 

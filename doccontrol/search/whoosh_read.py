@@ -24,12 +24,15 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from doccontrol.search import postings_cache
 
 K1 = 1.2
 DEFAULT_B = 0.75
@@ -126,11 +129,17 @@ def _decode_term(terms: Any, field: str, tbytes: bytes) -> tuple[np.ndarray, np.
 
 
 class Lists:
-    """Decoded postings and field lengths of one open searcher (one index snapshot)."""
+    """Decoded postings and field lengths of one open searcher (one index snapshot).
 
-    def __init__(self, searcher: Any) -> None:
+    ``folder``: the index directory, where the segments' postings caches are
+    (:mod:`doccontrol.search.postings_cache`).
+    """
+
+    def __init__(self, searcher: Any, folder: Path | None = None) -> None:
         self.searcher = searcher
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self._caches: list[postings_cache.Reader | None] = [None] * len(self.leaves)
+        self.folder = folder
         self.doc_count = searcher.doc_count_all()
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0
@@ -146,8 +155,10 @@ class Lists:
         tbytes = term.encode("utf-8")
         id_chunks = []
         weight_chunks = []
-        for reader, offset in self.leaves:
-            decoded = _decode_term(reader._terms, field, tbytes)
+        for i, (reader, offset) in enumerate(self.leaves):
+            decoded = self._cache(i).get(field, term)
+            if decoded is None:
+                decoded = _decode_term(reader._terms, field, tbytes)
             if decoded is None:
                 continue
             ids, weights = decoded
@@ -165,6 +176,23 @@ class Lists:
             _, old = self._postings.popitem(last=False)
             self._cached -= old.size
         return postings
+
+    def _cache(self, i: int) -> postings_cache.Reader:
+        cache = self._caches[i]
+        if cache is None:
+            reader = self.leaves[i][0]
+            segment = reader.segment()
+            if self.folder is None or segment is None:
+                path = Path("/nonexistent")
+            else:
+                path = self.folder / (segment.segment_id() + postings_cache.EXTENSION)
+            cache = self._caches[i] = postings_cache.Reader(path)
+        return cache
+
+    def close(self) -> None:
+        for cache in self._caches:
+            if cache is not None:
+                cache.close()
 
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)

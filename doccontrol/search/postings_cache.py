@@ -1,0 +1,119 @@
+"""A per-segment side file with the long posting lists in a form numpy reads directly.
+
+Decoding a whoosh posting list costs about a quarter of a microsecond per posting (zlib, then
+unpickling a tuple of Python numbers per block of 1,024); the syllables every procedure
+shares have a posting in every document, so a fresh process (one ``doccontrol search``) spent
+most of its time there.  When the bulk writer writes a segment it already holds each list as
+arrays, so it also writes the long ones here: document-number gaps and counts as small
+unsigned integers, zlib level 1, with a CRC-32 of each entry.  Reading one is a file read,
+a ``zlib.decompress`` and ``numpy.cumsum``.
+
+The file belongs to its segment: it is named like the segment's files
+(``MAIN_<segment id>.dcp``), so whoosh deletes it together with the segment when it merges
+the segment away, and the generation's checksums cover it.  It is only an accelerator: a list
+that is not in it (segments whoosh wrote itself, short lists) is decoded from the segment.
+A damaged entry (CRC mismatch) raises ``CorruptIndexError``, never returns wrong postings.
+
+Layout: ``b"DCP1"``, the compressed entries one after the other, a JSON index
+``{"field\\u0000term": [offset, size, count, gap_bytes, count_bytes, crc32]}``, and the
+index's offset as 8 bytes big-endian at the very end.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+from whoosh.reading import CorruptIndexError
+
+MAGIC = b"DCP1"
+EXTENSION = ".dcp"
+MIN_POSTINGS = 256  # shorter lists decode fast enough from the segment
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32}
+
+
+def _width(max_value: int) -> int:
+    return 1 if max_value < 1 << 8 else 2 if max_value < 1 << 16 else 4
+
+
+class Writer:
+    """Collects entries in memory; :meth:`write` puts the file down."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = [MAGIC]
+        self.offset = len(MAGIC)
+        self.index: dict[str, list[int]] = {}
+
+    def add(self, field: str, term: str, ids: np.ndarray, counts: np.ndarray) -> None:
+        gaps = np.diff(ids, prepend=0)
+        gap_bytes = _width(int(gaps.max()))
+        count_bytes = _width(int(counts.max()))
+        raw = gaps.astype(_UINT[gap_bytes]).tobytes() + counts.astype(_UINT[count_bytes]).tobytes()
+        data = zlib.compress(raw, 1)
+        self.index[f"{field}\0{term}"] = [self.offset, len(data), int(ids.size), gap_bytes,
+                                          count_bytes, zlib.crc32(data)]
+        self.chunks.append(data)
+        self.offset += len(data)
+
+    def write(self, path: Path) -> None:
+        if not self.index:
+            return
+        index = json.dumps(self.index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        with open(path, "wb") as f:
+            f.writelines(self.chunks)
+            f.write(index)
+            f.write(self.offset.to_bytes(8, "big"))
+
+
+class Reader:
+    """One segment's side file (absent: every lookup answers None)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = None
+        self.index: dict[str, list[int]] = {}
+        try:
+            f = open(path, "rb")
+        except FileNotFoundError:
+            return
+        try:
+            f.seek(0, 2)
+            size = f.tell()
+            if size < len(MAGIC) + 8:
+                raise CorruptIndexError(f"postings cache too short: {path}")
+            f.seek(size - 8)
+            start = int.from_bytes(f.read(8), "big")
+            f.seek(0)
+            if f.read(len(MAGIC)) != MAGIC or not len(MAGIC) <= start <= size - 8:
+                raise CorruptIndexError(f"postings cache damaged: {path}")
+            f.seek(start)
+            self.index = json.loads(f.read(size - 8 - start).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            f.close()
+            raise CorruptIndexError(f"postings cache index damaged: {path}: {e}") from e
+        except BaseException:
+            f.close()
+            raise
+        self._file = f
+
+    def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, counts as float64) of a term, or None when it is not here."""
+        entry = self.index.get(f"{field}\0{term}")
+        if entry is None or self._file is None:
+            return None
+        offset, size, n, gap_bytes, count_bytes, crc = entry
+        self._file.seek(offset)
+        data = self._file.read(size)
+        if len(data) != size or zlib.crc32(data) != crc:
+            raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
+        raw = zlib.decompress(data)
+        gaps = np.frombuffer(raw, dtype=_UINT[gap_bytes], count=n)
+        counts = np.frombuffer(raw, dtype=_UINT[count_bytes], count=n, offset=n * gap_bytes)
+        return np.cumsum(gaps, dtype=np.int64), counts.astype(np.float64)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
