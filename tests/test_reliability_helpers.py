@@ -109,7 +109,7 @@ class Ledger:
         return target
 
     def record(self, office: str, name: str, data: bytes, note: str = "") -> None:
-        self.drops.append(Dropped(office, name, sha256(data), note))
+        self.drops.append(Dropped(office.split("/", 1)[0], name, sha256(data), note))
 
 
 @dataclass(frozen=True)
@@ -366,12 +366,9 @@ def repository_checks(home: Path) -> dict[str, object]:
 
 def make_workspace(root: Path) -> Path:
     """A workspace with the four offices of the tests (VP is the document controller)."""
-    args = ["init", str(root)]
-    for code, name in OFFICES.items():
-        args += ["--office", f"{code}={name}"]
-    result = subprocess.run([sys.executable, "-m", "doccontrol", *args], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL)
-    assert result.returncode == 0, result.stderr
+    from doccontrol.workspace import init
+
+    init(root, offices=dict(OFFICES), controller=CONTROLLER)
     return root
 
 
@@ -661,6 +658,9 @@ def hostile_set(docs: Docs, sentinel: Sentinel, truncations: int = 12) -> list[H
                 expect=("hard_link",)),
         Hostile("ống.docx", kind="fifo", expect=("not_regular_file",)),
         Hostile("giả tệp.docx", docs.data(code_for(8, "GOOD")), kind="dir", expect=("ingested",)),
+        Hostile("PHONG-LIEN-KET", kind="symlink_dir", target=str(sentinel.folder / "sub"), office="",
+                expect=("unknown_office", "not_regular_file")),  # a link in place of an office folder
+        Hostile("QT-10.docx", docs.data(code_for(11, "BAD")), kind="dir", office="", expect=("unknown_office",)),
         # Outside any office folder.
         Hostile("thẳng vào inbox.docx", docs.data(code_for(9, "BAD")), office="", expect=("unknown_office",)),
         Hostile("phòng lạ.docx", docs.data(code_for(10, "BAD")), office="KHONGCO", expect=("unknown_office",)),
@@ -788,10 +788,12 @@ def plan_drops(docs: Docs, count: int, rng: object, prefix: str = "F", bad_every
 
 def fault_campaign(home: Path, ledger: Ledger, docs: Docs, drops: int, waves: int, seed: int,
                    log: Path, external_kills: float = 0.25, rounds_per_wave: int = 2,
-                   progress: object = None) -> dict[str, object]:
+                   progress: object = None, watch_args: tuple[str, ...] = ("--young-seconds", "2")) -> dict[str, object]:
     """Drop ``drops`` files in ``waves``; after each wave run the watcher ``rounds_per_wave`` times,
     each killed with -9 at a random fault point and count (or, with probability ``external_kills``,
-    from outside at a random moment); at the end one clean run drains the inbox."""
+    from outside at a random moment); at the end one clean run drains the inbox. The drops are
+    written whole (temp name, then rename), so the watcher's patience with young files that do not
+    parse yet (300 s by default) is cut to 2 s: the broken drops are refused at once."""
     import random
     import time
 
@@ -805,14 +807,15 @@ def fault_campaign(home: Path, ledger: Ledger, docs: Docs, drops: int, waves: in
             ledger.write(office, name, data)
         for _ in range(rounds_per_wave):
             if rng.random() < external_kills:
-                result = watcher_round(home, log, kill_after=rng.uniform(1.2, 4.0))
+                result = watcher_round(home, log, kill_after=rng.uniform(1.2, 4.0), watch_args=watch_args)
             else:
                 point = rng.choice(sorted(FAULT_POINTS))
-                result = watcher_round(home, log, fault=f"{point}:{rng.randint(1, FAULT_POINTS[point])}")
+                result = watcher_round(home, log, fault=f"{point}:{rng.randint(1, FAULT_POINTS[point])}",
+                                       watch_args=watch_args)
             rounds.append(result)
             if callable(progress):
                 progress(wave, result)
-    final = watcher_round(home, log, timeout=300)
+    final = watcher_round(home, log, timeout=300, watch_args=watch_args)
     rounds.append(final)
     fired = [r for r in rounds if r.fired]
     return {
