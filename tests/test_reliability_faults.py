@@ -25,11 +25,16 @@ from test_reliability_helpers import (
     fault_campaign,
     git,
     inbox_waiting,
+    ingest_here,
     make_workspace,
     repository_checks,
     start_watcher,
     watcher_round,
 )
+
+from doccontrol import service
+from doccontrol.search import SearchRequest
+from doccontrol.workspace import open_workspace
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +81,9 @@ def test_kill_at_a_fault_point_then_rerun_converges(home: Path, docs: Docs, poin
         ledger.write("BTXH", "hỏng.docx", docs.data(code_for(9, "KP"))[:900])
     crashed = doccontrol(home, "ingest", "--inbox", env={"DOCCONTROL_FAULT": point})
     assert crashed.returncode == -9, crashed.stderr
-    rerun = doccontrol(home, "ingest", "--inbox", "--json")
-    assert rerun.returncode in (0, 1), rerun.stderr
-    statuses = sorted(r["status"] for r in json.loads(rerun.stdout))
-    assert len(statuses) <= files + bad
+    code, records = ingest_here(home)
+    assert code in (0, 1)
+    assert len(records) <= files + bad
     _assert_exact(home, ledger, index_must_agree=False)  # the index may lag: see the xfail test below
     # Nothing twice: one revision per good drop, one quarantined copy per bad one.
     assert len(git(home, "tag", "-l").split()) == files
@@ -97,8 +101,8 @@ def test_index_catches_up_after_a_crash_before_indexing(home: Path, docs: Docs) 
     ledger.write("LDVL", "a.docx", docs.data(code_for(1, "IDX")))
     assert doccontrol(home, "ingest", "--inbox", env={"DOCCONTROL_FAULT": "before_index"}).returncode == -9
     ledger.write("NCC", "b.docx", docs.data(code_for(2, "IDX")))
-    assert doccontrol(home, "ingest", "--inbox").returncode == 0
-    found = json.loads(doccontrol(home, "search", "QT-0001/IDX", "--json").stdout)
+    assert ingest_here(home)[0] == 0
+    found = service.search(open_workspace(home), SearchRequest(query="QT-0001/IDX")).hits
     assert found, "a committed procedure cannot be found by search"
     _assert_exact(home, ledger)
 
@@ -107,17 +111,16 @@ def test_index_catches_up_after_a_crash_before_indexing(home: Path, docs: Docs) 
 
 
 def test_watcher_killed_at_random_points_loses_nothing(home: Path, docs: Docs, tmp_path: Path) -> None:
-    """60 drops in 3 waves; after each wave the watcher is killed twice (a fault point with a random
+    """48 drops in 3 waves; after each wave the watcher is killed twice (a fault point with a random
     count, or kill -9 of its process group from outside at a random moment), then restarted."""
     ledger = Ledger(home)
-    figures = fault_campaign(home, ledger, docs, drops=60, waves=3, seed=20261125, log=tmp_path / "watch.log",
-                             external_kills=0.3, rounds_per_wave=2)
+    figures = fault_campaign(home, ledger, docs, drops=48, waves=3, seed=20261125, log=tmp_path / "watch.log",
+                             external_kills=0.3, rounds_per_wave=2, max_count=3)
     assert figures["faults_fired"] >= 4, figures
     assert figures["left_in_inbox"] == 0
     _assert_exact(home, ledger, index_must_agree=False)
     # The index may lag behind after such crashes (the bug above); a repair must bring it back.
-    repaired = doccontrol(home, "verify", "--repair", "--json")
-    assert json.loads(repaired.stdout)["healthy"], repaired.stdout
+    assert service.verify(open_workspace(home), repair=True).healthy
 
 
 # --- stale locks --------------------------------------------------------------------------------------
@@ -128,7 +131,7 @@ def test_stale_git_locks_left_by_a_killed_git_are_recovered(home: Path, docs: Do
     ``*.lock`` files; only doccontrol writes here, under its own lock, so they are stale."""
     ledger = Ledger(home)
     ledger.write("LDVL", "a.docx", docs.data(code_for(1, "LK")))
-    assert doccontrol(home, "ingest", "--inbox").returncode == 0
+    assert ingest_here(home)[0] == 0
     git_dir = home / "procedures" / ".git"
     (git_dir / "index.lock").write_text("")
     (git_dir / "refs" / "heads" / "main.lock").write_text("")
@@ -136,8 +139,7 @@ def test_stale_git_locks_left_by_a_killed_git_are_recovered(home: Path, docs: Do
     (git_dir / "refs" / "tags" / "qt-0002-lk").mkdir(parents=True)
     (git_dir / "refs" / "tags" / "qt-0002-lk" / "r1.lock").write_text("")
     ledger.write("LDVL", "b.docx", docs.data(code_for(2, "LK")))
-    result = doccontrol(home, "ingest", "--inbox")
-    assert result.returncode == 0, result.stderr
+    assert ingest_here(home)[0] == 0
     assert sorted(git(home, "tag", "-l").split()) == ["qt-0001-lk/r1", "qt-0002-lk/r1"]
     assert not list(git_dir.rglob("*.lock"))
     _assert_exact(home, ledger)
@@ -157,35 +159,40 @@ def test_stale_writer_and_watcher_lock_files_do_not_block_a_restart(home: Path, 
 # --- a damaged or deleted search index ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", [
-    "deleted", "emptied", "garbled",
-    pytest.param("garbled pointer", marks=pytest.mark.xfail(strict=True, reason=(
-        "bug in doccontrol/search/whoosh_backend.py (_live_generation): a CURRENT pointer file that is "
-        "not UTF-8 raises UnicodeDecodeError, which is not turned into IndexUnavailable, so search and "
-        "verify exit 2 instead of rebuilding/reporting (see the report)"))),
-])
-def test_damaged_index_is_rebuilt_and_search_never_errors(home: Path, docs: Docs, damage: str) -> None:
+def test_damaged_index_is_reported_rebuilt_and_search_never_errors(home: Path, docs: Docs) -> None:
     ledger = Ledger(home)
     for n in range(4):
         ledger.write(("LDVL", "NCC")[n % 2], f"{n}.docx", docs.data(code_for(n, "IX")))
-    assert doccontrol(home, "ingest", "--inbox").returncode == 0
+    assert ingest_here(home)[0] == 0
+    workspace = open_workspace(home)
     index = home / "index"
-    if damage == "deleted":
-        shutil.rmtree(index)
-    elif damage == "garbled pointer":
-        (index / "CURRENT").write_bytes(b"\x8a\xa7" + os.urandom(30))
-    else:
-        for path in index.rglob("*"):  # every file but the pointer to the live generation
-            if path.is_file() and path.name != "CURRENT":
-                path.write_bytes(b"" if damage == "emptied" else os.urandom(max(16, path.stat().st_size)))
-    before = doccontrol(home, "verify", "--json")
-    assert before.returncode == 1 and not json.loads(before.stdout)["healthy"]  # the damage is reported
+    for round_, damage in enumerate(("deleted", "emptied", "garbled")):
+        if damage == "deleted":
+            shutil.rmtree(index)
+        else:
+            for path in index.rglob("*"):  # every file but the pointer to the live generation
+                if path.is_file() and path.name != "CURRENT":
+                    path.write_bytes(b"" if damage == "emptied" else os.urandom(max(16, path.stat().st_size)))
+        assert not service.verify(workspace).healthy, damage  # the damage is reported
+        hits = service.search(workspace, SearchRequest(query="QT-0002/IX")).hits  # rebuilt on the way
+        assert [hit.code for hit in hits][:1] == ["QT-0002/IX"], damage
+        ledger.write("BTXH", f"sau {damage}.docx", docs.data(code_for(10 + round_, "IX")))
+        assert ingest_here(home)[0] == 0
+        _assert_exact(home, ledger)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug in doccontrol/search/whoosh_backend.py (_live_generation): a CURRENT pointer file that is "
+    "not UTF-8 raises UnicodeDecodeError, which is not turned into IndexUnavailable, so search and "
+    "verify exit 2 instead of rebuilding/reporting (see the report)"))
+def test_garbled_index_pointer_is_rebuilt_and_search_never_errors(home: Path, docs: Docs) -> None:
+    ledger = Ledger(home)
+    ledger.write("LDVL", "a.docx", docs.data(code_for(2, "IX")))
+    assert ingest_here(home)[0] == 0
+    (home / "index" / "CURRENT").write_bytes(b"\x8a\xa7" + os.urandom(30))
     found = doccontrol(home, "search", "QT-0002/IX", "--json")
     assert found.returncode == 0, found.stderr
     assert [hit["code"] for hit in json.loads(found.stdout)][:1] == ["QT-0002/IX"]
-    ledger.write("BTXH", "sau.docx", docs.data(code_for(7, "IX")))
-    assert doccontrol(home, "ingest", "--inbox").returncode == 0
-    _assert_exact(home, ledger)
 
 
 # --- a full disk (a small tmpfs) and a read-only quarantine (a read-only mount) -----------------------
@@ -275,10 +282,9 @@ def test_read_only_quarantine_keeps_the_refused_file_until_it_is_writable(home: 
         ledger.write("LDVL", "hỏng.docx", b"PK\x03\x04 not a document")
         ledger.write("NCC", "tốt 2.docx", docs.data(code_for(2, "RO")))
         first = doccontrol(home, "ingest", "--inbox")
-        assert first.returncode != 0
+        assert first.returncode == 2 and "Read-only" in first.stderr
         assert (home / "inbox" / "LDVL" / "hỏng.docx").exists()  # not lost: still in the inbox
     finally:
         _umount(quarantine)
-    second = doccontrol(home, "ingest", "--inbox")
-    assert second.returncode == 1, second.stderr  # the refused file is quarantined now
+    assert ingest_here(home)[0] == 1  # the refused file is quarantined now
     _assert_exact(home, ledger)

@@ -345,21 +345,23 @@ def doccontrol(home: Path, *args: str, env: dict[str, str] | None = None,
 
 
 def repository_checks(home: Path) -> dict[str, object]:
-    """``git fsck`` (no dangling noise), a clean work tree, and ``doccontrol verify --json``."""
+    """``git fsck`` (no dangling noise), a clean work tree, and ``doccontrol verify`` (``service.verify``)."""
     fsck = subprocess.run(["git", "-C", str(home / "procedures"), "fsck", "--no-dangling", "--no-progress"],
                           capture_output=True, text=True)
     status = git(home, "status", "--porcelain")
-    verify = doccontrol(home, "verify", "--json")
-    try:
-        report = json.loads(verify.stdout)
-    except ValueError:
-        report = {"healthy": False, "output": verify.stdout + verify.stderr}
+    from doccontrol import service
+    from doccontrol.workspace import open_workspace
+
+    try:  # in this process (what `doccontrol verify --json` prints, without starting an interpreter)
+        report = service.verify(open_workspace(home)).as_json()
+    except Exception as exc:  # noqa: BLE001 - a verify that crashes is an unhealthy verdict
+        report = {"healthy": False, "error": f"{type(exc).__name__}: {exc}"}
     return {
         "fsck_ok": fsck.returncode == 0 and not fsck.stdout.strip(),
         "fsck": (fsck.stdout + fsck.stderr).strip()[:2000],
         "worktree_clean": status == "",
         "status": status[:2000],
-        "verify_ok": verify.returncode == 0 and bool(report.get("healthy")),
+        "verify_ok": bool(report.get("healthy")),
         "verify": report,
     }
 
@@ -759,7 +761,7 @@ def plan_drops(docs: Docs, count: int, rng: object, prefix: str = "F", bad_every
     offices = [o for o in OFFICES]
     owned: list[tuple[str, str]] = []  # (code, owner) with revision 1 planned
     revised: set[str] = set()
-    plan: list[tuple[str, str, bytes]] = []
+    plan: list[tuple[str, str, bytes]] = []  # every name is new: a name used twice would replace a drop
     n = 0
     while len(plan) < count:
         n += 1
@@ -774,7 +776,7 @@ def plan_drops(docs: Docs, count: int, rng: object, prefix: str = "F", bad_every
         elif owned and roll < 0.14:
             code, owner = rng.choice(owned)
             other = rng.choice([o for o in offices if o not in (owner, CONTROLLER)])
-            plan.append((other, f"{code.replace('/', '_')} của phòng khác.docx", docs.data(code, 3, salt=f"x{n}")))
+            plan.append((other, f"{code.replace('/', '_')} của phòng khác {n}.docx", docs.data(code, 3, salt=f"x{n}")))
         elif n % bad_every == 0:
             good = docs.data(code_for(n, prefix))
             plan.append((rng.choice(offices), f"hỏng-{n:04d}.docx", good[: rng.randrange(10, len(good) - 100)]))
@@ -788,9 +790,11 @@ def plan_drops(docs: Docs, count: int, rng: object, prefix: str = "F", bad_every
 
 def fault_campaign(home: Path, ledger: Ledger, docs: Docs, drops: int, waves: int, seed: int,
                    log: Path, external_kills: float = 0.25, rounds_per_wave: int = 2,
-                   progress: object = None, watch_args: tuple[str, ...] = ("--young-seconds", "2")) -> dict[str, object]:
-    """Drop ``drops`` files in ``waves``; after each wave run the watcher ``rounds_per_wave`` times,
-    each killed with -9 at a random fault point and count (or, with probability ``external_kills``,
+                   progress: object = None, watch_args: tuple[str, ...] = ("--young-seconds", "2"),
+                   max_count: int = 99) -> dict[str, object]:
+    """Drop ``drops`` files in ``waves``; after each wave run the watcher until it was killed
+    ``rounds_per_wave`` times (while files wait, at most three times as many runs): each run is
+    killed with -9 at a random fault point and count (or, with probability ``external_kills``,
     from outside at a random moment); at the end one clean run drains the inbox. The drops are
     written whole (temp name, then rename), so the watcher's patience with young files that do not
     parse yet (300 s by default) is cut to 2 s: the broken drops are refused at once."""
@@ -805,14 +809,18 @@ def fault_campaign(home: Path, ledger: Ledger, docs: Docs, drops: int, waves: in
     for wave in range(waves):
         for office, name, data in plan[wave * per_wave:(wave + 1) * per_wave]:
             ledger.write(office, name, data)
-        for _ in range(rounds_per_wave):
+        kills = tries = 0
+        while kills < rounds_per_wave and tries < 3 * rounds_per_wave and inbox_waiting(home):
+            tries += 1
             if rng.random() < external_kills:
                 result = watcher_round(home, log, kill_after=rng.uniform(1.2, 4.0), watch_args=watch_args)
             else:
                 point = rng.choice(sorted(FAULT_POINTS))
-                result = watcher_round(home, log, fault=f"{point}:{rng.randint(1, FAULT_POINTS[point])}",
+                count = rng.randint(1, min(max_count, FAULT_POINTS[point]))
+                result = watcher_round(home, log, fault=f"{point}:{count}",
                                        watch_args=watch_args)
             rounds.append(result)
+            kills += result.fired
             if callable(progress):
                 progress(wave, result)
     final = watcher_round(home, log, timeout=300, watch_args=watch_args)
@@ -827,3 +835,13 @@ def fault_campaign(home: Path, ledger: Ledger, docs: Docs, drops: int, waves: in
         "watcher_restarts": len(rounds) - 1,
         "left_in_inbox": final.waiting_after,
     }
+
+
+def ingest_here(home: Path) -> tuple[int, list[dict[str, object]]]:
+    """``doccontrol ingest --inbox --json`` in this process (click's runner): (exit code, records)."""
+    from click.testing import CliRunner
+
+    from doccontrol.cli import main
+
+    result = CliRunner().invoke(main, ["--home", str(home), "ingest", "--inbox", "--json"], catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else []
