@@ -387,7 +387,7 @@ def test_damaged_postings_cache_is_reported_not_believed(tmp_path: Path) -> None
     backend, gdir = _big_index(tmp_path)
     (cache,) = [c for c in gdir.glob("*.dcp") if c.stat().st_size > 100]
     reader = postings_cache.Reader(cache)
-    offset, size = reader.index["body_f\0lao"][:2]
+    offset, size = reader.entry("body_f", "lao")[:2]
     reader.close()
     data = bytearray(cache.read_bytes())
     data[offset + size // 2] ^= 0x55  # inside the postings of "lao"

@@ -14,21 +14,24 @@ the segment away, and the generation's checksums cover it.  It is only an accele
 that is not in it (segments whoosh wrote itself, short lists) is decoded from the segment.
 A damaged entry (CRC mismatch) raises ``CorruptIndexError``, never returns wrong postings.
 
-Layout: ``b"DCP1"``, the compressed entries one after the other, a JSON index
-``{"field\\u0000term": [offset, size, count, gap_bytes, count_bytes, crc32]}``, and the
-index's offset as 8 bytes big-endian at the very end.
+Layout: ``b"DCP2"``; the compressed entries one after the other; the keys
+(``field\\0term`` in UTF-8, sorted, joined by newlines); a table of six unsigned 64-bit
+numbers per key (offset, size, postings, gap width, count width, CRC-32); at the very end the
+offsets of the keys and of the table and the number of keys, 8 bytes big-endian each.  A
+reader loads the keys with one ``split`` and finds a term by bisection (a fresh process opens
+a few of these per search, so no dict or JSON to build).
 """
 
 from __future__ import annotations
 
-import json
 import zlib
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
 from whoosh.reading import CorruptIndexError
 
-MAGIC = b"DCP1"
+MAGIC = b"DCP2"
 EXTENSION = ".dcp"
 MIN_POSTINGS = 256  # shorter lists decode fast enough from the segment
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32}
@@ -44,7 +47,7 @@ class Writer:
     def __init__(self) -> None:
         self.chunks: list[bytes] = [MAGIC]
         self.offset = len(MAGIC)
-        self.index: dict[str, list[int]] = {}
+        self.entries: dict[bytes, tuple[int, ...]] = {}
 
     def add(self, field: str, term: str, ids: np.ndarray, counts: np.ndarray) -> None:
         gaps = np.diff(ids, prepend=0)
@@ -52,19 +55,25 @@ class Writer:
         count_bytes = _width(int(counts.max()))
         raw = gaps.astype(_UINT[gap_bytes]).tobytes() + counts.astype(_UINT[count_bytes]).tobytes()
         data = zlib.compress(raw, 1)
-        self.index[f"{field}\0{term}"] = [self.offset, len(data), int(ids.size), gap_bytes,
-                                          count_bytes, zlib.crc32(data)]
+        key = f"{field}\0{term}".encode("utf-8")
+        self.entries[key] = (self.offset, len(data), int(ids.size), gap_bytes, count_bytes,
+                             zlib.crc32(data))
         self.chunks.append(data)
         self.offset += len(data)
 
     def write(self, path: Path) -> None:
-        if not self.index:
+        if not self.entries:
             return
-        index = json.dumps(self.index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        keys = sorted(self.entries)
+        table = np.array([self.entries[k] for k in keys], dtype=">u8")
+        keys_blob = b"\n".join(keys)
         with open(path, "wb") as f:
             f.writelines(self.chunks)
-            f.write(index)
+            f.write(keys_blob)
+            f.write(table.tobytes())
             f.write(self.offset.to_bytes(8, "big"))
+            f.write((self.offset + len(keys_blob)).to_bytes(8, "big"))
+            f.write(len(keys).to_bytes(8, "big"))
 
 
 class Reader:
@@ -73,7 +82,8 @@ class Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file = None
-        self.index: dict[str, list[int]] = {}
+        self.keys: list[bytes] = []
+        self.table = np.zeros((0, 6), dtype=np.uint64)
         try:
             f = open(path, "rb")
         except FileNotFoundError:
@@ -81,29 +91,42 @@ class Reader:
         try:
             f.seek(0, 2)
             size = f.tell()
-            if size < len(MAGIC) + 8:
+            if size < len(MAGIC) + 24:
                 raise CorruptIndexError(f"postings cache too short: {path}")
-            f.seek(size - 8)
-            start = int.from_bytes(f.read(8), "big")
+            f.seek(size - 24)
+            footer = f.read(24)
+            keys_at, table_at, n = (int.from_bytes(footer[i:i + 8], "big") for i in (0, 8, 16))
             f.seek(0)
-            if f.read(len(MAGIC)) != MAGIC or not len(MAGIC) <= start <= size - 8:
+            if (f.read(len(MAGIC)) != MAGIC or not len(MAGIC) <= keys_at <= table_at
+                    or table_at + 48 * n != size - 24):
                 raise CorruptIndexError(f"postings cache damaged: {path}")
-            f.seek(start)
-            self.index = json.loads(f.read(size - 8 - start).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
-            f.close()
-            raise CorruptIndexError(f"postings cache index damaged: {path}: {e}") from e
+            f.seek(keys_at)
+            keys = f.read(table_at - keys_at).split(b"\n")
+            table = np.frombuffer(f.read(48 * n), dtype=">u8").reshape(n, 6)
+            if len(keys) != n:
+                raise CorruptIndexError(f"postings cache keys damaged: {path}")
         except BaseException:
             f.close()
             raise
         self._file = f
+        self.keys = keys
+        self.table = table.astype(np.int64)
+
+    def entry(self, field: str, term: str) -> tuple[int, ...] | None:
+        key = f"{field}\0{term}".encode("utf-8")
+        i = bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return None
+        return tuple(int(x) for x in self.table[i])
 
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, counts as float64) of a term, or None when it is not here."""
-        entry = self.index.get(f"{field}\0{term}")
+        entry = self.entry(field, term)
         if entry is None or self._file is None:
             return None
         offset, size, n, gap_bytes, count_bytes, crc = entry
+        if gap_bytes not in _UINT or count_bytes not in _UINT:
+            raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
         self._file.seek(offset)
         data = self._file.read(size)
         if len(data) != size or zlib.crc32(data) != crc:
