@@ -24,6 +24,7 @@ from test_reliability_helpers import (
     doccontrol,
     hostile_set,
     inbox_waiting,
+    ingest_here,
     make_workspace,
     repository_checks,
     revisions,
@@ -113,9 +114,8 @@ def test_refused_file_with_a_255_byte_name_is_quarantined_with_its_reason(tmp_pa
     assert len(long_name.encode()) == 254
     ledger.write("LDVL", long_name, b"")
     ledger.write("LDVL", "tiếp theo.docx", docs.data(code_for(1, "LONG")))
-    result = doccontrol(home, "ingest", "--inbox", "--json")
-    assert result.returncode == 1, result.stderr
-    records = json.loads(result.stdout)
+    code, records = ingest_here(home)
+    assert code == 1
     assert sorted(str(r["status"]) for r in records) == ["ingested", "quarantined"]
     refused = next(r for r in records if r["status"] == "quarantined")
     assert refused["cause"] == "empty"
@@ -128,7 +128,7 @@ def test_refused_file_with_a_255_byte_name_is_quarantined_with_its_reason(tmp_pa
     # Two different long names stay two different quarantined files.
     ledger.write("LDVL", "đ" * 122 + "-hai.docx", b"x")
     ledger.write("LDVL", "đ" * 122 + "-ba.docx", b"y")
-    doccontrol(home, "ingest", "--inbox")
+    assert ingest_here(home)[0] == 1
     assert account(home, ledger.drops).exact
 
 
