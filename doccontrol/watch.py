@@ -293,8 +293,8 @@ class WatchOptions:
     stable_seconds: float = 2.0
     rescan_seconds: float = 60.0
     once: bool = False
-    batch_files: int = 10  # files per hold of the writer lock
-    batch_seconds: float = 2.0  # ... or this long, whichever comes first
+    batch_files: int = 20  # files per hold of the writer lock (one group commit)
+    batch_seconds: float = 2.0  # ... or this long from the first file, whichever comes first
     lock_wait: float = 1.0  # seconds to wait for the writer lock before looking around again
     idle_close_seconds: float = 120.0  # stop the extraction worker after this long without work
     push_retry_seconds: float = 10.0  # first wait after a failed push (doubles, up to 10 min)
@@ -987,7 +987,7 @@ class Watcher:
         the files through the pipeline with group commit, then one ``sync`` that makes the
         commits durable, releases the drops and updates the index before the lock goes."""
         workspace = self.workspace
-        deadline = time.monotonic() + self.options.batch_seconds
+        deadline = float("inf")  # set at the first file: recovering a big repository takes its own time
         done: list[tuple[Path, Signature, Outcome | None]] = []
         held = _block_signals()  # every process started in here (git, fast-import, the worker) inherits it
         try:
@@ -1006,6 +1006,8 @@ class Watcher:
                         _let_signals_in(held)  # a SIGTERM waiting since the last file stops us here
                         if self.stopping or (index and time.monotonic() > deadline):
                             break
+                        if not index:
+                            deadline = time.monotonic() + self.options.batch_seconds
                         self._drain_hints()
                         result = self._process_one(ingestor, guard, path)
                         if result is not None:

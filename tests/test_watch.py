@@ -77,10 +77,11 @@ def test_burst_of_200_drops(home: Path, docs: DocFactory, log: Path) -> None:
         for n in range(200):
             docs.write(home / "inbox" / offices[n % 4] / f"qt-{n:04d}.docx", code_for(n))
         wait_for(lambda: len(revision_tags(home)) == 200 and inbox_count(home) == 0, 150, "200 revisions", log)
-        time.sleep(0.5)
-        # Nothing left running but the extraction worker and multiprocessing's resource tracker:
-        # no git (cat-file, fast-import) processes kept or leaked.
-        assert [name for _, name in children_of(watcher.pid)] in (["python"] * 2, ["python"]), children_of(watcher.pid)
+        # Once the last batch is over (the index updated and the store closed after the drops left),
+        # nothing is left running but the extraction worker and multiprocessing's resource
+        # tracker: no git (cat-file, fast-import) process is kept or leaked.
+        wait_for(lambda: [name for _, name in children_of(watcher.pid)] in (["python"] * 2, ["python"]), 30,
+                 f"the git processes to end: {children_of(watcher.pid)}", log)
     finally:
         assert stop(watcher) == 0
     subjects = ingest_subjects(home)
