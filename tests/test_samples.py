@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from doccontrol.citations import citation_refs
 from doccontrol.metadata import read_metadata, tthc_key
 from doccontrol.model import DocProperties, Metadata
 from doccontrol.samples import (
@@ -90,6 +91,7 @@ def expected_metadata(spec: ProcedureSpec) -> Metadata:
     return Metadata(
         code=spec.code, code_key=code_key(spec.code), title=spec.title, revision=spec.revision,
         revision_stated=True, issued=spec.issued, effective=spec.effective, tthc=spec.tthc,
+        citations=citation_refs(spec_text(spec)),  # the legal documents the sample cites, read from its source text
     )
 
 
