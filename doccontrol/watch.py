@@ -397,16 +397,19 @@ class WatcherLock:
                         f"A watcher is already running on this workspace ({who_en}); lock {self.path}.",
                     ) from exc
                 time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
         record = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "mode": self.mode,
         }
-        handle.write(json.dumps(record) + "\n")
-        handle.flush()
+        try:  # who holds it, for people and ``status``; the flock alone is the lock
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+        except OSError:  # a full disk must not keep the watcher from starting
+            pass
         self._handle = handle
 
     def release(self) -> None:
@@ -414,7 +417,8 @@ class WatcherLock:
             with contextlib.suppress(OSError):
                 self._handle.seek(0)
                 self._handle.truncate()
-            self._handle.close()  # closing releases the flock
+            with contextlib.suppress(OSError):
+                self._handle.close()  # closing releases the flock
             self._handle = None
 
     def __enter__(self) -> WatcherLock:
@@ -870,7 +874,7 @@ class Watcher:
         if self.options.poll:
             from watchdog.observers.polling import PollingObserver
 
-            observer: Any = PollingObserver(timeout=self.options.interval)
+            observer: Any = PollingObserver(timeout=max(0.05, self.options.interval))
         else:
             from watchdog.observers import Observer
 

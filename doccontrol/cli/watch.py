@@ -16,10 +16,16 @@ def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -
     return value
 
 
+def _interval(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and value < 0.05:
+        raise click.BadParameter("must be at least 0.05 seconds")
+    return value
+
+
 @main.command()
 @click.option("--poll/--no-poll", default=None,
               help="Poll the folder instead of native events (for SMB/CIFS/NFS shares). Default: [watch] poll.")
-@click.option("--interval", type=float, callback=_positive, metavar="S",
+@click.option("--interval", type=float, callback=_interval, metavar="S",
               help="Seconds between polls with --poll. Default: [watch] interval (1).")
 @click.option("--stable-seconds", type=float, callback=_positive, metavar="S",
               help="A file must stay unchanged this long before it is ingested. Default: [watch] stable_seconds (2).")
