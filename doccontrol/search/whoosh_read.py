@@ -144,7 +144,6 @@ class Lists:
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0
         self._norms: dict[tuple[str, float], np.ndarray] = {}
-        self._df: dict[tuple[str, str], int] = {}
 
     def postings(self, field: str, term: str) -> Postings:
         key = (field, term)
@@ -193,13 +192,6 @@ class Lists:
         for cache in self._caches:
             if cache is not None:
                 cache.close()
-
-    def doc_frequency(self, field: str, term: str) -> int:
-        key = (field, term)
-        df = self._df.get(key)
-        if df is None:
-            df = self._df[key] = self.searcher.doc_frequency(field, term.encode("utf-8"))
-        return df
 
     def lengths(self, field: str) -> np.ndarray:
         """The length of ``field`` in every document (whoosh stores it in one byte)."""
@@ -253,7 +245,8 @@ def top_k(lists: Lists, parts: Sequence[Part], allowed: np.ndarray, k: int,
                 present = groups[part.group] = np.zeros(n, dtype=bool)
             present[postings.ids] = True
         if part.scored and postings.size:
-            df = lists.doc_frequency(part.field, part.term)
+            # whoosh's document frequency: postings in all segments, deleted documents too
+            df = postings.size
             factor = part.weight * idf(n, df) * (K1 + 1.0)
             norms = lists.norms(part.field, field_b.get(part.field, DEFAULT_B))
             w = postings.weights
