@@ -1,7 +1,7 @@
 """The long reliability runs of issue 6: hostile input, kill -9, load, full disk — with exact accounting.
 
     python bench/stress.py [--quick] [--phases hostile,faults,load,disk] [--drops 400] [--waves 20]
-                           [--load-files 2000] [--seed 6] [--keep DIR] [--json FILE]
+                           [--kills-per-wave 2] [--load-files 2000] [--seed 6] [--keep DIR] [--json FILE]
 
 Phases (each on a fresh workspace; a real ``doccontrol watch`` process does the work):
 
@@ -10,9 +10,10 @@ Phases (each on a fresh workspace; a real ``doccontrol watch`` process does the 
   links and hard links to a sentinel folder outside, a FIFO, a folder named like a file, drops
   outside any office) plus every file of ``../shared/corpus``. The watcher must stay up; the
   sentinel keeps its bytes and mtimes.
-- ``faults``: ``--drops`` files in ``--waves``; after each wave the watcher is killed with -9 twice
-  (``DOCCONTROL_FAULT=<point>:<N>`` with point and N drawn with ``--seed``, or ``kill -9`` of its
-  process group from outside at a random moment), then restarted; a last clean run drains.
+- ``faults``: ``--drops`` files in ``--waves``; after each wave the watcher is killed with -9
+  ``--kills-per-wave`` times (``DOCCONTROL_FAULT=<point>:<N>`` with point and N drawn with
+  ``--seed``, or ``kill -9`` of its process group from outside at a random moment) and restarted
+  each time; a last clean run drains.
 - ``load``: ``--load-files`` files dropped at once across all offices while 4 threads search without
   pause; then 20 codes dropped by two offices in the same instant, and one file rewritten in place
   (revisions 1..4, three times) while the watcher copies it.
@@ -29,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -156,12 +156,12 @@ def phase_hostile(base: Path, docs: Docs, quick: bool) -> dict[str, object]:
     }
 
 
-def phase_faults(base: Path, docs: Docs, drops: int, waves: int, seed: int) -> dict[str, object]:
+def phase_faults(base: Path, docs: Docs, drops: int, waves: int, seed: int, kills: int = 2) -> dict[str, object]:
     home = make_workspace(base / "ws")
     ledger = Ledger(home)
     figures = fault_campaign(
         home, ledger, docs, drops=drops, waves=waves, seed=seed, log=base / "watch.log", external_kills=0.3,
-        rounds_per_wave=2, progress=lambda wave, r: _log(f"  faults wave {wave}: {r}"),
+        rounds_per_wave=kills, progress=lambda wave, r: _log(f"  faults wave {wave}: {r}"),
     )
     return {"drops": drops, **figures, **_verdict(home, ledger)}
 
@@ -194,13 +194,13 @@ def phase_load(base: Path, docs: Docs, files: int) -> dict[str, object]:
     log = base / "watch.log"
     watcher = start_watcher(home, log, "--stable-seconds", "0.5", "--rescan-seconds", "5")
     _wait_started(log)
+    offices = list(OFFICES)
+    payloads = [(offices[n % 4], f"{code_for(n, 'LOAD').replace('/', '_')}.docx", docs.data(code_for(n, "LOAD")))
+                for n in range(files)]  # built first: the search threads below hold the GIL much of the time
     searchers = [_Searcher(home, n) for n in range(4)]
     for searcher in searchers:
         searcher.start()
     started = time.monotonic()
-    offices = list(OFFICES)
-    payloads = [(offices[n % 4], f"{code_for(n, 'LOAD').replace('/', '_')}.docx", docs.data(code_for(n, "LOAD")))
-                for n in range(files)]
     for office, name, data in payloads:
         ledger.write(office, name, data)
     dropped_in = time.monotonic() - started
@@ -315,6 +315,7 @@ def main() -> int:
     parser.add_argument("--phases", default="hostile,faults,load,disk")
     parser.add_argument("--drops", type=int, default=None, help="files in the kill -9 campaign (default 400)")
     parser.add_argument("--waves", type=int, default=None, help="waves of the campaign (default 20)")
+    parser.add_argument("--kills-per-wave", type=int, default=2, help="watcher kills after each wave (default 2)")
     parser.add_argument("--load-files", type=int, default=None, help="files dropped at once (default 2000)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the workspaces")
@@ -336,7 +337,7 @@ def main() -> int:
         if phase == "hostile":
             results[phase] = phase_hostile(where, docs, args.quick)
         elif phase == "faults":
-            results[phase] = phase_faults(where, docs, drops, waves, args.seed)
+            results[phase] = phase_faults(where, docs, drops, waves, args.seed, args.kills_per_wave)
         elif phase == "load":
             results[phase] = phase_load(where, docs, load_files)
         elif phase == "disk":

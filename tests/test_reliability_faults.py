@@ -64,29 +64,31 @@ def _assert_exact(home: Path, ledger: Ledger, index_must_agree: bool = True) -> 
 # --- kill -9 at each fault point, through `doccontrol ingest` ----------------------------------------
 
 
-@pytest.mark.parametrize(
-    "point, files, bad",
-    [
-        ("after_stream_commit:2", 3, False),  # the second commit is in fast-import, the work tree not yet
-        ("before_checkpoint", 3, False),  # three commits written, none durable
-        ("after_release:2", 3, False),  # two of three drops released, the index not updated
-        ("after_quarantine_copy", 1, True),  # the refused file's copy is there, its reason is not
-    ],
-)
-def test_kill_at_a_fault_point_then_rerun_converges(home: Path, docs: Docs, point: str, files: int, bad: bool) -> None:
+# (fault point, good files, a bad file too): one workspace, one crash and one re-run after another.
+KILL_POINTS = [
+    ("after_stream_commit:2", 3, False),  # the second commit is in fast-import, the work tree not yet
+    ("before_checkpoint", 3, False),  # three commits written, none durable
+    ("after_release:2", 3, False),  # two of three drops released, the index not updated
+    ("after_quarantine_copy", 1, True),  # the refused file's copy is there, its reason is not
+]
+
+
+def test_kill_at_each_fault_point_then_rerun_converges(home: Path, docs: Docs) -> None:
     ledger = Ledger(home)
-    for n in range(files):
-        ledger.write(("LDVL", "NCC", "VP")[n % 3], f"qt {n}.docx", docs.data(code_for(n, "KP")))
-    if bad:
-        ledger.write("BTXH", "hỏng.docx", docs.data(code_for(9, "KP"))[:900])
-    crashed = doccontrol(home, "ingest", "--inbox", env={"DOCCONTROL_FAULT": point})
-    assert crashed.returncode == -9, crashed.stderr
-    code, records = ingest_here(home)
-    assert code in (0, 1)
-    assert len(records) <= files + bad
-    _assert_exact(home, ledger, index_must_agree=False)  # the index may lag: see the xfail test below
-    # Nothing twice: one revision per good drop, one quarantined copy per bad one.
-    assert len(git(home, "tag", "-l").split()) == files
+    for round_, (point, files, bad) in enumerate(KILL_POINTS):
+        before = len(git(home, "tag", "-l").split())
+        for n in range(files):
+            ledger.write(("LDVL", "NCC", "VP")[n % 3], f"qt {round_}-{n}.docx", docs.data(code_for(10 * round_ + n, "KP")))
+        if bad:
+            ledger.write("BTXH", f"hỏng {round_}.docx", docs.data(code_for(99, "KP"))[:900])
+        crashed = doccontrol(home, "ingest", "--inbox", env={"DOCCONTROL_FAULT": point})
+        assert crashed.returncode == -9, (point, crashed.stderr)
+        code, records = ingest_here(home)
+        assert code in (0, 1), point
+        assert len(records) <= files + bad, point
+        _assert_exact(home, ledger, index_must_agree=False)  # the index may lag: see the xfail test below
+        # Nothing twice: one revision per good drop, one quarantined copy per bad one.
+        assert len(git(home, "tag", "-l").split()) == before + files, point
 
 
 # --- the search index after a crash before it was updated -------------------------------------------
@@ -111,12 +113,12 @@ def test_index_catches_up_after_a_crash_before_indexing(home: Path, docs: Docs) 
 
 
 def test_watcher_killed_at_random_points_loses_nothing(home: Path, docs: Docs, tmp_path: Path) -> None:
-    """48 drops in 3 waves; after each wave the watcher is killed twice (a fault point with a random
+    """32 drops in 2 waves; after each wave the watcher is killed twice (a fault point with a random
     count, or kill -9 of its process group from outside at a random moment), then restarted."""
     ledger = Ledger(home)
-    figures = fault_campaign(home, ledger, docs, drops=48, waves=3, seed=20261125, log=tmp_path / "watch.log",
+    figures = fault_campaign(home, ledger, docs, drops=32, waves=2, seed=20261125, log=tmp_path / "watch.log",
                              external_kills=0.3, rounds_per_wave=2, max_count=3)
-    assert figures["faults_fired"] >= 4, figures
+    assert figures["faults_fired"] >= 3, figures
     assert figures["left_in_inbox"] == 0
     _assert_exact(home, ledger, index_must_agree=False)
     # The index may lag behind after such crashes (the bug above); a repair must bring it back.

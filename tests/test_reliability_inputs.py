@@ -2,7 +2,8 @@
 nothing outside the workspace is read or written, and the accounting is exact.
 
 One workspace takes the whole hostile set through ``doccontrol ingest --inbox`` (a real process),
-another through a running watcher; the files of ``../shared/corpus`` go through a watcher too.
+another through a running watcher. (The files of ``../shared/corpus`` go through ``ingest`` in
+``test_corpus_ingest.py`` and through a watcher in ``bench/stress.py --phases hostile``.)
 """
 
 from __future__ import annotations
@@ -164,31 +165,6 @@ def test_hostile_set_through_the_watcher(tmp_path: Path, sentinel: Sentinel, hos
     assert sentinel.changes() == []
     checks = repository_checks(home)
     assert checks["fsck_ok"] and checks["worktree_clean"] and checks["verify_ok"], checks
-    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
-
-
-def test_shared_corpus_through_the_watcher(tmp_path: Path, corpus_dir: Path) -> None:
-    """Every real broken/encrypted/odd file of ../shared/corpus, dropped into a running watcher."""
-    home = make_workspace(tmp_path / "ws")
-    _set_limits(home, **FAST_LIMITS)
-    ledger = Ledger(home)
-    sources = sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix in (".pdf", ".docx"))
-    log = tmp_path / "watch.log"
-    watcher = start_watcher(home, log, "--stable-seconds", "0.2", "--rescan-seconds", "1", "--young-seconds", "0")
-    try:
-        for n, source in enumerate(sources):
-            ledger.write(("LDVL", "NCC", "BTXH", "VP")[n % 4], source.name, source.read_bytes())
-        deadline = time.monotonic() + 240
-        while inbox_waiting(home) and time.monotonic() < deadline:
-            assert watcher.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-3000:]
-            time.sleep(0.2)
-        assert inbox_waiting(home) == 0
-    finally:
-        watcher.terminate()
-        assert watcher.wait(timeout=60) == 0
-    accounting = account(home, ledger.drops)
-    assert accounting.exact, accounting.problems()
-    assert accounting.quarantined == len(sources) and accounting.revisions == 0  # none has a procedure code
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
 
 
