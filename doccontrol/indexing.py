@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,11 +159,12 @@ class IndexUpdater:
             return
         states, self.pending = self.pending, {}
         faults.point("before_index")
-        head = store.head() or ""
+        # Everything changed since the commit the index reflects, not just this batch: a crash
+        # after an earlier durable commit and before its indexing must not leave it out for good.
         try:
-            self.index.replace_procedures({slug: docs_for(store, s) for slug, s in states.items()}, head)
+            bring_up_to_date(store, self.index, also=[store.relpath(s) for s in states.values()])
         except IndexUnavailable:
-            self.index.rebuild(list(all_docs(store)), head)
+            self.index.rebuild(list(all_docs(store)), store.head() or "")
 
 
 def commit_hook(workspace: Workspace) -> IndexUpdater:
@@ -253,35 +254,42 @@ def changed_folders(store: Store, reflected: str | None, head: str) -> set[str] 
     return folders
 
 
-def catch_up(workspace: Workspace) -> str:
-    """Bring the index up to the repository's HEAD. Call under the writer lock.
+def bring_up_to_date(store: Store, index: SearchBackend, also: Iterable[str] = (), check: bool = False) -> str:
+    """Make the index reflect the repository's HEAD. Call under the writer lock.
 
-    Re-indexes only the procedures changed since the commit the index reflects; rebuilds
-    when that is unknown or the index is unreadable. Returns what was done ("" if nothing).
+    Re-indexes the procedure folders changed since the commit the index reflects (plus ``also``)
+    in one index commit; rebuilds when that commit is unknown or the index is unreadable
+    (``check``: also verify its files first). Returns what was done ("" if nothing).
     """
-    index = backend(workspace)
+    head = store.head() or ""
+    try:
+        problems = index.check() if check else []
+        reflected = None if problems else index.reflected_commit()
+    except IndexUnavailable:
+        problems, reflected = ["unavailable"], None
+    changed = None if problems else changed_folders(store, reflected, head)
+    if changed is None:
+        docs = list(all_docs(store))
+        index.rebuild(docs, head)
+        return f"rebuilt ({len(docs)} documents)"
+    folders = changed | set(also)
+    if not folders:
+        return ""
+    updates: dict[str, list[IndexDoc]] = {}
+    for folder in sorted(folders):
+        slug = folder.split("/", 1)[1]
+        if (store.path / folder / META).is_file():
+            updates[slug] = docs_for(store, store.read_state(store.path / folder))
+        else:
+            updates[slug] = []  # the folder is gone: its documents go too
+    index.replace_procedures(updates, head)
+    return f"updated {len(updates)} procedure(s)"
+
+
+def catch_up(workspace: Workspace) -> str:
+    """Bring the index up to the repository's HEAD (checking its files first). Call under the writer lock."""
     with Store(workspace.procedures) as store:
-        head = store.head() or ""
-        try:
-            problems = index.check()
-            reflected = None if problems else index.reflected_commit()
-        except IndexUnavailable:
-            problems, reflected = ["unavailable"], None
-        changed = None if problems else changed_folders(store, reflected, head)
-        if changed == set():
-            return ""
-        if changed is None:
-            docs = list(all_docs(store))
-            index.rebuild(docs, head)
-            return f"rebuilt ({len(docs)} documents)"
-        for folder in sorted(changed):
-            office, slug = folder.split("/", 1)
-            if (store.path / folder / META).is_file():
-                state = store.read_state(store.path / folder)
-                index.replace_procedure(slug, docs_for(store, state), head)
-            else:
-                index.delete_procedure(slug, head)
-        return f"updated {len(changed)} procedure(s)"
+        return bring_up_to_date(store, backend(workspace), check=True)
 
 
 def status_of_index(workspace: Workspace) -> dict[str, object]:

@@ -86,7 +86,7 @@ def test_kill_at_each_fault_point_then_rerun_converges(home: Path, docs: Docs) -
         code, records = ingest_here(home)
         assert code in (0, 1), point
         assert len(records) <= files + bad, point
-        _assert_exact(home, ledger, index_must_agree=False)  # the index may lag: see the xfail test below
+        _assert_exact(home, ledger, index_must_agree=False)  # the index catches up at the next ingest or search
         # Nothing twice: one revision per good drop, one quarantined copy per bad one.
         assert len(git(home, "tag", "-l").split()) == before + files, point
 
@@ -94,10 +94,6 @@ def test_kill_at_each_fault_point_then_rerun_converges(home: Path, docs: Docs) -
 # --- the search index after a crash before it was updated -------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in doccontrol/indexing.py (IndexUpdater.flush): after a crash between a durable commit and the "
-    "index update, the next flush indexes only its own batch yet records HEAD as reflected, so the "
-    "earlier revision stays missing from search for good and `verify` reports it (see the report)"))
 def test_index_catches_up_after_a_crash_before_indexing(home: Path, docs: Docs) -> None:
     ledger = Ledger(home)
     ledger.write("LDVL", "a.docx", docs.data(code_for(1, "IDX")))
@@ -121,7 +117,7 @@ def test_watcher_killed_at_random_points_loses_nothing(home: Path, docs: Docs, t
     assert figures["faults_fired"] >= 3, figures
     assert figures["left_in_inbox"] == 0
     _assert_exact(home, ledger, index_must_agree=False)
-    # The index may lag behind after such crashes (the bug above); a repair must bring it back.
+    # After such crashes a repair (or the next ingest or search) brings the index back.
     assert service.verify(open_workspace(home), repair=True).healthy
 
 
@@ -183,10 +179,6 @@ def test_damaged_index_is_reported_rebuilt_and_search_never_errors(home: Path, d
         _assert_exact(home, ledger)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in doccontrol/search/whoosh_backend.py (_live_generation): a CURRENT pointer file that is "
-    "not UTF-8 raises UnicodeDecodeError, which is not turned into IndexUnavailable, so search and "
-    "verify exit 2 instead of rebuilding/reporting (see the report)"))
 def test_garbled_index_pointer_is_rebuilt_and_search_never_errors(home: Path, docs: Docs) -> None:
     ledger = Ledger(home)
     ledger.write("LDVL", "a.docx", docs.data(code_for(2, "IX")))

@@ -346,7 +346,7 @@ class WhooshBackend:
             name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
-        except OSError as e:
+        except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
             raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
         if not name or "/" in name or name.startswith("."):
             raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
