@@ -284,7 +284,7 @@ def test_a_second_watcher_refuses_to_start(home: Path, log: Path) -> None:
 def test_a_manual_ingest_gets_in_while_the_watcher_works(
     home: Path, docs: DocFactory, log: Path, tmp_path: Path
 ) -> None:
-    total = 80
+    total = 50
     watcher = start_watcher(home, log, *FAST)
     try:
         wait_started(log)
