@@ -227,8 +227,14 @@ def test_pointer_to_nowhere_and_old_format(backend: SearchBackend, tmp_path: Pat
     meta.write_text(json.dumps({"format": 0}))
     with pytest.raises(IndexUnavailable, match="format"):
         open_backend(tmp_path / "index").search(SearchRequest("lao động"))
-    (tmp_path / "index" / POINTER).write_text("../elsewhere\n")
-    assert open_backend(tmp_path / "index").check()
+    for garbage in ("../elsewhere\n", "g12-ab\x00\n", "\n"):
+        (tmp_path / "index" / POINTER).write_text(garbage)
+        assert open_backend(tmp_path / "index").check()
+        with pytest.raises(IndexUnavailable, match="pointer"):
+            open_backend(tmp_path / "index").search(SearchRequest("lao động"))
+    (tmp_path / "index" / POINTER).write_bytes(b"\xff\xfe garbled")
+    with pytest.raises(IndexUnavailable):
+        open_backend(tmp_path / "index").reflected_commit()
 
 
 def _segment_files(gdir: Path) -> list[Path]:

@@ -191,6 +191,7 @@ FIELD_B: dict[str, float] = {"title_f": 0.3, "title_x": 0.3, "title_bi": 0.3}
 
 # --- files ----------------------------------------------------------------------------------
 
+_GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what rebuild() names them
 _TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
 _SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
 
@@ -348,7 +349,7 @@ class WhooshBackend:
             raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
         except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
             raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-        if not name or "/" in name or name.startswith("."):
+        if not _GENERATION_NAME.fullmatch(name):
             raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
         return name
 
@@ -507,7 +508,8 @@ class WhooshBackend:
         self._drop_snapshot()
         # Keep the generation just replaced (readers may have it open); drop older ones.
         for entry in os.scandir(self.index_dir):
-            if entry.is_dir() and entry.name.startswith("g") and entry.name not in (name, previous):
+            if (entry.is_dir() and _GENERATION_NAME.fullmatch(entry.name)
+                    and entry.name not in (name, previous)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
     # -- reading -------------------------------------------------------------------------
