@@ -422,14 +422,17 @@ class Ingestor:
         assert drop.metadata.code_key
         current = self.store.find(drop.metadata.code_key)
         decision = decide(current, drop, self.workspace.config.controller)
+        duplicate_of = current.revision if decision.action is Action.DUPLICATE and current else None
         if decision.action is Action.REFUSE:
             assert decision.reason is not None
-            raise Refused(decision.reason)
-        if decision.action is Action.DUPLICATE:
+            duplicate_of = self._committed_revision(current, drop, decision.reason.cause)
+            if duplicate_of is None:
+                raise Refused(decision.reason)
+        if duplicate_of is not None:
             assert current is not None
             outcome.status = "duplicate"
-            outcome.revision = current.revision
-            outcome.reason = f"trùng tệp đã lưu: {current.code} lần {current.revision}"
+            outcome.revision = duplicate_of
+            outcome.reason = f"trùng tệp đã lưu: {current.code} lần {duplicate_of}"
             outcome.cause = "duplicate"
             self._release(item, staged, keep_source)
             return
@@ -449,6 +452,23 @@ class Ingestor:
         for hook in self.on_commit:
             hook(self.store, state, commit)
         self._release(item, staged, keep_source)
+
+    def _committed_revision(self, current: ProcedureState | None, drop: Drop, cause: str) -> int | None:
+        """The earlier revision of ``current`` that holds exactly the dropped bytes, if any.
+
+        A crash after a group of commits but before their drops left the inbox leaves, say,
+        revisions 1 and 2 committed and both drops waiting: on the re-run revision 1's bytes are
+        no longer the current revision's, yet they are committed — a duplicate, not a refusal
+        ("the revision must increase") with a quarantined copy of a committed file. Asked only
+        for a refusal the dropping office may hear about its own procedure (not ``not_owner``).
+        """
+        if current is None or cause == "not_owner":
+            return None
+        self.store.checkpoint()  # commits of this session become visible to git log (rare path)
+        for record in self.store.revisions(current):
+            if record.sha256 == drop.sha256:
+                return record.revision
+        return None
 
     def _release(self, item: InboxItem, staged: Staged, keep_source: bool) -> None:
         """The drop's bytes are in the repository: remove it from the inbox once that is durable."""

@@ -91,6 +91,27 @@ def test_kill_at_each_fault_point_then_rerun_converges(home: Path, docs: Docs) -
         assert len(git(home, "tag", "-l").split()) == before + files, point
 
 
+def test_rerun_after_a_crash_finds_an_older_revision_a_duplicate(home: Path, docs: Docs) -> None:
+    """Revisions 1 and 2 of one code committed in one group, then a crash before their drops left
+    the inbox: on the re-run revision 1's bytes are already in the repository (not the current
+    revision any more). They are a duplicate — not a refusal "the revision must increase" with a
+    quarantined copy of a committed file."""
+    ledger = Ledger(home)
+    code = code_for(1, "OLD")
+    ledger.write("LDVL", "lần 1.docx", docs.data(code, 1))
+    ledger.write("LDVL", "lần 2.docx", docs.data(code, 2))
+    os.utime(home / "inbox" / "LDVL" / "lần 1.docx", (1, 1))  # the older drop goes first
+    crashed = doccontrol(home, "ingest", "--inbox", env={"DOCCONTROL_FAULT": "after_commit"})
+    assert crashed.returncode == -9, crashed.stderr
+    assert sorted(git(home, "tag", "-l").split()) == ["qt-0001-old/r1", "qt-0001-old/r2"]
+    code_, records = ingest_here(home)
+    assert [(Path(str(r["file"])).name, r["status"], r["revision"]) for r in records] == [
+        ("lần 1.docx", "duplicate", 1), ("lần 2.docx", "duplicate", 2)]
+    assert code_ == 0
+    assert not [p for p in (home / "quarantine").rglob("*") if p.is_file()]
+    _assert_exact(home, ledger, index_must_agree=False)  # killed before the index update: see below
+
+
 # --- the search index after a crash before it was updated -------------------------------------------
 
 
