@@ -272,6 +272,16 @@ def account(home: Path, drops: Iterable[Dropped], inbox_must_be_empty: bool = Tr
         if not digest.startswith("special:") and count > max(allowed, 1):
             result.twice.append(f"{count} quarantined copies of {digest[:12]} in {office}")
 
+    # One drop is one revision or one quarantined copy, never both.
+    q_by_sha: Counter[str] = Counter()
+    for (office, digest), count in q_count.items():
+        if not digest.startswith("special:"):
+            q_by_sha[digest] += count
+    for digest in set(rev_sha) & set(q_by_sha):
+        if rev_sha[digest] + q_by_sha[digest] > dropped_sha[digest]:
+            result.twice.append(f"the bytes {digest[:12]} are both committed and quarantined "
+                                f"({rev_sha[digest]} + {q_by_sha[digest]} for {dropped_sha[digest]} drop(s))")
+
     # Drops: each is a revision, a quarantined copy, or a duplicate of a committed file.
     committed = set(rev_sha)
     quarantined_sha = {(o, d) for o, d in q_count} | {("*", d) for o, d in q_count if o.startswith("_")}
