@@ -392,8 +392,11 @@ def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Itera
                 time.sleep(0.05)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\t{socket.gethostname()}\t{time.time():.3f}\t{purpose}\n")
-        handle.flush()
+        record = f"{os.getpid()}\t{socket.gethostname()}\t{time.time():.3f}\t{purpose}\n"
+        try:  # who holds the lock, for messages only: a full disk must not keep a writer out
+            os.write(handle.fileno(), record.encode("utf-8"))
+        except OSError:
+            pass
         yield
     finally:
         handle.close()  # closing the descriptor releases the flock

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ from test_reliability_helpers import (
 
 from doccontrol import service
 from doccontrol.search import SearchRequest
-from doccontrol.workspace import open_workspace
+from doccontrol.workspace import lock_is_held, open_workspace, writer_lock
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +249,20 @@ def _fill(folder: Path, leave: int) -> Path:
         except OSError:
             pass
     return filler
+
+
+def test_writer_lock_is_taken_on_a_full_disk(small_disk: Path) -> None:
+    """The lock's record (who holds it) is for messages only: a full disk must not keep a writer
+    (or the watcher, which takes it per batch) from locking, e.g. to quarantine or to recover."""
+    root = small_disk / "ws"
+    root.mkdir()
+    _fill(small_disk, 0)
+    with writer_lock(root, "ingest", timeout=1):
+        probe = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from doccontrol.workspace import "
+             "lock_is_held; sys.exit(0 if lock_is_held(Path(sys.argv[1])) else 1)", str(root)],
+            capture_output=True, timeout=60)
+        assert probe.returncode == 0, probe.stderr  # another process sees it held
 
 
 def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: Docs, tmp_path: Path) -> None:
