@@ -21,7 +21,7 @@ import pytest
 from helpers import drop, make_workspace, revised, run, run_json, spec
 
 from doccontrol import service
-from doccontrol.errors import WorkspaceError
+from doccontrol.errors import UsageError, WorkspaceError
 from doccontrol.web import create_app
 from doccontrol.workspace import load
 
@@ -469,3 +469,48 @@ def test_configuration_changes_are_picked_up(tmp_path: Path) -> None:
     stat = config.stat()
     os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert "Phòng Kế hoạch" in page(client, "/list")
+
+
+# --- the coverage report computed in the background --------------------------------------------------
+
+
+def tthc_section(text: str) -> str:
+    return text.split('<section class="tthc">', 1)[1].split("</section>", 1)[0]
+
+
+def wait_for_report(app, timeout: float = 60) -> object:  # type: ignore[no-untyped-def]
+    import time
+
+    from doccontrol.web.app import Site
+
+    site: Site = app.extensions["doccontrol"]
+    deadline = time.monotonic() + timeout
+    with app.test_request_context("/"):
+        while time.monotonic() < deadline:
+            value = site.ready_or_warm("coverage", (None, None), lambda: service.coverage(site.workspace))
+            if value is not None:
+                return value
+            time.sleep(0.05)
+    raise AssertionError("the coverage report was not computed in the background")
+
+
+@pytest.mark.parametrize("code", ["QT-01/LĐTBXH", "QT.NCC.02", "QT.NCC.66", "QT-BTXH-07"])
+def test_tthc_links_are_the_same_before_and_after_the_report_is_ready(home: Path, code: str) -> None:
+    app = create_app(home, testing=True)
+    client = app.test_client()
+    before = tthc_section(page(client, f"/procedure/{url(code)}"))  # the report is not ready yet
+    wait_for_report(app)
+    after = tthc_section(page(client, f"/procedure/{url(code)}"))
+    assert before == after
+
+
+def test_serve_warms_the_report_at_start_and_a_missing_catalog_stays_a_clear_page(tmp_path: Path) -> None:
+    home = make_workspace(tmp_path)
+    drop(home, "LDVL", spec())
+    assert run(home, "ingest", "--inbox").exit_code == 0
+    app = create_app(home, testing=True, warm=True)
+    kept = wait_for_report(app)
+    assert isinstance(kept, UsageError)  # no catalog: the error is what is kept
+    client = app.test_client()
+    assert "1.000105" in tthc_section(page(client, "/procedure/QT-01/L%C4%90TBXH"))
+    assert "Chưa có danh mục thủ tục hành chính" in page(client, "/coverage")

@@ -53,7 +53,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     from doccontrol.web import create_app
 
-    app = create_app(workspace)
+    app = create_app(workspace, warm=True)
     if not is_loopback(host):
         say(
             f"CẢNH BÁO: trang web mở cho mạng ({host}); trang không có đăng nhập, mọi máy trong mạng đều đọc được "

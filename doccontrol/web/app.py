@@ -2,7 +2,7 @@
 
 The site is read-only by construction: every route answers GET (and HEAD) only, no route calls
 a library function that writes (``service.search`` may bring the derived search index up to the
-repository, as every search does), request bodies are refused, and templates escape every value.
+repository, as every search does), no view reads a request body, and templates escape every value.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Site:
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
         self._cache_size = cache_size
+        self._warming: set[tuple[object, ...]] = set()
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -73,6 +74,25 @@ class Site:
             g.doccontrol_head = head
         return head
 
+    def _key(self, name: str, args: tuple[object, ...]) -> tuple[object, ...]:
+        return (name, args, self.head(), self._config_stamp)
+
+    def _lookup(self, key: tuple[object, ...]) -> tuple[bool, object]:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return True, self._cache[key]
+        return False, None
+
+    def _keep(self, key: tuple[object, ...], value: object) -> None:
+        """Keep ``value`` unless a writer holds the lock now or HEAD moved since the key was made."""
+        if lock_is_held(self._root) or self._head_now() != key[2]:
+            return
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
     def cached(self, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per (name, args, HEAD commit, configuration).
 
@@ -81,19 +101,46 @@ class Site:
         """
         if lock_is_held(self._root):
             return compute()
-        key = (name, args, self.head(), self._config_stamp)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]  # type: ignore[return-value]
+        key = self._key(name, args)
+        found, value = self._lookup(key)
+        if found:
+            if isinstance(value, DoccontrolError):  # kept by a background computation
+                raise value
+            return value  # type: ignore[return-value]
         value = compute()
-        if lock_is_held(self._root) or self._head_now() != key[2]:
-            return value
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        self._keep(key, value)
         return value
+
+    def ready_or_warm(self, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T | None:
+        """The value :meth:`cached` keeps for this key if it is there; else None, and the value is
+        computed in a background thread (once per key) for the requests that follow. A
+        :class:`DoccontrolError` raised by ``compute`` is kept as the value."""
+        if lock_is_held(self._root):
+            return None
+        key = self._key(name, args)
+        found, value = self._lookup(key)
+        if found:
+            return value  # type: ignore[return-value]
+        with self._lock:
+            if key in self._warming:
+                return None
+            self._warming.add(key)
+
+        def work() -> None:
+            try:
+                try:
+                    result: object = compute()
+                except DoccontrolError as exc:
+                    result = exc
+                self._keep(key, result)
+            except Exception:  # noqa: BLE001 - a warm-up never takes the server down
+                log.exception("background computation of %s failed", name)
+            finally:
+                with self._lock:
+                    self._warming.discard(key)
+
+        threading.Thread(target=work, name=f"doccontrol-web-{name}", daemon=True).start()
+        return None
 
     def _head_now(self) -> str:
         with Store(self.workspace.procedures) as store:
@@ -106,15 +153,18 @@ def site() -> Site:
     return current_app.extensions["doccontrol"]  # type: ignore[no-any-return]
 
 
-def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> Flask:
-    """The read-only web view of ``workspace`` (a :class:`Workspace` or its folder)."""
+def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm: bool = False) -> Flask:
+    """The read-only web view of ``workspace`` (a :class:`Workspace` or its folder).
+
+    ``warm``: start computing the coverage report in the background at once, so that the first
+    procedure and coverage pages of a large repository do not wait for it (``doccontrol serve``).
+    """
     if not isinstance(workspace, Workspace):
         workspace = load(Path(workspace).expanduser().resolve())
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(
         TESTING=testing,
         MAX_CONTENT_LENGTH=1024,  # nothing is ever submitted: a view that read a body would get 413
-        JSON_AS_ASCII=False,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         TEMPLATES_AUTO_RELOAD=False,
     )
@@ -127,7 +177,6 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> F
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),
     )
-
     app.jinja_env.filters["basename"] = _basename
 
     from doccontrol.web import views
@@ -137,6 +186,11 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False) -> F
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+    if warm:
+        from doccontrol import service
+
+        state = app.extensions["doccontrol"]
+        state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
     return app
 
 

@@ -89,22 +89,25 @@ def procedure(code: str) -> Any:
 
 
 def _linked_tthc(state: ProcedureState) -> list[tuple[str, str, str]]:
-    """(TTHC code, name from the catalog or "", link source) of a procedure, as the coverage report
-    links them (the whole report, cached by HEAD, so that a page costs no coverage run); codes the
-    document cites that the report does not list (a withdrawn procedure, no catalog) are added with
-    their catalog names."""
+    """(TTHC code, name from the catalog or "", link source) of a procedure, as coverage links them.
+
+    From the whole coverage report when it is ready for this commit (kept by HEAD: a page then
+    costs no coverage run); until then from ``tthc.linked_tthc`` (one procedure against the whole
+    catalog), while the report is computed in the background. Codes the document cites that are
+    not listed (a withdrawn procedure) are added with their catalog names.
+    """
     workspace = site().workspace
-    try:
-        by_code = site().cached("links_by_code", (), lambda: _links_by_code(_coverage(None, None).report))
-        catalog = site().cached("catalog", (), lambda: service.catalog(workspace))
-    except UsageError as exc:
-        if not _missing_catalog(exc):
-            raise
-        by_code, catalog = {}, {}
-    links = list(by_code.get(state.code_key, ()))
+    report = site().ready_or_warm("coverage", (None, None), lambda: service.coverage(workspace, None, None))
+    if report is None or isinstance(report, UsageError):
+        links = list(tthc.linked_tthc(workspace, state.code))
+    else:
+        by_code = site().cached("links_by_code", (), lambda: _links_by_code(report.report))
+        links = list(by_code.get(state.code_key, ()))
     known = {link[0] for link in links}
-    for cited in state.tthc:
-        if cited not in known:
+    missing = [cited for cited in state.tthc if cited not in known]
+    if missing:
+        catalog = site().cached("catalog", (), lambda: service.catalog(workspace))
+        for cited in missing:
             entry = catalog.get(cited)
             links.append((cited, entry.name if entry is not None else "", "document"))
     return links
