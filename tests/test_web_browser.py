@@ -197,4 +197,4 @@ def test_search_read_download_diff_and_coverage_in_chromium(server, browser, tmp
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         for name in ("search", "coverage"):
-            shutil.copyfile(shots / f"{name}.png", Path(target) / f"web-{name}.png")
+            shutil.copyfile(shots / f"{name}.png", Path(target) / f"{name}.png")
