@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from doccontrol.catalog import (  # noqa: E402
+from doccontrol.core.catalog import (  # noqa: E402
     CatalogEvent,
     EVENT_ABOLISHED,
     EVENT_ADDED,
@@ -32,8 +32,8 @@ from doccontrol.catalog import (  # noqa: E402
     STATUS_ACTIVE,
     Tthc,
 )
-from doccontrol.coverage import ProcedureInfo, compute_coverage, report_to_dict  # noqa: E402
-from doccontrol.text import code_key  # noqa: E402
+from doccontrol.core.coverage import ProcedureInfo, compute_coverage, report_to_dict  # noqa: E402
+from doccontrol.core.text import code_key  # noqa: E402
 
 VERBS = [
     "Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Thu hồi", "Đăng ký", "Đăng ký lại",
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"report_to_dict: {time.perf_counter() - t:.3f} s")
 
     if args.writers:
-        from doccontrol import coverage_report as w
+        from doccontrol.reports import coverage_report as w
 
         ctx = w.ReportContext(agency="Sở Lao động - Thương binh và Xã hội tỉnh Lạng Sơn",
                               generated=dt.date.today())

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from doccontrol import service, workspace
 from doccontrol.extract import extract_file
-from doccontrol.samples import build_docx, build_pdf, generated_specs
+from doccontrol.demo.samples import build_docx, build_pdf, generated_specs
 
 OFFICES = {"VP": "Văn phòng", "LDVL": "Phòng Lao động - Việc làm", "NCC": "Phòng Người có công",
            "BTXH": "Phòng Bảo trợ xã hội"}
@@ -58,7 +58,7 @@ def main() -> int:
     extraction = time.perf_counter() - started
 
     def run(name: str, index: bool) -> tuple[float, dict[str, int]]:
-        ws = workspace.init(base / name, OFFICES)
+        ws = service.init(base / name, OFFICES)
         for path, _, office in files:
             shutil.copyfile(path, ws.inbox / office / path.name)
         started = time.perf_counter()

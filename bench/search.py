@@ -43,9 +43,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccontrol import samples
+from doccontrol.demo import samples
 from doccontrol.search import IndexDoc, SearchRequest, make_doc_id, open_backend
-from doccontrol.text import code_key, fold, slugify
+from doccontrol.core.text import code_key, fold, slugify
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol import workspace as ws_module
-from doccontrol.samples import ProcedureSpec, build_docx
+from doccontrol.demo.samples import ProcedureSpec, build_docx
 
 OFFICES = {"VP": "Văn phòng", "LDVL": "Phòng Lao động - Việc làm", "NCC": "Phòng Người có công",
            "BTXH": "Phòng Bảo trợ xã hội"}

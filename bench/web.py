@@ -51,16 +51,17 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from doccontrol import indexing, workspace  # noqa: E402
-from doccontrol.catalog import STATUS_ACTIVE, Tthc, catalog_to_json  # noqa: E402
-from doccontrol.coverage import links_to_json  # noqa: E402
-from doccontrol.metadata import read_metadata  # noqa: E402
-from doccontrol.model import DocProperties, Drop, Metadata  # noqa: E402
-from doccontrol.pipeline import new_state, text_digest  # noqa: E402
-from doccontrol.samples import build_docx, generated_specs, spec_text  # noqa: E402
-from doccontrol.store import Store, format_message, sha256_file  # noqa: E402
-from doccontrol.text import code_key  # noqa: E402
-from doccontrol.tthc import CATALOG_FILE, LINKS_FILE  # noqa: E402
+from doccontrol.repo import indexing  # noqa: E402
+from doccontrol import service, workspace  # noqa: E402
+from doccontrol.core.catalog import STATUS_ACTIVE, Tthc, catalog_to_json  # noqa: E402
+from doccontrol.core.coverage import links_to_json  # noqa: E402
+from doccontrol.core.metadata import read_metadata  # noqa: E402
+from doccontrol.core.model import DocProperties, Drop, Metadata  # noqa: E402
+from doccontrol.ingest.pipeline import new_state, text_digest  # noqa: E402
+from doccontrol.demo.samples import build_docx, generated_specs, spec_text  # noqa: E402
+from doccontrol.repo.store import Store, format_message, sha256_file  # noqa: E402
+from doccontrol.core.text import code_key  # noqa: E402
+from doccontrol.service.tthc import CATALOG_FILE, LINKS_FILE  # noqa: E402
 
 OFFICES = {"VP": "Văn phòng", "LDVL": "Phòng Lao động - Việc làm", "NCC": "Phòng Người có công",
            "BTXH": "Phòng Bảo trợ xã hội"}
@@ -77,7 +78,7 @@ def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     specs = generated_specs(n, seed=seed, offices=tuple(OFFICES))
     fields = {s.field: s.office for s in specs if s.field}
-    ws = workspace.init(root, OFFICES, field_offices=fields)
+    ws = service.init(root, OFFICES, field_offices=fields)
     catalog_codes = [f"1.{number:06d}" for number in rng.sample(range(100, 14000), CATALOG_SIZE)]
     cited: dict[str, tuple[str, str]] = {}  # TTHC code -> (name, field) of the first procedure citing it
     internal: list[str] = []

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from doccontrol.catalog import CatalogEvent, Tthc
+from doccontrol.core.catalog import CatalogEvent, Tthc
 
 Cell = object
 Row = Sequence[Cell]

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from doccontrol.cli import main
-from doccontrol.samples import ProcedureSpec, build_docx, build_pdf
+from doccontrol.demo.samples import ProcedureSpec, build_docx, build_pdf
 
 OFFICES = {
     "VP": "Văn phòng",

@@ -39,10 +39,12 @@ import pytest
 from extract_builders import ole_file
 from helpers import drop, make_workspace, run, spec
 
-from doccontrol import commitstream, pipeline, service
+from doccontrol.repo import commitstream
+from doccontrol.ingest import pipeline
+from doccontrol import service
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits
-from doccontrol.reports import repo
+from doccontrol.repo import snapshot as repo
 
 LAW_152 = ("Nghị định số 152/2020/NĐ-CP ngày 30/12/2020 của Chính phủ quy định về người lao động nước ngoài "
            "làm việc tại Việt Nam")

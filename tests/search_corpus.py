@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from doccontrol.search import IndexDoc, make_doc_id
-from doccontrol.text import code_key, slugify
+from doccontrol.core.text import code_key, slugify
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from catalog_builders import (
     write_decision_workbook,
     write_workbook,
 )
-from doccontrol.catalog import (
+from doccontrol.core.catalog import (
     CatalogError,
     CatalogEvent,
     ParsedCatalog,

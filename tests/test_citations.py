@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from doccontrol.citations import citation_key, citation_refs, describe, find_citations, parse_citation
-from doccontrol.metadata import read_metadata
-from doccontrol.model import DocProperties
+from doccontrol.core.citations import citation_key, citation_refs, describe, find_citations, parse_citation
+from doccontrol.core.metadata import read_metadata
+from doccontrol.core.model import DocProperties
 
 # (as written in a procedure, normal form, kind)
 SPELLINGS = [

@@ -15,7 +15,7 @@ import pytest
 
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.model import Extracted, Refused, Stage
+from doccontrol.core.model import Extracted, Refused, Stage
 
 # Generous per file (the 117-page GeoTopo PDF takes ~6 s); the point is that nothing hangs.
 LIMITS = Limits(timeout_seconds=45)

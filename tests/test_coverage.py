@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from catalog_builders import tthc
-from doccontrol.catalog import Tthc
-from doccontrol.coverage import (
+from doccontrol.core.catalog import Tthc
+from doccontrol.core.coverage import (
     REPORT_KEYS,
     CoverageReport,
     LinkError,
@@ -25,8 +25,8 @@ from doccontrol.coverage import (
     report_to_dict,
     top_matches,
 )
-from doccontrol.model import ProcedureState
-from doccontrol.text import code_key
+from doccontrol.core.model import ProcedureState
+from doccontrol.core.text import code_key
 
 AMENDED_ON = dt.date(2024, 3, 12)
 

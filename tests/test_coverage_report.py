@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 
 import test_coverage as scenario
-from doccontrol.coverage import REPORT_KEYS, CoverageReport, compute_coverage
-from doccontrol.coverage_report import (
+from doccontrol.core.coverage import REPORT_KEYS, CoverageReport, compute_coverage
+from doccontrol.reports.coverage_report import (
     CSV_HEADINGS,
     FORMATS,
     XLSX_SHEETS,

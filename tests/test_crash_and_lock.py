@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import drop, git, inbox_files, make_workspace, quarantined, run_json, run_process, spec
 
-from doccontrol.workspace import LOCK_NAME
+from doccontrol.repo.lock import LOCK_NAME
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from doccontrol.decide import decide
-from doccontrol.model import Action, Drop, Metadata, ProcedureState
+from doccontrol.core.decide import decide
+from doccontrol.core.model import Action, Drop, Metadata, ProcedureState
 
 
 def state(office: str = "LDVL", revision: int = 2, sha: str = "a", text: str = "ta", status: str = "current") -> ProcedureState:

@@ -18,7 +18,7 @@ from extract_builders import (
 
 from doccontrol.extract import extract_file
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.model import Extracted, Refused, Stage
+from doccontrol.core.model import Extracted, Refused, Stage
 
 
 def extract(path: Path) -> Extracted:

@@ -10,7 +10,7 @@ from extract_builders import encrypt_pdf, image_only_pdf, pdf_file
 
 from doccontrol.extract import extract_file
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.model import Extracted, Refused, Stage
+from doccontrol.core.model import Extracted, Refused, Stage
 
 PAGE_1 = "QUY TRÌNH tiếp nhận và giải quyết hồ sơ\nMã hiệu: QT-05/SLĐTBXH"
 PAGE_2 = "Lần ban hành: 03. Ngày hiệu lực: 15/01/2024. Đường dây nóng ưu tiên."

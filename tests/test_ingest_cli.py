@@ -240,7 +240,7 @@ def test_withdraw_and_revive(home: Path) -> None:
 def test_ingest_given_files_keeps_them(home: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    from doccontrol.samples import build_docx
+    from doccontrol.demo.samples import build_docx
 
     path = build_docx(spec(code="QT-05/VP", office="VP"), outside / "qt05.docx")
     result = run(home, "ingest", str(path), "--office", "VP")

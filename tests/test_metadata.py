@@ -8,9 +8,9 @@ import unicodedata
 
 import pytest
 
-from doccontrol.metadata import find_tthc_codes, parse_date, read_metadata, tthc_key
-from doccontrol.model import DocProperties, Metadata
-from doccontrol.text import clean
+from doccontrol.core.metadata import find_tthc_codes, parse_date, read_metadata, tthc_key
+from doccontrol.core.model import DocProperties, Metadata
+from doccontrol.core.text import clean
 
 D = dt.date
 NO_PROPS = DocProperties()

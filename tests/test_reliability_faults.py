@@ -35,7 +35,8 @@ from test_reliability_helpers import (
 
 from doccontrol import service
 from doccontrol.search import SearchRequest
-from doccontrol.workspace import lock_is_held, open_workspace, writer_lock
+from doccontrol.repo.lock import lock_is_held, writer_lock
+from doccontrol.workspace import open_workspace
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +260,7 @@ def test_writer_lock_is_taken_on_a_full_disk(small_disk: Path) -> None:
     _fill(small_disk, 0)
     with writer_lock(root, "ingest", timeout=1):
         probe = subprocess.run(
-            [sys.executable, "-c", "import sys; from pathlib import Path; from doccontrol.workspace import "
+            [sys.executable, "-c", "import sys; from pathlib import Path; from doccontrol.repo.lock import "
              "lock_is_held; sys.exit(0 if lock_is_held(Path(sys.argv[1])) else 1)", str(root)],
             capture_output=True, timeout=60)
         assert probe.returncode == 0, probe.stderr  # another process sees it held

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doccontrol.samples import ProcedureSpec, build_docx
-from doccontrol.store import AUTHOR_DOMAIN, parse_trailers
+from doccontrol.demo.samples import ProcedureSpec, build_docx
+from doccontrol.repo.store import AUTHOR_DOMAIN, parse_trailers
 
 PLACEHOLDER = "QT-900/ZZW"
 OFFICES = {
@@ -378,7 +378,7 @@ def repository_checks(home: Path) -> dict[str, object]:
 
 def make_workspace(root: Path) -> Path:
     """A workspace with the four offices of the tests (VP is the document controller)."""
-    from doccontrol.workspace import init
+    from doccontrol.service import init
 
     init(root, offices=dict(OFFICES), controller=CONTROLLER)
     return root
@@ -611,7 +611,7 @@ class Hostile:
 def hostile_set(docs: Docs, sentinel: Sentinel, truncations: int = 12) -> list[Hostile]:
     """The hostile drops of issue 6 (plus a few good files with hard names, which must be ingested)."""
     good = docs.data(code_for(1, "GOOD"))
-    from doccontrol.samples import build_pdf
+    from doccontrol.demo.samples import build_pdf
 
     pdf_path = docs.folder / "good.pdf"
     if not pdf_path.exists():

@@ -11,7 +11,7 @@ import pytest
 from helpers import git, make_workspace, run
 from test_watch_helpers import DocFactory, code_for, revision_tags, set_config, start_watcher, stop, wait_for, wait_started
 
-from doccontrol import remote
+from doccontrol.repo import remote
 from doccontrol.workspace import open_workspace
 
 

@@ -13,7 +13,7 @@ from reports_builders import copy_of, story_home
 from doccontrol.reports.nd30 import date_line, number_line, recipient_lines
 from doccontrol.reports.template import TemplateError, default_template, fill, fills, parse_template
 from doccontrol.reports.yearly import initials, report_settings
-from doccontrol.workspace import Config
+from doccontrol.core.config import Config
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from doccontrol import review as rv
-from doccontrol.model import ProcedureState
+from doccontrol.core import review as rv
+from doccontrol.core.model import ProcedureState
 
 D = dt.date
 TZ = dt.timezone(dt.timedelta(hours=7))

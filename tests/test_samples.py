@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from doccontrol.citations import citation_refs
-from doccontrol.metadata import read_metadata, tthc_key
-from doccontrol.model import DocProperties, Metadata
-from doccontrol.samples import (
+from doccontrol.core.citations import citation_refs
+from doccontrol.core.metadata import read_metadata, tthc_key
+from doccontrol.core.model import DocProperties, Metadata
+from doccontrol.demo.samples import (
     LAYOUTS,
     ProcedureSpec,
     build_docx,
@@ -27,7 +27,7 @@ from doccontrol.samples import (
     sample_filename,
     spec_text,
 )
-from doccontrol.text import code_key
+from doccontrol.core.text import code_key
 
 D = dt.date
 
@@ -332,7 +332,7 @@ def test_docx_fallback_zip_rewrite_is_stable(tmp_path: Path) -> None:
     """The fallback used should python-docx's writer internals change: same parts, fixed times."""
     import zipfile
 
-    from doccontrol.samples import _normalised_zip
+    from doccontrol.demo.samples import _normalised_zip
 
     data = build_docx(demo_specs()[1], tmp_path / "z.docx").read_bytes()
     rewritten = _normalised_zip(data)

@@ -14,7 +14,7 @@ from extract_builders import image_only_pdf, new_document, pdf_file, save_docx
 from doccontrol.extract import extract_file
 from doccontrol.extract.sandbox import FAULT_ENV, Extractor
 from doccontrol.extract.validate import Limits
-from doccontrol.model import Refused, Stage
+from doccontrol.core.model import Refused, Stage
 
 FAST = Limits(timeout_seconds=1.5, memory_mb=300)
 

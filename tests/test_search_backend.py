@@ -21,7 +21,7 @@ from doccontrol.search import (
     open_backend,
 )
 from doccontrol.search.whoosh_backend import POINTER
-from doccontrol.text import code_key, slugify
+from doccontrol.core.text import code_key, slugify
 from search_corpus import index_docs
 
 

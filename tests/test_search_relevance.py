@@ -8,7 +8,7 @@ import pytest
 
 from doccontrol.search import CURRENT, SearchRequest, open_backend
 from doccontrol.search.backend import SearchBackend
-from doccontrol.text import code_key
+from doccontrol.core.text import code_key
 from search_corpus import CASES, HIDDEN_BY_DEFAULT, NFD, PROCEDURES, Case, index_docs
 
 

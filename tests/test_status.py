@@ -10,10 +10,10 @@ import pytest
 from helpers import make_workspace, run, run_json
 from test_watch_helpers import DocFactory, code_for, set_config
 
-import doccontrol.indexing
+import doccontrol.repo.indexing
 import doccontrol.search
-from doccontrol import status as status_module
-from doccontrol.status import last_ingest, status_of
+from doccontrol.service import status as status_module
+from doccontrol.service.status import last_ingest, status_of
 from doccontrol.workspace import open_workspace
 
 
@@ -70,7 +70,7 @@ def test_the_index_part_comes_from_the_search_package_only_if_it_offers_it(
 ) -> None:
     workspace = open_workspace(home)
     monkeypatch.delattr(doccontrol.search, "status_of_index", raising=False)
-    monkeypatch.delattr(doccontrol.indexing, "status_of_index", raising=False)
+    monkeypatch.delattr(doccontrol.repo.indexing, "status_of_index", raising=False)
     assert status_of(workspace).index == {"state": "unknown"}
     assert "chưa rõ (unknown)" in status_module.render(status_of(workspace))
 
@@ -93,7 +93,7 @@ def test_the_index_part_comes_from_the_search_package_only_if_it_offers_it(
 
 
 def test_the_real_index_report_after_an_ingest(home: Path, docs: DocFactory) -> None:
-    if not hasattr(doccontrol.search, "status_of_index") and not hasattr(doccontrol.indexing, "status_of_index"):
+    if not hasattr(doccontrol.search, "status_of_index") and not hasattr(doccontrol.repo.indexing, "status_of_index"):
         pytest.skip("the search package offers no status_of_index")
     docs.write(home / "inbox" / "VP" / "x.docx", code_for(900))
     assert run(home, "ingest", "--inbox").exit_code == 0

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from doccontrol.text import clean, code_key, fold, fold_lower, nfc, slugify
+from doccontrol.core.text import clean, code_key, fold, fold_lower, nfc, slugify
 
 
 def test_nfc_composes_decomposed_input() -> None:

@@ -21,7 +21,7 @@ from extract_builders import (
 )
 
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.model import Reason, Refused, Stage
+from doccontrol.core.model import Reason, Refused, Stage
 
 LIMITS = Limits()
 

@@ -340,8 +340,8 @@ def test_an_unexpected_failure_of_one_file_does_not_stop_the_watcher(
     import io
     import logging
 
-    from doccontrol import pipeline
-    from doccontrol.watch import WatchOptions, close_logging, setup_logging, watch
+    from doccontrol.ingest import pipeline
+    from doccontrol.ingest.watch import WatchOptions, close_logging, setup_logging, watch
     from doccontrol.workspace import open_workspace
 
     for n in range(3):
@@ -366,7 +366,7 @@ def test_an_unexpected_failure_of_one_file_does_not_stop_the_watcher(
     assert "office=VP file=boom.docx outcome=error" in out.getvalue() and "retry_in=5s" in out.getvalue()
     assert [p.name for p in (home / "inbox" / "VP").iterdir()] == ["boom.docx"]  # kept, tried again later
     assert len(revision_tags(home)) == 3
-    assert logging.getLogger("doccontrol.watch").handlers == []
+    assert logging.getLogger("doccontrol.ingest.watch").handlers == []
 
 
 def test_lost_events_only_delay_a_file_an_overflow_rescans_at_once(
@@ -378,8 +378,8 @@ def test_lost_events_only_delay_a_file_an_overflow_rescans_at_once(
 
     from watchdog.events import FileSystemEventHandler
 
-    from doccontrol import watch as watch_module
-    from doccontrol.watch import Watcher, WatchOptions, close_logging, setup_logging
+    from doccontrol.ingest import watch as watch_module
+    from doccontrol.ingest.watch import Watcher, WatchOptions, close_logging, setup_logging
     from doccontrol.workspace import open_workspace
 
     # Every event is lost (as after a queue overflow): only scans can find files.

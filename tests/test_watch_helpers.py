@@ -20,7 +20,7 @@ from pathlib import Path
 
 from helpers import git, spec
 
-from doccontrol.samples import build_docx
+from doccontrol.demo.samples import build_docx
 
 PLACEHOLDER = "QT-900/ZZW"
 

@@ -12,9 +12,9 @@ from helpers import make_workspace, spec
 
 from doccontrol import workspace as ws_module
 from doccontrol.extract.validate import Limits
-from doccontrol.model import Outcome
-from doccontrol.samples import build_docx, build_pdf
-from doccontrol.watch import (
+from doccontrol.core.model import Outcome
+from doccontrol.demo.samples import build_docx, build_pdf
+from doccontrol.ingest.watch import (
     AlreadyWatching,
     Hint,
     RetryPolicy,
@@ -27,7 +27,7 @@ from doccontrol.watch import (
     incomplete_reason,
     running_watcher,
 )
-from doccontrol.workspace import WatchSettings
+from doccontrol.core.config import WatchSettings
 
 WALL = 1_700_000_000.0  # a wall-clock "now" for the tracker
 
@@ -233,7 +233,7 @@ def test_an_inotify_overflow_reported_in_watchdogs_log_raises_the_rescan_flag() 
     import logging
     import threading
 
-    from doccontrol.watch import _OverflowAlarm
+    from doccontrol.ingest.watch import _OverflowAlarm
 
     flag = threading.Event()
     alarm = _OverflowAlarm(flag)

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from doccontrol.model import ProcedureState
+from doccontrol.core.model import ProcedureState
 from doccontrol.web import labels, present
 
 

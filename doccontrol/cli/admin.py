@@ -9,7 +9,7 @@ import click
 from doccontrol import service, workspace
 from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
-from doccontrol.text import nfc
+from doccontrol.core.text import nfc
 
 
 def parse_office(value: str) -> tuple[str, str]:
@@ -33,7 +33,7 @@ def init(path: Path, offices: tuple[str, ...], controller: str, agency: str | No
          parent_agency: str | None, province: str | None) -> None:
     """Create a workspace at PATH: doccontrol.toml, inbox/<OFFICE>/, procedures/ (git), index/, quarantine/, logs/."""
     chosen = dict(parse_office(o) for o in offices) or None
-    created = workspace.init(path, chosen, controller, agency, parent_agency, province)
+    created = service.init(path, chosen, controller, agency, parent_agency, province)
     say(f"Đã tạo không gian làm việc tại {created.root}")
     say(f"  Phòng: {', '.join(f'{c} ({n})' for c, n in created.config.offices.items())}")
     say(f"  Thư mục nhận tệp: {created.inbox}/<MÃ PHÒNG>/")

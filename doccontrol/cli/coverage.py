@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from doccontrol import coverage as cov
-from doccontrol import coverage_report, service, tthc
-from doccontrol.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
+from doccontrol.core import coverage as cov
+from doccontrol.reports import coverage_report
+from doccontrol import service
+from doccontrol.service import tthc
+from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
 

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from doccontrol import coverage_report, service, tthc, workspace
+from doccontrol.reports import coverage_report
+from doccontrol import service, workspace
+from doccontrol.service import tthc
 from doccontrol.cli.app import main, say
 from doccontrol.cli.ingest import describe, summary
 from doccontrol.cli.read import _short, _table
 from doccontrol.errors import UsageError
 
 if TYPE_CHECKING:
-    from doccontrol.samples import ProcedureSpec
+    from doccontrol.demo.samples import ProcedureSpec
 
 DEMO_MARKER = ".doccontrol-demo"
 DEMO_OFFICES = {
@@ -64,7 +66,7 @@ def _heading(text: str) -> None:
 
 
 def _build(spec: ProcedureSpec, folder: Path, number: int) -> Path:
-    from doccontrol.samples import build_docx, build_pdf
+    from doccontrol.demo.samples import build_docx, build_pdf
 
     kind = "pdf" if number % 3 == 2 else "docx"
     name = f"{spec.code.replace('/', '-')} lần {spec.revision}.{kind}"
@@ -90,12 +92,12 @@ def demo(directory: Path, force: bool) -> None:
             )
         say(f"Tạo lại bản demo trước tại {directory} (rebuilding the earlier demo workspace)")
         shutil.rmtree(directory)
-    from doccontrol.samples import demo_specs
+    from doccontrol.demo.samples import demo_specs
 
     specs = demo_specs()
     offices = {code: DEMO_OFFICES.get(code, code) for code in ["VP", *sorted({s.office for s in specs})]}
     fields = {s.field: s.office for s in specs if s.field}
-    ws = workspace.init(directory, offices, field_offices=fields)
+    ws = service.init(directory, offices, field_offices=fields)
     (ws.root / DEMO_MARKER).write_text("doccontrol demo workspace: `doccontrol demo` may replace it\n", encoding="utf-8")
     say(f"Không gian làm việc mẫu: {ws.root}  (demo workspace)")
 

@@ -11,7 +11,7 @@ import click
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
-from doccontrol.model import Outcome
+from doccontrol.core.model import Outcome
 
 STATUS_VI = {"ingested": "đã tiếp nhận", "duplicate": "trùng, bỏ qua", "quarantined": "cách ly"}
 

@@ -9,7 +9,7 @@ import click
 
 from doccontrol import service
 from doccontrol.cli.app import emit_json, get_workspace, main, say
-from doccontrol.model import ProcedureState
+from doccontrol.core.model import ProcedureState
 
 STATUS_VI = {"current": "hiện hành", "withdrawn": "đã bãi bỏ"}
 ACTION_VI = {"ingest": "ban hành", "withdraw": "bãi bỏ", "review": "rà soát"}

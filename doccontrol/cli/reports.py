@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from doccontrol import review as rv
+from doccontrol.core import review as rv
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
-from doccontrol.metadata import parse_date
-from doccontrol.model import ProcedureState
+from doccontrol.core.metadata import parse_date
+from doccontrol.core.model import ProcedureState
 
 
 def parse_day(value: str | None, option: str = "--as-of") -> dt.date | None:
@@ -72,7 +72,7 @@ def emit_master_list(
     """``list`` with ``--format``, ``-o`` or ``--as-of``; False when none of them was given (the
     plain ``list`` then prints as it always did)."""
     from doccontrol.reports import masterlist
-    from doccontrol.reports.repo import end_of_day
+    from doccontrol.repo.snapshot import end_of_day
 
     if fmt is None and output is None and as_of is None:
         return False
@@ -192,7 +192,7 @@ def review_confirm(ctx: click.Context, code: str, note: str, office: str | None,
 @click.pass_context
 def cites(ctx: click.Context, ref: str, as_json: bool) -> None:
     """Every current procedure that cites the legal document REF (e.g. 152/2020/NĐ-CP)."""
-    from doccontrol.citations import describe
+    from doccontrol.core.citations import describe
 
     normal, citing, replaced = service.cites(get_workspace(ctx), ref)
     if as_json:

@@ -13,8 +13,8 @@ from pathlib import Path
 from doccontrol.extract.docx import extract_docx
 from doccontrol.extract.pdf import extract_pdf
 from doccontrol.extract.validate import Limits, refusal, sniff
-from doccontrol.model import DocProperties, Extracted, Refused, Stage
-from doccontrol.text import clean
+from doccontrol.core.model import DocProperties, Extracted, Refused, Stage
+from doccontrol.core.text import clean
 
 __all__ = ["Limits", "extract_file", "sniff"]
 

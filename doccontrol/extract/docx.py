@@ -29,8 +29,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from doccontrol.extract.validate import SAFE_XML_PARSER, Limits, refusal, xml_declares_dtd
-from doccontrol.model import DocProperties, Extracted, Refused, Stage
-from doccontrol.text import clean
+from doccontrol.core.model import DocProperties, Extracted, Refused, Stage
+from doccontrol.core.text import clean
 
 _W_NS = (
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",

@@ -15,8 +15,8 @@ from pypdf import PasswordType, PdfReader
 from pypdf.generic import IndirectObject
 
 from doccontrol.extract.validate import encrypted_fields, refusal
-from doccontrol.model import DocProperties, Extracted, Refused, Stage
-from doccontrol.text import clean
+from doccontrol.core.model import DocProperties, Extracted, Refused, Stage
+from doccontrol.core.text import clean
 
 # Typographic ligatures (U+FB00-FB06) that PDF producers emit for "fi", "ffl"...: spelled out,
 # so that the words can be searched.

@@ -32,7 +32,7 @@ from typing import Any
 
 from doccontrol.extract import extract_file
 from doccontrol.extract.validate import Limits, refusal
-from doccontrol.model import Extracted, Reason, Refused, Stage
+from doccontrol.core.model import Extracted, Reason, Refused, Stage
 
 FAULT_ENV = "DOCCONTROL_TEST_EXTRACT_FAULT"
 _START_TIMEOUT = 60.0  # seconds for a fresh interpreter to import the extractors and report

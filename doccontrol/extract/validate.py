@@ -25,19 +25,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from doccontrol.model import Reason, Refused, Stage
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for validation and extraction of one file."""
-
-    max_bytes: int = 50 * 1024 * 1024  # file size
-    max_uncompressed: int = 200 * 1024 * 1024  # docx: sum of uncompressed member sizes
-    max_ratio: float = 100.0  # docx: uncompressed / compressed
-    max_entries: int = 5000  # docx: zip members
-    timeout_seconds: float = 60.0  # extraction wall time per file
-    memory_mb: int = 1024  # extraction address-space limit
+from doccontrol.core.model import Limits, Reason, Refused, Stage
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from doccontrol import coverage as cov
-from doccontrol.reports.repo import Snapshot
-from doccontrol.workspace import Config
+from doccontrol.core import coverage as cov
+from doccontrol.repo.snapshot import Snapshot
+from doccontrol.core.config import Config
 
 FORMATS = ("text", "json", "csv", "xlsx", "html", "docx")
 BINARY_FORMATS = frozenset({"xlsx", "docx"})

@@ -17,13 +17,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doccontrol import coverage as cov
-from doccontrol import review as rv
-from doccontrol.citations import citation_key
+from doccontrol.core import coverage as cov
+from doccontrol.core import review as rv
+from doccontrol.core.citations import citation_key
 from doccontrol.errors import UsageError
-from doccontrol.reports.repo import Event, Snapshot
-from doccontrol.text import fold_lower, nfc
-from doccontrol.workspace import Config
+from doccontrol.repo.snapshot import Event, Snapshot
+from doccontrol.core.text import fold_lower, nfc
+from doccontrol.core.config import Config
 
 CAUSE_VI: dict[str, str] = {
     "unknown_office": "Gửi vào thư mục không phải của phòng nào",

@@ -10,8 +10,8 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from doccontrol import coverage as cov
-from doccontrol import review as rv
+from doccontrol.core import coverage as cov
+from doccontrol.core import review as rv
 from doccontrol.reports import template as tpl
 from doccontrol.reports.nd30 import date_line, number_line, recipient_lines
 from doccontrol.reports.yearly import CAUSE_VI, CoverageFigures, ProcedureChange, YearlyReport

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from doccontrol.metadata import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
+from doccontrol.core.metadata import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
 from doccontrol.search import vietnamese
-from doccontrol.text import clean, code_key, fold_lower, squash_spaces
+from doccontrol.core.text import clean, code_key, fold_lower, squash_spaces
 
 __all__ = ["ParsedQuery", "Syllable", "looks_like_code", "office_key", "parse", "tthc_index_keys",
            "tthc_key"]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from doccontrol.text import fold
+from doccontrol.core.text import fold
 
 BIGRAM_JOINER = "_"
 

@@ -64,7 +64,7 @@ from doccontrol.search.backend import (
 )
 from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
-from doccontrol.text import code_key
+from doccontrol.core.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
 FORMAT = 4

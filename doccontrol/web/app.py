@@ -20,9 +20,10 @@ from flask import Flask, Response, g, has_request_context, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
-from doccontrol.store import Store
+from doccontrol.repo.store import Store
 from doccontrol.web import labels
-from doccontrol.workspace import CONFIG_NAME, Workspace, load, lock_is_held
+from doccontrol.repo.lock import lock_is_held
+from doccontrol.workspace import CONFIG_NAME, Workspace, load
 
 log = logging.getLogger("doccontrol.web")
 

@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doccontrol.model import ProcedureState
+from doccontrol.core.model import ProcedureState
 from doccontrol.search import SearchRequest
-from doccontrol.text import fold_lower, nfc
+from doccontrol.core.text import fold_lower, nfc
 
 # --- search ---------------------------------------------------------------------------------------
 

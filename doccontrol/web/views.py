@@ -12,11 +12,13 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file
 
-from doccontrol import coverage_report, service, status, tthc
+from doccontrol.reports import coverage_report
+from doccontrol import service
+from doccontrol.service import status, tthc
 from doccontrol.errors import NotFound, UsageError
-from doccontrol.model import ProcedureState
+from doccontrol.core.model import ProcedureState
 from doccontrol.search import snippet_segments
-from doccontrol.text import code_key
+from doccontrol.core.text import code_key
 from doccontrol.web import labels, present
 from doccontrol.web.app import current_lang, doccontrol_error, site
 
@@ -290,7 +292,7 @@ def status_page() -> Any:
 def _index_status(workspace: Any) -> dict[str, object] | None:
     """The index's own report (``doccontrol.indexing.status_of_index``) when ``status`` has none."""
     try:
-        from doccontrol import indexing
+        from doccontrol.repo import indexing
 
         return dict(indexing.status_of_index(workspace))
     except Exception:  # noqa: BLE001 - the status page reports, it does not fail

@@ -19,17 +19,18 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from doccontrol import catalog as cat
-from doccontrol import coverage as cov
-from doccontrol import review as rv
-from doccontrol.citations import citation_key, citation_refs, parse_citation
+from doccontrol.core import catalog as cat
+from doccontrol.core import coverage as cov
+from doccontrol.core import review as rv
+from doccontrol.core.citations import citation_key, citation_refs, parse_citation
 from doccontrol.errors import UsageError
-from doccontrol.indexing import BlobReader
-from doccontrol.model import ProcedureState
-from doccontrol.store import BRANCH, META, TEXT, Store, format_message, parse_trailers, review_path, state_from_json
-from doccontrol.text import squash_spaces
-from doccontrol.tthc import CATALOG_FILE, LINKS_FILE, revision_date
-from doccontrol.workspace import Workspace, writer_lock
+from doccontrol.repo.indexing import BlobReader
+from doccontrol.core.model import ProcedureState
+from doccontrol.repo.store import BRANCH, META, TEXT, Store, format_message, parse_trailers, review_path, state_from_json
+from doccontrol.core.text import squash_spaces
+from doccontrol.service.tthc import CATALOG_FILE, LINKS_FILE, revision_date
+from doccontrol.repo.lock import writer_lock
+from doccontrol.workspace import Workspace
 
 REVIEWS_DIR = "_reviews"
 

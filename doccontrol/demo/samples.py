@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from doccontrol.text import code_key, slugify
+from doccontrol.core.text import code_key, slugify
 
 __all__ = [
     "LAYOUTS",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doccontrol import faults
-from doccontrol.model import ProcedureState
+from doccontrol.core.model import ProcedureState
 from doccontrol.search import (
     CURRENT,
     SUPERSEDED,
@@ -27,7 +27,7 @@ from doccontrol.search import (
     make_doc_id,
     open_backend,
 )
-from doccontrol.store import META, TEXT, Store, state_from_json
+from doccontrol.repo.store import META, TEXT, Store, state_from_json
 from doccontrol.workspace import Workspace
 
 

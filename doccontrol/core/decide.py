@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doccontrol.model import Action, Decision, Drop, ProcedureState, Reason, Stage
+from doccontrol.core.model import Action, Decision, Drop, ProcedureState, Reason, Stage
 
 
 def decide(current: ProcedureState | None, drop: Drop, controller: str) -> Decision:

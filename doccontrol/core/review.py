@@ -25,9 +25,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from doccontrol.citations import citation_key
-from doccontrol.model import ProcedureState
-from doccontrol.text import nfc
+from doccontrol.core.citations import citation_key
+from doccontrol.core.model import ProcedureState
+from doccontrol.core.text import nfc
 
 REASON_PERIOD = "period"
 REASON_REPLACED_LAW = "cites_replaced_law"

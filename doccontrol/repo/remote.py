@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccontrol.store import now_iso
+from doccontrol.repo.store import now_iso
 from doccontrol.workspace import Workspace
 
 REMOTE_NAME = "central"

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from doccontrol import remote, service
-from doccontrol.inbox import REASON_SUFFIX, scan
-from doccontrol.watch import running_watcher
+from doccontrol.repo import remote
+from doccontrol import service
+from doccontrol.ingest.inbox import REASON_SUFFIX, scan
+from doccontrol.ingest.watch import running_watcher
 from doccontrol.workspace import Workspace
 
 _TAIL_BYTES = 64 * 1024
@@ -142,7 +143,7 @@ def _watcher(workspace: Workspace) -> WatcherStatus:
     return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=info.since, mode=info.mode)
 
 
-INDEX_REPORTERS = ("doccontrol.search", "doccontrol.indexing")  # where ``status_of_index`` may live
+INDEX_REPORTERS = ("doccontrol.search", "doccontrol.repo.indexing")  # where ``status_of_index`` may live
 
 
 def index_status(workspace: Workspace) -> dict[str, Any]:

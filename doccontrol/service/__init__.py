@@ -8,31 +8,56 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccontrol import pipeline, tthc
-from doccontrol.catalog import Tthc
+from doccontrol.ingest import pipeline
+from doccontrol.service import tthc
+from doccontrol.core.catalog import Tthc
 from doccontrol.errors import UsageError, WorkspaceError
-from doccontrol.inbox import InboxItem, item_for, prune_empty_folders, scan
-from doccontrol.model import Outcome, ProcedureState, RevisionRecord
+from doccontrol.ingest.inbox import InboxItem, item_for, prune_empty_folders, scan
+from doccontrol.core.model import Outcome, ProcedureState, RevisionRecord
 from doccontrol.search import Hit, IndexUnavailable, SearchRequest
 
 if TYPE_CHECKING:
-    from doccontrol.indexing import IndexReport
-    from doccontrol.integrity import IntegrityReport
-from doccontrol.store import Store, now_iso
-from doccontrol.workspace import Workspace, writer_lock
+    from doccontrol.repo.indexing import IndexReport
+    from doccontrol.repo.integrity import IntegrityReport
+from doccontrol.repo.store import Store, now_iso
+from doccontrol.repo.lock import writer_lock
+from doccontrol.core.config import DEFAULT_CONTROLLER
+from doccontrol.workspace import Workspace, write_new
 
 STATUSES = ("current", "withdrawn", "all")
 
 
 def commit_hooks(workspace: Workspace) -> list[pipeline.CommitHook]:
     """What must follow every commit in the same step: the search index."""
-    from doccontrol import indexing
+    from doccontrol.repo import indexing
 
     return [indexing.commit_hook(workspace)]
+
+
+# --- creating a workspace ------------------------------------------------------------------------------
+
+
+def init(
+    root: Path,
+    offices: Mapping[str, str] | None = None,
+    controller: str = DEFAULT_CONTROLLER,
+    agency: str | None = None,
+    parent_agency: str | None = None,
+    province: str | None = None,
+    field_offices: Mapping[str, str] | None = None,
+) -> Workspace:
+    """Create a workspace at ``root``: configuration, folders, the repository with its first
+    commit and an empty index that reflects it. Refuses to overwrite a configuration."""
+    from doccontrol.repo import indexing, store
+
+    workspace = write_new(root, offices, controller, agency, parent_agency, province, field_offices)
+    store.init_repository(workspace.procedures)
+    indexing.rebuild(workspace)
+    return workspace
 
 
 # --- ingest ---------------------------------------------------------------------------------------------
@@ -248,7 +273,7 @@ class SearchOutcome:
 
 def _freshness(workspace: Workspace) -> str:
     """"current", "behind" or "unavailable" — cheaply (no checksums), for every search."""
-    from doccontrol import indexing
+    from doccontrol.repo import indexing
 
     try:
         reflected = indexing.backend(workspace).reflected_commit()
@@ -265,7 +290,7 @@ def search(workspace: Workspace, request: SearchRequest) -> SearchOutcome:
     Readers never wait for writers: if another process holds the writer lock (an ingest is
     under way), the search runs on the index as it is and says so.
     """
-    from doccontrol import indexing
+    from doccontrol.repo import indexing
 
     notices: list[str] = []
     state = _freshness(workspace)
@@ -296,7 +321,7 @@ def search(workspace: Workspace, request: SearchRequest) -> SearchOutcome:
 
 def reindex(workspace: Workspace) -> int:
     """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
-    from doccontrol import indexing
+    from doccontrol.repo import indexing
 
     with writer_lock(workspace.root, "reindex"):
         return indexing.rebuild(workspace)
@@ -317,7 +342,7 @@ class VerifyReport:
 
 def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
     """Compare the index with the repository and check every revision's bytes; optionally repair the index."""
-    from doccontrol import indexing, integrity
+    from doccontrol.repo import indexing, integrity
 
     index_report = indexing.compare(workspace)
     if repair and not index_report.healthy:
@@ -374,8 +399,8 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
     import datetime as dt
     import os
 
-    from doccontrol.inbox import REASON_SUFFIX
-    from doccontrol.text import nfc
+    from doccontrol.ingest.inbox import REASON_SUFFIX
+    from doccontrol.core.text import nfc
 
     root = workspace.quarantine
     found: list[tuple[float, QuarantinedFile]] = []
@@ -445,13 +470,13 @@ import datetime as dt  # noqa: E402  (used by the report functions below)
 
 if TYPE_CHECKING:
     from doccontrol.reports.masterlist import MasterList
-    from doccontrol.reports.repo import Snapshot
+    from doccontrol.repo.snapshot import Snapshot
     from doccontrol.reports.yearly import YearlyReport
-    from doccontrol.review import ReplacedLaw, ReviewRecord, ReviewStatus
+    from doccontrol.core.review import ReplacedLaw, ReviewRecord, ReviewStatus
 
 
 def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot:
-    from doccontrol.reports import repo
+    from doccontrol.repo import snapshot as repo
 
     with Store(workspace.procedures) as store:
         return repo.snapshot_as_of(store, as_of)
@@ -486,8 +511,8 @@ def review_due(
 ) -> tuple[list[ReviewStatus], dt.date]:
     """The current procedures due for review by ``as_of`` (default today) + ``within_days``, the
     most overdue first; and the day that was taken as today."""
-    from doccontrol import review as rv
-    from doccontrol.reports.repo import end_of_day
+    from doccontrol.core import review as rv
+    from doccontrol.repo.snapshot import end_of_day
 
     if office is not None and office not in workspace.config.offices:
         raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
@@ -501,7 +526,7 @@ def confirm_review(
     workspace: Workspace, code: str, note: str, office: str | None = None, timestamp: int | None = None
 ) -> tuple[ProcedureState, ReviewRecord, str]:
     """Record that a procedure was reviewed and still holds (a commit; resets its review clock)."""
-    from doccontrol.reports import repo
+    from doccontrol.repo import snapshot as repo
 
     return repo.confirm_review(workspace, code, note, office, timestamp)
 
@@ -512,14 +537,14 @@ def record_replaced_law(
 ) -> tuple[ReplacedLaw, str, list[ProcedureState]]:
     """Record that a legal document was replaced or amended; also returns the current procedures
     that still cite it (from now on flagged by ``review`` and ``coverage``)."""
-    from doccontrol.reports import repo
+    from doccontrol.repo import snapshot as repo
 
     record, commit = repo.record_replaced_law(workspace, ref, by, decision, office, timestamp)
     return record, commit, cites(workspace, record.ref)[1]
 
 
 def replaced_laws(workspace: Workspace) -> list[ReplacedLaw]:
-    from doccontrol.reports import repo
+    from doccontrol.repo import snapshot as repo
 
     with Store(workspace.procedures) as store:
         return repo.load_laws(store)
@@ -528,8 +553,8 @@ def replaced_laws(workspace: Workspace) -> list[ReplacedLaw]:
 def cites(workspace: Workspace, ref: str) -> tuple[str, list[ProcedureState], list[ReplacedLaw]]:
     """Every current procedure that cites the legal document ``ref`` (any spelling of its number
     and symbol): (normal form, procedures, the records of its replacement)."""
-    from doccontrol.citations import citation_key
-    from doccontrol.reports import repo
+    from doccontrol.core.citations import citation_key
+    from doccontrol.repo import snapshot as repo
 
     normal = repo.normal_ref(ref)
     key = citation_key(normal)
@@ -544,7 +569,7 @@ def yearly_report(
     """The figures of the yearly ISO report, from the repository as of the year's end (or ``as_of``)."""
     import json
 
-    from doccontrol.reports import repo
+    from doccontrol.repo import snapshot as repo
     from doccontrol.reports.yearly import build_yearly_report
 
     if not 1900 <= year <= 2199:

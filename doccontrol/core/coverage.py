@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
 
-from .catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
-from .text import clean, code_key, fold_lower, nfc
+from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
+from doccontrol.core.text import clean, code_key, fold_lower, nfc
 
 SOURCE_DOCUMENT = "document"
 SOURCE_MANUAL = "manual"

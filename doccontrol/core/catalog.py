@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .metadata import tthc_key as metadata_tthc_key
-from .text import clean, fold_lower, nfc, squash_spaces
+from doccontrol.core.metadata import tthc_key as metadata_tthc_key
+from doccontrol.core.text import clean, fold_lower, nfc, squash_spaces
 
 CHANGE_NEW = "new"
 CHANGE_AMENDED = "amended"

@@ -47,20 +47,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from doccontrol import pipeline, service
+from doccontrol.ingest import pipeline
+from doccontrol import service
 from doccontrol.errors import WorkspaceError
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.inbox import InboxItem, is_ignored, item_for, scan
-from doccontrol.model import Extracted, Outcome, Refused
-from doccontrol.store import Store
-from doccontrol.workspace import CONFIG_NAME, WatchSettings, Workspace, load, writer_lock
+from doccontrol.ingest.inbox import InboxItem, is_ignored, item_for, scan
+from doccontrol.core.model import Extracted, Outcome, Refused
+from doccontrol.repo.store import Store
+from doccontrol.core.config import CONFIG_NAME, WatchSettings
+from doccontrol.repo.lock import writer_lock
+from doccontrol.workspace import Workspace, load
 
 WATCH_LOCK_NAME = "watch.lock"  # in logs/
 LOG_NAME = "doccontrol.log"  # in logs/
 LOG_MAX_BYTES = 10 * 2**20
 LOG_BACKUPS = 5
-_LOGGER = "doccontrol.watch"
+_LOGGER = "doccontrol.ingest.watch"
 
 # Causes of a refusal that a file still being written produces; others are final at once.
 INCOMPLETE_CAUSES = frozenset({"damaged", "empty"})
@@ -933,7 +936,7 @@ class Watcher:
     def _start_pusher(self) -> None:
         if not self.workspace.config.git_remote:
             return
-        from doccontrol import remote
+        from doccontrol.repo import remote
 
         self._pusher = remote.Pusher(self.workspace, self.log, retry_seconds=self.options.push_retry_seconds)
         self._pusher.start()

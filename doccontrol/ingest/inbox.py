@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccontrol.text import nfc
+from doccontrol.core.text import nfc
 
 # Temp and system files that editors, copy tools and operating systems leave in shared folders.
 IGNORED_PATTERNS = (

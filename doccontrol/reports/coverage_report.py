@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .coverage import (
+from doccontrol.core.coverage import (
     REASON_EN,
     REASON_VI,
     CoverageReport,

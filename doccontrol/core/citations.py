@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from doccontrol.text import clean, fold
+from doccontrol.core.text import clean, fold
 
 __all__ = [
     "KINDS_VI",

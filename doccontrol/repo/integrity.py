@@ -6,8 +6,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from doccontrol.indexing import BlobReader, revision_tags
-from doccontrol.store import META, ORIGINAL_STEM, Store
+from doccontrol.repo.indexing import BlobReader, revision_tags
+from doccontrol.repo.store import META, ORIGINAL_STEM, Store
 
 
 @dataclass

@@ -16,14 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccontrol import catalog as cat
-from doccontrol import coverage as cov
-from doccontrol.coverage_report import ReportContext
+from doccontrol.core import catalog as cat
+from doccontrol.core import coverage as cov
+from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.errors import UsageError
-from doccontrol.model import ProcedureState
-from doccontrol.store import Store, format_message
-from doccontrol.text import code_key
-from doccontrol.workspace import Workspace, writer_lock
+from doccontrol.core.model import ProcedureState
+from doccontrol.repo.store import Store, format_message
+from doccontrol.core.text import code_key
+from doccontrol.repo.lock import writer_lock
+from doccontrol.workspace import Workspace
 
 CATALOG_FILE = "_catalog/catalog.json"
 LINKS_FILE = "_links/links.json"
@@ -153,7 +154,7 @@ def procedure_infos(states: Iterable[ProcedureState]) -> list[cov.ProcedureInfo]
 
 def _replaced_law(store: Store, months: int) -> dict[str, str]:
     """Procedures still citing a law recorded as replaced (``doccontrol laws replaced``)."""
-    from doccontrol.reports import repo  # imported here: reports.repo imports this module
+    from doccontrol.repo import snapshot as repo  # imported here: reports.repo imports this module
 
     return repo.replaced_law_details(store, months)
 

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol import faults
-from doccontrol.decide import decide
+from doccontrol.core.decide import decide
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits, sniff
-from doccontrol.inbox import REASON_SUFFIX, InboxItem
-from doccontrol.metadata import read_metadata
-from doccontrol.model import (
+from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem
+from doccontrol.core.metadata import read_metadata
+from doccontrol.core.model import (
     STAGE_VI,
     Action,
     Drop,
@@ -43,8 +43,8 @@ from doccontrol.model import (
     Refused,
     Stage,
 )
-from doccontrol.store import Store, now_iso, sha256_file
-from doccontrol.text import nfc
+from doccontrol.repo.store import Store, now_iso, sha256_file
+from doccontrol.core.text import nfc
 from doccontrol.workspace import Workspace
 
 UNASSIGNED = "_khong-ro-phong"  # quarantine folder for files outside any known office folder

@@ -29,9 +29,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from doccontrol.citations import citation_refs
-from doccontrol.model import DocProperties, Metadata
-from doccontrol.text import clean, code_key, fold, squash_spaces
+from doccontrol.core.citations import citation_refs
+from doccontrol.core.model import DocProperties, Metadata
+from doccontrol.core.text import clean, code_key, fold, squash_spaces
 
 __all__ = ["find_tthc_codes", "parse_date", "read_metadata", "tthc_key"]
 

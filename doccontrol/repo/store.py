@@ -27,10 +27,10 @@ from pathlib import Path
 import git
 
 from doccontrol import faults
-from doccontrol.commitstream import CommitStream, Person
+from doccontrol.repo.commitstream import CommitStream, Person
 from doccontrol.errors import NotFound, WorkspaceError
-from doccontrol.model import ProcedureState, RevisionRecord
-from doccontrol.text import slugify
+from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.text import slugify
 
 COMMITTER_NAME = "doccontrol"
 COMMITTER_EMAIL = "doccontrol@localhost"
@@ -240,7 +240,7 @@ class Store:
         return None
 
     def get(self, code: str) -> ProcedureState:
-        from doccontrol.text import code_key as normalise
+        from doccontrol.core.text import code_key as normalise
 
         state = self.find(normalise(code))
         if state is None:
