@@ -2,8 +2,7 @@
 
 Every step goes through the real commands (CLI ingest of real .docx files, catalog import of a
 CSV, withdraw, laws replaced, review confirm). Only the clock is set: the commit stream's
-``time``, the pipeline's and service's ``now_iso`` and the reports' ``_now`` read a controlled
-clock, so commits and journal records carry the dates of the story below. Nothing else is faked:
+``time`` and doccontrol's one clock (``core.dates.unix_now``) read a controlled clock, so commits and journal records carry the dates of the story below. Nothing else is faked:
 every figure the tests check is computed by doccontrol from that repository and journal. To keep
 the build fast, the ingests share one real extraction worker (the sandbox's start-up dominates a
 single ingest's time).
@@ -40,7 +39,8 @@ from extract_builders import ole_file
 from helpers import drop, make_workspace, run, spec
 
 from doccontrol.repo import commitstream
-from doccontrol.ingest import pipeline
+from doccontrol.core import dates
+from doccontrol.ingest import session
 from doccontrol import service
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits
@@ -96,9 +96,7 @@ class Clock:
         self.ts: int | None = None
         shim = types.SimpleNamespace(time=self.time, localtime=time.localtime)
         mp.setattr(commitstream, "time", shim)
-        mp.setattr(pipeline, "now_iso", self.iso)
-        mp.setattr(service, "now_iso", self.iso)
-        mp.setattr(repo, "_now", lambda: int(self.time()))
+        mp.setattr(dates, "unix_now", lambda: int(self.time()))
 
     def time(self) -> float:
         return float(self.ts) if self.ts is not None else time.time()
@@ -175,7 +173,7 @@ def build_two_year_workspace(tmp_path: Path) -> Path:
             def __exit__(self, *exc: object) -> None:
                 return None
 
-        mp.setattr(pipeline, "Extractor", ReusedExtractor)
+        mp.setattr(session, "Extractor", ReusedExtractor)
         try:
             return _story(tmp_path, clock)
         finally:

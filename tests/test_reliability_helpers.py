@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doccontrol.demo.samples import ProcedureSpec, build_docx
-from doccontrol.repo.store import AUTHOR_DOMAIN, parse_trailers
+from doccontrol.repo.gitcmd import AUTHOR_DOMAIN
+from doccontrol.repo.messages import parse_trailers
 
 PLACEHOLDER = "QT-900/ZZW"
 OFFICES = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 from helpers import make_workspace, run, run_json
 from test_watch_helpers import DocFactory, code_for, set_config
 
-import doccontrol.repo.indexing
-import doccontrol.search
+import doccontrol.service.searching
+from doccontrol import service
 from doccontrol.service import status as status_module
 from doccontrol.service.status import last_ingest, status_of
 from doccontrol.workspace import open_workspace
@@ -65,36 +64,25 @@ def test_last_ingest_reads_the_end_of_a_long_journal_and_skips_a_cut_line(tmp_pa
     assert last_ingest(tmp_path / "absent.jsonl") is None
 
 
-def test_the_index_part_comes_from_the_search_package_only_if_it_offers_it(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_index_part_is_the_one_freshness_check(home: Path, docs: DocFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``status`` reports the index through ``service.index_freshness``: current, behind (a commit
+    the index does not reflect yet), and an error when the check itself fails."""
     workspace = open_workspace(home)
-    monkeypatch.delattr(doccontrol.search, "status_of_index", raising=False)
-    monkeypatch.delattr(doccontrol.repo.indexing, "status_of_index", raising=False)
-    assert status_of(workspace).index == {"state": "unknown"}
-    assert "chưa rõ (unknown)" in status_module.render(status_of(workspace))
-
-    @dataclasses.dataclass
-    class IndexState:
-        state: str
-        behind: bool
-        missing_commits: int
-
-    monkeypatch.setattr(doccontrol.search, "status_of_index", lambda ws: IndexState("behind", True, 3), raising=False)
+    assert status_of(workspace).index["state"] == "current"
+    docs.write(home / "inbox" / "VP" / "x.docx", code_for(901))
+    service.ingest(workspace, [(item, False) for item in service.inbox_items(workspace)], index=False)
     report = status_of(workspace)
-    assert report.index == {"state": "behind", "behind": True, "missing_commits": 3}
+    assert report.index["state"] == "behind" and report.index["behind"] is True
     assert "chậm hơn kho (behind the repository)" in status_module.render(report)
 
-    def broken(ws: object) -> None:
+    def broken(ws: object, check_files: bool = False) -> None:
         raise RuntimeError("index locked")
 
-    monkeypatch.setattr(doccontrol.search, "status_of_index", broken, raising=False)
+    monkeypatch.setattr(doccontrol.service.searching, "index_freshness", broken)
     assert status_of(workspace).index == {"state": "error", "detail": "RuntimeError: index locked"}
 
 
 def test_the_real_index_report_after_an_ingest(home: Path, docs: DocFactory) -> None:
-    if not hasattr(doccontrol.search, "status_of_index") and not hasattr(doccontrol.repo.indexing, "status_of_index"):
-        pytest.skip("the search package offers no status_of_index")
     docs.write(home / "inbox" / "VP" / "x.docx", code_for(900))
     assert run(home, "ingest", "--inbox").exit_code == 0
     index = run_json(home, "status")["index"]
@@ -103,7 +91,7 @@ def test_the_real_index_report_after_an_ingest(home: Path, docs: DocFactory) -> 
 
 
 def test_unpushed_commits_are_shown_when_a_remote_is_configured(home: Path, docs: DocFactory, tmp_path: Path) -> None:
-    set_config(home, "git", f'remote = "https://vp:s3cret@git.example.invalid/so.git"')
+    set_config(home, "git", 'remote = "https://vp:s3cret@git.example.invalid/so.git"')
     docs.write(home / "inbox" / "VP" / "x.docx", code_for(800))
     assert run(home, "ingest", "--inbox").exit_code == 0
     data = run_json(home, "status")

@@ -341,7 +341,8 @@ def test_an_unexpected_failure_of_one_file_does_not_stop_the_watcher(
     import logging
 
     from doccontrol.ingest import pipeline
-    from doccontrol.ingest.watch import WatchOptions, close_logging, setup_logging, watch
+    from doccontrol.ingest.watch import WatchOptions, watch
+    from doccontrol.ingest.watch_log import close_logging, setup_logging
     from doccontrol.workspace import open_workspace
 
     for n in range(3):
@@ -378,12 +379,13 @@ def test_lost_events_only_delay_a_file_an_overflow_rescans_at_once(
 
     from watchdog.events import FileSystemEventHandler
 
-    from doccontrol.ingest import watch as watch_module
-    from doccontrol.ingest.watch import Watcher, WatchOptions, close_logging, setup_logging
+    from doccontrol.ingest import observer as observer_module
+    from doccontrol.ingest.watch import Watcher, WatchOptions
+    from doccontrol.ingest.watch_log import close_logging, setup_logging
     from doccontrol.workspace import open_workspace
 
     # Every event is lost (as after a queue overflow): only scans can find files.
-    monkeypatch.setattr(watch_module, "_make_handler", lambda sink, timely=True: FileSystemEventHandler())
+    monkeypatch.setattr(observer_module, "_make_handler", lambda sink, timely=True: FileSystemEventHandler())
     workspace = open_workspace(home)
     out = io.StringIO()
     logger = setup_logging(workspace, out)

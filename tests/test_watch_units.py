@@ -11,22 +11,14 @@ import pytest
 from helpers import make_workspace, spec
 
 from doccontrol import workspace as ws_module
-from doccontrol.extract.validate import Limits
-from doccontrol.core.model import Outcome
+from doccontrol.core.model import Limits, Outcome
 from doccontrol.demo.samples import build_docx, build_pdf
-from doccontrol.ingest.watch import (
-    AlreadyWatching,
-    Hint,
-    RetryPolicy,
-    Signature,
-    StabilityTracker,
-    WatcherLock,
-    WatchOptions,
-    _make_handler,
-    format_outcome,
-    incomplete_reason,
-    running_watcher,
-)
+from doccontrol.extract.validate import incomplete_reason
+from doccontrol.ingest.observer import Hint, _make_handler
+from doccontrol.ingest.stability import RetryPolicy, Signature, StabilityTracker
+from doccontrol.ingest.watch import WatchOptions
+from doccontrol.ingest.watch_lock import AlreadyWatching, WatcherLock, running_watcher
+from doccontrol.ingest.watch_log import format_outcome
 from doccontrol.core.config import WatchSettings
 
 WALL = 1_700_000_000.0  # a wall-clock "now" for the tracker
@@ -233,7 +225,7 @@ def test_an_inotify_overflow_reported_in_watchdogs_log_raises_the_rescan_flag() 
     import logging
     import threading
 
-    from doccontrol.ingest.watch import _OverflowAlarm
+    from doccontrol.ingest.watch_log import OverflowAlarm as _OverflowAlarm
 
     flag = threading.Event()
     alarm = _OverflowAlarm(flag)

@@ -72,7 +72,7 @@ def emit_master_list(
     """``list`` with ``--format``, ``-o`` or ``--as-of``; False when none of them was given (the
     plain ``list`` then prints as it always did)."""
     from doccontrol.reports import masterlist
-    from doccontrol.repo.snapshot import end_of_day
+    from doccontrol.core.dates import end_of_day
 
     if fmt is None and output is None and as_of is None:
         return False

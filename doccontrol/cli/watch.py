@@ -8,7 +8,8 @@ from doccontrol.repo import remote
 from doccontrol.service import status as status_module
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
-from doccontrol.ingest.watch import WatchOptions, close_logging, setup_logging, watch as run_watch
+from doccontrol.ingest.watch import WatchOptions, watch as run_watch
+from doccontrol.ingest.watch_log import close_logging, setup_logging
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

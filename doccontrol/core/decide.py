@@ -5,6 +5,12 @@ from __future__ import annotations
 from doccontrol.core.model import Action, Decision, Drop, ProcedureState, Reason, Stage
 
 
+def may_change(office: str, owner: str, controller: str) -> bool:
+    """The ownership rule: an office changes (revises, withdraws, reviews) its own procedures;
+    the document controller office changes any office's."""
+    return office in (owner, controller)
+
+
 def decide(current: ProcedureState | None, drop: Drop, controller: str) -> Decision:
     """Decide what to do with ``drop`` given the procedure's ``current`` state (None if new).
 
@@ -17,7 +23,7 @@ def decide(current: ProcedureState | None, drop: Drop, controller: str) -> Decis
     """
     if current is None:
         return Decision(Action.NEW, owner=drop.office)
-    if current.office != drop.office and drop.office != controller:
+    if not may_change(drop.office, current.office, controller):
         return Decision(Action.REFUSE, reason=not_owner(current, drop), owner=current.office)
     if drop.sha256 == current.sha256:
         return Decision(Action.DUPLICATE, owner=current.office)

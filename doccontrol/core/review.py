@@ -14,7 +14,7 @@ for the reason ``cites_replaced_law``, until it gets a new revision or a confirm
 The files kept in the controlled repository, and their JSON forms, are here too:
 ``_reviews/<slug>.json`` (a procedure's confirmed reviews) and ``_laws/replaced.json`` (the
 laws recorded as replaced). The adapter that reads and commits them is
-``doccontrol.reports.repo``.
+``doccontrol.repo`` (the gateway) and ``doccontrol.service.reports``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ import re
 import stat
 import struct
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -621,3 +620,32 @@ def _content_types(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> set[str
     except etree.XMLSyntaxError as exc:
         raise _refuse("damaged", kind="docx", detail=f"[Content_Types].xml: {exc}") from None
     return {str(el.get("ContentType", "")).lower() for el in root.iter() if el.get("ContentType")}
+
+
+# --- readiness: is a file that may still be on its way whole yet? ------------------------------
+
+# Causes of a refusal that a file still being written produces; others are final at once.
+INCOMPLETE_CAUSES = frozenset({"damaged", "empty"})
+PDF_TAIL_BYTES = 2048
+
+
+def incomplete_reason(path: Path, limits: Limits) -> str | None:
+    """Why ``path`` looks like a file still being written (None: it looks whole).
+
+    Only the signs of an unfinished write count: nothing written yet, a zip without its end
+    record (written last), a PDF without ``%%EOF``. A file that is whole but wrong (encrypted,
+    a macro document, an image) is for the pipeline to refuse, with its reason, at once.
+    ``OSError`` (a share gone away) is raised to the caller.
+    """
+    try:
+        kind = sniff(path, limits)
+    except Refused as refused:
+        return refused.reason.cause if refused.reason.cause in INCOMPLETE_CAUSES else None
+    if kind == "pdf":
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - PDF_TAIL_BYTES))
+            if b"%%EOF" not in handle.read():
+                return "pdf_without_eof"
+    return None

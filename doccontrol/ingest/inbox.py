@@ -37,11 +37,15 @@ def is_ignored(name: str) -> bool:
 
 @dataclass(frozen=True)
 class InboxItem:
-    """A file waiting in the inbox. ``office`` is None when it is not in a known office's folder."""
+    """A file waiting in the inbox, as the watcher or ``ingest`` hands it to the pipeline.
+
+    ``office`` is None when it is not in a known office's folder.
+    """
 
     path: Path
     office: str | None
     folder: str  # the first folder under inbox/ ("" for a file straight in inbox/)
+    may_be_incomplete: bool = False  # young enough to be still on its way: retry, do not refuse, if it looks cut
 
     @property
     def name(self) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from doccontrol.repo.indexing import BlobReader, revision_tags
-from doccontrol.repo.store import META, ORIGINAL_STEM, Store
+from doccontrol.repo import layout
+
+if TYPE_CHECKING:
+    from doccontrol.repo.gateway import Repository
 
 
 @dataclass
@@ -19,25 +22,25 @@ class IntegrityReport:
         return {"revisions_checked": self.revisions_checked, "mismatches": self.mismatches}
 
 
-def check_revisions(store: Store) -> IntegrityReport:
+def check_revisions(repo: Repository) -> IntegrityReport:
     """Read every revision's original bytes (through one git process) and compare digests.
 
     The digest recorded in the revision's metadata must match the stored bytes; the work tree's
     copy of the current revision must match too.
     """
     report = IntegrityReport()
-    tags = revision_tags(store)
-    with BlobReader(store.path) as blobs:
-        for state in store.states():
-            rel = store.relpath(state)
+    tags = repo.revision_numbers()
+    with repo.blobs() as blobs:
+        for state in repo.procedures():
+            folder = layout.procedure_dir(state.office, state.slug)
             for revision in tags.get(state.slug, []):
-                tag = f"refs/tags/{state.slug}/r{revision}"
-                meta_bytes = blobs.read(f"{tag}:{rel}/{META}")
+                tag = layout.revision_ref(state.slug, revision)
+                meta_bytes = blobs.read(f"{tag}:{layout.meta_path(folder)}")
                 if meta_bytes is None:
                     report.mismatches.append(f"{state.code} lần {revision}: thiếu meta.json (missing metadata)")
                     continue
                 recorded = json.loads(meta_bytes)
-                data = blobs.read(f"{tag}:{rel}/{ORIGINAL_STEM}.{recorded.get('ext', '')}")
+                data = blobs.read(f"{tag}:{layout.original_path(folder, recorded.get('ext', ''))}")
                 report.revisions_checked += 1
                 if data is None:
                     report.mismatches.append(f"{state.code} lần {revision}: thiếu tệp gốc (original missing)")
@@ -45,7 +48,7 @@ def check_revisions(store: Store) -> IntegrityReport:
                     report.mismatches.append(
                         f"{state.code} lần {revision}: sha256 không khớp (stored bytes do not match the recorded sha256)"
                     )
-            worktree = store.folder(state) / f"{ORIGINAL_STEM}.{state.ext}"
+            worktree = repo.path / layout.original_path(folder, state.ext)
             if not worktree.is_file() or hashlib.sha256(worktree.read_bytes()).hexdigest() != state.sha256:
                 report.mismatches.append(
                     f"{state.code}: bản trong thư mục làm việc khác lần {state.revision} đã lưu "

@@ -17,6 +17,10 @@ from doccontrol.errors import WorkspaceError
 LOCK_NAME = ".doccontrol.lock"
 
 
+class WriterBusy(WorkspaceError):
+    """Another process held the writer lock for longer than the caller would wait (exit 2)."""
+
+
 @dataclass(frozen=True)
 class LockInfo:
     pid: int
@@ -73,7 +77,7 @@ def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Itera
                 if time.monotonic() >= deadline:
                     holder = read_lock_info(root)
                     who = f"pid {holder.pid} ({holder.purpose})" if holder else "another process"
-                    raise WorkspaceError(
+                    raise WriterBusy(
                         f"Không gian làm việc đang bận: {who} đang ghi.",
                         f"The workspace is busy: {who} holds the writer lock {path}.",
                     ) from exc

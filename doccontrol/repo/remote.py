@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccontrol.repo.store import now_iso
+from doccontrol.core import dates
 from doccontrol.workspace import Workspace
 
 REMOTE_NAME = "central"
@@ -260,7 +260,7 @@ def _record(
     workspace: Workspace, previous: PushState, url: str, ok: bool, message: str, started: float,
     commits: int, tags: int,
 ) -> PushResult:
-    stamp = now_iso()
+    stamp = dates.now_iso()
     state = PushState(
         url=redact(url),
         last_attempt=stamp,

@@ -1,13 +1,12 @@
-"""The repository side of reports, reviews and replaced laws (an adapter: git in, plain data out).
+"""The controlled repository at one commit: procedures, catalog, links, reviews, replaced laws and
+the history up to it (git in, plain data out).
 
 - :func:`commit_as_of`: the commit that was the repository's state at a moment
   (``git rev-list -1 --before``), so a list or a report can be reproduced as it stood then;
-- :func:`load_snapshot`: the procedures, catalog, links, reviews and replaced laws of one commit
-  (``git ls-tree -r`` + one ``git cat-file --batch``), and the history's events up to it;
-- :func:`confirm_review`, :func:`record_replaced_law`: the commits of ``review confirm`` and
-  ``laws replaced`` (``_reviews/<slug>.json``, ``_laws/replaced.json``), under the writer lock.
+- :func:`load_snapshot`: the repository at one commit (``git ls-tree -r`` + one
+  ``git cat-file --batch``) and the history's events up to it.
 
-The rules (due dates, which laws still count) are in ``doccontrol.review``.
+The rules over a snapshot (coverage, review due dates) are in ``doccontrol.core``.
 """
 
 from __future__ import annotations
@@ -15,93 +14,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from doccontrol.core import catalog as cat
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
-from doccontrol.core.citations import citation_key, citation_refs, parse_citation
-from doccontrol.errors import UsageError
-from doccontrol.repo.indexing import BlobReader
+from doccontrol.core.citations import citation_refs
+from doccontrol.core.dates import revision_date
 from doccontrol.core.model import ProcedureState
-from doccontrol.repo.store import BRANCH, META, TEXT, Store, format_message, parse_trailers, review_path, state_from_json
-from doccontrol.core.text import squash_spaces
-from doccontrol.service.tthc import CATALOG_FILE, LINKS_FILE, revision_date
-from doccontrol.repo.lock import writer_lock
-from doccontrol.workspace import Workspace
+from doccontrol.repo import history, layout
+from doccontrol.repo.blobs import BlobReader
+from doccontrol.repo.gitcmd import Git
+from doccontrol.repo.history import Event
+from doccontrol.repo.state_files import state_from_json
 
-REVIEWS_DIR = "_reviews"
-
-
-# --------------------------------------------------------------------------------------------
-# History
-
-
-@dataclass(frozen=True)
-class Event:
-    """One commit of the controlled repository, as its trailers describe it."""
-
-    commit: str
-    date: dt.datetime  # author date (timezone-aware)
-    action: str  # the Action trailer: ingest, withdraw, review, catalog-import, link, laws-replaced, ...
-    office: str
-    trailers: Mapping[str, str]
-    subject: str
-    body: str
-
-
-def _parse_events(out: str) -> list[Event]:
-    events: list[Event] = []
-    for entry in out.split("\x1e"):
-        entry = entry.strip("\n")
-        if not entry:
-            continue
-        commit, date, email, message = entry.split("\x1f", 3)
-        trailers = parse_trailers(message)
-        paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
-        body = "\n\n".join(paragraphs[1:-1]) if len(paragraphs) > 2 else ""
-        events.append(
-            Event(
-                commit=commit,
-                date=dt.datetime.fromisoformat(date),
-                action=trailers.get("Action", "other"),
-                office=trailers.get("Office") or email.split("@", 1)[0].upper(),
-                trailers=trailers,
-                subject=paragraphs[0] if paragraphs else "",
-                body=body,
-            )
-        )
-    return events
-
-
-def read_events(store: Store, commit: str | None) -> list[Event]:
-    """Every commit up to ``commit`` (its ancestors and itself), oldest first."""
-    if not commit:
-        return []
-    return _parse_events(store.git("log", "--reverse", "--format=%H%x1f%aI%x1f%ae%x1f%B%x1e", commit))
-
-
-def commit_as_of(store: Store, when: dt.datetime) -> str | None:
-    """The newest commit made at or before ``when`` (None when the repository is younger)."""
-    if store.head() is None:
-        return None
-    out = store.git("rev-list", "-1", f"--before=@{int(when.timestamp())}", f"refs/heads/{BRANCH}").strip()
-    return out or None
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The last second of ``day``, local time."""
-    return dt.datetime.combine(day, dt.time(23, 59, 59)).astimezone()
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0, 0)).astimezone()
-
-
-# --------------------------------------------------------------------------------------------
-# Snapshots
+__all__ = ["Event", "Snapshot", "commit_as_of", "load_snapshot"]
 
 
 @dataclass
@@ -149,8 +77,23 @@ class Snapshot:
         )
 
 
-def _ls_tree(store: Store, commit: str) -> list[str]:
-    out = store.git_bytes("ls-tree", "-r", "-z", "--name-only", commit)
+def commit_as_of(git: Git, when: dt.datetime) -> str | None:
+    """The newest commit made at or before ``when`` (None when the repository is younger)."""
+    if git.head() is None:
+        return None
+    out = git.run("rev-list", "-1", f"--before=@{int(when.timestamp())}", f"refs/heads/{layout.BRANCH}").strip()
+    return out or None
+
+
+def read_events(git: Git, commit: str | None) -> list[Event]:
+    """Every commit up to ``commit`` (its ancestors and itself), oldest first."""
+    if not commit:
+        return []
+    return history.parse_log(git.run("log", "--reverse", history.LOG_FORMAT, commit))
+
+
+def _ls_tree(git: Git, commit: str) -> list[str]:
+    out = git.bytes("ls-tree", "-r", "-z", "--name-only", commit)
     return [p.decode("utf-8") for p in out.split(b"\0") if p]
 
 
@@ -165,169 +108,63 @@ def _state_from_meta(raw: bytes, text_of: Callable[[], str]) -> ProcedureState:
     return state
 
 
-def load_snapshot(store: Store, commit: str | None, with_events: bool = True) -> Snapshot:
+@dataclass
+class _Files:
+    """The repository files of one commit other than procedures, read through one blob reader."""
+
+    catalog: dict[str, cat.Tthc] | None = None
+    links: dict[str, set[str]] = field(default_factory=dict)
+    internal: set[str] = field(default_factory=set)
+    reviews: dict[str, list[rv.ReviewRecord]] = field(default_factory=dict)
+    laws: list[rv.ReplacedLaw] = field(default_factory=list)
+
+
+def _read_states(blobs: BlobReader, commit: str, paths: list[str]) -> list[ProcedureState]:
+    present = set(paths)
+    states: list[ProcedureState] = []
+    for meta in sorted(p for p in paths if layout.is_meta(p)):
+        folder = meta.rsplit("/", 1)[0]
+
+        def text_of(folder: str = folder) -> str:
+            path = layout.text_path(folder)
+            data = blobs.read(f"{commit}:{path}") if path in present else None
+            return data.decode("utf-8") if data else ""
+
+        raw = blobs.read(f"{commit}:{meta}")
+        if raw is not None:
+            states.append(_state_from_meta(raw, text_of))
+    return states
+
+
+def _read_files(blobs: BlobReader, commit: str, paths: list[str]) -> _Files:
+    present = set(paths)
+    files = _Files()
+
+    def text(path: str) -> str | None:
+        raw = blobs.read(f"{commit}:{path}") if path in present else None
+        return raw.decode("utf-8") if raw is not None else None
+
+    for path in sorted(p for p in paths if p.startswith(f"{layout.REVIEWS_DIR}/") and p.endswith(".json")):
+        if (content := text(path)) is not None:
+            key, records = rv.reviews_from_json(content)
+            files.reviews[key] = records
+    if (content := text(layout.CATALOG_FILE)) is not None:
+        files.catalog = cat.catalog_from_json(content)
+    if (content := text(layout.LINKS_FILE)) is not None:
+        files.links, files.internal = cov.links_from_json(content)
+    if (content := text(layout.LAWS_FILE)) is not None:
+        files.laws = rv.laws_from_json(content)
+    return files
+
+
+def load_snapshot(git: Git, commit: str | None, with_events: bool = True) -> Snapshot:
     """The repository at ``commit`` (an empty snapshot for None)."""
     if not commit:
         return Snapshot(None, None, [], None, {}, set(), {}, [], [])
-    paths = _ls_tree(store, commit)
-    metas = sorted(p for p in paths if p.endswith(f"/{META}") and p.count("/") == 2 and not p.startswith("_"))
-    review_files = sorted(p for p in paths if p.startswith(f"{REVIEWS_DIR}/") and p.endswith(".json"))
-    present = set(paths)
-    states: list[ProcedureState] = []
-    reviews: dict[str, list[rv.ReviewRecord]] = {}
-    catalog = None
-    links: dict[str, set[str]] = {}
-    internal: set[str] = set()
-    laws: list[rv.ReplacedLaw] = []
-    with BlobReader(store.path) as blobs:
-        for meta in metas:
-            folder = meta.rsplit("/", 1)[0]
-
-            def text_of(folder: str = folder) -> str:
-                data = blobs.read(f"{commit}:{folder}/{TEXT}") if f"{folder}/{TEXT}" in present else None
-                return data.decode("utf-8") if data else ""
-
-            raw = blobs.read(f"{commit}:{meta}")
-            if raw is not None:
-                states.append(_state_from_meta(raw, text_of))
-        for path in review_files:
-            raw = blobs.read(f"{commit}:{path}")
-            if raw is not None:
-                key, records = rv.reviews_from_json(raw.decode("utf-8"))
-                reviews[key] = records
-        if CATALOG_FILE in present:
-            raw = blobs.read(f"{commit}:{CATALOG_FILE}")
-            catalog = cat.catalog_from_json(raw.decode("utf-8")) if raw is not None else None
-        if LINKS_FILE in present:
-            raw = blobs.read(f"{commit}:{LINKS_FILE}")
-            if raw is not None:
-                links, internal = cov.links_from_json(raw.decode("utf-8"))
-        if rv.LAWS_FILE in present:
-            raw = blobs.read(f"{commit}:{rv.LAWS_FILE}")
-            if raw is not None:
-                laws = rv.laws_from_json(raw.decode("utf-8"))
-    date = dt.datetime.fromisoformat(store.git("log", "-1", "--format=%aI", commit).strip())
-    events = read_events(store, commit) if with_events else []
-    return Snapshot(commit, date, states, catalog, links, internal, reviews, laws, events)
-
-
-def replaced_law_details(store: Store, months: int) -> dict[str, str]:
-    """Code key → detail, for the current procedures that still cite a law recorded as replaced
-    (no git reading at all while no law was ever recorded)."""
-    if not (store.path / rv.LAWS_FILE).is_file():
-        return {}
-    return load_snapshot(store, store.head()).replaced_law_details(months)
-
-
-def snapshot_as_of(store: Store, when: dt.datetime | None) -> Snapshot:
-    """The repository as it stood at ``when`` (None: now, i.e. HEAD)."""
-    commit = store.head() if when is None else commit_as_of(store, when)
-    return load_snapshot(store, commit)
-
-
-# --------------------------------------------------------------------------------------------
-# Writing: confirmed reviews and replaced laws
-
-
-def _now() -> int:
-    return int(time.time())
-
-
-def _actor(workspace: Workspace, office: str | None) -> str:
-    actor = office or workspace.config.controller
-    if actor not in workspace.config.offices:
-        raise UsageError(f"Phòng '{actor}' chưa được khai báo.", f"Unknown office '{actor}'.")
-    return actor
-
-
-def load_reviews(store: Store, state: ProcedureState) -> list[rv.ReviewRecord]:
-    path = store.path / review_path(state.slug)
-    if not path.is_file():
-        return []
-    return rv.reviews_from_json(path.read_text(encoding="utf-8"))[1]
-
-
-def load_laws(store: Store) -> list[rv.ReplacedLaw]:
-    path = store.path / rv.LAWS_FILE
-    return rv.laws_from_json(path.read_text(encoding="utf-8")) if path.is_file() else []
-
-
-def confirm_review(
-    workspace: Workspace, code: str, note: str, office: str | None = None, timestamp: int | None = None
-) -> tuple[ProcedureState, rv.ReviewRecord, str]:
-    """Record that a current procedure was reviewed and still holds: one commit, no new revision."""
-    note = squash_spaces(note)
-    if not note:
-        raise UsageError("Cần ghi nội dung rà soát (--note).", "A note is required (--note).")
-    config = workspace.config
-    actor = _actor(workspace, office)
-    when = timestamp if timestamp is not None else _now()
-    with writer_lock(workspace.root, "review confirm"), Store(workspace.procedures) as store:
-        store.recover()
-        state = store.get(code)
-        if actor not in (state.office, config.controller):
-            raise UsageError(
-                f"Phòng {actor} không được xác nhận rà soát quy trình {state.code} của phòng {state.office}.",
-                f"Office {actor} may not confirm the review of {state.code}, which belongs to {state.office}.",
-            )
-        if state.status != "current":
-            raise UsageError(
-                f"Quy trình {state.code} đã bị bãi bỏ, không rà soát được.",
-                f"{state.code} is withdrawn: there is nothing to review.",
-            )
-        record = rv.ReviewRecord(
-            date=dt.datetime.fromtimestamp(when).astimezone(), office=actor, note=note, revision=state.revision
-        )
-        records = [*load_reviews(store, state), record]
-        content = rv.reviews_to_json(state.code, state.code_key, records).encode("utf-8")
-        commit = store.write_review(state, content, note, actor, config.office_name(actor), timestamp=when)
-    return state, record, commit
-
-
-def normal_ref(ref: str, option: str = "REF") -> str:
-    """The normal form of a legal reference typed by a person; UsageError when it names none."""
-    found = parse_citation(ref)
-    if found is None:
-        raise UsageError(
-            f"Không đọc được số, ký hiệu văn bản «{ref}» (ví dụ: 152/2020/NĐ-CP, 45/2019/QH14).",
-            f"{option} {ref!r} is not a legal document's number and symbol (e.g. 152/2020/NĐ-CP, 45/2019/QH14).",
-        )
-    return found.ref
-
-
-def record_replaced_law(
-    workspace: Workspace,
-    ref: str,
-    by: Sequence[str],
-    decision: str = "",
-    office: str | None = None,
-    timestamp: int | None = None,
-) -> tuple[rv.ReplacedLaw, str]:
-    """Record that a legal document was replaced or amended: one commit of ``_laws/replaced.json``."""
-    config = workspace.config
-    actor = _actor(workspace, office)
-    normal = normal_ref(ref)
-    replacing = tuple(dict.fromkeys(normal_ref(b, "--by") for b in by))
-    if not replacing:
-        raise UsageError("Cần ít nhất một văn bản thay thế (--by).", "Give the replacing document (--by).")
-    if any(citation_key(b) == citation_key(normal) for b in replacing):
-        raise UsageError("Văn bản không thể tự thay thế chính nó.", "A document cannot replace itself.")
-    when = timestamp if timestamp is not None else _now()
-    record = rv.ReplacedLaw(
-        ref=normal, by=replacing, decision=squash_spaces(decision),
-        recorded_at=dt.datetime.fromtimestamp(when).astimezone(), office=actor,
-    )
-    with writer_lock(workspace.root, "laws replaced"), Store(workspace.procedures) as store:
-        store.recover()
-        records = [*load_laws(store), record]
-        message = format_message(
-            f"Văn bản {normal} được thay thế, sửa đổi bởi {', '.join(replacing)}",
-            {"Action": "laws-replaced", "Office": actor, "Ref": normal, "By": ", ".join(replacing),
-             "Decision": record.decision or "-"},
-            body=record.decision,
-        )
-        commit = store.commit_changes(
-            {rv.LAWS_FILE: rv.laws_to_json(records).encode("utf-8")}, message, actor, config.office_name(actor),
-            timestamp=when,
-        )
-    return record, commit
+    paths = _ls_tree(git, commit)
+    with BlobReader(git.path) as blobs:
+        states = _read_states(blobs, commit, paths)
+        files = _read_files(blobs, commit, paths)
+    date = dt.datetime.fromisoformat(git.run("log", "-1", "--format=%aI", commit).strip())
+    events = read_events(git, commit) if with_events else []
+    return Snapshot(commit, date, states, files.catalog, files.links, files.internal, files.reviews, files.laws, events)

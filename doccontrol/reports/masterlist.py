@@ -1,6 +1,6 @@
 """The master list (danh mục tài liệu): the controlled procedures by office, ready to print and post.
 
-:func:`build_master_list` is pure (a :class:`~doccontrol.reports.repo.Snapshot` and the
+:func:`build_master_list` is pure (a :class:`~doccontrol.repo.snapshot.Snapshot` and the
 configuration in, a :class:`MasterList` out); the writers turn it into text, json, csv, xlsx,
 html or docx (``str`` or ``bytes``, no I/O). Every format says which agency the list belongs to,
 when it was produced, the moment it reflects (``--as-of``) and the repository commit it was read

@@ -1,7 +1,7 @@
 """The yearly report on ISO implementation (báo cáo tình hình thực hiện ISO): its figures (pure).
 
 :func:`build_yearly_report` takes the repository as it stood at the start of the year and at its
-end (or ``--as-of``) — two :class:`~doccontrol.reports.repo.Snapshot` — and the ingest journal's
+end (or ``--as-of``) — two :class:`~doccontrol.repo.snapshot.Snapshot` — and the ingest journal's
 records, and computes every figure of the report. Nothing is estimated or invented: what only
 people know (internal audit, satisfaction survey, corrective actions) is left to the template's
 marked places (``{{fill:…}}``).

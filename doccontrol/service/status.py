@@ -6,8 +6,7 @@ Read-only: nothing here takes the writer lock or contacts a server. The parts:
 - procedures current / withdrawn;
 - the last ingest (the last line of ``logs/ingest.jsonl``, which the pipeline appends);
 - the watcher: running or not, its pid (from its lock, see ``doccontrol.watch``);
-- the search index: ``status_of_index(workspace)`` when the search package provides it
-  (``doccontrol.search``, else ``doccontrol.indexing``), else "unknown";
+- the search index against the repository (``service.index_freshness``);
 - the central git remote, when ``[git] remote`` is set: commits and tags not pushed yet and the
   outcome of the last push.
 """
@@ -15,7 +14,6 @@ Read-only: nothing here takes the writer lock or contacts a server. The parts:
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import os
 from collections import Counter
@@ -26,7 +24,7 @@ from typing import Any
 from doccontrol.repo import remote
 from doccontrol import service
 from doccontrol.ingest.inbox import REASON_SUFFIX, scan
-from doccontrol.ingest.watch import running_watcher
+from doccontrol.ingest.watch_lock import running_watcher
 from doccontrol.workspace import Workspace
 
 _TAIL_BYTES = 64 * 1024
@@ -143,34 +141,15 @@ def _watcher(workspace: Workspace) -> WatcherStatus:
     return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=info.since, mode=info.mode)
 
 
-INDEX_REPORTERS = ("doccontrol.search", "doccontrol.repo.indexing")  # where ``status_of_index`` may live
-
-
 def index_status(workspace: Workspace) -> dict[str, Any]:
-    """The search index's own account of itself: ``status_of_index(workspace)`` of the search
-    package (``doccontrol.search``, else ``doccontrol.indexing``) if it offers one, else unknown."""
-    function = None
-    for name in INDEX_REPORTERS:
-        try:
-            module = importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - not installed, or broken: not our report to fail
-            continue
-        function = getattr(module, "status_of_index", None)
-        if function is not None:
-            break
-    if function is None:
-        return {"state": "unknown"}
+    """The search index against the repository (its files checked): ``state`` current, behind or
+    unavailable, ``behind``, the commit it reflects and HEAD; ``error`` if that cannot be told."""
+    from doccontrol.service.searching import index_freshness
+
     try:
-        value = function(workspace)
-    except Exception as exc:  # noqa: BLE001
+        return index_freshness(workspace, check_files=True).as_json()
+    except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         return {"state": "error", "detail": f"{type(exc).__name__}: {exc}"}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, dict):
-        return dict(value)
-    if isinstance(value, bool):
-        return {"state": "behind" if value else "current", "behind": value}
-    return {"state": str(value)}
 
 
 def remote_status(workspace: Workspace, problems: list[str] | None = None) -> RemoteStatus:

@@ -20,7 +20,7 @@ from flask import Flask, Response, g, has_request_context, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
-from doccontrol.repo.store import Store
+from doccontrol.repo.gateway import Repository
 from doccontrol.web import labels
 from doccontrol.repo.lock import lock_is_held
 from doccontrol.workspace import CONFIG_NAME, Workspace, load
@@ -144,8 +144,8 @@ class Site:
         return None
 
     def _head_now(self) -> str:
-        with Store(self.workspace.procedures) as store:
-            return store.head() or ""
+        with Repository(self.workspace) as repo:
+            return repo.head() or ""
 
 
 def site() -> Site:

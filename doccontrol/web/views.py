@@ -290,11 +290,9 @@ def status_page() -> Any:
 
 
 def _index_status(workspace: Any) -> dict[str, object] | None:
-    """The index's own report (``doccontrol.indexing.status_of_index``) when ``status`` has none."""
+    """The index against the repository when ``status`` could not tell."""
     try:
-        from doccontrol.repo import indexing
-
-        return dict(indexing.status_of_index(workspace))
+        return service.index_freshness(workspace, check_files=True).as_json()
     except Exception:  # noqa: BLE001 - the status page reports, it does not fail
         return None
 

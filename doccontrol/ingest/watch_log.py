@@ -1,0 +1,113 @@
+"""The watcher's log: one ``key=value`` line per event, on its console and in ``logs/doccontrol.log``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import logging.handlers
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from doccontrol.core.model import Outcome
+from doccontrol.workspace import Workspace
+
+LOG_NAME = "doccontrol.log"  # in logs/
+LOG_MAX_BYTES = 10 * 2**20
+LOG_BACKUPS = 5
+LOGGER_NAME = "doccontrol.ingest.watch"
+
+
+def quote(value: object) -> str:
+    text = str(value)
+    if text and not any(ch.isspace() or ch in '"=\\' for ch in text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def format_outcome(outcome: Outcome) -> str:
+    """One log line for one file: office, file, outcome, code, revision, seconds (pure)."""
+    fields: list[tuple[str, object]] = [
+        ("office", outcome.office),
+        ("file", Path(outcome.file).name),
+        ("outcome", outcome.status),
+        ("code", outcome.code or "-"),
+        ("revision", outcome.revision if outcome.revision is not None else "-"),
+        ("seconds", f"{outcome.seconds:.3f}"),
+    ]
+    if outcome.commit:
+        fields.append(("commit", outcome.commit[:12]))
+    if outcome.status == "quarantined":
+        fields.append(("cause", outcome.cause or "-"))
+        fields.append(("reason", outcome.reason or ""))
+    return " ".join(f"{key}={quote(value)}" for key, value in fields)
+
+
+def format_event(office: str, path: Path, event: str, **extra: object) -> str:
+    fields: list[tuple[str, object]] = [("office", office), ("file", path.name), ("outcome", event)]
+    fields += list(extra.items())
+    return " ".join(f"{key}={quote(value)}" for key, value in fields)
+
+
+class OverflowAlarm(logging.Handler):
+    """watchdog reports an inotify queue overflow only in its log: turn that line into a flag."""
+
+    def __init__(self, flag: threading.Event) -> None:
+        super().__init__(level=logging.WARNING)
+        self.flag = flag
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            if "overflow" in record.getMessage().lower():
+                self.flag.set()
+
+
+def setup_logging(workspace: Workspace, stream: Any = None) -> logging.Logger:
+    """The watcher's log: stdout and ``logs/doccontrol.log`` (rotated), one line per event."""
+    logger = logging.getLogger(LOGGER_NAME)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    workspace.logs.mkdir(parents=True, exist_ok=True)
+    file_handler = logging.handlers.RotatingFileHandler(
+        workspace.logs / LOG_NAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    console = logging.StreamHandler(stream or sys.stdout)
+    for handler in (file_handler, console):
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    # watchdog's own warnings (a share that cannot be read, ...) go to the same places.
+    wd_logger = logging.getLogger("watchdog")
+    for handler in list(wd_logger.handlers):
+        if getattr(handler, "_doccontrol", False):
+            wd_logger.removeHandler(handler)
+    for handler in (file_handler, console):
+        proxy = _Forward(handler)
+        wd_logger.addHandler(proxy)
+    wd_logger.setLevel(logging.WARNING)
+    return logger
+
+
+class _Forward(logging.Handler):
+    _doccontrol = True
+
+    def __init__(self, target: logging.Handler) -> None:
+        super().__init__(level=logging.WARNING)
+        self.target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.target.handle(record)
+
+
+def close_logging() -> None:
+    for name in (LOGGER_NAME, "watchdog"):
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            if name == LOGGER_NAME or getattr(handler, "_doccontrol", False):
+                logger.removeHandler(handler)
+                handler.close()

@@ -1,0 +1,295 @@
+"""The repository gateway: one object per workspace through which everything reads and writes the
+controlled repository (``procedures/``) and the search index derived from it.
+
+Reads never wait and never lock. Writes go through one unit of work::
+
+    with repository.write("VP", "withdraw") as tx:
+        state = tx.get(code)
+        tx.commit_withdrawal(...)
+
+which takes the workspace's writer lock, brings the repository back to its last commit after a
+crash (logged once), writes commits through one ``git fast-import`` stream, and on exit makes
+them durable and brings the index up to them (typed: the procedures the transaction touched).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doccontrol.core import coverage as cov
+from doccontrol.core import review as rv
+from doccontrol.core.catalog import Tthc, catalog_from_json
+from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.text import code_key as normal_code
+from doccontrol.errors import NotFound
+from doccontrol.repo import history, layout, snapshot
+from doccontrol.repo.blobs import BlobReader
+from doccontrol.repo.gitcmd import Git, GitError, init_repository
+from doccontrol.repo.state_files import state_from_json
+from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.repo.index_sync import IndexSync
+    from doccontrol.repo.transaction import Transaction
+
+
+class Repository:
+    """The controlled repository of one workspace. Use as a context manager (closes git)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.path: Path = workspace.procedures
+        self._git: Git | None = None
+        self._index: IndexSync | None = None
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._git is not None:
+            self._git.close()
+            self._git = None
+
+    @property
+    def git(self) -> Git:
+        """The git runner (for the modules of ``doccontrol.repo`` only)."""
+        if self._git is None:
+            self._git = Git(self.path)
+        return self._git
+
+    @property
+    def index(self) -> IndexSync:
+        """The search index kept in step with this repository."""
+        if self._index is None:
+            from doccontrol.repo.index_sync import IndexSync
+
+            self._index = IndexSync(self)
+        return self._index
+
+    # --- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(
+        self, actor: str | None, why: str, timeout: float | None = None, update_index: bool = True
+    ) -> Iterator[Transaction]:
+        """The unit of work: lock, recovery, commits, durability and the index update on exit.
+
+        ``actor``: the office the commits are attributed to (None: each commit names its own,
+        as ingest does with the dropping office). ``why``: what the lock holder is doing, for
+        messages (``ingest``, ``withdraw``, ...). ``timeout``: seconds to wait for another
+        writer (default ``DOCCONTROL_LOCK_TIMEOUT`` or 300); WorkspaceError (exit 2) after that.
+        ``update_index=False`` leaves the index behind (it catches up at the next search); only
+        the ingest benchmark uses it, to time the pipeline alone.
+        """
+        from doccontrol.repo.lock import writer_lock
+        from doccontrol.repo.transaction import Transaction
+
+        with writer_lock(self.workspace.root, why, timeout=timeout):
+            tx = Transaction(self, actor, update_index)
+            tx.begin()
+            try:
+                yield tx
+            except BaseException:
+                tx.end(success=False)
+                raise
+            tx.end(success=True)
+
+    # --- the current procedures (the work tree reflects HEAD) --------------------------------------
+
+    def head(self) -> str | None:
+        return self.git.head()
+
+    def folder(self, state: ProcedureState) -> Path:
+        return self.path / layout.procedure_dir(state.office, state.slug)
+
+    def _folders_named(self, slug: str) -> list[Path]:
+        return [p for p in self.path.glob(f"*/{slug}")
+                if (p / layout.META).is_file() and not layout.is_reserved(p.parent.name)]
+
+    def read_state(self, folder: Path) -> ProcedureState:
+        return state_from_json((folder / layout.META).read_text(encoding="utf-8"))
+
+    def procedures(self) -> list[ProcedureState]:
+        """Every procedure's current state (current and withdrawn), in office then slug order."""
+        states = []
+        for meta in sorted(self.path.glob(f"*/*/{layout.META}")):
+            if not layout.is_reserved(meta.parent.parent.name):
+                states.append(state_from_json(meta.read_text(encoding="utf-8")))
+        return states
+
+    def find(self, code_key: str) -> ProcedureState | None:
+        """The procedure whose code normal form is ``code_key``, in any office."""
+        for slug in layout.candidate_slugs(code_key):
+            for folder in self._folders_named(slug):
+                state = self.read_state(folder)
+                if state.code_key == code_key:
+                    return state
+        return None
+
+    def get(self, code: str) -> ProcedureState:
+        """The procedure with ``code`` (any spelling of it); NotFound (exit 2) when there is none."""
+        state = self.find(normal_code(code))
+        if state is None:
+            raise NotFound(
+                f"Không có quy trình mã '{code}' trong kho.", f"No procedure with code '{code}' in the repository."
+            )
+        return state
+
+    def new_slug(self, code_key: str) -> str:
+        """A folder name for a new procedure: its slug, or the slug with a hash if taken."""
+        first, second = layout.candidate_slugs(code_key)
+        return first if not self._folders_named(first) else second
+
+    # --- repository files other than procedures -------------------------------------------------
+
+    def _file_text(self, rel: str) -> str | None:
+        path = self.path / rel
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def catalog(self) -> dict[str, Tthc] | None:
+        """The TTHC catalog (None when none was imported)."""
+        text = self._file_text(layout.CATALOG_FILE)
+        return catalog_from_json(text) if text is not None else None
+
+    def links(self) -> tuple[dict[str, set[str]], set[str]]:
+        """Manual links (procedure code → TTHC codes) and the internal procedures' code keys."""
+        text = self._file_text(layout.LINKS_FILE)
+        return cov.links_from_json(text) if text is not None else ({}, set())
+
+    def laws(self) -> list[rv.ReplacedLaw]:
+        """Legal documents recorded as replaced, oldest first."""
+        text = self._file_text(layout.LAWS_FILE)
+        return rv.laws_from_json(text) if text is not None else []
+
+    def has_laws(self) -> bool:
+        return (self.path / layout.LAWS_FILE).is_file()
+
+    def reviews(self, state: ProcedureState) -> list[rv.ReviewRecord]:
+        """A procedure's confirmed reviews, oldest first."""
+        text = self._file_text(layout.review_path(state.slug))
+        return rv.reviews_from_json(text)[1] if text is not None else []
+
+    # --- history --------------------------------------------------------------------------------
+
+    def history(self, state: ProcedureState) -> list[RevisionRecord]:
+        """Every commit of this procedure (revisions, withdrawals, confirmed reviews), oldest first."""
+        folder = layout.procedure_dir(state.office, state.slug)
+        out = self.git.run("log", "--reverse", history.LOG_FORMAT, "--", layout.meta_path(folder),
+                           layout.review_path(state.slug))
+        return [history.revision_record(event) for event in history.parse_log(out)]
+
+    def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
+        return [r for r in self.history(state) if r.action == "ingest"]
+
+    def revision_numbers(self, slug: str | None = None) -> dict[str, list[int]]:
+        """slug → revision numbers, from the tags (one git process; all slugs, or just ``slug``)."""
+        prefix = f"{layout.TAGS}/{slug}/" if slug else layout.TAGS
+        out = self.git.run("for-each-ref", "--format=%(refname:strip=2)", prefix)
+        found: dict[str, list[int]] = defaultdict(list)
+        for name in out.split():
+            parsed = layout.parse_revision_tag(name)
+            if parsed:
+                found[parsed[0]].append(parsed[1])
+        return {s: sorted(revs) for s, revs in found.items()}
+
+    def revision_commit(self, state: ProcedureState, revision: int) -> str:
+        """The commit of one revision (its tag, else found in the history); NotFound if none."""
+        try:
+            return self.git.run("rev-parse", "--verify", "-q",
+                                f"{layout.revision_ref(state.slug, revision)}^{{commit}}").strip()
+        except GitError:
+            for record in self.revisions(state):
+                if record.revision == revision:
+                    return record.commit
+        raise NotFound(
+            f"Quy trình {state.code} không có lần ban hành {revision}.",
+            f"Procedure {state.code} has no revision {revision}.",
+        )
+
+    def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
+        commit = self.revision_commit(state, revision)
+        folder = layout.procedure_dir(state.office, state.slug)
+        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(folder)}"))
+
+    def text_at(self, state: ProcedureState, revision: int) -> str:
+        commit = self.revision_commit(state, revision)
+        folder = layout.procedure_dir(state.office, state.slug)
+        return self.git.bytes("show", f"{commit}:{layout.text_path(folder)}").decode("utf-8")
+
+    def original_at(self, state: ProcedureState, revision: int) -> tuple[bytes, ProcedureState]:
+        """The dropped bytes of one revision, and the procedure's state at that revision."""
+        then = self.state_at(state, revision)
+        commit = self.revision_commit(state, revision)
+        folder = layout.procedure_dir(state.office, state.slug)
+        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(folder, then.ext)}")
+        return data, then
+
+    def changed_procedures(self, since: str | None, until: str) -> set[str] | None:
+        """Procedure folders (``OFFICE/slug``) changed between two commits.
+
+        None when that cannot be told (no ``since``, or a commit the repository does not know).
+        Commits outside procedure folders (catalog, links, reviews) change no procedure.
+        """
+        if not since:
+            return None
+        if since == until:
+            return set()
+        try:
+            out = self.git.run("diff", "--name-only", "--no-renames", since, until)
+        except GitError:
+            return None
+        return {folder for path in out.splitlines() if (folder := layout.procedure_of(path))}
+
+    def blobs(self) -> BlobReader:
+        """A reader of many blobs through one git process (close it, or use ``with``)."""
+        return BlobReader(self.path)
+
+    # --- the repository at a moment -------------------------------------------------------------
+
+    def commit_as_of(self, when: dt.datetime) -> str | None:
+        """The newest commit made at or before ``when`` (None when the repository is younger)."""
+        return snapshot.commit_as_of(self.git, when)
+
+    def snapshot(self, commit: str | None, with_events: bool = True) -> snapshot.Snapshot:
+        """The repository at ``commit`` (an empty snapshot for None: before the first commit)."""
+        return snapshot.load_snapshot(self.git, commit, with_events)
+
+    def snapshot_as_of(self, when: dt.datetime | None) -> snapshot.Snapshot:
+        """The repository as it stood at ``when`` (None: now)."""
+        return self.snapshot(self.head() if when is None else self.commit_as_of(when))
+
+    def replaced_law_details(self, months: int) -> dict[str, str]:
+        """Code key → detail, for the current procedures that still cite a law recorded as replaced
+        (no git reading at all while no law was ever recorded)."""
+        if not self.has_laws():
+            return {}
+        return self.snapshot(self.head()).replaced_law_details(months)
+
+
+_REPOSITORY_README = """# Kho tài liệu kiểm soát (controlled repository)
+
+Do doccontrol quản lý — đừng sửa tay. Managed by doccontrol: do not edit by hand.
+
+- `<PHÒNG>/<mã-quy-trình>/original.*` — tệp gốc của lần ban hành hiện hành (byte-identical)
+- `<PHÒNG>/<mã-quy-trình>/text.txt` — nội dung văn bản trích xuất (for `git diff` / `git grep`)
+- `<PHÒNG>/<mã-quy-trình>/meta.json` — thông tin tài liệu (metadata)
+- Mỗi lần ban hành là một commit và một tag `<mã-quy-trình>/r<N>`.
+"""
+
+
+def create_repository(workspace: Workspace) -> None:
+    """Create the workspace's repository (idempotent) with its first commit, and an empty index
+    that reflects it."""
+    controller = workspace.config.controller
+    init_repository(workspace.procedures, _REPOSITORY_README, "Khởi tạo kho tài liệu kiểm soát",
+                    controller, workspace.config.office_name(controller))
+    with Repository(workspace) as repo, repo.write(controller, "init") as tx:
+        tx.rebuild_index()

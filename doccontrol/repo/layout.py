@@ -1,0 +1,105 @@
+"""The layout of the controlled repository: every path and ref name doccontrol writes (pure).
+
+::
+
+    <OFFICE>/<slug>/original.<ext>   the dropped bytes of the current revision, byte-identical
+    <OFFICE>/<slug>/text.txt         the extracted text (``git diff`` / ``git grep`` work on it)
+    <OFFICE>/<slug>/meta.json        the procedure's current metadata
+    _catalog/catalog.json            the TTHC catalog (one commit per import)
+    _links/links.json                manual links and internal procedures
+    _reviews/<slug>.json             a procedure's confirmed reviews
+    _laws/replaced.json              legal documents recorded as replaced
+    refs/tags/<slug>/r<N>            one tag per revision
+
+Folders whose name starts with ``_`` are never offices. Nothing outside ``doccontrol.repo``
+builds these names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from doccontrol.core.text import slugify
+
+BRANCH = "main"
+META = "meta.json"
+TEXT = "text.txt"
+ORIGINAL_STEM = "original"
+RESERVED_PREFIX = "_"
+CATALOG_FILE = "_catalog/catalog.json"
+LINKS_FILE = "_links/links.json"
+REVIEWS_DIR = "_reviews"
+LAWS_FILE = "_laws/replaced.json"
+TAGS = "refs/tags"
+
+
+def procedure_dir(office: str, slug: str) -> str:
+    """``OFFICE/slug``: a procedure's folder, relative to the repository."""
+    return f"{office}/{slug}"
+
+
+def meta_path(folder: str) -> str:
+    return f"{folder}/{META}"
+
+
+def text_path(folder: str) -> str:
+    return f"{folder}/{TEXT}"
+
+
+def original_path(folder: str, ext: str) -> str:
+    return f"{folder}/{ORIGINAL_STEM}.{ext}"
+
+
+def review_path(slug: str) -> str:
+    """The file that records a procedure's confirmed reviews."""
+    return f"{REVIEWS_DIR}/{slug}.json"
+
+
+def is_reserved(name: str) -> bool:
+    """True for a top-level folder that is not an office (catalog, links, reviews, laws)."""
+    return name.startswith(RESERVED_PREFIX)
+
+
+def procedure_of(path: str) -> str | None:
+    """The procedure folder (``OFFICE/slug``) a repository path belongs to, if any."""
+    parts = path.split("/")
+    if len(parts) >= 3 and not is_reserved(parts[0]):
+        return f"{parts[0]}/{parts[1]}"
+    return None
+
+
+def is_meta(path: str) -> bool:
+    """True for a procedure's ``OFFICE/slug/meta.json``."""
+    parts = path.split("/")
+    return len(parts) == 3 and parts[2] == META and not is_reserved(parts[0])
+
+
+def slug_of(folder: str) -> str:
+    return folder.split("/", 1)[1]
+
+
+def revision_tag(slug: str, revision: int) -> str:
+    """The tag name of one revision (without ``refs/tags/``)."""
+    return f"{slug}/r{revision}"
+
+
+def revision_ref(slug: str, revision: int) -> str:
+    return f"{TAGS}/{revision_tag(slug, revision)}"
+
+
+def parse_revision_tag(name: str) -> tuple[str, int] | None:
+    """``(slug, revision)`` of a tag name made by :func:`revision_tag`, else None."""
+    slug, sep, rev = name.rpartition("/r")
+    if sep and slug and rev.isdigit():
+        return slug, int(rev)
+    return None
+
+
+def candidate_slugs(code_key: str) -> tuple[str, str]:
+    """The folder names a code may live under: its slug, else the slug plus a short hash.
+
+    Slugs fold punctuation (``qt-01/x`` and ``qt.01.x`` share one), so the second form keeps
+    distinct codes apart without making every folder name ugly.
+    """
+    slug = slugify(code_key)
+    return slug, f"{slug}-{hashlib.sha1(code_key.encode('utf-8')).hexdigest()[:6]}"

@@ -1,0 +1,38 @@
+"""``meta.json``: a procedure's state as the repository keeps it (pure serialisation)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+from doccontrol.core.model import ProcedureState
+
+
+def state_to_json(state: ProcedureState) -> str:
+    data = dataclasses.asdict(state)
+    data["issued"] = state.issued.isoformat() if state.issued else None
+    data["effective"] = state.effective.isoformat() if state.effective else None
+    data["tthc"] = list(state.tthc)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _date(value: object) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def state_from_json(text: str) -> ProcedureState:
+    data = json.loads(text)
+    known = {f.name for f in dataclasses.fields(ProcedureState)}
+    values = {key: value for key, value in data.items() if key in known}
+    values["issued"] = _date(values.get("issued"))
+    values["effective"] = _date(values.get("effective"))
+    values["tthc"] = tuple(values.get("tthc") or ())
+    values["citations"] = tuple(values.get("citations") or ())
+    values["revision"] = int(values.get("revision", 1))
+    return ProcedureState(**values)

@@ -1,0 +1,317 @@
+"""The unit of work of the controlled repository: every write goes through a :class:`Transaction`.
+
+Open one with :meth:`doccontrol.repo.gateway.Repository.write`. Inside it:
+
+- ``begin``: the repository is brought back to its last commit after a crash (stale git locks
+  removed, an interrupted write discarded, a missing revision tag made), logged once to
+  ``logs/doccontrol.log``;
+- commits are written through one ``git fast-import`` stream (no git index rewrite per commit),
+  the work-tree files updated after each; ``durable=False`` commits become durable together at
+  :meth:`make_durable` (group commit);
+- :meth:`update_index` brings the search index to the procedures committed since the last
+  update (what the transaction itself touched; the index catches up further by itself when it
+  reflects an older commit);
+- ``end``: both of the above, the stream closed, git's index synced to HEAD, the lock released.
+
+This module holds no rules: the callers decide, it writes what they decided.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doccontrol import faults
+from doccontrol.core import dates
+from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.repo import layout, messages
+from doccontrol.repo.commitstream import CommitStream, Person
+from doccontrol.repo.gitcmd import COMMITTER_EMAIL, COMMITTER_NAME, author_email, author_name
+from doccontrol.repo.index_sync import CommittedChanges
+from doccontrol.repo.state_files import state_to_json
+
+if TYPE_CHECKING:
+    from doccontrol.repo.gateway import Repository
+
+RECOVERY_LOG = "doccontrol.log"  # in logs/
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace a work-tree file atomically (readers never see half a file).
+
+    No fsync: durability comes from the commit (git fsyncs objects and refs); a work tree
+    left behind by a crash is reset to the last commit by the next transaction's recovery.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class Transaction:
+    """One writer's work on the repository, under the workspace's writer lock."""
+
+    def __init__(self, repository: Repository, actor: str | None, keep_index: bool = True) -> None:
+        self.repository = repository
+        self.actor = actor
+        self.keep_index = keep_index  # update the index after commits (False: only the ingest benchmark)
+        self.repaired: list[str] = []  # what recovery repaired at the start, for the caller to show
+        self._stream: CommitStream | None = None
+        self._touched: set[str] = set()  # procedure folders committed since the last index update
+        self._index_base: str | None = None  # HEAD when the index was last brought up to date
+
+    # --- reads inside the transaction (the work tree follows every commit) ---------------------
+
+    def find(self, code_key: str) -> ProcedureState | None:
+        return self.repository.find(code_key)
+
+    def get(self, code: str) -> ProcedureState:
+        return self.repository.get(code)
+
+    def new_slug(self, code_key: str) -> str:
+        return self.repository.new_slug(code_key)
+
+    def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
+        """The revisions committed so far, this transaction's included (made durable first)."""
+        self.make_durable()
+        return self.repository.revisions(state)
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.repaired = self.recover()
+        if self.repaired:
+            logs = self.repository.workspace.logs
+            logs.mkdir(parents=True, exist_ok=True)
+            with open(logs / RECOVERY_LOG, "a", encoding="utf-8") as log:
+                for line in self.repaired:
+                    log.write(f"{dates.now_iso()} recover: {line}\n")
+        self._index_base = self.repository.head()
+
+    def end(self, success: bool) -> None:
+        """Finish: durable commits and the index update (on success), then close the stream.
+
+        On failure the stream is still closed: fast-import then writes what it has (commits
+        already made are kept; the next search or ``verify --repair`` brings the index to them).
+        """
+        try:
+            if success:
+                self.make_durable()
+                self.update_index()
+        finally:
+            self._close_stream()
+
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+            self.repository.git.run("reset", "-q")  # git's index = HEAD, so ``git status`` is clean
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _commit_stream(self) -> CommitStream:
+        if self._stream is None:
+            self._stream = CommitStream(self.repository.path, layout.BRANCH, self.repository.head())
+        return self._stream
+
+    def _office(self, office: str | None) -> str:
+        chosen = office or self.actor
+        if not chosen:
+            raise ValueError("a commit needs an office: give one, or open the transaction with an actor")
+        return chosen
+
+    def commit_changes(
+        self,
+        changes: Mapping[str, bytes | None],
+        message: str,
+        office: str | None = None,
+        tags: tuple[str, ...] = (),
+        timestamp: int | None = None,
+        durable: bool = True,
+    ) -> str:
+        """Commit ``changes`` (repository path → bytes, None deletes), then update the work tree.
+
+        Durable on return unless ``durable=False``; then :meth:`make_durable` makes it so.
+        Author = the office, committer = doccontrol: no git identity is needed anywhere.
+        """
+        who = self._office(office)
+        name = self.repository.workspace.config.office_name(who)
+        author = Person(author_name(who, name), author_email(who))
+        committer = Person(COMMITTER_NAME, COMMITTER_EMAIL)
+        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp, durable)
+        faults.point("after_stream_commit")
+        root = self.repository.path
+        for rel, content in changes.items():
+            target = root / rel
+            if content is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(target, content)
+            folder = layout.procedure_of(rel)
+            if folder:
+                self._touched.add(folder)
+        return commit
+
+    def commit_revision(
+        self, state: ProcedureState, original: bytes, text: str, office: str, durable: bool = True,
+        timestamp: int | None = None,
+    ) -> str:
+        """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id."""
+        folder = layout.procedure_dir(state.office, state.slug)
+        keep = layout.original_path(folder, state.ext)
+        changes: dict[str, bytes | None] = {
+            f"{folder}/{old.name}": None
+            for old in (self.repository.path / folder).glob(f"{layout.ORIGINAL_STEM}.*")
+            if f"{folder}/{old.name}" != keep
+        }
+        changes[keep] = original
+        changes[layout.text_path(folder)] = text.encode("utf-8")
+        changes[layout.meta_path(folder)] = state_to_json(state).encode("utf-8")
+        message = messages.format_message(
+            f"{state.code} lần {state.revision}: {state.title or '(không có tên)'}",
+            {
+                "Action": messages.INGEST,
+                "Office": office,
+                "Owner": state.office,
+                "Revision": state.revision,
+                "Code-Key": state.code_key,
+                "Slug": state.slug,
+                "Source-File": state.source,
+                "Sha256": state.sha256,
+            },
+        )
+        tag = layout.revision_tag(state.slug, state.revision)
+        return self.commit_changes(changes, message, office, (tag,), timestamp, durable)
+
+    def _procedure_trailers(self, action: str, office: str, state: ProcedureState) -> dict[str, object]:
+        return {"Action": action, "Office": office, "Owner": state.office, "Revision": state.revision,
+                "Code-Key": state.code_key, "Slug": state.slug}
+
+    def commit_withdrawal(
+        self, state: ProcedureState, reason: str, office: str | None = None, timestamp: int | None = None
+    ) -> str:
+        """The procedure's metadata marked withdrawn (``state`` already says so)."""
+        who = self._office(office)
+        message = messages.format_message(
+            f"{state.code} bãi bỏ: {reason.splitlines()[0] if reason else ''}",
+            self._procedure_trailers(messages.WITHDRAW, who, state), body=reason,
+        )
+        folder = layout.procedure_dir(state.office, state.slug)
+        changes: dict[str, bytes | None] = {layout.meta_path(folder): state_to_json(state).encode("utf-8")}
+        return self.commit_changes(changes, message, who, timestamp=timestamp)
+
+    def commit_review(
+        self, state: ProcedureState, content: bytes, note: str, office: str | None = None,
+        timestamp: int | None = None,
+    ) -> str:
+        """A confirmed review (no new revision): ``content`` is the procedure's reviews file."""
+        who = self._office(office)
+        message = messages.format_message(
+            f"{state.code} rà soát: {note.splitlines()[0] if note else ''}",
+            self._procedure_trailers(messages.REVIEW, who, state), body=note,
+        )
+        return self.commit_changes({layout.review_path(state.slug): content}, message, who, timestamp=timestamp)
+
+    def commit_files(
+        self, files: Mapping[str, bytes], subject: str, trailers: Mapping[str, object], body: str = "",
+        office: str | None = None, timestamp: int | None = None,
+    ) -> str | None:
+        """Commit repository files (catalog, links, laws) that changed; None when none did.
+
+        ``trailers`` must name the ``Action``; the ``Office`` trailer is added.
+        """
+        root = self.repository.path
+        changed: dict[str, bytes | None] = {
+            rel: data for rel, data in files.items()
+            if not (root / rel).is_file() or (root / rel).read_bytes() != data
+        }
+        if not changed:
+            return None
+        who = self._office(office)
+        ordered = {"Action": trailers["Action"], "Office": who, **{k: v for k, v in trailers.items() if k != "Action"}}
+        message = messages.format_message(subject, ordered, body)
+        return self.commit_changes(changed, message, who, timestamp=timestamp)
+
+    @property
+    def pending(self) -> bool:
+        """True when commits were written with ``durable=False`` and not yet made durable."""
+        return self._stream is not None and self._stream.pending
+
+    def make_durable(self) -> None:
+        """Make the commits written with ``durable=False`` durable (pack, refs and tags on disk)."""
+        if self._stream is not None and self._stream.pending:
+            faults.point("before_checkpoint")
+            self._stream.checkpoint()
+
+    def update_index(self) -> None:
+        """Bring the search index to the procedures committed since its last update (durable first)."""
+        self.make_durable()
+        if not self._touched or not self.keep_index:
+            return
+        head = self.repository.head() or ""
+        changes = CommittedChanges(before=self._index_base, after=head, procedures=frozenset(self._touched))
+        self._touched = set()
+        faults.point("before_index")
+        self.repository.index.apply(changes)
+        self._index_base = head
+
+    def catch_up_index(self, check_files: bool = True) -> str:
+        """Bring the index up to HEAD whatever it reflects (checking its files first). Returns what
+        was done ("" if nothing)."""
+        self.make_durable()
+        self._touched = set()
+        done = self.repository.index.catch_up(check_files=check_files)
+        self._index_base = self.repository.head()
+        return done
+
+    def rebuild_index(self) -> int:
+        """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
+        self.make_durable()
+        self._touched = set()
+        count = self.repository.index.rebuild()
+        self._index_base = self.repository.head()
+        return count
+
+    # --- recovery ---------------------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Bring the repository back to its last commit after a crash. Returns what was repaired.
+
+        Only doccontrol writes here, and only under the lock, so anything uncommitted is the
+        leftover of an interrupted write; its inbox file is still in the inbox (files leave it
+        only after the commit), so discarding it loses nothing.
+        """
+        git = self.repository.git
+        git_dir = self.repository.path / ".git"
+        repaired: list[str] = []
+        for lock in stale_git_locks(git_dir):
+            lock.unlink(missing_ok=True)
+            repaired.append(f"removed a stale .git/{lock.relative_to(git_dir)}")
+        git.run("reset", "-q")
+        status = git.run("status", "--porcelain", "--untracked-files=all").strip()
+        if status:
+            git.run("reset", "-q", "--hard", "HEAD")
+            git.run("clean", "-q", "-fd")
+            repaired.append("discarded an interrupted, uncommitted write: " + status.replace("\n", "; ")[:300])
+        head = git.head()
+        if head:
+            trailers = messages.parse_trailers(git.run("log", "-1", "--format=%B", head))
+            if trailers.get("Action") == messages.INGEST and trailers.get("Slug") and trailers.get("Revision"):
+                tag = layout.revision_tag(trailers["Slug"], int(trailers["Revision"]))
+                if not git.run("tag", "-l", tag).strip():
+                    git.set_ref(f"{layout.TAGS}/{tag}", head)
+                    repaired.append(f"created the missing tag {tag}")
+        return repaired
+
+
+def stale_git_locks(git_dir: Path) -> list[Path]:
+    """Lock files a git process killed half-way leaves behind: the index's, HEAD's, packed-refs'
+    and every ref's (``refs/**/*.lock``, e.g. ``refs/heads/main.lock`` from a fast-import killed
+    during a checkpoint). Any of them blocks every later write until removed."""
+    found = [git_dir / name for name in ("index.lock", "HEAD.lock", "packed-refs.lock") if (git_dir / name).exists()]
+    refs = git_dir / "refs"
+    if refs.is_dir():
+        found += sorted(p for p in refs.rglob("*.lock") if p.is_file() or p.is_symlink())
+    return found

@@ -1,0 +1,157 @@
+"""Reading the controlled set (list, show, history, diff, export) and withdrawing a procedure."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+from doccontrol.core import dates
+from doccontrol.core.decide import may_change
+from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.errors import UsageError
+from doccontrol.repo.gateway import Repository
+from doccontrol.workspace import Workspace
+
+STATUSES = ("current", "withdrawn", "all")
+
+
+def check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise UsageError(f"Trạng thái không hợp lệ: {status}.", f"Unknown status {status!r}: {', '.join(STATUSES)}.")
+
+
+def select(states: list[ProcedureState], office: str | None, status: str) -> list[ProcedureState]:
+    """The procedures of ``office`` (None: all) with ``status`` (``all``: any)."""
+    return [s for s in states if (office is None or s.office == office) and (status == "all" or s.status == status)]
+
+
+def procedures(workspace: Workspace, office: str | None = None, status: str = "current") -> list[ProcedureState]:
+    check_status(status)
+    with Repository(workspace) as repo:
+        return select(repo.procedures(), office, status)
+
+
+def list_record(state: ProcedureState) -> dict[str, object]:
+    return {
+        "code": state.code,
+        "title": state.title,
+        "office": state.office,
+        "revision": state.revision,
+        "issued": state.issued.isoformat() if state.issued else None,
+        "status": state.status,
+        "tthc": list(state.tthc),
+    }
+
+
+def revision_record(record: RevisionRecord) -> dict[str, object]:
+    return {
+        "revision": record.revision,
+        "commit": record.commit,
+        "date": record.date,
+        "sha256": record.sha256,
+        "source": record.source,
+        "office": record.office,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Detail:
+    state: ProcedureState
+    history: list[RevisionRecord]
+
+    @property
+    def revisions(self) -> list[RevisionRecord]:
+        return [r for r in self.history if r.action == "ingest"]
+
+
+def detail(workspace: Workspace, code: str) -> Detail:
+    with Repository(workspace) as repo:
+        state = repo.get(code)
+        return Detail(state=state, history=repo.history(state))
+
+
+def _check_revision(state: ProcedureState, revisions: list[RevisionRecord], revision: int) -> None:
+    if revision not in {r.revision for r in revisions}:
+        known = ", ".join(str(r.revision) for r in revisions)
+        raise UsageError(
+            f"Quy trình {state.code} không có lần ban hành {revision} (có: {known}).",
+            f"Procedure {state.code} has no revision {revision} (known: {known}).",
+        )
+
+
+def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: int | None = None) -> str:
+    """Unified diff of the extracted texts of two revisions (default: the last two)."""
+    with Repository(workspace) as repo:
+        state = repo.get(code)
+        revisions = repo.revisions(state)
+        numbers = [r.revision for r in revisions]
+        to_rev = to_rev if to_rev is not None else numbers[-1]
+        if from_rev is None:
+            earlier = [n for n in numbers if n < to_rev]
+            if not earlier:
+                raise UsageError(
+                    f"Quy trình {state.code} chỉ có một lần ban hành, không có gì để so sánh.",
+                    f"{state.code} has a single revision: nothing to compare.",
+                )
+            from_rev = earlier[-1]
+        _check_revision(state, revisions, from_rev)
+        _check_revision(state, revisions, to_rev)
+        old = repo.text_at(state, from_rev).splitlines(keepends=True)
+        new = repo.text_at(state, to_rev).splitlines(keepends=True)
+    lines = difflib.unified_diff(
+        old, new, fromfile=f"{state.code} lần {from_rev}", tofile=f"{state.code} lần {to_rev}", lineterm="\n"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
+    """The original bytes of a revision (default: the newest) and the state at that revision."""
+    with Repository(workspace) as repo:
+        state = repo.get(code)
+        wanted = revision if revision is not None else state.revision
+        _check_revision(state, repo.revisions(state), wanted)
+        return repo.original_at(state, wanted)
+
+
+def revision_text(workspace: Workspace, code: str, revision: int | None = None) -> str:
+    """The extracted text of a revision (default: the newest), as committed (``text.txt``)."""
+    with Repository(workspace) as repo:
+        state = repo.get(code)
+        return repo.text_at(state, revision if revision is not None else state.revision)
+
+
+def actor_office(workspace: Workspace, office: str | None) -> str:
+    """The office acting (default: the document controller); UsageError for an unknown one."""
+    actor = office or workspace.config.controller
+    if actor not in workspace.config.offices:
+        raise UsageError(f"Phòng '{actor}' chưa được khai báo.", f"Unknown office '{actor}'.")
+    return actor
+
+
+def require_owner(workspace: Workspace, actor: str, state: ProcedureState, verb_vi: str, verb_en: str) -> None:
+    """UsageError unless ``actor`` may change ``state`` (the ownership rule of ``core.decide``)."""
+    if not may_change(actor, state.office, workspace.config.controller):
+        raise UsageError(
+            f"Phòng {actor} không được {verb_vi} quy trình {state.code} của phòng {state.office}.",
+            f"Office {actor} may not {verb_en} {state.code}, which belongs to {state.office}.",
+        )
+
+
+def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = None) -> tuple[ProcedureState, str]:
+    """Mark a procedure withdrawn (bãi bỏ): a commit; it stays in history, never listed as current."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UsageError("Cần ghi lý do bãi bỏ (--reason).", "A reason is required (--reason).")
+    actor = actor_office(workspace, office)
+    with Repository(workspace) as repo, repo.write(actor, "withdraw") as tx:
+        state = tx.get(code)
+        require_owner(workspace, actor, state, "bãi bỏ", "withdraw")
+        if state.status == "withdrawn":
+            raise UsageError(
+                f"Quy trình {state.code} đã bị bãi bỏ từ trước.", f"{state.code} is already withdrawn."
+            )
+        withdrawn = dataclasses.replace(
+            state, status="withdrawn", withdrawn_reason=reason, withdrawn_at=dates.now_iso(), updated_at=dates.now_iso()
+        )
+        commit = tx.commit_withdrawal(withdrawn, reason)
+    return withdrawn, commit

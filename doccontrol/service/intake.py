@@ -1,0 +1,145 @@
+"""What arrives: files waiting in the inbox, ingesting them, what was refused, the ingest journal."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from doccontrol.core.model import Outcome
+from doccontrol.core.text import nfc
+from doccontrol.errors import UsageError
+from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem, item_for, scan
+from doccontrol.workspace import Workspace
+
+
+def inbox_items(workspace: Workspace) -> list[InboxItem]:
+    """Files waiting in the inbox, oldest first (revision 1 dropped before revision 2 goes first)."""
+
+    def age(item: InboxItem) -> tuple[int, str]:
+        try:
+            return item.path.lstat().st_mtime_ns, str(item.path)
+        except FileNotFoundError:
+            return 0, str(item.path)
+
+    return sorted(scan(workspace.inbox, workspace.config.offices), key=age)
+
+
+def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | None) -> list[tuple[InboxItem, bool]]:
+    """Items for files named on the command line: (item, keep_source).
+
+    A file inside the inbox is treated as an inbox drop (its office is its folder, it is moved
+    on). A file elsewhere needs ``office`` and is never moved or deleted.
+    """
+    inbox = workspace.inbox.resolve()
+    result: list[tuple[InboxItem, bool]] = []
+    for file in files:
+        absolute = Path(file).absolute()
+        inside = item_for(inbox, absolute.parent.resolve() / absolute.name, workspace.config.offices)
+        if inside is not None and (office is None or office == inside.office):
+            result.append((inside, False))
+            continue
+        if office is None:
+            raise UsageError(
+                f"Cần chỉ rõ phòng cho tệp {file}: --office MÃ_PHÒNG.",
+                f"{file} is not in an office's inbox folder: say whose it is with --office CODE.",
+            )
+        if office not in workspace.config.offices:
+            raise UsageError(
+                f"Phòng '{office}' chưa được khai báo trong doccontrol.toml.",
+                f"Unknown office '{office}'. Known: {', '.join(workspace.config.offices)}.",
+            )
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"Không có tệp {file}.", f"No such file: {file}")
+        result.append((InboxItem(path=absolute, office=office, folder=office), True))
+    return result
+
+
+def ingest(
+    workspace: Workspace,
+    items: Iterable[tuple[InboxItem, bool]],
+    progress: Callable[[Outcome | None], None] | None = None,
+    index: bool = True,
+) -> list[Outcome]:
+    """Run items through the one ingest entry (one transaction). Returns one outcome per file still there.
+
+    ``index=False`` leaves the search index behind (it catches up at the next search); only the
+    benchmark uses it, to time the pipeline alone.
+    """
+    from doccontrol.ingest.session import ingest_items
+
+    return ingest_items(workspace, items, progress, update_index=index)
+
+
+@dataclasses.dataclass(frozen=True)
+class QuarantinedFile:
+    """A refused file waiting in ``quarantine/<folder>/``, and the reason written beside it."""
+
+    folder: str  # the office folder under quarantine/
+    name: str  # the path below that folder (NFC)
+    size: int
+    modified: str  # ISO 8601, local time
+    reason: str  # the text of ``<name>.reason.txt`` ("" when there is none)
+
+
+def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> list[QuarantinedFile]:
+    """Every file in the quarantine, newest first, with its reason (read, never followed through links)."""
+    root = workspace.quarantine
+    found: list[tuple[float, QuarantinedFile]] = []
+    if not root.is_dir():
+        return []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        if here == root:
+            continue
+        links = [d for d in os.listdir(here) if (here / d).is_symlink() and d not in filenames]
+        for name in sorted(filenames) + sorted(links):
+            if name.startswith(".") or name.endswith(REASON_SUFFIX):
+                continue
+            path = here / name
+            info = path.lstat()
+            reason = ""
+            try:
+                fd = os.open(path.with_name(name + REASON_SUFFIX), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as handle:
+                    reason = handle.read(reason_bytes).decode("utf-8", errors="replace")
+            except OSError:
+                pass
+            relative = path.relative_to(root)
+            found.append((info.st_mtime, QuarantinedFile(
+                folder=relative.parts[0],
+                name=nfc("/".join(relative.parts[1:])),
+                size=info.st_size,
+                modified=dt.datetime.fromtimestamp(info.st_mtime).astimezone().isoformat(timespec="seconds"),
+                reason=reason,
+            )))
+    found.sort(key=lambda pair: (-pair[0], pair[1].folder, pair[1].name))
+    return [entry for _, entry in found]
+
+
+def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:
+    """The last ``count`` records of ``logs/ingest.jsonl``, newest first (read from the end of the file)."""
+    try:
+        with open(workspace.logs / "ingest.jsonl", "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - tail_bytes))
+            tail = handle.read()
+    except OSError:
+        return []
+    records: list[dict[str, object]] = []
+    for line in reversed(tail.splitlines()):
+        if len(records) >= count:
+            break
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue  # a line cut by a crash, or the partial first line of the tail
+        if isinstance(record, dict):
+            records.append(record)
+    return records

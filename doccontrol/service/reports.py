@@ -1,0 +1,198 @@
+"""Keeping procedures current and reporting: the master list (now or as of a date), reviews due and
+confirmed, legal documents replaced and who cites them, the yearly ISO report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from doccontrol.core import review as rv
+from doccontrol.core.citations import citation_key, parse_citation
+from doccontrol.core import dates
+from doccontrol.core.dates import end_of_day, start_of_day
+from doccontrol.core.model import ProcedureState
+from doccontrol.core.text import squash_spaces
+from doccontrol.errors import UsageError
+from doccontrol.repo import layout, messages
+from doccontrol.repo.gateway import Repository
+from doccontrol.repo.snapshot import Snapshot
+from doccontrol.service.controlled_set import actor_office, check_status, require_owner, select
+from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.reports.masterlist import MasterList
+    from doccontrol.reports.yearly import YearlyReport
+
+
+def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot:
+    with Repository(workspace) as repo:
+        return repo.snapshot_as_of(as_of)
+
+
+def master_list(
+    workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = "current"
+) -> MasterList:
+    """The master list (danh mục tài liệu) now, or as the repository stood at ``as_of``."""
+    from doccontrol.reports.masterlist import build_master_list
+
+    check_status(status)
+    snap = _snapshot_as_of(workspace, as_of)
+    return build_master_list(snap, workspace.config, dt.datetime.now().astimezone().replace(microsecond=0),
+                             as_of, office, status)
+
+
+def procedures_as_of(
+    workspace: Workspace, as_of: dt.datetime, office: str | None = None, status: str = "current"
+) -> tuple[list[ProcedureState], str | None]:
+    """The procedures as the repository stood at ``as_of`` and the commit that was then."""
+    check_status(status)
+    snap = _snapshot_as_of(workspace, as_of)
+    return select(snap.states, office, status), snap.commit
+
+
+def review_due(
+    workspace: Workspace, within_days: int = 0, office: str | None = None, as_of: dt.date | None = None
+) -> tuple[list[rv.ReviewStatus], dt.date]:
+    """The current procedures due for review by ``as_of`` (default today) + ``within_days``, the
+    most overdue first; and the day that was taken as today."""
+    if office is not None and office not in workspace.config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    today = as_of or dt.date.today()
+    snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
+    statuses = snap.statuses(workspace.config.review_months)
+    return rv.due_reviews(statuses, today, within_days, office), today
+
+
+def confirm_review(
+    workspace: Workspace, code: str, note: str, office: str | None = None, timestamp: int | None = None
+) -> tuple[ProcedureState, rv.ReviewRecord, str]:
+    """Record that a current procedure was reviewed and still holds: one commit, no new revision
+    (resets its review clock)."""
+    note = squash_spaces(note)
+    if not note:
+        raise UsageError("Cần ghi nội dung rà soát (--note).", "A note is required (--note).")
+    actor = actor_office(workspace, office)
+    when = timestamp if timestamp is not None else dates.unix_now()
+    with Repository(workspace) as repo, repo.write(actor, "review confirm") as tx:
+        state = tx.get(code)
+        require_owner(workspace, actor, state, "xác nhận rà soát", "confirm the review of")
+        if state.status != "current":
+            raise UsageError(
+                f"Quy trình {state.code} đã bị bãi bỏ, không rà soát được.",
+                f"{state.code} is withdrawn: there is nothing to review.",
+            )
+        record = rv.ReviewRecord(
+            date=dt.datetime.fromtimestamp(when).astimezone(), office=actor, note=note, revision=state.revision
+        )
+        records = [*repo.reviews(state), record]
+        content = rv.reviews_to_json(state.code, state.code_key, records).encode("utf-8")
+        commit = tx.commit_review(state, content, note, timestamp=when)
+    return state, record, commit
+
+
+def normal_ref(ref: str, option: str = "REF") -> str:
+    """The normal form of a legal reference typed by a person; UsageError when it names none."""
+    found = parse_citation(ref)
+    if found is None:
+        raise UsageError(
+            f"Không đọc được số, ký hiệu văn bản «{ref}» (ví dụ: 152/2020/NĐ-CP, 45/2019/QH14).",
+            f"{option} {ref!r} is not a legal document's number and symbol (e.g. 152/2020/NĐ-CP, 45/2019/QH14).",
+        )
+    return found.ref
+
+
+def record_replaced_law(
+    workspace: Workspace, ref: str, by: Sequence[str], decision: str = "", office: str | None = None,
+    timestamp: int | None = None,
+) -> tuple[rv.ReplacedLaw, str, list[ProcedureState]]:
+    """Record that a legal document was replaced or amended (one commit of the laws file); also
+    returns the current procedures that still cite it (from now on flagged by ``review`` and
+    ``coverage``)."""
+    actor = actor_office(workspace, office)
+    normal = normal_ref(ref)
+    replacing = tuple(dict.fromkeys(normal_ref(b, "--by") for b in by))
+    if not replacing:
+        raise UsageError("Cần ít nhất một văn bản thay thế (--by).", "Give the replacing document (--by).")
+    if any(citation_key(b) == citation_key(normal) for b in replacing):
+        raise UsageError("Văn bản không thể tự thay thế chính nó.", "A document cannot replace itself.")
+    when = timestamp if timestamp is not None else dates.unix_now()
+    record = rv.ReplacedLaw(
+        ref=normal, by=replacing, decision=squash_spaces(decision),
+        recorded_at=dt.datetime.fromtimestamp(when).astimezone(), office=actor,
+    )
+    with Repository(workspace) as repo, repo.write(actor, "laws replaced") as tx:
+        records = [*repo.laws(), record]
+        commit = tx.commit_files(
+            {layout.LAWS_FILE: rv.laws_to_json(records).encode("utf-8")},
+            f"Văn bản {normal} được thay thế, sửa đổi bởi {', '.join(replacing)}",
+            {"Action": messages.LAWS_REPLACED, "Ref": normal, "By": ", ".join(replacing),
+             "Decision": record.decision or "-"},
+            body=record.decision, timestamp=when,
+        )
+    assert commit is not None  # the laws file always grows by one record
+    return record, commit, cites(workspace, record.ref)[1]
+
+
+def replaced_laws(workspace: Workspace) -> list[rv.ReplacedLaw]:
+    with Repository(workspace) as repo:
+        return repo.laws()
+
+
+def cites(workspace: Workspace, ref: str) -> tuple[str, list[ProcedureState], list[rv.ReplacedLaw]]:
+    """Every current procedure that cites the legal document ``ref`` (any spelling of its number
+    and symbol): (normal form, procedures, the records of its replacement)."""
+    normal = normal_ref(ref)
+    key = citation_key(normal)
+    snap = _snapshot_as_of(workspace, None)
+    citing = [s for s in snap.current() if any(citation_key(c) == key for c in s.citations)]
+    return normal, citing, [law for law in snap.laws if law.key == key]
+
+
+def yearly_report(
+    workspace: Workspace, year: int, as_of: dt.date | None = None, generated: dt.date | None = None
+) -> YearlyReport:
+    """The figures of the yearly ISO report, from the repository as of the year's end (or ``as_of``)."""
+    from doccontrol.reports.yearly import build_yearly_report
+
+    if not 1900 <= year <= 2199:
+        raise UsageError(f"Năm không hợp lệ: {year}.", f"Invalid year: {year}.")
+    start = start_of_day(dt.date(year, 1, 1))
+    end = end_of_day(as_of or dt.date(year, 12, 31))
+    if end < start:
+        raise UsageError(
+            f"Ngày --as-of phải thuộc năm {year} trở về sau.", f"--as-of must not be before the start of {year}."
+        )
+    with Repository(workspace) as repo:
+        first = repo.snapshot(repo.commit_as_of(start - dt.timedelta(seconds=1)))
+        last = repo.snapshot(repo.commit_as_of(end))
+    records: list[dict[str, object]] = []
+    journal = workspace.logs / "ingest.jsonl"
+    if journal.is_file():
+        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+    return build_yearly_report(first, last, records, workspace.config, year, start, end,
+                               generated or dt.date.today())
+
+
+def yearly_template(workspace: Workspace) -> str:
+    """The yearly report's template: ``[report] template`` (relative to the workspace), else the
+    one shipped with doccontrol."""
+    from doccontrol.reports.template import default_template
+    from doccontrol.reports.yearly import report_settings
+
+    name = report_settings(workspace.config).template
+    if not name:
+        return default_template()
+    path = Path(name) if Path(name).is_absolute() else workspace.root / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Không đọc được mẫu báo cáo {path}: {exc}", f"Cannot read the report template {path}: {exc}") from exc

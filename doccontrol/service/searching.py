@@ -1,0 +1,94 @@
+"""Searching, and keeping the index honest: ``search``, ``reindex``, ``verify``, the index's freshness."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from doccontrol.errors import WorkspaceError
+from doccontrol.repo.gateway import Repository
+from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState
+from doccontrol.repo.integrity import IntegrityReport, check_revisions
+from doccontrol.search import Hit, IndexUnavailable, SearchRequest
+from doccontrol.workspace import Workspace
+
+
+@dataclasses.dataclass
+class SearchOutcome:
+    hits: list[Hit]
+    notices: list[str]  # what was done to the index on the way (rebuilt, caught up), for people
+
+
+def index_freshness(workspace: Workspace, check_files: bool = False) -> Freshness:
+    """How the index stands against the repository (``check_files``: also verify its files)."""
+    with Repository(workspace) as repo:
+        return repo.index.freshness(check_files)
+
+
+def search(workspace: Workspace, request: SearchRequest) -> SearchOutcome:
+    """Search the index; bring it up to the repository first when it is behind or unreadable.
+
+    Readers never wait for writers: if another process holds the writer lock (an ingest is
+    under way), the search runs on the index as it is and says so.
+    """
+    notices: list[str] = []
+    with Repository(workspace) as repo:
+        fresh = repo.index.freshness()
+        if fresh.state is not IndexState.CURRENT:
+            try:
+                timeout = 0 if fresh.state is IndexState.BEHIND else None
+                with repo.write(None, "index", timeout=timeout) as tx:
+                    done = tx.catch_up_index()
+                if done:
+                    notices.append(
+                        f"Chỉ mục tìm kiếm chưa khớp với kho tài liệu nên đã được cập nhật ({done}). "
+                        f"(the search index was behind the repository: {done})"
+                    )
+            except WorkspaceError:
+                notices.append(
+                    "Đang có tiến trình ghi vào kho; kết quả có thể chưa gồm thay đổi mới nhất. "
+                    "(a writer is busy; results may miss the newest change)"
+                )
+        try:
+            hits = repo.index.backend.search(request)
+        except IndexUnavailable as exc:
+            with repo.write(None, "index") as tx:
+                tx.rebuild_index()
+            notices.append(f"Chỉ mục tìm kiếm hỏng nên đã được tạo lại. (the index was damaged and was rebuilt: {exc})")
+            hits = repo.index.backend.search(request)
+    return SearchOutcome(hits=hits, notices=notices)
+
+
+def reindex(workspace: Workspace) -> int:
+    """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
+    with Repository(workspace) as repo, repo.write(None, "reindex") as tx:
+        return tx.rebuild_index()
+
+
+@dataclasses.dataclass
+class VerifyReport:
+    index: IndexReport
+    integrity: IntegrityReport
+
+    @property
+    def healthy(self) -> bool:
+        return self.index.healthy and not self.integrity.mismatches
+
+    def as_json(self) -> dict[str, object]:
+        return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json()}
+
+
+def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
+    """Compare the index with the repository and check every revision's bytes; optionally repair the index."""
+    with Repository(workspace) as repo:
+        index_report = repo.index.compare()
+        if repair and not index_report.healthy:
+            with repo.write(None, "verify --repair") as tx:
+                tx.rebuild_index()
+            before = index_report
+            index_report = repo.index.compare()
+            index_report.repaired = (
+                f"rebuilt: {len(before.missing)} missing, {len(before.stale)} stale, {len(before.extra)} extra, "
+                f"{len(before.problems)} problem(s) before"
+            )
+        integrity_report = check_revisions(repo)
+    return VerifyReport(index=index_report, integrity=integrity_report)
