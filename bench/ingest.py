@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from doccontrol import service, workspace
+from doccontrol import service
 from doccontrol.extract import extract_file
 from doccontrol.demo.samples import build_docx, build_pdf, generated_specs
 

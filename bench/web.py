@@ -8,8 +8,8 @@ The workspace is built fast, without the extraction sandbox: specs from
 ``doccontrol.samples.generated_specs``, their text from ``spec_text``, metadata read from that text
 given as the spec says (``doccontrol.metadata.read_metadata`` is checked to read the same from the
 first 20 texts; it costs ~7 ms a text), the state made by ``pipeline.new_state`` as an ingest would,
-every revision 1..N of each procedure committed through ``Store.write_revision(...,
-durable=False)`` with a ``checkpoint()`` every 500 procedures; then a TTHC catalog (5,000 entries,
+every revision 1..N of each procedure committed through ``Transaction.commit_revision(...,
+durable=False)`` in one ``Repository.write`` unit of work, made durable every 500 procedures; then a TTHC catalog (5,000 entries,
 most cited by the procedures, some not: the coverage gap), the internal procedures declared, and
 the search index rebuilt. Originals: building a real .docx takes ~85 ms, so only the first
 ``--real-docx`` procedures get one; the others store their text as a stand-in original (``.txt``)
@@ -51,7 +51,6 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from doccontrol.repo import indexing  # noqa: E402
 from doccontrol import service, workspace  # noqa: E402
 from doccontrol.core.catalog import STATUS_ACTIVE, Tthc, catalog_to_json  # noqa: E402
 from doccontrol.core.coverage import links_to_json  # noqa: E402
@@ -59,9 +58,10 @@ from doccontrol.core.metadata import read_metadata  # noqa: E402
 from doccontrol.core.model import DocProperties, Drop, Metadata  # noqa: E402
 from doccontrol.ingest.pipeline import new_state, text_digest  # noqa: E402
 from doccontrol.demo.samples import build_docx, generated_specs, spec_text  # noqa: E402
-from doccontrol.repo.store import Store, format_message, sha256_file  # noqa: E402
+from doccontrol.ingest.quarantine import sha256_file  # noqa: E402
+from doccontrol.repo import layout, messages  # noqa: E402
+from doccontrol.repo.gateway import Repository  # noqa: E402
 from doccontrol.core.text import code_key  # noqa: E402
-from doccontrol.service.tthc import CATALOG_FILE, LINKS_FILE  # noqa: E402
 
 OFFICES = {"VP": "Văn phòng", "LDVL": "Phòng Lao động - Việc làm", "NCC": "Phòng Người có công",
            "BTXH": "Phòng Bảo trợ xã hội"}
@@ -85,7 +85,7 @@ def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-"))
     started = time.perf_counter()
     commits = 0
-    with Store(ws.procedures) as store:
+    with Repository(ws) as repo, repo.write("VP", "bench build", update_index=False) as store:
         for number, spec in enumerate(specs):
             if spec.tthc:  # cite codes of the catalog (2 % cite a code it does not have)
                 codes = tuple(dict.fromkeys(
@@ -122,27 +122,25 @@ def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
                 drop = Drop(office=spec.office, source_name=f"{spec.code.replace('/', '-')} lần {revision}.{ext}", ext=ext,
                             sha256=sha256_file(original), text_sha256=text_digest(text), metadata=metadata)
                 current = new_state(drop, current, spec.office, slug)
-                store.write_revision(current, original, text, spec.office, OFFICES[spec.office], durable=False)
+                store.commit_revision(current, original.read_bytes(), text, spec.office, durable=False)
                 commits += 1
             if number % 500 == 499:
-                store.checkpoint()
+                store.make_durable()
                 print(f"  {number + 1} procedures, {commits} revisions, {time.perf_counter() - started:.0f} s",
                       file=sys.stderr)
-        store.checkpoint()
+        store.make_durable()
         catalog = {}
         for code in catalog_codes:
             name, field = cited.get(code) or (f"Thủ tục chưa có quy trình số {code}", rng.choice(sorted(fields)))
             catalog[code] = Tthc(code=code, name=name, field=field, agency="Sở Lao động - Thương binh và Xã hội",
                                  level="Cấp tỉnh", status=STATUS_ACTIVE)
-        store.write_files({CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")},
-                          format_message("Danh mục TTHC: bench", {"Action": "catalog-import", "Office": "VP"}),
-                          "VP", OFFICES["VP"])
-        store.write_files({LINKS_FILE: links_to_json({}, internal).encode("utf-8")},
-                          format_message("Quy trình nội bộ: bench", {"Action": "link", "Office": "VP"}),
-                          "VP", OFFICES["VP"])
+        store.commit_files({layout.CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")},
+                           "Danh mục TTHC: bench", {"Action": messages.CATALOG_IMPORT})
+        store.commit_files({layout.LINKS_FILE: links_to_json({}, internal).encode("utf-8")},
+                           "Quy trình nội bộ: bench", {"Action": messages.LINK})
     print(f"built {n} procedures, {commits} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     started = time.perf_counter()
-    documents = indexing.rebuild(ws)
+    documents = service.reindex(ws)
     print(f"indexed {documents} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
@@ -194,13 +192,12 @@ def run(connection: http.client.HTTPConnection, name: str, paths: list[str]) -> 
 def measure(root: Path, requests: int, real_docx: int, seed: int = 5) -> None:
     rng = random.Random(seed)
     ws = workspace.load(root)
-    with Store(ws.procedures) as store:
-        states = list(store.states())
+    states = service.procedures(ws, status="all")
     print(f"workspace {root}: {len(states)} procedures", file=sys.stderr)
-    index = indexing.status_of_index(ws)
+    index = service.index_freshness(ws, check_files=True).as_json()
     if index.get("state") != "current":  # e.g. built by an older index format: a search would rebuild it
         started = time.perf_counter()
-        documents = indexing.rebuild(ws)
+        documents = service.reindex(ws)
         print(f"index was {index.get('state')}: rebuilt {documents} revisions in {time.perf_counter() - started:.0f} s",
               file=sys.stderr)
     process, port, log = serve(root)
