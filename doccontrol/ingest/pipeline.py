@@ -522,9 +522,9 @@ class Ingestor:
         outcome.quarantined_to = str(target)
 
     def _journal(self, outcome: Outcome) -> None:
-        record = {"time": now_iso(), **outcome.as_json(), "seconds": outcome.seconds}
-        with open(self.journal, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        from doccontrol.ingest import journal
+
+        journal.append(self.journal, journal.record_of(outcome, now_iso()))
 
 
 def clean_staging(workspace: Workspace) -> None:

@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from doccontrol.core.labels import LINK_SOURCE, moment_vi, vi
 from doccontrol.core.coverage import (
     REASON_EN,
     REASON_VI,
@@ -33,7 +34,6 @@ FORMATS = ("text", "json", "csv", "xlsx", "html")
 TITLE_VI = "BÁO CÁO MỨC ĐỘ BAO PHỦ THỦ TỤC HÀNH CHÍNH BẰNG QUY TRÌNH ISO"
 TITLE_EN = "Coverage of administrative procedures (TTHC) by ISO procedures"
 
-SOURCE_VI = {"document": "mã trong văn bản", "manual": "liên kết thủ công", "name": "trùng tên"}
 WARNING_VI = {
     "multiple_cover": "Nhiều quy trình cho một TTHC",
     "withdrawn_only_cover": "Chỉ có quy trình đã thu hồi",
@@ -77,18 +77,10 @@ def score_vi(value: float) -> str:
     return f"{value:.0f}"
 
 
-def date_vi(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y %H:%M}"
-    return f"{value:%d/%m/%Y}"
-
-
 def decision_labels(report: CoverageReport, ctx: ReportContext) -> list[str]:
     if ctx.decisions:
         return list(ctx.decisions)
-    return [d.decision + (f" ngày {date_vi(d.date)}" if d.date else "") for d in report.decisions]
+    return [d.decision + (f" ngày {moment_vi(d.date)}" if d.date else "") for d in report.decisions]
 
 
 def office_label(code: str, ctx: ReportContext) -> str:
@@ -168,7 +160,7 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
         ("links", "Liên kết quy trình - TTHC", "Procedure-TTHC links",
          ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
           "Nguồn (source)"],
-         [[l.procedure, l.title, l.tthc, l.name, f"{SOURCE_VI.get(l.source, l.source)} ({l.source})"]
+         [[l.procedure, l.title, l.tthc, l.name, f"{vi(LINK_SOURCE, l.source)} ({l.source})"]
           for l in report.links]),
         ("suggestions", "Gợi ý liên kết theo tên (không tính là đã có)", "Name-based suggestions (not links)",
          ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
@@ -180,7 +172,7 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
          [[i.code, i.title, ol(i.office)] for i in report.internal]),
         ("decisions", "Căn cứ danh mục TTHC", "Catalog decisions",
          ["Quyết định (decision)", "Ngày (date)"],
-         [[d.decision, date_vi(d.date)] for d in report.decisions]),
+         [[d.decision, moment_vi(d.date)] for d in report.decisions]),
     ]
     return parts
 
@@ -189,7 +181,7 @@ def _header_lines(report: CoverageReport, ctx: ReportContext) -> list[tuple[str,
     decisions = decision_labels(report, ctx)
     return [
         ("Cơ quan (agency)", ctx.agency),
-        ("Ngày lập (generated)", date_vi(ctx.generated)),
+        ("Ngày lập (generated)", moment_vi(ctx.generated)),
         ("Phạm vi (scope)", scope_label(report, ctx)),
         ("Căn cứ danh mục (catalog decisions)", "; ".join(decisions) if decisions else "(chưa có / none)"),
     ]

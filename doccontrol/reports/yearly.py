@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core.labels import date_vi
 from doccontrol.core.citations import citation_key
 from doccontrol.errors import UsageError
 from doccontrol.repo.snapshot import Event, Snapshot
@@ -375,7 +376,7 @@ def build_yearly_report(
         OverdueItem(
             s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today),
             rv.replaced_law_detail(s.replaced) if s.replaced else
-            f"Rà soát lần cuối / bắt đầu tính: {s.start:%d/%m/%Y} ({rv.START_VI[s.start_source]})" if s.start else "",
+            f"Rà soát lần cuối / bắt đầu tính: {date_vi(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "",
         )
         for s in rv.due_reviews(statuses, today)
     ]

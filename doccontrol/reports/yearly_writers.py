@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core.labels import date_vi
 from doccontrol.reports import template as tpl
 from doccontrol.reports.nd30 import date_line, number_line, recipient_lines
 from doccontrol.reports.yearly import CAUSE_VI, CoverageFigures, ProcedureChange, YearlyReport
@@ -30,10 +31,6 @@ class Table:
     rows: list[list[str]]
     shares: list[float]  # relative column widths (millimetres on a portrait A4 page)
     numeric: tuple[int, ...] = ()
-
-
-def _d(value: object) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def percent_vi(value: float) -> str:
@@ -63,9 +60,9 @@ def values(report: YearlyReport) -> dict[str, str]:
         "agency_upper": s.agency.upper(),
         "parent_agency": s.parent_agency,
         "place": s.place,
-        "generated": _d(report.generated),
-        "period_start": _d(report.period_start.date()),
-        "period_end": _d(report.period_end.date()),
+        "generated": date_vi(report.generated),
+        "period_start": date_vi(report.period_start.date()),
+        "period_end": date_vi(report.period_end.date()),
         "commit_start": (report.commit_start or "")[:12],
         "commit_end": (report.commit_end or "")[:12],
         "review_months": str(report.review_months),
@@ -91,7 +88,7 @@ def values(report: YearlyReport) -> dict[str, str]:
 
 
 def _change_rows(kind: str, changes: Sequence[ProcedureChange], report: YearlyReport) -> list[list[str]]:
-    return [[kind, c.code, c.title, c.office, str(c.revision), _d(c.date), c.note] for c in changes]
+    return [[kind, c.code, c.title, c.office, str(c.revision), date_vi(c.date), c.note] for c in changes]
 
 
 def _tally(figures: CoverageFigures | None, office: str) -> str:
@@ -124,27 +121,27 @@ def tables(report: YearlyReport) -> dict[str, Table]:
             numbered(changes), [10, 20, 29, 40, 14, 11, 24, 17], (0, 4, 5, 6)),
         "reviews": Table(
             ["TT", "Mã hiệu", "Tên quy trình", "Lần BH", "Ngày rà soát", "Phòng xác nhận: ghi chú"],
-            numbered([[c.code, c.title, str(c.revision), _d(c.date), c.note] for c in report.reviews]),
+            numbered([[c.code, c.title, str(c.revision), date_vi(c.date), c.note] for c in report.reviews]),
             [10, 30, 52, 12, 24, 37], (0, 3, 4)),
         "laws_replaced": Table(
             ["TT", "Văn bản", "Thay thế, sửa đổi bởi", "Căn cứ", "Ngày ghi nhận", "Quy trình còn dẫn chiếu"],
-            numbered([[law.ref, ", ".join(law.by), law.decision, _d(law.date), ", ".join(law.citing)]
+            numbered([[law.ref, ", ".join(law.by), law.decision, date_vi(law.date), ", ".join(law.citing)]
                       for law in report.laws_replaced]),
             [10, 32, 32, 35, 24, 32], (0, 4)),
         "overdue": Table(
             ["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Hạn rà soát", "Lý do"],
-            numbered([[o.code, o.title, o.office, _d(o.due),
+            numbered([[o.code, o.title, o.office, date_vi(o.due),
                        "; ".join(rv.REASON_VI.get(r, r) for r in o.reasons) + (f" — {o.detail}" if o.detail else "")]
                       for o in report.overdue]),
             [10, 30, 40, 17, 24, 44], (0, 3, 4)),
         "catalog_decisions": Table(
             ["TT", "Quyết định", "Ngày quyết định", "Ngày cập nhật", "Nội dung"],
-            numbered([[d.decision, _d(d.decision_date), _d(d.imported),
+            numbered([[d.decision, date_vi(d.decision_date), date_vi(d.imported),
                        "; ".join(f"{CATALOG_EVENT_VI.get(k, k)}: {n}" for k, n in sorted(d.counts.items()))]
                       for d in report.decisions]),
             [10, 40, 24, 24, 67], (0, 2, 3)),
         "coverage_by_office": Table(
-            ["Phòng, đơn vị", f"Đầu năm ({_d(report.period_start.date())})", f"Cuối kỳ ({_d(report.period_end.date())})"],
+            ["Phòng, đơn vị", f"Đầu năm ({date_vi(report.period_start.date())})", f"Cuối kỳ ({date_vi(report.period_end.date())})"],
             coverage_rows, [75, 45, 45], (1, 2)),
         "uncovered": Table(
             ["TT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Phòng"],

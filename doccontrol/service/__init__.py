@@ -438,30 +438,9 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
 
 def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:
     """The last ``count`` records of ``logs/ingest.jsonl``, newest first (read from the end of the file)."""
-    import json
-    import os
+    from doccontrol.ingest import journal
 
-    try:
-        with open(workspace.logs / "ingest.jsonl", "rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, size - tail_bytes))
-            tail = handle.read()
-    except OSError:
-        return []
-    records: list[dict[str, object]] = []
-    for line in reversed(tail.splitlines()):
-        if len(records) >= count:
-            break
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            continue  # a line cut by a crash, or the partial first line of the tail
-        if isinstance(record, dict):
-            records.append(record)
-    return records
-
+    return journal.read_last(journal.path_in(workspace.logs), count, tail_bytes)
 
 
 # --- reports: master list, reviews, legal citations, the yearly report (see reports/) ----------------
@@ -567,8 +546,7 @@ def yearly_report(
     workspace: Workspace, year: int, as_of: dt.date | None = None, generated: dt.date | None = None
 ) -> YearlyReport:
     """The figures of the yearly ISO report, from the repository as of the year's end (or ``as_of``)."""
-    import json
-
+    from doccontrol.ingest import journal
     from doccontrol.repo import snapshot as repo
     from doccontrol.reports.yearly import build_yearly_report
 
@@ -583,16 +561,7 @@ def yearly_report(
     with Store(workspace.procedures) as store:
         first = repo.load_snapshot(store, repo.commit_as_of(store, start - dt.timedelta(seconds=1)))
         last = repo.load_snapshot(store, repo.commit_as_of(store, end))
-    records: list[dict[str, object]] = []
-    journal = workspace.logs / "ingest.jsonl"
-    if journal.is_file():
-        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
+    records = journal.read_all(journal.path_in(workspace.logs))
     return build_yearly_report(first, last, records, workspace.config, year, start, end,
                                generated or dt.date.today())
 
