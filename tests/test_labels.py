@@ -25,6 +25,12 @@ def test_every_status_has_a_label_in_both_languages() -> None:
             assert vi.strip() and en.strip() and unicodedata.normalize("NFC", vi) == vi, key
 
 
+def test_tthc_statuses_are_the_catalogs() -> None:
+    from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE
+
+    assert set(labels.TTHC_STATUS) == {STATUS_ACTIVE, STATUS_ABOLISHED}
+
+
 def test_lookups_and_unknown_values() -> None:
     assert labels.status_vi("current") == "hiện hành" and labels.action_vi("review") == "rà soát"
     assert labels.ingest_status_vi("quarantined") == "bị cách ly"

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE
 from doccontrol.core.model import IngestStatus, ProcedureStatus
 
 Pair = tuple[str, str]  # (Vietnamese, English)
@@ -45,10 +44,11 @@ LINK_SOURCE: dict[str, Pair] = {
     "name": ("trùng tên", "same name"),
 }
 
-# The status of a TTHC in the national catalog.
+# The status of a TTHC in the national catalog (``core.catalog.STATUS_ACTIVE``, ``STATUS_ABOLISHED``;
+# spelled out here because the catalog parser takes its formats from this module).
 TTHC_STATUS: dict[str, Pair] = {
-    STATUS_ACTIVE: ("đang áp dụng", "in force"),
-    STATUS_ABOLISHED: ("đã bãi bỏ", "abolished"),
+    "active": ("đang áp dụng", "in force"),
+    "abolished": ("đã bãi bỏ", "abolished"),
 }
 
 
