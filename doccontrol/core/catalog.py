@@ -858,6 +858,133 @@ def _has_event(t: Tthc, decision: str, kind: str) -> bool:
 _ATTR_VI = {"name": "Tên", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "level": "Cấp thực hiện"}
 
 
+@dataclass(frozen=True)
+class _RowValues:
+    """A known code's values after one row: the name, field, agency and level, and what changed."""
+
+    values: dict[str, str]
+    diffs: list[str]  # "Lĩnh vực: «old» → «new»" for each field, agency, level that changed
+    rename_detail: str  # "Tên: «old» → «new»", "" when the name did not change
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.rename_detail)
+
+
+def _row_values(old: Tthc, row: CatalogRow) -> _RowValues:
+    """``old``'s values with the row's non-empty ones; case, spacing and punctuation are no change."""
+    values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
+    diffs: list[str] = []
+    for attr in ("field", "agency", "level"):
+        new_value = getattr(row, attr)
+        if new_value and not _same(new_value, values[attr]):
+            if values[attr]:
+                diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
+            values[attr] = new_value
+    name_changed = bool(row.name) and not _same_name(row.name, old.name)
+    if name_changed:
+        values["name"] = row.name
+    return _RowValues(values, diffs, f"Tên: «{old.name}» → «{row.name}»" if name_changed else "")
+
+
+@dataclass
+class _Merge:
+    """One import being folded into the catalog: the catalog so far and what happened to each code."""
+
+    decision: str
+    decision_date: dt.date | None
+    result: dict[str, Tthc]
+    added: set[str] = field(default_factory=set)
+    amended: set[str] = field(default_factory=set)
+    renamed: set[str] = field(default_factory=set)
+    abolished: set[str] = field(default_factory=set)
+    reinstated: set[str] = field(default_factory=set)
+    updated: set[str] = field(default_factory=set)
+    touched: set[str] = field(default_factory=set)
+    skipped: list[int] = field(default_factory=list)
+
+    def event(self, kind: str, detail: str) -> CatalogEvent:
+        return CatalogEvent(date=self.decision_date, decision=self.decision, kind=kind, detail=detail)
+
+    def fold(self, row: CatalogRow) -> None:
+        if row.code is None:
+            self.skipped.append(row.row)
+            return
+        self.touched.add(row.code)
+        old = self.result.get(row.code)
+        self.result[row.code] = self._new_code(row.code, row) if old is None else self._known_code(row.code, old, row)
+
+    def _new_code(self, code: str, row: CatalogRow) -> Tthc:
+        """An unknown code: added (and amended, from an amended part), or entered as abolished."""
+        status = STATUS_ABOLISHED if row.change == CHANGE_ABOLISHED else STATUS_ACTIVE
+        history = [self.event(EVENT_ADDED, "nhập lần đầu / first import")]
+        if row.change == CHANGE_AMENDED:
+            history.append(self.event(EVENT_AMENDED, "thuộc phần sửa đổi, bổ sung / listed as amended"))
+        if status == STATUS_ABOLISHED:
+            history.append(self.event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+            self.abolished.add(code)
+        else:
+            self.added.add(code)
+        return Tthc(code=code, name=row.name, field=row.field, agency=row.agency, level=row.level, status=status,
+                    history=tuple(history))
+
+    def _known_code(self, code: str, old: Tthc, row: CatalogRow) -> Tthc:
+        """A known code: abolished, or kept active with the events its changes call for."""
+        history = list(old.history)
+        now = _row_values(old, row)
+        if row.change == CHANGE_ABOLISHED:
+            self._abolish(code, old, row, history)
+            status = STATUS_ABOLISHED
+        else:
+            self._keep_active(code, old, row, now, history)
+            status = STATUS_ACTIVE
+        return replace(old, status=status, history=tuple(history), **now.values)
+
+    def _abolish(self, code: str, old: Tthc, row: CatalogRow, history: list[CatalogEvent]) -> None:
+        if old.status != STATUS_ABOLISHED and not _has_event(old, self.decision, EVENT_ABOLISHED):
+            history.append(self.event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+            self.abolished.add(code)
+
+    def _keep_active(self, code: str, old: Tthc, row: CatalogRow, now: _RowValues,
+                     history: list[CatalogEvent]) -> None:
+        if old.status == STATUS_ABOLISHED:
+            history.append(self.event(EVENT_ADDED, "khôi phục sau khi bị bãi bỏ / reinstated"))
+            self.reinstated.add(code)
+        if now.renamed:
+            self.renamed.add(code)
+        if row.change == CHANGE_AMENDED:
+            # One "amended" event says everything that changed, the name included.
+            if not _has_event(old, self.decision, EVENT_AMENDED):
+                detail = "; ".join(([now.rename_detail] if now.renamed else []) + now.diffs)
+                history.append(self.event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
+                self.amended.add(code)
+            return
+        if now.renamed and not _has_event(old, self.decision, EVENT_RENAMED):
+            history.append(self.event(EVENT_RENAMED, now.rename_detail))
+        if now.diffs and not _has_event(old, self.decision, EVENT_UPDATED):
+            history.append(self.event(EVENT_UPDATED, "; ".join(now.diffs)))
+            self.updated.add(code)
+
+    def changes(self, before: Mapping[str, Tthc]) -> CatalogChanges:
+        """What the import did; ``missing``: the active codes of ``before`` it did not list."""
+        unchanged = (self.touched - self.added - self.amended - self.renamed - self.abolished - self.reinstated
+                     - self.updated)
+        missing = {c for c, t in before.items() if t.active and c not in self.touched}
+        return CatalogChanges(
+            decision=self.decision,
+            decision_date=self.decision_date,
+            added=tuple(sorted(self.added)),
+            amended=tuple(sorted(self.amended)),
+            renamed=tuple(sorted(self.renamed)),
+            abolished=tuple(sorted(self.abolished)),
+            reinstated=tuple(sorted(self.reinstated)),
+            updated=tuple(sorted(self.updated)),
+            unchanged=tuple(sorted(unchanged)),
+            missing=tuple(sorted(missing)),
+            skipped_rows=tuple(self.skipped),
+        )
+
+
 def merge_catalog(
     current: Mapping[str, Tthc],
     parsed: ParsedCatalog,
@@ -880,98 +1007,10 @@ def merge_catalog(
     * empty cells never erase known values; re-importing the same decision adds no event;
     * codes of the catalog absent from the import are reported in ``missing`` only.
     """
-    decision = squash_spaces(nfc(decision))
-    result: dict[str, Tthc] = dict(current)
-    added: set[str] = set()
-    amended: set[str] = set()
-    renamed: set[str] = set()
-    abolished: set[str] = set()
-    reinstated: set[str] = set()
-    updated: set[str] = set()
-    touched: set[str] = set()
-    skipped: list[int] = []
-
-    def event(kind: str, detail: str) -> CatalogEvent:
-        return CatalogEvent(date=decision_date, decision=decision, kind=kind, detail=detail)
-
+    merge = _Merge(squash_spaces(nfc(decision)), decision_date, dict(current))
     for row in parsed.rows:
-        if row.code is None:
-            skipped.append(row.row)
-            continue
-        code = row.code
-        touched.add(code)
-        old = result.get(code)
-        if old is None:
-            status = STATUS_ABOLISHED if row.change == CHANGE_ABOLISHED else STATUS_ACTIVE
-            history = [event(EVENT_ADDED, "nhập lần đầu / first import")]
-            if row.change == CHANGE_AMENDED:
-                history.append(event(EVENT_AMENDED, "thuộc phần sửa đổi, bổ sung / listed as amended"))
-            if status == STATUS_ABOLISHED:
-                history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
-                abolished.add(code)
-            else:
-                added.add(code)
-            result[code] = Tthc(code=code, name=row.name, field=row.field, agency=row.agency,
-                                level=row.level, status=status, history=tuple(history))
-            continue
-
-        new_history = list(old.history)
-        values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
-        diffs: list[str] = []
-        for attr in ("field", "agency", "level"):
-            new_value = getattr(row, attr)
-            if new_value and not _same(new_value, values[attr]):
-                if values[attr]:
-                    diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
-                values[attr] = new_value
-        name_changed = bool(row.name) and not _same_name(row.name, old.name)
-        rename_detail = f"Tên: «{old.name}» → «{row.name}»" if name_changed else ""
-        if name_changed:
-            values["name"] = row.name
-
-        if row.change == CHANGE_ABOLISHED:
-            status = STATUS_ABOLISHED
-            if old.status != STATUS_ABOLISHED and not _has_event(old, decision, EVENT_ABOLISHED):
-                new_history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
-                abolished.add(code)
-        else:
-            status = STATUS_ACTIVE
-            if old.status == STATUS_ABOLISHED:
-                new_history.append(event(EVENT_ADDED, "khôi phục sau khi bị bãi bỏ / reinstated"))
-                reinstated.add(code)
-            if name_changed:
-                renamed.add(code)
-            if row.change == CHANGE_AMENDED:
-                # One "amended" event says everything that changed, the name included.
-                if not _has_event(old, decision, EVENT_AMENDED):
-                    detail = "; ".join(([rename_detail] if name_changed else []) + diffs)
-                    new_history.append(event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
-                    amended.add(code)
-            else:
-                if name_changed and not _has_event(old, decision, EVENT_RENAMED):
-                    new_history.append(event(EVENT_RENAMED, rename_detail))
-                if diffs and not _has_event(old, decision, EVENT_UPDATED):
-                    new_history.append(event(EVENT_UPDATED, "; ".join(diffs)))
-                    updated.add(code)
-
-        result[code] = replace(old, status=status, history=tuple(new_history), **values)
-
-    unchanged = touched - added - amended - renamed - abolished - reinstated - updated
-    missing = {c for c, t in current.items() if t.active and c not in touched}
-    changes = CatalogChanges(
-        decision=decision,
-        decision_date=decision_date,
-        added=tuple(sorted(added)),
-        amended=tuple(sorted(amended)),
-        renamed=tuple(sorted(renamed)),
-        abolished=tuple(sorted(abolished)),
-        reinstated=tuple(sorted(reinstated)),
-        updated=tuple(sorted(updated)),
-        unchanged=tuple(sorted(unchanged)),
-        missing=tuple(sorted(missing)),
-        skipped_rows=tuple(skipped),
-    )
-    return result, changes
+        merge.fold(row)
+    return merge.result, merge.changes(current)
 
 
 def decision_of(parsed: ParsedCatalog) -> DecisionRef | None:
