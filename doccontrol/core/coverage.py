@@ -289,13 +289,24 @@ def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int
         return []
     if not choices or limit <= 0:
         return [[] for _ in queries]
-    import numpy as np
-    from rapidfuzz import fuzz, process
+    uchoices, members = _distinct(choices)
+    uqueries, query_groups = _distinct(queries)
+    qmap = [0] * len(queries)
+    for u, group in enumerate(query_groups):
+        for i in group:
+            qmap[i] = u
+    results: list[list[tuple[int, int]]] = []
+    chunk = max(1, 32_000_000 // len(uchoices))  # at most 32 MB of uint8 scores at a time
+    for start in range(0, len(uqueries), chunk):
+        results += _best_of_block(uqueries[start:start + chunk], uchoices, members, limit, threshold)
+    return [results[u] for u in qmap]
 
-    # Distinct choices in order of first appearance, each with the indices that share it.
+
+def _distinct(seqs: Sequence[Sequence[int]]) -> tuple[list[Sequence[int]], list[list[int]]]:
+    """The distinct sequences in order of first appearance, and for each the indices that share it."""
     first: dict[tuple[int, ...], int] = {}
     members: list[list[int]] = []
-    for i, seq in enumerate(choices):
+    for i, seq in enumerate(seqs):
         key = tuple(seq)
         u = first.get(key)
         if u is None:
@@ -303,42 +314,36 @@ def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int
             members.append([i])
         else:
             members[u].append(i)
-    uchoices = [choices[m[0]] for m in members]
-    qfirst: dict[tuple[int, ...], int] = {}
-    uqueries: list[Sequence[int]] = []
-    qmap: list[int] = []
-    for seq in queries:
-        key = tuple(seq)
-        u = qfirst.get(key)
-        if u is None:
-            u = qfirst[key] = len(uqueries)
-            uqueries.append(seq)
-        qmap.append(u)
+    return [seqs[m[0]] for m in members], members
 
+
+def _best_of_block(block: Sequence[Sequence[int]], uchoices: Sequence[Sequence[int]], members: list[list[int]],
+                   limit: int, threshold: float) -> list[list[tuple[int, int]]]:
+    """:func:`top_matches` for a block of distinct queries against the distinct choices (``members``:
+    the original indices of each distinct choice)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    matrix = process.cdist(block, uchoices, scorer=fuzz.ratio, score_cutoff=threshold,
+                           dtype=np.uint8, workers=_WORKERS)
+    # Every score above the floor, ordered by row, then best score, then choice.
+    rows, cols = np.nonzero(matrix >= max(threshold, 1))
+    scores = matrix[rows, cols]
+    order = np.lexsort((cols, -scores.astype(np.int16), rows))
+    cols_l, scores_l = cols[order].tolist(), scores[order].tolist()
+    bounds = np.searchsorted(rows[order], np.arange(len(block) + 1)).tolist()
     results: list[list[tuple[int, int]]] = []
-    chunk = max(1, 32_000_000 // len(uchoices))  # at most 32 MB of uint8 scores at a time
-    floor = max(threshold, 1)
-    for start in range(0, len(uqueries), chunk):
-        block = uqueries[start:start + chunk]
-        matrix = process.cdist(block, uchoices, scorer=fuzz.ratio, score_cutoff=threshold,
-                               dtype=np.uint8, workers=_WORKERS)
-        # Every score above the floor, ordered by row, then best score, then choice.
-        rows, cols = np.nonzero(matrix >= floor)
-        scores = matrix[rows, cols]
-        order = np.lexsort((cols, -scores.astype(np.int16), rows))
-        rows_l, cols_l, scores_l = rows[order].tolist(), cols[order].tolist(), scores[order].tolist()
-        bounds = np.searchsorted(rows[order], np.arange(len(block) + 1)).tolist()
-        for i, seq in enumerate(block):
-            lo, hi = bounds[i], bounds[i + 1]
-            if not seq or lo == hi:
-                results.append([])
-                continue
-            # the best `limit` distinct choices (the earlier one first among equals) hold the best
-            # `limit` choices; expand them and order by (score, index)
-            top = range(lo, min(hi, lo + limit))
-            pairs = sorted((-scores_l[k], j) for k in top for j in members[cols_l[k]])[:limit]
-            results.append([(j, -neg) for neg, j in pairs])
-    return [results[u] for u in qmap]
+    for i, seq in enumerate(block):
+        lo, hi = bounds[i], bounds[i + 1]
+        if not seq or lo == hi:
+            results.append([])
+            continue
+        # the best `limit` distinct choices (the earlier one first among equals) hold the best
+        # `limit` choices; expand them and order by (score, index)
+        top = range(lo, min(hi, lo + limit))
+        pairs = sorted((-scores_l[k], j) for k in top for j in members[cols_l[k]])[:limit]
+        results.append([(j, -neg) for neg, j in pairs])
+    return results
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,6 +599,18 @@ def _every_suggestion(by_procedure: Mapping[str, list[Suggestion]], uncovered: l
     return sorted(found.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
 
 
+def _unassigned(view: _CatalogView, catalog: Mapping[str, Tthc], scope: _Scope) -> list[tuple[str, str]]:
+    """(field, TTHC) of the TTHC in scope whose field no office is assigned (none asked for one office)."""
+    if scope.office is not None:
+        return []
+    return [(catalog[c].field, c) for c in view.in_scope if not scope.tthc_office(catalog[c])]
+
+
+def _internal_cited(scoped: Keyed, internal_keys: set[str], links_of: LinksOf) -> list[tuple[str, tuple[str, ...]]]:
+    """(code, linked TTHC) of the internal procedures in scope that are linked to TTHC after all."""
+    return [(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]]
+
+
 def _decisions(catalog: Mapping[str, Tthc], codes: list[str]) -> list[DecisionSeen]:
     """The decisions the catalog was built from, by date."""
     seen: dict[tuple[str, dt.date | None], None] = {}
@@ -636,9 +653,10 @@ def compute_coverage(
     detail, for the procedures that still cite a law recorded as replaced (computed by
     ``doccontrol.review``); each in scope gets the flag ``cites_replaced_law``.
 
-    The steps, each a function of its own: the catalog in scope, one procedure per code and its
-    links, the procedures in scope, who covers what, tallies, links, findings, suggestions,
-    warnings, decisions.
+    Long for its contract (above) and its keyword options; the body is only the sequence of
+    steps, each a function of its own: the catalog in scope, one procedure per code and its links,
+    the procedures in scope, who covers what, tallies, links, findings, suggestions, warnings,
+    decisions.
     """
     keys = _Keys()
     scope = _Scope(keys.office(office) if office else None, keys.words(field) if field else None,
@@ -670,9 +688,7 @@ def compute_coverage(
     warnings = _warnings(
         uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
         withdrawn_covers=_covers(withdrawn, links_of, scope_set), manual=manual, chosen=chosen, tk=keys.tthc,
-        unassigned=[] if scope.office is not None else
-        [(catalog[c].field, c) for c in view.in_scope if not scope.tthc_office(catalog[c])],
-        internal_cited=[(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]],
+        unassigned=_unassigned(view, catalog, scope), internal_cited=_internal_cited(scoped, internal_keys, links_of),
         empty=not view.in_scope, wk=keys.words,
     )
     return CoverageReport(
