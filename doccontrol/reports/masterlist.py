@@ -103,13 +103,6 @@ def select_states(states: Iterable[ProcedureState], office: str | None = None,
     return [s for s in states if (office is None or s.office == office) and (status == ALL or s.status == status)]
 
 
-def office_order(offices: Iterable[str], configured: Sequence[str]) -> list[str]:
-    """``offices`` in the configuration's order; offices no longer configured (renamed, merged)
-    come after, by code."""
-    order = {code: i for i, code in enumerate(configured)}
-    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
-
-
 def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> MasterEntry:
     """One row of the list; ``tthc``: the TTHC it is linked to (default: the codes in its document)."""
     return MasterEntry(state.code, state.code_key, state.title, state.office, state.revision, state.issued,
@@ -131,7 +124,7 @@ def master_groups(
     chosen = select_states(states, office, status)
     found = links or {}
     groups = []
-    for code in office_order((s.office for s in chosen), list(config.offices)):
+    for code in config.office_order(s.office for s in chosen):
         entries = sorted((master_entry(s, found.get(s.code_key)) for s in chosen if s.office == code),
                          key=lambda e: natural_key(e.code_key))
         groups.append(OfficeGroup(code, config.office_name(code), tuple(entries)))
@@ -524,4 +517,4 @@ def format_for(path: str, default: str = "text") -> str:
 
 __all__: Sequence[str] = ["ALL", "FORMATS", "STATUSES", "MasterList", "MasterEntry", "OfficeGroup", "build_master_list",
                           "format_for", "group_title", "headings", "linked_tthc", "master_groups", "natural_key",
-                          "office_order", "render", "rows", "select_states", "to_dict"]
+                          "render", "rows", "select_states", "to_dict"]

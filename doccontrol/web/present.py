@@ -18,7 +18,8 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.labels import timestamp_vi as timestamp_vi  # re-exported for the templates
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import fold_lower, nfc
-from doccontrol.reports.masterlist import ALL, MasterEntry, OfficeGroup, office_order
+from doccontrol.core.config import office_order
+from doccontrol.reports.masterlist import ALL, MasterEntry, OfficeGroup
 from doccontrol.search import SearchRequest
 
 # --- search ---------------------------------------------------------------------------------------
