@@ -34,7 +34,8 @@ SUBTITLE_VI = "Các quy trình ISO đang áp dụng (TCVN ISO 9001:2015)"
 TITLE_EN = "Master list of controlled procedures"
 ALL = "all"  # the list of current and withdrawn procedures together
 STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, ALL)
-STATUS_TITLE_VI = {"current": "đang áp dụng", "withdrawn": "đã bãi bỏ", "all": "hiện hành và đã bãi bỏ"}
+STATUS_TITLE_VI = {ProcedureStatus.CURRENT.value: "đang áp dụng", ProcedureStatus.WITHDRAWN.value: "đã bãi bỏ",
+                   ALL: "hiện hành và đã bãi bỏ"}
 HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày BH (issued)",
             "Mã TTHC (linked TTHC)"]
 

@@ -38,7 +38,7 @@ class IndexDoc:
     office: str
     title: str
     revision: int
-    status: str  # "current" | "superseded" | "withdrawn"
+    status: str  # CURRENT | SUPERSEDED | WITHDRAWN
     text: str
     tthc: tuple[str, ...] = ()
     issued: str = ""  # ISO date or ""

@@ -36,7 +36,7 @@ class SearchForm:
 
     query: str = ""
     office: str = ""
-    scope: str = "current"
+    scope: str = ProcedureStatus.CURRENT.value
     limit: int = PAGE
 
     @property
@@ -45,7 +45,7 @@ class SearchForm:
             query=self.query,
             office=self.office or None,
             all_revisions=self.scope == "all",
-            include_withdrawn=self.scope in ("withdrawn", "all"),
+            include_withdrawn=self.scope in (ProcedureStatus.WITHDRAWN, ALL),
             limit=self.limit,
         )
 
@@ -53,7 +53,7 @@ class SearchForm:
         """The query-string arguments of this form (defaults left out), with ``changes``."""
         values = {"q": self.query, "office": self.office, "status": self.scope, "limit": str(self.limit)}
         values.update({k: str(v) for k, v in changes.items()})
-        defaults = {"office": "", "status": "current", "limit": str(PAGE)}
+        defaults = {"office": "", "status": ProcedureStatus.CURRENT.value, "limit": str(PAGE)}
         return {k: v for k, v in values.items() if v and defaults.get(k) != v}
 
 
@@ -62,8 +62,8 @@ def search_form(args: Mapping[str, str], offices: Iterable[str]) -> SearchForm:
     query = " ".join(nfc(args.get("q", "")).split())[:MAX_QUERY]
     office = args.get("office", "")
     office = office if office in set(offices) else ""
-    scope = args.get("status", "current")
-    scope = scope if scope in SCOPES else "current"
+    scope = args.get("status", ProcedureStatus.CURRENT.value)
+    scope = scope if scope in SCOPES else ProcedureStatus.CURRENT.value
     try:
         limit = int(args.get("limit", PAGE))
     except ValueError:

@@ -16,7 +16,7 @@ from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
 from doccontrol.service import status, tthc
 from doccontrol.errors import NotFound, UsageError
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.search import snippet_segments
 from doccontrol.core.text import code_key
 from doccontrol.web import labels, present
@@ -174,8 +174,8 @@ def master_list() -> Any:
     offices = workspace.config.offices
     office = request.args.get("office", "")
     office = office if office in offices else ""
-    list_status = request.args.get("status", "current")
-    list_status = list_status if list_status in present.LIST_STATUSES else "current"
+    list_status = request.args.get("status", ProcedureStatus.CURRENT.value)
+    list_status = list_status if list_status in present.LIST_STATUSES else ProcedureStatus.CURRENT.value
     sort = request.args.get("sort", "code")
     sort = sort if sort in present.SORT_KEYS else "code"
     descending = request.args.get("order") == "desc"
