@@ -41,10 +41,8 @@ from helpers import drop, make_workspace, run, spec
 from doccontrol.repo import commitstream
 from doccontrol.core import dates
 from doccontrol.ingest import session
-from doccontrol import service
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.extract.validate import Limits
-from doccontrol.repo import snapshot as repo
 
 LAW_152 = ("Nghị định số 152/2020/NĐ-CP ngày 30/12/2020 của Chính phủ quy định về người lao động nước ngoài "
            "làm việc tại Việt Nam")

@@ -12,10 +12,10 @@ from doccontrol.reports import coverage_report
 from doccontrol import service
 from doccontrol.service import tthc
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
+from doccontrol.core.labels import TTHC_STATUS, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
 
-STATUS_VI = {STATUS_ACTIVE: "đang áp dụng", STATUS_ABOLISHED: "đã bãi bỏ"}
 
 
 @main.group()
@@ -68,7 +68,7 @@ def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_j
         emit_json([tthc_to_json(t) for t in entries])
         return
     for t in entries:
-        click.echo(f"{t.code}  {STATUS_VI.get(t.status, t.status):12}  {t.field[:30]:30}  {t.name}")
+        click.echo(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}")
     say(f"{len(entries)} TTHC.")
 
 

@@ -14,11 +14,14 @@ from doccontrol import service, workspace
 from doccontrol.service import tthc
 from doccontrol.cli.app import main, say
 from doccontrol.cli.ingest import describe, summary
-from doccontrol.cli.read import _short, _table
+from doccontrol.cli.read import master_table
+from doccontrol.core.labels import shorten
 from doccontrol.errors import UsageError
 
 if TYPE_CHECKING:
+    from doccontrol.core.model import Outcome
     from doccontrol.demo.samples import ProcedureSpec
+    from doccontrol.workspace import Workspace
 
 DEMO_MARKER = ".doccontrol-demo"
 DEMO_OFFICES = {
@@ -75,75 +78,90 @@ def _build(spec: ProcedureSpec, folder: Path, number: int) -> Path:
     return target
 
 
-@main.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("doccontrol-demo"), show_default=True, help="Where to build the demo workspace.")
-@click.option("--force", is_flag=True, help="Replace an existing demo workspace at --dir.")
-def demo(directory: Path, force: bool) -> None:
-    """Build a demo workspace from generated sample procedures and run the pipeline on it."""
-    directory = directory.expanduser().resolve()
-    if directory.exists() and any(directory.iterdir()):
-        earlier_demo = (directory / DEMO_MARKER).is_file() and (directory / workspace.CONFIG_NAME).is_file()
-        if not (earlier_demo or (force and (directory / workspace.CONFIG_NAME).is_file())):
-            raise UsageError(
-                f"Thư mục {directory} đã có dữ liệu.",
-                f"{directory} is not empty and is not an earlier demo. Use another --dir "
-                "(or --force to replace a workspace there).",
-            )
-        say(f"Tạo lại bản demo trước tại {directory} (rebuilding the earlier demo workspace)")
-        shutil.rmtree(directory)
-    from doccontrol.demo.samples import demo_specs
+def _clear_earlier_demo(directory: Path, force: bool) -> None:
+    """Remove an earlier demo (or, with ``force``, a workspace) at ``directory``; refuse anything else."""
+    if not (directory.exists() and any(directory.iterdir())):
+        return
+    earlier_demo = (directory / DEMO_MARKER).is_file() and (directory / workspace.CONFIG_NAME).is_file()
+    if not (earlier_demo or (force and (directory / workspace.CONFIG_NAME).is_file())):
+        raise UsageError(
+            f"Thư mục {directory} đã có dữ liệu.",
+            f"{directory} is not empty and is not an earlier demo. Use another --dir "
+            "(or --force to replace a workspace there).",
+        )
+    say(f"Tạo lại bản demo trước tại {directory} (rebuilding the earlier demo workspace)")
+    shutil.rmtree(directory)
 
-    specs = demo_specs()
+
+def _create_workspace(directory: Path, specs: list[ProcedureSpec]) -> Workspace:
+    """A workspace with the offices and fields of the sample procedures, marked as a demo."""
     offices = {code: DEMO_OFFICES.get(code, code) for code in ["VP", *sorted({s.office for s in specs})]}
     fields = {s.field: s.office for s in specs if s.field}
     ws = service.init(directory, offices, field_offices=fields)
     (ws.root / DEMO_MARKER).write_text("doccontrol demo workspace: `doccontrol demo` may replace it\n", encoding="utf-8")
     say(f"Không gian làm việc mẫu: {ws.root}  (demo workspace)")
+    return ws
 
+
+def _split_first_and_later(specs: list[ProcedureSpec]) -> tuple[list[ProcedureSpec], list[ProcedureSpec]]:
+    """(first revisions, later revisions of codes already among the first)."""
     initial: list[ProcedureSpec] = []
-    later: list[ProcedureSpec] = []  # later revisions of codes already dropped
+    later: list[ProcedureSpec] = []
     for spec in specs:
         (later if any(s.code == spec.code for s in initial) else initial).append(spec)
+    return initial, later
 
-    _heading("1. Các phòng gửi quy trình vào thư mục nhận (offices drop their procedures)")
-    for number, spec in enumerate(initial):
+
+def _drop_and_ingest(ws: Workspace, specs: list[ProcedureSpec]) -> list[Outcome]:
+    for number, spec in enumerate(specs):
         _build(spec, ws.inbox / spec.office, number)
-    outcomes = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
+    return service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
+
+
+def _step_first_drops(ws: Workspace, initial: list[ProcedureSpec]) -> None:
+    _heading("1. Các phòng gửi quy trình vào thư mục nhận (offices drop their procedures)")
+    outcomes = _drop_and_ingest(ws, initial)
     for outcome in outcomes:
         click.echo(describe(outcome))
     click.echo(summary(outcomes))
 
-    if later:
-        _heading("2. Ban hành lần mới (a new revision arrives)")
-        for number, spec in enumerate(later):
-            _build(spec, ws.inbox / spec.office, number)
-        # A clerk edits a procedure but forgets to raise "Lần ban hành": refused, with the reason.
-        forgotten = dataclasses.replace(
-            initial[0], body_paragraphs=(*initial[0].body_paragraphs, "Sửa đổi thời hạn giải quyết hồ sơ.")
-        )
-        _build(forgotten, ws.inbox / forgotten.office, 0).rename(ws.inbox / forgotten.office / "Bản sửa chưa tăng lần ban hành.docx")
-        revised = service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
-        for outcome in revised:
-            click.echo(describe(outcome))
 
+def _step_new_revisions(ws: Workspace, initial: list[ProcedureSpec], later: list[ProcedureSpec]) -> None:
+    _heading("2. Ban hành lần mới (a new revision arrives)")
+    for number, spec in enumerate(later):
+        _build(spec, ws.inbox / spec.office, number)
+    # A clerk edits a procedure but forgets to raise "Lần ban hành": refused, with the reason.
+    forgotten = dataclasses.replace(
+        initial[0], body_paragraphs=(*initial[0].body_paragraphs, "Sửa đổi thời hạn giải quyết hồ sơ.")
+    )
+    _build(forgotten, ws.inbox / forgotten.office, 0).rename(ws.inbox / forgotten.office / "Bản sửa chưa tăng lần ban hành.docx")
+    for outcome in service.ingest(ws, [(item, False) for item in service.inbox_items(ws)]):
+        click.echo(describe(outcome))
+
+
+def _step_master_list(ws: Workspace) -> str:
+    """Print the master list as ``list`` does; returns the first code on it (for the hints)."""
     _heading("3. Danh mục tài liệu hiện hành (master list)")
-    states = service.procedures(ws)
-    rows = [[s.code, str(s.revision), s.issued.strftime("%d/%m/%Y") if s.issued else "", s.office, _short(s.title, 60)]
-            for s in states]
-    click.echo(_table(rows, ["Mã hiệu", "Lần BH", "Ngày BH", "Phòng", "Tên quy trình"]))
+    ml = service.master_list(ws)
+    click.echo(master_table(ml))
+    return ml.groups[0].entries[0].code if ml.groups else "QT-01"
 
-    if later:
-        code = later[0].code
-        _heading(f"4. Thay đổi giữa hai lần ban hành của {code} (revision diff)")
-        click.echo(service.diff(ws, code).rstrip())
 
-    _heading("5. Tìm kiếm không dấu: 'tro cap that nghiep' (search without diacritics)")
+def _step_diff(ws: Workspace, later: list[ProcedureSpec]) -> None:
+    code = later[0].code
+    _heading(f"4. Thay đổi giữa hai lần ban hành của {code} (revision diff)")
+    click.echo(service.diff(ws, code).rstrip())
+
+
+def _step_search(ws: Workspace) -> None:
     from doccontrol.search import SearchRequest
 
+    _heading("5. Tìm kiếm không dấu: 'tro cap that nghiep' (search without diacritics)")
     for number, hit in enumerate(service.search(ws, SearchRequest("tro cap that nghiep", limit=3)).hits, 1):
-        click.echo(f"  {number}. {hit.code} — {_short(hit.title, 60)} (lần {hit.revision})")
+        click.echo(f"  {number}. {hit.code} — {shorten(hit.title, 60)} (lần {hit.revision})")
 
+
+def _step_coverage(ws: Workspace, specs: list[ProcedureSpec], initial: list[ProcedureSpec]) -> None:
     _heading("6. Kiểm tra 100% TTHC có quy trình (coverage)")
     catalog_file = ws.root / "danh-muc-tthc-345-QD-UBND.csv"
     catalog_file.write_text(demo_catalog_csv(specs), encoding="utf-8-sig")
@@ -156,13 +174,42 @@ def demo(directory: Path, force: bool) -> None:
     result = service.coverage(ws)
     click.echo(coverage_report.render_text(result.report, result.context).rstrip())
 
+
+def _step_quarantine(ws: Workspace) -> None:
     _heading("7. Tệp bị cách ly và lý do (quarantine)")
     for reason in sorted(ws.quarantine.rglob("*.reason.txt")):
         click.echo(f"{reason.relative_to(ws.root)}:")
         click.echo("  " + "\n  ".join(reason.read_text(encoding="utf-8").strip().splitlines()[:6]))
 
+
+def _step_next(ws: Workspace, first_code: str) -> None:
     _heading("Tiếp theo (next)")
     click.echo(f"  cd {ws.root}")
     click.echo("  doccontrol list                 # danh mục tài liệu")
-    click.echo(f"  doccontrol show '{states[0].code if states else 'QT-01'}'")
+    click.echo(f"  doccontrol show '{first_code}'")
     click.echo("  doccontrol watch                # theo dõi thư mục inbox/ và tự tiếp nhận")
+
+
+@main.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("doccontrol-demo"), show_default=True, help="Where to build the demo workspace.")
+@click.option("--force", is_flag=True, help="Replace an existing demo workspace at --dir.")
+def demo(directory: Path, force: bool) -> None:
+    """Build a demo workspace from generated sample procedures and run the pipeline on it."""
+    from doccontrol.demo.samples import demo_specs
+
+    directory = directory.expanduser().resolve()
+    _clear_earlier_demo(directory, force)
+    specs = demo_specs()
+    ws = _create_workspace(directory, specs)
+    initial, later = _split_first_and_later(specs)
+    _step_first_drops(ws, initial)
+    if later:
+        _step_new_revisions(ws, initial, later)
+    first_code = _step_master_list(ws)
+    if later:
+        _step_diff(ws, later)
+    _step_search(ws)
+    _step_coverage(ws, specs, initial)
+    _step_quarantine(ws)
+    _step_next(ws, first_code)

@@ -10,29 +10,25 @@ import click
 
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.core.labels import ingest_status_vi
+from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.errors import UsageError
-from doccontrol.core.model import Outcome
-
-STATUS_VI = {"ingested": "đã tiếp nhận", "duplicate": "trùng, bỏ qua", "quarantined": "cách ly"}
 
 
 def describe(outcome: Outcome) -> str:
-    name = Path(outcome.file).name
-    head = f"[{outcome.office}] {name}: {STATUS_VI.get(outcome.status, outcome.status)}"
-    if outcome.status == "ingested":
+    """``[NCC] qt-05.docx: đã tiếp nhận — QT-05/NCC lần 2``; a refused or duplicate file with its reason."""
+    head = f"[{outcome.office}] {Path(outcome.file).name}: {ingest_status_vi(outcome.status)}"
+    if outcome.status == IngestStatus.INGESTED:
         return f"{head} — {outcome.code} lần {outcome.revision}"
-    if outcome.status == "duplicate":
-        return f"{head} — {outcome.reason}"
     return f"{head} — {outcome.reason}"
 
 
 def summary(outcomes: list[Outcome]) -> str:
     counts = Counter(o.status for o in outcomes)
+    ingested, duplicate, quarantined = (counts[s] for s in IngestStatus)
     return (
-        f"Tổng cộng {len(outcomes)} tệp: {counts['ingested']} đã tiếp nhận, {counts['duplicate']} trùng, "
-        f"{counts['quarantined']} cách ly.\n"
-        f"(total {len(outcomes)}: {counts['ingested']} ingested, {counts['duplicate']} duplicate, "
-        f"{counts['quarantined']} quarantined)"
+        f"Tổng cộng {len(outcomes)} tệp: {ingested} đã tiếp nhận, {duplicate} trùng, {quarantined} cách ly.\n"
+        f"(total {len(outcomes)}: {ingested} ingested, {duplicate} duplicate, {quarantined} quarantined)"
     )
 
 
@@ -78,4 +74,4 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
         for line in lines:
             click.echo(line)
         say(summary(outcomes))
-    ctx.exit(EXIT_PROBLEM if any(o.status == "quarantined" for o in outcomes) else EXIT_OK)
+    ctx.exit(EXIT_PROBLEM if any(o.status == IngestStatus.QUARANTINED for o in outcomes) else EXIT_OK)

@@ -9,29 +9,29 @@ import click
 
 from doccontrol import service
 from doccontrol.cli.app import emit_json, get_workspace, main, say
-from doccontrol.core.model import ProcedureState
+from doccontrol.cli.tables import table
+from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi
+from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.reports import masterlist
 
-STATUS_VI = {"current": "hiện hành", "withdrawn": "đã bãi bỏ"}
-ACTION_VI = {"ingest": "ban hành", "withdraw": "bãi bỏ", "review": "rà soát"}
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    out.append("  ".join("-" * w for w in widths))
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(out)
+TITLE_WIDTH = 70  # characters of a title shown in a terminal table
 
 
-def _short(text: str, width: int = 70) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def master_table(ml: masterlist.MasterList) -> str:
+    """The master list as terminal tables, one per office: the rows and order of every other
+    layout (``--format``, the web page), titles shortened to fit a terminal."""
+    blocks = []
+    for group in ml.groups:
+        shown = [[*row[:2], shorten(row[2], TITLE_WIDTH), *row[3:]] for row in masterlist.rows(group, ml)]
+        blocks.append(f"{masterlist.group_title(group)}\n{table(shown, masterlist.headings(ml))}")
+    return "\n\n".join(blocks)
 
 
 @main.command("list")
 @click.option("--office", help="Only this office's procedures.")
-@click.option("--status", type=click.Choice(service.STATUSES), default="current", show_default=True)
+@click.option("--status", type=click.Choice(service.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html", "docx"]),
+@click.option("--format", "fmt", type=click.Choice(masterlist.FORMATS),
               help="The master list to print and post, with agency, date and commit (default: from -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to a file.")
 @click.option("--as-of", "as_of", metavar="DATE", help="The list as it stood on DATE (2024-12-31 or 31/12/2024).")
@@ -43,26 +43,16 @@ def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fm
 
     if emit_master_list(ctx, office, status, fmt, output, as_of, as_json):
         return
-    states = service.procedures(get_workspace(ctx), office, status)
-    if as_json:
-        emit_json([service.list_record(s) for s in states])
+    workspace = get_workspace(ctx)
+    if as_json:  # the record shape of `list --json`, in repository order
+        emit_json([service.list_record(s) for s in service.procedures(workspace, office, status)])
         return
-    if not states:
+    ml = service.master_list(workspace, None, office, status)
+    if not ml.groups:
         say("Chưa có quy trình nào. (no procedures)")
         return
-    rows = [
-        [
-            s.code,
-            str(s.revision),
-            s.issued.strftime("%d/%m/%Y") if s.issued else "",
-            s.office,
-            STATUS_VI.get(s.status, s.status),
-            _short(s.title),
-        ]
-        for s in states
-    ]
-    click.echo(_table(rows, ["Mã hiệu", "Lần BH", "Ngày BH", "Phòng", "Trạng thái", "Tên quy trình"]))
-    say(f"{len(states)} quy trình. ({len(states)} procedures)")
+    click.echo(master_table(ml))
+    say(f"{ml.total} quy trình. ({ml.total} procedures)")
 
 
 def _describe_state(state: ProcedureState) -> list[str]:
@@ -71,14 +61,14 @@ def _describe_state(state: ProcedureState) -> list[str]:
         f"Tên:            {state.title}",
         f"Phòng:          {state.office}",
         f"Lần ban hành:   {state.revision}",
-        f"Ngày ban hành:  {state.issued.strftime('%d/%m/%Y') if state.issued else '—'}",
-        f"Ngày hiệu lực:  {state.effective.strftime('%d/%m/%Y') if state.effective else '—'}",
-        f"Trạng thái:     {STATUS_VI.get(state.status, state.status)}",
+        f"Ngày ban hành:  {date_vi(state.issued, '—')}",
+        f"Ngày hiệu lực:  {date_vi(state.effective, '—')}",
+        f"Trạng thái:     {status_vi(state.status)}",
         f"Mã TTHC:        {', '.join(state.tthc) if state.tthc else '—'}",
         f"Dẫn chiếu:      {', '.join(state.citations) if state.citations else '—'}",
         f"Tệp gốc:        {state.source} (sha256 {state.sha256[:12]}…)",
     ]
-    if state.status == "withdrawn":
+    if state.status == ProcedureStatus.WITHDRAWN:
         lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn) {state.withdrawn_at}: {state.withdrawn_reason}")
     return lines
 
@@ -107,12 +97,12 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     click.echo("\n".join(_describe_state(found.state)))
     click.echo("\nCác lần ban hành (revisions):")
     rows = [[str(r.revision), r.date[:10], r.office, r.source, r.commit[:10]] for r in found.revisions]
-    click.echo(_table(rows, ["Lần", "Ngày", "Phòng", "Tệp", "Commit"]))
+    click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Tệp", "Commit"]))
     reviews = [r for r in found.history if r.action == "review"]
     if reviews:
         click.echo("\nCác lần rà soát (confirmed reviews):")
-        rows = [[str(r.revision), r.date[:10], r.office, _short(r.note, 60), r.commit[:10]] for r in reviews]
-        click.echo(_table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
+        rows = [[str(r.revision), r.date[:10], r.office, shorten(r.note, 60), r.commit[:10]] for r in reviews]
+        click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
 
 
 @main.command()
@@ -131,10 +121,10 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
         )
         return
     rows = [
-        [r.date[:19].replace("T", " "), ACTION_VI.get(r.action, r.action), str(r.revision), r.office, _short(r.note or r.source, 50), r.commit[:10]]
+        [r.date[:19].replace("T", " "), action_vi(r.action), str(r.revision), r.office, shorten(r.note or r.source, 50), r.commit[:10]]
         for r in found.history
     ]
-    click.echo(_table(rows, ["Thời gian", "Việc", "Lần", "Phòng", "Ghi chú / tệp", "Commit"]))
+    click.echo(table(rows, ["Thời gian", "Việc", "Lần", "Phòng", "Ghi chú / tệp", "Commit"]))
 
 
 @main.command()

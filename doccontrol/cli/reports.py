@@ -12,6 +12,8 @@ import click
 from doccontrol.core import review as rv
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.tables import table
+from doccontrol.core.labels import date_vi, shorten
 from doccontrol.errors import UsageError
 from doccontrol.core.metadata import parse_date
 from doccontrol.core.model import ProcedureState
@@ -48,18 +50,7 @@ def _write(data: str | bytes, output: Path | None, fmt: str, binary: bool) -> No
 
 
 def _d(value: dt.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(out)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return date_vi(value, "—")
 
 
 # --- the master list (called by ``list``) --------------------------------------------------------------
@@ -84,7 +75,7 @@ def emit_master_list(
             states = service.procedures(workspace, office, status)
         else:
             states, commit = service.procedures_as_of(workspace, when, office, status)
-            say(f"Danh mục tại {day:%d/%m/%Y} (as of), commit {commit or '—'}")
+            say(f"Danh mục tại {date_vi(day)} (as of), commit {commit or '—'}")
         _write(service_json(states), output, "json", False)
         return True
     if fmt is None:
@@ -92,7 +83,7 @@ def emit_master_list(
     ml = service.master_list(workspace, when, office, status)
     _write(masterlist.render(ml, fmt), output, fmt, fmt in masterlist.BINARY_FORMATS)
     say(f"{ml.total} quy trình; commit {ml.commit[:12] if ml.commit else '—'}"
-        + (f"; tại {day:%d/%m/%Y}" if day else ""))
+        + (f"; tại {date_vi(day)}" if day else ""))
     return True
 
 
@@ -158,9 +149,9 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
             days = s.overdue_days(today)
             rows.append([s.code, s.office, str(s.revision), _d(s.due),
                          str(days) if days > 0 else ("0" if days == 0 else f"còn {-days}"),
-                         reasons, _short(why, 70)])
-        click.echo(_table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Hạn rà soát", "Quá hạn (ngày)", "Lý do", "Căn cứ"]))
-        say(f"{len(now_due)} quy trình đến hạn, {len(due) - len(now_due)} sắp đến hạn (tại {today:%d/%m/%Y}). "
+                         reasons, shorten(why, 70)])
+        click.echo(table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Hạn rà soát", "Quá hạn (ngày)", "Lý do", "Căn cứ"]))
+        say(f"{len(now_due)} quy trình đến hạn, {len(due) - len(now_due)} sắp đến hạn (tại {date_vi(today)}). "
             f"Lý do / reasons: period = {rv.REASON_VI['period']}; cites_replaced_law = "
             f"{rv.REASON_VI['cites_replaced_law']}.")
     ctx.exit(EXIT_PROBLEM if now_due else EXIT_OK)
@@ -179,7 +170,7 @@ def review_confirm(ctx: click.Context, code: str, note: str, office: str | None,
         emit_json({"code": state.code, "revision": state.revision, "office": record.office,
                    "date": record.date.isoformat(timespec="seconds"), "note": record.note, "commit": commit})
         return
-    say(f"Đã ghi nhận rà soát {state.code} lần {state.revision} ({record.office}, {record.date:%d/%m/%Y}): "
+    say(f"Đã ghi nhận rà soát {state.code} lần {state.revision} ({record.office}, {date_vi(record.date)}): "
         f"{record.note} [commit {commit[:10]}]")
 
 
@@ -206,11 +197,11 @@ def cites(ctx: click.Context, ref: str, as_json: bool) -> None:
         return
     say(f"Văn bản (document): {describe(normal)}")
     for law in replaced:
-        say(f"  ! đã được thay thế, sửa đổi bởi {', '.join(law.by)} (ghi nhận {law.recorded_at:%d/%m/%Y}"
+        say(f"  ! đã được thay thế, sửa đổi bởi {', '.join(law.by)} (ghi nhận {date_vi(law.recorded_at)}"
             f"{'; ' + law.decision if law.decision else ''})")
     if citing:
-        rows = [[s.code, s.office, str(s.revision), _short(s.title)] for s in citing]
-        click.echo(_table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Tên quy trình"]))
+        rows = [[s.code, s.office, str(s.revision), shorten(s.title, 60)] for s in citing]
+        click.echo(table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Tên quy trình"]))
     say(f"{len(citing)} quy trình hiện hành dẫn chiếu văn bản này. ({len(citing)} current procedures cite it)")
 
 
@@ -256,8 +247,8 @@ def laws_list(ctx: click.Context, as_json: bool) -> None:
         emit_json([{"ref": r.ref, "by": list(r.by), "decision": r.decision, "office": r.office,
                     "recorded_at": r.recorded_at.isoformat(timespec="seconds")} for r in records])
         return
-    rows = [[r.ref, ", ".join(r.by), _d(r.recorded_at.date()), r.office, _short(r.decision, 50)] for r in records]
-    click.echo(_table(rows, ["Văn bản", "Thay thế, sửa đổi bởi", "Ngày ghi nhận", "Phòng", "Căn cứ"]))
+    rows = [[r.ref, ", ".join(r.by), _d(r.recorded_at.date()), r.office, shorten(r.decision, 50)] for r in records]
+    click.echo(table(rows, ["Văn bản", "Thay thế, sửa đổi bởi", "Ngày ghi nhận", "Phòng", "Căn cứ"]))
     say(f"{len(records)} văn bản. ({len(records)} records)")
 
 
@@ -295,6 +286,6 @@ def report(ctx: click.Context, year: int, as_of: str | None, signed: str | None,
         raise UsageError(str(exc), str(exc)) from exc
     _write(rendered, output, fmt, fmt == "docx")
     say(f"Báo cáo năm {year}: {figures.in_force_total} quy trình đang áp dụng; commit "
-        f"{(figures.commit_end or '—')[:12]}; tại {figures.period_end:%d/%m/%Y}.")
+        f"{(figures.commit_end or '—')[:12]}; tại {date_vi(figures.period_end)}.")
     for problem in figures.journal_problems:
         say(f"  ! logs/ingest.jsonl: {problem}")

@@ -8,9 +8,9 @@ import click
 
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.core.labels import status_vi
 from doccontrol.search import Hit, SearchRequest, snippet_segments
 
-STATUS_VI = {"current": "hiện hành", "superseded": "đã thay thế", "withdrawn": "đã bãi bỏ"}
 
 
 def render_snippet(snippet: str, color: bool) -> str:
@@ -62,7 +62,7 @@ def search(ctx: click.Context, query: tuple[str, ...], office: str | None, all_r
         return
     color = sys.stdout.isatty()
     for number, hit in enumerate(found.hits, 1):
-        status = STATUS_VI.get(hit.status, hit.status)
+        status = status_vi(hit.status)
         head = f"{number}. {hit.code} — {hit.title}"
         click.echo(click.style(head, bold=True) if color else head)
         click.echo(f"   Phòng {hit.office} · lần ban hành {hit.revision} · {status}")

@@ -27,8 +27,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 
+from doccontrol.core.labels import shorten
 from doccontrol.core.metadata import tthc_key as metadata_tthc_key
 from doccontrol.core.text import clean, fold_lower, nfc, squash_spaces
 
@@ -416,8 +418,180 @@ def _where(sheet: str, row: int) -> tuple[str, str]:
 
 
 def _short(text: str, limit: int = 80) -> str:
-    text = _one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(_one_line(text), limit)
+
+
+class _ParserState(Enum):
+    """Where the parser is in the sheet."""
+
+    TITLE_BLOCK = "title block"  # before the first header row: titles, decisions, sections
+    HEADER = "header"  # the row before was a header row (a second one merges, a "(1) (2)" row follows)
+    TABLE = "table"  # in the table: TTHC rows, sections, totals, decision lines
+
+
+@dataclass
+class _CatalogParser:
+    """Reads a grid of cells row by row (:meth:`feed`), then :meth:`result`."""
+
+    sheet: str = ""
+    rows: list[CatalogRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    decisions: list[DecisionRef] = field(default_factory=list)
+    header: dict[str, int] = field(default_factory=dict)
+    state: _ParserState = _ParserState.TITLE_BLOCK
+    scope: _Scope = field(default_factory=_Scope)
+    first_row_of_code: dict[str, int] = field(default_factory=dict)
+    since_total: int = 0  # TTHC rows since the last total line
+
+    def feed(self, index: int, raw: Sequence[object]) -> None:
+        """One row (``index`` counts from 1)."""
+        cells = [_cell(c) for c in raw]
+        if not any(cells):
+            return
+        columns = detect_header(cells)
+        if columns is not None:
+            self._header_row(columns)
+        elif self.state is _ParserState.TITLE_BLOCK:
+            self._title_block_row(cells)
+        else:
+            after_header = self.state is _ParserState.HEADER
+            self.state = _ParserState.TABLE
+            if after_header and all(_COLUMN_NUMBER.match(c) for c in cells if c):
+                return  # the "(1) (2) (3)" column-number row under a header
+            self._table_row(index, cells)
+
+    def _header_row(self, columns: dict[str, int]) -> None:
+        if self.state is _ParserState.HEADER:
+            # A two-row header: the second row adds the columns the first did not name.
+            self.header = {**columns, **{k: v for k, v in self.header.items() if k not in columns}}
+        else:
+            if self.state is _ParserState.TITLE_BLOCK:
+                # The title block is over: a single change kind named there is the default.
+                self.scope.base_change = single_change(" ".join(self.titles))
+            self.header = columns
+        self.state = _ParserState.HEADER
+
+    def _title_block_row(self, cells: list[str]) -> None:
+        text = _row_text(cells)
+        if _PART.match(text) or _OUTLINE.match(text):
+            sections = _classify_section(text)
+            if sections:
+                self.scope.apply(sections)
+        self._note_title("\n".join(dict.fromkeys(c for c in cells if c)))
+
+    def _note_title(self, text: str) -> None:
+        """Title lines (each once in a row) and the decisions they name."""
+        for line in text.splitlines():
+            line = _one_line(line)
+            if not line or not any(ch.isalnum() for ch in line):
+                continue
+            if not self.titles or self.titles[-1] != line:
+                self.titles.append(line)
+            ref = find_decision(line)
+            if ref is not None and ref not in self.decisions:
+                self.decisions.append(ref)
+
+    def _get(self, cells: Sequence[str], role: str) -> str:
+        i = self.header.get(role)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    def _table_row(self, index: int, cells: list[str]) -> None:
+        where = _where(self.sheet, index)
+        raw_code = _one_line(self._get(cells, ROLE_CODE))
+        name = _one_line(self._get(cells, ROLE_NAME))
+        stt = _one_line(self._get(cells, ROLE_STT))
+        code = tthc_key(raw_code) if raw_code else None
+        numbered = bool(_ARABIC.match(stt))
+        listed = numbered and bool(raw_code or name) or bool(_CODE_LIKE.search(raw_code))
+        if code is None and not listed and self._other_row(cells, name, stt, numbered, where):
+            return
+        # A TTHC row; one listed without a valid code is kept (code=None) and reported.
+        self._tthc_row(index, cells, code, raw_code, name, where)
+
+    def _other_row(self, cells: list[str], name: str, stt: str, numbered: bool, where: tuple[str, str]) -> bool:
+        """A row that lists no TTHC: a total, a section, a decision line, or a problem. False for a
+        row that names a procedure after all (it has a name and no outline marker)."""
+        text = _row_text(cells)
+        total = _TOTAL.match(_words(text))
+        if total:
+            self._check_total(int(total.group(1)), where)
+            return True
+        # A section row holds one text (beside an outline marker in the STT column).
+        texts = {_one_line(c) for i, c in enumerate(cells) if c and i != self.header.get(ROLE_STT)}
+        sections = _classify_section(text) if len(texts) <= 1 else None
+        if sections is not None:
+            self.scope.apply(sections)
+            return True
+        if find_decision(text) is not None:
+            self._note_title(text)
+            return True
+        if not name or (stt and not numbered):
+            self.problems.append(f"{where[0]}: dòng không nhận diện được, bỏ qua («{_short(text)}») / "
+                                 f"{where[1]}: unrecognised line, skipped")
+            return True
+        return False
+
+    def _check_total(self, stated: int, where: tuple[str, str]) -> None:
+        if stated not in (self.since_total, len(self.rows)):
+            self.problems.append(
+                f"{where[0]}: dòng tổng ghi {stated} thủ tục nhưng bảng có {self.since_total} / "
+                f"{where[1]}: the total line says {stated}, the table lists {self.since_total}"
+            )
+        self.since_total = 0
+
+    def _tthc_row(self, index: int, cells: list[str], code: str | None, raw_code: str, name: str,
+                  where: tuple[str, str]) -> None:
+        note = _one_line(self._get(cells, ROLE_NOTE))
+        status = _one_line(self._get(cells, ROLE_STATUS))
+        basis = _one_line(self._get(cells, ROLE_BASIS))
+        self.rows.append(CatalogRow(
+            row=index,
+            code=code,
+            raw_code=raw_code,
+            name=name,
+            field=_one_line(self._get(cells, ROLE_FIELD)) or self.scope.get("field"),
+            agency=_multi_line(self._get(cells, ROLE_AGENCY)),
+            level=_one_line(self._get(cells, ROLE_LEVEL)) or self.scope.get("level"),
+            note=" | ".join(p for p in (status, note, basis) if p),
+            change=single_change(status) or single_change(note) or self.scope.get("change"),
+            sheet=self.sheet,
+        ))
+        self.since_total += 1
+        self._check_tthc_row(index, code, raw_code, name, where)
+
+    def _check_tthc_row(self, index: int, code: str | None, raw_code: str, name: str,
+                        where: tuple[str, str]) -> None:
+        """Report a row without a valid code or a name, and a code listed twice."""
+        where_vi, where_en = where
+        if code is None:
+            shown = f"«{raw_code}»" if raw_code else "ô mã để trống"
+            shown_en = f"'{raw_code}'" if raw_code else "code cell empty"
+            self.problems.append(
+                f"{where_vi}: không có mã TTHC hợp lệ ({shown}; tên: «{_short(name)}») / "
+                f"{where_en}: no valid TTHC code ({shown_en})"
+            )
+            return
+        if not name:
+            self.problems.append(f"{where_vi}: mã {code} không có tên thủ tục / {where_en}: "
+                                 f"code {code} has no name")
+        first = self.first_row_of_code.get(code)
+        if first is not None:
+            self.problems.append(f"{where_vi}: mã {code} đã có ở dòng {first} / {where_en}: "
+                                 f"code {code} already listed at row {first}")
+        else:
+            self.first_row_of_code[code] = index
+
+    def result(self, saw_cells: bool) -> ParsedCatalog:
+        """What was read; ``saw_cells``: the grid had a non-empty cell (then a missing header is a problem)."""
+        if self.state is _ParserState.TITLE_BLOCK and saw_cells:
+            where = f"Trang tính «{self.sheet}»: " if self.sheet else ""
+            where_en = f"sheet '{self.sheet}': " if self.sheet else ""
+            self.problems.append(
+                f"{where}không tìm thấy dòng tiêu đề cột (cần cột «Mã TTHC» và «Tên thủ tục») / "
+                f"{where_en}no header row found (a code column and a name column are needed)"
+            )
+        return ParsedCatalog(rows=self.rows, problems=self.problems, titles=self.titles, decisions=self.decisions)
 
 
 def parse_catalog_rows(rows: Sequence[Sequence[object]], sheet: str = "") -> ParsedCatalog:
@@ -425,145 +599,13 @@ def parse_catalog_rows(rows: Sequence[Sequence[object]], sheet: str = "") -> Par
 
     Every row after the header that is neither a TTHC row, a section, a total nor a line naming a
     decision becomes a problem, so nothing is dropped without a word. Rows that list a procedure
-    without a valid code are kept in ``rows`` with ``code=None`` and reported.
+    without a valid code are kept in ``rows`` with ``code=None`` and reported. The states of the
+    reading (title block, header, table) are those of :class:`_CatalogParser`.
     """
-    out_rows: list[CatalogRow] = []
-    problems: list[str] = []
-    titles: list[str] = []
-    decisions: list[DecisionRef] = []
-    header: dict[str, int] | None = None
-    prev_was_header = False
-    scope = _Scope()
-    first_row_of_code: dict[str, int] = {}
-    since_total = 0
-
-    def get(cells: Sequence[str], role: str) -> str:
-        assert header is not None
-        i = header.get(role)
-        return cells[i] if i is not None and i < len(cells) else ""
-
-    def note_title(text: str) -> None:
-        for line in text.splitlines():
-            line = _one_line(line)
-            if not line or not any(ch.isalnum() for ch in line):
-                continue
-            if not titles or titles[-1] != line:
-                titles.append(line)
-            ref = find_decision(line)
-            if ref is not None and ref not in decisions:
-                decisions.append(ref)
-
+    parser = _CatalogParser(sheet)
     for index, raw in enumerate(rows, start=1):
-        cells = [_cell(c) for c in raw]
-        if not any(cells):
-            continue
-        where_vi, where_en = _where(sheet, index)
-        cmap = detect_header(cells)
-        if cmap is not None:
-            if header is not None and prev_was_header:
-                # A two-row header: the second row adds the columns the first did not name.
-                header = {**cmap, **{k: v for k, v in header.items() if k not in cmap}}
-            else:
-                if header is None:
-                    # The title block is over: a single change kind named there is the default.
-                    scope.base_change = single_change(" ".join(titles))
-                header = cmap
-            prev_was_header = True
-            continue
-        after_header = prev_was_header
-        prev_was_header = False
-        text = _row_text(cells)
-
-        if header is None:
-            if _PART.match(text) or _OUTLINE.match(text):
-                sections = _classify_section(text)
-                if sections:
-                    scope.apply(sections)
-            note_title("\n".join(dict.fromkeys(c for c in cells if c)))
-            continue
-
-        if after_header and all(_COLUMN_NUMBER.match(c) for c in cells if c):
-            continue  # the "(1) (2) (3)" column-number row under a header
-
-        raw_code = _one_line(get(cells, ROLE_CODE))
-        name = _one_line(get(cells, ROLE_NAME))
-        stt = _one_line(get(cells, ROLE_STT))
-        code = tthc_key(raw_code) if raw_code else None
-
-        if code is None:
-            numbered = bool(_ARABIC.match(stt))
-            listed = numbered and bool(raw_code or name) or bool(_CODE_LIKE.search(raw_code))
-            if not listed:
-                folded = _words(text)
-                total = _TOTAL.match(folded)
-                if total:
-                    stated = int(total.group(1))
-                    if stated not in (since_total, len(out_rows)):
-                        problems.append(
-                            f"{where_vi}: dòng tổng ghi {stated} thủ tục nhưng bảng có {since_total} / "
-                            f"{where_en}: the total line says {stated}, the table lists {since_total}"
-                        )
-                    since_total = 0
-                    continue
-                # A section row holds one text (beside an outline marker in the STT column).
-                texts = {_one_line(c) for i, c in enumerate(cells) if c and i != header.get(ROLE_STT)}
-                sections = _classify_section(text) if len(texts) <= 1 else None
-                if sections is not None:
-                    scope.apply(sections)
-                    continue
-                if find_decision(text) is not None:
-                    note_title(text)
-                    continue
-                if not name or (stt and not numbered):
-                    problems.append(f"{where_vi}: dòng không nhận diện được, bỏ qua («{_short(text)}») / "
-                                    f"{where_en}: unrecognised line, skipped")
-                    continue
-            # A procedure listed without a valid code: kept (code=None) and reported.
-
-        note = _one_line(get(cells, ROLE_NOTE))
-        status = _one_line(get(cells, ROLE_STATUS))
-        basis = _one_line(get(cells, ROLE_BASIS))
-        change = single_change(status) or single_change(note) or scope.get("change")
-        row = CatalogRow(
-            row=index,
-            code=code,
-            raw_code=raw_code,
-            name=name,
-            field=_one_line(get(cells, ROLE_FIELD)) or scope.get("field"),
-            agency=_multi_line(get(cells, ROLE_AGENCY)),
-            level=_one_line(get(cells, ROLE_LEVEL)) or scope.get("level"),
-            note=" | ".join(p for p in (status, note, basis) if p),
-            change=change,
-            sheet=sheet,
-        )
-        out_rows.append(row)
-        since_total += 1
-        if code is None:
-            shown = f"«{raw_code}»" if raw_code else "ô mã để trống"
-            shown_en = f"'{raw_code}'" if raw_code else "code cell empty"
-            problems.append(
-                f"{where_vi}: không có mã TTHC hợp lệ ({shown}; tên: «{_short(name)}») / "
-                f"{where_en}: no valid TTHC code ({shown_en})"
-            )
-            continue
-        if not name:
-            problems.append(f"{where_vi}: mã {code} không có tên thủ tục / {where_en}: "
-                            f"code {code} has no name")
-        first = first_row_of_code.get(code)
-        if first is not None:
-            problems.append(f"{where_vi}: mã {code} đã có ở dòng {first} / {where_en}: "
-                            f"code {code} already listed at row {first}")
-        else:
-            first_row_of_code[code] = index
-
-    if header is None and any(any(_cell(c) for c in r) for r in rows):
-        where = f"Trang tính «{sheet}»: " if sheet else ""
-        where_en = f"sheet '{sheet}': " if sheet else ""
-        problems.append(
-            f"{where}không tìm thấy dòng tiêu đề cột (cần cột «Mã TTHC» và «Tên thủ tục») / "
-            f"{where_en}no header row found (a code column and a name column are needed)"
-        )
-    return ParsedCatalog(rows=out_rows, problems=problems, titles=titles, decisions=decisions)
+        parser.feed(index, raw)
+    return parser.result(any(any(_cell(c) for c in r) for r in rows))
 
 
 # --------------------------------------------------------------------------------------------
@@ -816,6 +858,133 @@ def _has_event(t: Tthc, decision: str, kind: str) -> bool:
 _ATTR_VI = {"name": "Tên", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "level": "Cấp thực hiện"}
 
 
+@dataclass(frozen=True)
+class _RowValues:
+    """A known code's values after one row: the name, field, agency and level, and what changed."""
+
+    values: dict[str, str]
+    diffs: list[str]  # "Lĩnh vực: «old» → «new»" for each field, agency, level that changed
+    rename_detail: str  # "Tên: «old» → «new»", "" when the name did not change
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.rename_detail)
+
+
+def _row_values(old: Tthc, row: CatalogRow) -> _RowValues:
+    """``old``'s values with the row's non-empty ones; case, spacing and punctuation are no change."""
+    values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
+    diffs: list[str] = []
+    for attr in ("field", "agency", "level"):
+        new_value = getattr(row, attr)
+        if new_value and not _same(new_value, values[attr]):
+            if values[attr]:
+                diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
+            values[attr] = new_value
+    name_changed = bool(row.name) and not _same_name(row.name, old.name)
+    if name_changed:
+        values["name"] = row.name
+    return _RowValues(values, diffs, f"Tên: «{old.name}» → «{row.name}»" if name_changed else "")
+
+
+@dataclass
+class _Merge:
+    """One import being folded into the catalog: the catalog so far and what happened to each code."""
+
+    decision: str
+    decision_date: dt.date | None
+    result: dict[str, Tthc]
+    added: set[str] = field(default_factory=set)
+    amended: set[str] = field(default_factory=set)
+    renamed: set[str] = field(default_factory=set)
+    abolished: set[str] = field(default_factory=set)
+    reinstated: set[str] = field(default_factory=set)
+    updated: set[str] = field(default_factory=set)
+    touched: set[str] = field(default_factory=set)
+    skipped: list[int] = field(default_factory=list)
+
+    def event(self, kind: str, detail: str) -> CatalogEvent:
+        return CatalogEvent(date=self.decision_date, decision=self.decision, kind=kind, detail=detail)
+
+    def fold(self, row: CatalogRow) -> None:
+        if row.code is None:
+            self.skipped.append(row.row)
+            return
+        self.touched.add(row.code)
+        old = self.result.get(row.code)
+        self.result[row.code] = self._new_code(row.code, row) if old is None else self._known_code(row.code, old, row)
+
+    def _new_code(self, code: str, row: CatalogRow) -> Tthc:
+        """An unknown code: added (and amended, from an amended part), or entered as abolished."""
+        status = STATUS_ABOLISHED if row.change == CHANGE_ABOLISHED else STATUS_ACTIVE
+        history = [self.event(EVENT_ADDED, "nhập lần đầu / first import")]
+        if row.change == CHANGE_AMENDED:
+            history.append(self.event(EVENT_AMENDED, "thuộc phần sửa đổi, bổ sung / listed as amended"))
+        if status == STATUS_ABOLISHED:
+            history.append(self.event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+            self.abolished.add(code)
+        else:
+            self.added.add(code)
+        return Tthc(code=code, name=row.name, field=row.field, agency=row.agency, level=row.level, status=status,
+                    history=tuple(history))
+
+    def _known_code(self, code: str, old: Tthc, row: CatalogRow) -> Tthc:
+        """A known code: abolished, or kept active with the events its changes call for."""
+        history = list(old.history)
+        now = _row_values(old, row)
+        if row.change == CHANGE_ABOLISHED:
+            self._abolish(code, old, row, history)
+            status = STATUS_ABOLISHED
+        else:
+            self._keep_active(code, old, row, now, history)
+            status = STATUS_ACTIVE
+        return replace(old, status=status, history=tuple(history), **now.values)
+
+    def _abolish(self, code: str, old: Tthc, row: CatalogRow, history: list[CatalogEvent]) -> None:
+        if old.status != STATUS_ABOLISHED and not _has_event(old, self.decision, EVENT_ABOLISHED):
+            history.append(self.event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
+            self.abolished.add(code)
+
+    def _keep_active(self, code: str, old: Tthc, row: CatalogRow, now: _RowValues,
+                     history: list[CatalogEvent]) -> None:
+        if old.status == STATUS_ABOLISHED:
+            history.append(self.event(EVENT_ADDED, "khôi phục sau khi bị bãi bỏ / reinstated"))
+            self.reinstated.add(code)
+        if now.renamed:
+            self.renamed.add(code)
+        if row.change == CHANGE_AMENDED:
+            # One "amended" event says everything that changed, the name included.
+            if not _has_event(old, self.decision, EVENT_AMENDED):
+                detail = "; ".join(([now.rename_detail] if now.renamed else []) + now.diffs)
+                history.append(self.event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
+                self.amended.add(code)
+            return
+        if now.renamed and not _has_event(old, self.decision, EVENT_RENAMED):
+            history.append(self.event(EVENT_RENAMED, now.rename_detail))
+        if now.diffs and not _has_event(old, self.decision, EVENT_UPDATED):
+            history.append(self.event(EVENT_UPDATED, "; ".join(now.diffs)))
+            self.updated.add(code)
+
+    def changes(self, before: Mapping[str, Tthc]) -> CatalogChanges:
+        """What the import did; ``missing``: the active codes of ``before`` it did not list."""
+        unchanged = (self.touched - self.added - self.amended - self.renamed - self.abolished - self.reinstated
+                     - self.updated)
+        missing = {c for c, t in before.items() if t.active and c not in self.touched}
+        return CatalogChanges(
+            decision=self.decision,
+            decision_date=self.decision_date,
+            added=tuple(sorted(self.added)),
+            amended=tuple(sorted(self.amended)),
+            renamed=tuple(sorted(self.renamed)),
+            abolished=tuple(sorted(self.abolished)),
+            reinstated=tuple(sorted(self.reinstated)),
+            updated=tuple(sorted(self.updated)),
+            unchanged=tuple(sorted(unchanged)),
+            missing=tuple(sorted(missing)),
+            skipped_rows=tuple(self.skipped),
+        )
+
+
 def merge_catalog(
     current: Mapping[str, Tthc],
     parsed: ParsedCatalog,
@@ -838,98 +1007,10 @@ def merge_catalog(
     * empty cells never erase known values; re-importing the same decision adds no event;
     * codes of the catalog absent from the import are reported in ``missing`` only.
     """
-    decision = squash_spaces(nfc(decision))
-    result: dict[str, Tthc] = dict(current)
-    added: set[str] = set()
-    amended: set[str] = set()
-    renamed: set[str] = set()
-    abolished: set[str] = set()
-    reinstated: set[str] = set()
-    updated: set[str] = set()
-    touched: set[str] = set()
-    skipped: list[int] = []
-
-    def event(kind: str, detail: str) -> CatalogEvent:
-        return CatalogEvent(date=decision_date, decision=decision, kind=kind, detail=detail)
-
+    merge = _Merge(squash_spaces(nfc(decision)), decision_date, dict(current))
     for row in parsed.rows:
-        if row.code is None:
-            skipped.append(row.row)
-            continue
-        code = row.code
-        touched.add(code)
-        old = result.get(code)
-        if old is None:
-            status = STATUS_ABOLISHED if row.change == CHANGE_ABOLISHED else STATUS_ACTIVE
-            history = [event(EVENT_ADDED, "nhập lần đầu / first import")]
-            if row.change == CHANGE_AMENDED:
-                history.append(event(EVENT_AMENDED, "thuộc phần sửa đổi, bổ sung / listed as amended"))
-            if status == STATUS_ABOLISHED:
-                history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
-                abolished.add(code)
-            else:
-                added.add(code)
-            result[code] = Tthc(code=code, name=row.name, field=row.field, agency=row.agency,
-                                level=row.level, status=status, history=tuple(history))
-            continue
-
-        new_history = list(old.history)
-        values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
-        diffs: list[str] = []
-        for attr in ("field", "agency", "level"):
-            new_value = getattr(row, attr)
-            if new_value and not _same(new_value, values[attr]):
-                if values[attr]:
-                    diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
-                values[attr] = new_value
-        name_changed = bool(row.name) and not _same_name(row.name, old.name)
-        rename_detail = f"Tên: «{old.name}» → «{row.name}»" if name_changed else ""
-        if name_changed:
-            values["name"] = row.name
-
-        if row.change == CHANGE_ABOLISHED:
-            status = STATUS_ABOLISHED
-            if old.status != STATUS_ABOLISHED and not _has_event(old, decision, EVENT_ABOLISHED):
-                new_history.append(event(EVENT_ABOLISHED, row.note or "thuộc phần bãi bỏ / listed as abolished"))
-                abolished.add(code)
-        else:
-            status = STATUS_ACTIVE
-            if old.status == STATUS_ABOLISHED:
-                new_history.append(event(EVENT_ADDED, "khôi phục sau khi bị bãi bỏ / reinstated"))
-                reinstated.add(code)
-            if name_changed:
-                renamed.add(code)
-            if row.change == CHANGE_AMENDED:
-                # One "amended" event says everything that changed, the name included.
-                if not _has_event(old, decision, EVENT_AMENDED):
-                    detail = "; ".join(([rename_detail] if name_changed else []) + diffs)
-                    new_history.append(event(EVENT_AMENDED, detail or "sửa đổi, bổ sung / amended"))
-                    amended.add(code)
-            else:
-                if name_changed and not _has_event(old, decision, EVENT_RENAMED):
-                    new_history.append(event(EVENT_RENAMED, rename_detail))
-                if diffs and not _has_event(old, decision, EVENT_UPDATED):
-                    new_history.append(event(EVENT_UPDATED, "; ".join(diffs)))
-                    updated.add(code)
-
-        result[code] = replace(old, status=status, history=tuple(new_history), **values)
-
-    unchanged = touched - added - amended - renamed - abolished - reinstated - updated
-    missing = {c for c, t in current.items() if t.active and c not in touched}
-    changes = CatalogChanges(
-        decision=decision,
-        decision_date=decision_date,
-        added=tuple(sorted(added)),
-        amended=tuple(sorted(amended)),
-        renamed=tuple(sorted(renamed)),
-        abolished=tuple(sorted(abolished)),
-        reinstated=tuple(sorted(reinstated)),
-        updated=tuple(sorted(updated)),
-        unchanged=tuple(sorted(unchanged)),
-        missing=tuple(sorted(missing)),
-        skipped_rows=tuple(skipped),
-    )
-    return result, changes
+        merge.fold(row)
+    return merge.result, merge.changes(current)
 
 
 def decision_of(parsed: ParsedCatalog) -> DecisionRef | None:

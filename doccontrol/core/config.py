@@ -7,7 +7,7 @@ they are configuration, never constants in code.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,17 @@ class Config:
 
     def office_name(self, code: str) -> str:
         return self.offices.get(code, code)
+
+    def office_order(self, offices: Iterable[str]) -> list[str]:
+        """``offices`` in this configuration's order (see :func:`office_order`)."""
+        return office_order(offices, self.offices)
+
+
+def office_order(offices: Iterable[str], configured: Iterable[str]) -> list[str]:
+    """``offices`` (each once) in the order of ``configured``; offices no longer configured
+    (renamed, merged) come after, by code. Every list by office follows this order."""
+    order = {code: i for i, code in enumerate(configured)}
+    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
 
 
 

@@ -25,6 +25,8 @@ from dataclasses import field as dc_field
 from functools import lru_cache
 
 from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
+from doccontrol.core.labels import date_vi
+from doccontrol.core.model import ProcedureStatus
 from doccontrol.core.text import clean, code_key, fold_lower, nfc
 
 SOURCE_DOCUMENT = "document"
@@ -63,8 +65,8 @@ WARN_EMPTY_SCOPE = "empty_scope"
 WARNING_KINDS = (WARN_WITHDRAWN_ONLY, WARN_MULTIPLE, WARN_UNKNOWN_PROCEDURE, WARN_UNASSIGNED_FIELD,
                  WARN_INTERNAL_WITH_TTHC, WARN_EMPTY_SCOPE)
 
-STATUS_CURRENT = "current"
-STATUS_WITHDRAWN = "withdrawn"
+STATUS_CURRENT = ProcedureStatus.CURRENT.value
+STATUS_WITHDRAWN = ProcedureStatus.WITHDRAWN.value
 
 DEFAULT_SUGGEST_THRESHOLD = 60.0
 DEFAULT_SUGGEST_LIMIT = 3
@@ -89,7 +91,7 @@ class ProcedureInfo:
     title: str
     office: str
     revision: int
-    status: str  # "current" | "withdrawn"
+    status: str  # a ProcedureStatus value
     issued: dt.date | None = None
     revision_date: dt.date | None = None
     tthc: tuple[str, ...] = ()  # TTHC codes found in the document
@@ -253,7 +255,7 @@ def _percent(covered: int, total: int) -> float:
 
 
 def _date_vi(d: dt.date | None) -> str:
-    return f"{d:%d/%m/%Y}" if d else "không rõ ngày"
+    return date_vi(d, "không rõ ngày")
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,13 +289,24 @@ def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int
         return []
     if not choices or limit <= 0:
         return [[] for _ in queries]
-    import numpy as np
-    from rapidfuzz import fuzz, process
+    uchoices, members = _distinct(choices)
+    uqueries, query_groups = _distinct(queries)
+    qmap = [0] * len(queries)
+    for u, group in enumerate(query_groups):
+        for i in group:
+            qmap[i] = u
+    results: list[list[tuple[int, int]]] = []
+    chunk = max(1, 32_000_000 // len(uchoices))  # at most 32 MB of uint8 scores at a time
+    for start in range(0, len(uqueries), chunk):
+        results += _best_of_block(uqueries[start:start + chunk], uchoices, members, limit, threshold)
+    return [results[u] for u in qmap]
 
-    # Distinct choices in order of first appearance, each with the indices that share it.
+
+def _distinct(seqs: Sequence[Sequence[int]]) -> tuple[list[Sequence[int]], list[list[int]]]:
+    """The distinct sequences in order of first appearance, and for each the indices that share it."""
     first: dict[tuple[int, ...], int] = {}
     members: list[list[int]] = []
-    for i, seq in enumerate(choices):
+    for i, seq in enumerate(seqs):
         key = tuple(seq)
         u = first.get(key)
         if u is None:
@@ -301,47 +314,311 @@ def top_matches(queries: Sequence[Sequence[int]], choices: Sequence[Sequence[int
             members.append([i])
         else:
             members[u].append(i)
-    uchoices = [choices[m[0]] for m in members]
-    qfirst: dict[tuple[int, ...], int] = {}
-    uqueries: list[Sequence[int]] = []
-    qmap: list[int] = []
-    for seq in queries:
-        key = tuple(seq)
-        u = qfirst.get(key)
-        if u is None:
-            u = qfirst[key] = len(uqueries)
-            uqueries.append(seq)
-        qmap.append(u)
+    return [seqs[m[0]] for m in members], members
 
+
+def _best_of_block(block: Sequence[Sequence[int]], uchoices: Sequence[Sequence[int]], members: list[list[int]],
+                   limit: int, threshold: float) -> list[list[tuple[int, int]]]:
+    """:func:`top_matches` for a block of distinct queries against the distinct choices (``members``:
+    the original indices of each distinct choice)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    matrix = process.cdist(block, uchoices, scorer=fuzz.ratio, score_cutoff=threshold,
+                           dtype=np.uint8, workers=_WORKERS)
+    # Every score above the floor, ordered by row, then best score, then choice.
+    rows, cols = np.nonzero(matrix >= max(threshold, 1))
+    scores = matrix[rows, cols]
+    order = np.lexsort((cols, -scores.astype(np.int16), rows))
+    cols_l, scores_l = cols[order].tolist(), scores[order].tolist()
+    bounds = np.searchsorted(rows[order], np.arange(len(block) + 1)).tolist()
     results: list[list[tuple[int, int]]] = []
-    chunk = max(1, 32_000_000 // len(uchoices))  # at most 32 MB of uint8 scores at a time
-    floor = max(threshold, 1)
-    for start in range(0, len(uqueries), chunk):
-        block = uqueries[start:start + chunk]
-        matrix = process.cdist(block, uchoices, scorer=fuzz.ratio, score_cutoff=threshold,
-                               dtype=np.uint8, workers=_WORKERS)
-        # Every score above the floor, ordered by row, then best score, then choice.
-        rows, cols = np.nonzero(matrix >= floor)
-        scores = matrix[rows, cols]
-        order = np.lexsort((cols, -scores.astype(np.int16), rows))
-        rows_l, cols_l, scores_l = rows[order].tolist(), cols[order].tolist(), scores[order].tolist()
-        bounds = np.searchsorted(rows[order], np.arange(len(block) + 1)).tolist()
-        for i, seq in enumerate(block):
-            lo, hi = bounds[i], bounds[i + 1]
-            if not seq or lo == hi:
-                results.append([])
-                continue
-            # the best `limit` distinct choices (the earlier one first among equals) hold the best
-            # `limit` choices; expand them and order by (score, index)
-            top = range(lo, min(hi, lo + limit))
-            pairs = sorted((-scores_l[k], j) for k in top for j in members[cols_l[k]])[:limit]
-            results.append([(j, -neg) for neg, j in pairs])
-    return [results[u] for u in qmap]
+    for i, seq in enumerate(block):
+        lo, hi = bounds[i], bounds[i + 1]
+        if not seq or lo == hi:
+            results.append([])
+            continue
+        # the best `limit` distinct choices (the earlier one first among equals) hold the best
+        # `limit` choices; expand them and order by (score, index)
+        top = range(lo, min(hi, lo + limit))
+        pairs = sorted((-scores_l[k], j) for k in top for j in members[cols_l[k]])[:limit]
+        results.append([(j, -neg) for neg, j in pairs])
+    return results
 
 
 # --------------------------------------------------------------------------------------------
 # The computation
 # --------------------------------------------------------------------------------------------
+
+Keyed = list[tuple[str, ProcedureInfo]]  # (code key, procedure), in code-key order
+LinksOf = dict[str, dict[str, str]]  # code key → {TTHC code: link source}
+
+
+class _Keys:
+    """The normal forms one computation needs, memoised for that computation only: the same
+    fields, offices and codes are normalised many times."""
+
+    def __init__(self) -> None:
+        self.code = lru_cache(maxsize=None)(code_key)
+        self.name = lru_cache(maxsize=None)(name_key)
+        self.words = lru_cache(maxsize=None)(words_key)
+        self.tthc = lru_cache(maxsize=None)(tthc_key)
+
+    def office(self, value: str) -> str:
+        return self.code(value) if value else ""
+
+    def link_target(self, raw: str) -> str:
+        """A TTHC code as linked: its short normal form, else the text as written."""
+        return self.tthc(raw) or nfc(raw).strip()
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What the report is restricted to, in normal form (None: no restriction)."""
+
+    office: str | None  # office key
+    field: str | None  # words key of the field
+    field_offices: Mapping[str, str]  # words key of a field → office
+    keys: _Keys
+
+    def tthc_office(self, t: Tthc) -> str:
+        """A TTHC's office: that of its field ("" when the field is not assigned)."""
+        return self.field_offices.get(self.keys.words(t.field), "")
+
+    def field_office_key(self) -> str:
+        """The office key of the field in scope ("" without a field, or when it is not assigned)."""
+        return self.keys.office(self.field_offices.get(self.field, "")) if self.field is not None else ""
+
+    def holds_tthc(self, t: Tthc) -> bool:
+        return ((self.office is None or self.keys.office(self.tthc_office(t)) == self.office)
+                and (self.field is None or self.keys.words(t.field) == self.field))
+
+
+@dataclass(frozen=True)
+class _CatalogView:
+    """The catalog as coverage reads it: codes sorted, the active ones, those in scope, and an
+    exact-name index of the active ones (for "name" links)."""
+
+    codes: list[str]
+    active: list[str]
+    in_scope: list[str]
+    by_name: Mapping[str, list[str]]
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.in_scope)
+
+
+def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope) -> _CatalogView:
+    codes = sorted(catalog)
+    active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for c in active:
+        k = scope.keys.name(catalog[c].name)
+        if k:
+            by_name[k].append(c)
+    return _CatalogView(codes, active, [c for c in active if scope.holds_tthc(catalog[c])], by_name)
+
+
+def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str, ProcedureInfo]:
+    """One procedure per code key, a current revision winning over a withdrawn one."""
+    chosen: dict[str, ProcedureInfo] = {}
+    for p in procedures:
+        key = p.code_key or keys.code(p.code)
+        prev = chosen.get(key)
+        if prev is None or (prev.status != STATUS_CURRENT and p.status == STATUS_CURRENT):
+            chosen[key] = p
+    return chosen
+
+
+def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], by_name: Mapping[str, list[str]],
+              keys: _Keys) -> LinksOf:
+    """Every procedure's links: TTHC code → source; the document's codes first, then manual links,
+    then (with neither) the one active TTHC whose name equals the title."""
+    links_of: LinksOf = {}
+    for key, p in keyed:
+        found: dict[str, str] = {}
+        for raw in p.tthc:
+            found.setdefault(keys.link_target(raw), SOURCE_DOCUMENT)
+        for raw in manual.get(key, ()):
+            found.setdefault(keys.link_target(raw), SOURCE_MANUAL)
+        if not found:
+            same = by_name.get(keys.name(p.title), ())
+            if len(same) == 1:
+                found[same[0]] = SOURCE_NAME
+        links_of[key] = found
+    return links_of
+
+
+def _procedure_in_scope(p: ProcedureInfo, links: Mapping[str, str], catalog: Mapping[str, Tthc],
+                        scope: _Scope) -> bool:
+    """In the office; for a field, linked to a TTHC of that field or, with no link to an active
+    TTHC, belonging to the field's office."""
+    keys = scope.keys
+    if scope.office is not None and keys.office(p.office) != scope.office:
+        return False
+    if scope.field is None:
+        return True
+    known = [catalog[c] for c in links if c in catalog]
+    if any(keys.words(t.field) == scope.field for t in known):
+        return True
+    field_office = scope.field_office_key()
+    return (not any(t.status != STATUS_ABOLISHED for t in known) and bool(field_office)
+            and keys.office(p.office) == field_office)
+
+
+def _covers(procedures: Keyed, links_of: LinksOf, scope_set: frozenset[str]) -> dict[str, list[ProcedureInfo]]:
+    """TTHC in scope → the procedures (of ``procedures``) linked to it."""
+    covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
+    for key, p in procedures:
+        for c in links_of[key]:
+            if c in scope_set:
+                covers[c].append(p)
+    return covers
+
+
+def _tallies(view: _CatalogView, catalog: Mapping[str, Tthc], covers: Mapping[str, object],
+             scope: _Scope) -> tuple[dict[str, Tally], dict[str, Tally]]:
+    """(by office, by field): how many TTHC in scope, how many covered, the percentage."""
+    office_groups: dict[str, list[str]] = defaultdict(list)
+    field_groups: dict[str, list[str]] = defaultdict(list)
+    field_names: dict[str, str] = {}
+    for c in view.in_scope:
+        t = catalog[c]
+        office_groups[scope.tthc_office(t)].append(c)
+        fk = scope.keys.words(t.field)
+        field_groups[fk].append(c)
+        field_names.setdefault(fk, t.field)
+
+    def tally(codes: list[str]) -> Tally:
+        n = sum(1 for c in codes if c in covers)
+        return Tally(len(codes), n, _percent(n, len(codes)))
+
+    by_office = {k: tally(v) for k, v in sorted(office_groups.items())}
+    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
+    return by_office, by_field
+
+
+def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scope_set: frozenset[str],
+                  catalog: Mapping[str, Tthc]) -> list[Link]:
+    """The links of current procedures where the procedure or the TTHC is in scope."""
+    links: list[Link] = []
+    for key, p in current:
+        in_scope = key in scoped_keys
+        for c, source in links_of[key].items():
+            if in_scope or c in scope_set:
+                t = catalog.get(c)
+                links.append(Link(p.code, c, source, p.title, t.name if t is not None else ""))
+    return links
+
+
+def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog: Mapping[str, Tthc],
+              active: list[str], replaced: Mapping[str, str]) -> tuple[list[tuple[str, Flag]], Keyed]:
+    """The flags of current, non-internal procedures in scope (with their code keys), and those of
+    them with no link to an active TTHC (they get suggestions)."""
+    last_review = {c: ev for c in active if (ev := catalog[c].last_change(REVIEW_EVENTS))}
+    quiet = frozenset(c for c in active if c not in last_review)
+    flagged: list[tuple[str, Flag]] = []
+    unlinked: Keyed = []
+    for key, p in scoped:
+        if key in internal_keys:
+            continue
+        found = links_of[key]
+        flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
+        if key in replaced:
+            flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
+        if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
+            unlinked.append((key, p))
+    return flagged, unlinked
+
+
+@dataclass(frozen=True)
+class _Suggest:
+    """How many fuzzy suggestions to make, from which score; names encoded word by word."""
+
+    limit: int
+    threshold: float
+    keys: _Keys
+    tokens: _Tokens = dc_field(default_factory=_Tokens)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokens.encode(self.keys.name(text))
+
+    def matches(self, queries: Sequence[str], choices: Sequence[str]) -> list[list[tuple[int, int]]]:
+        return top_matches([self.encode(q) for q in queries], [self.encode(c) for c in choices],
+                           self.limit, self.threshold)
+
+
+def _procedure_suggestions(unlinked: Keyed, view: _CatalogView, catalog: Mapping[str, Tthc],
+                           suggest: _Suggest) -> dict[str, list[Suggestion]]:
+    """Code key of an unlinked procedure → the active TTHC whose names resemble its title."""
+    if suggest.limit <= 0 or not unlinked:
+        return {}
+    matches = suggest.matches([p.title for _, p in unlinked], [catalog[c].name for c in view.active])
+    return {key: [Suggestion(p.code, view.active[j], s, p.title, catalog[view.active[j]].name) for j, s in found]
+            for (key, p), found in zip(unlinked, matches)}
+
+
+def _uncovered(codes: list[str], candidates: list[ProcedureInfo], catalog: Mapping[str, Tthc], scope: _Scope,
+               suggest: _Suggest) -> list[Uncovered]:
+    """The uncovered TTHC in scope, each with the current procedures whose titles resemble its
+    name; by office, field and code."""
+    if suggest.limit > 0 and codes and candidates:
+        matches = suggest.matches([catalog[c].name for c in codes], [p.title for p in candidates])
+    else:
+        matches = [[] for _ in codes]
+    uncovered: list[Uncovered] = []
+    for c, found in zip(codes, matches):
+        t = catalog[c]
+        uncovered.append(Uncovered(c, t.name, t.field, scope.tthc_office(t),
+                                   [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
+                                    for j, s in found]))
+    uncovered.sort(key=lambda u: (scope.keys.office(u.office), scope.keys.words(u.field), u.code))
+    return uncovered
+
+
+def _ordered_flags(flagged: list[tuple[str, Flag]], suggestions: Mapping[str, list[Suggestion]],
+                   order_of: Mapping[str, int], keys: _Keys) -> list[Flag]:
+    """The flags with their suggestions (not for review findings), by office, code, reason."""
+    for key, f in flagged:
+        if f.reason not in (REASON_REVIEW, REASON_REPLACED_LAW):
+            f.suggestions = suggestions.get(key, [])
+    reason_order = {r: i for i, r in enumerate(REASONS)}
+    flags = [f for _, f in flagged]
+    flags.sort(key=lambda f: (keys.office(f.office), order_of[f.code], reason_order[f.reason]))
+    return flags
+
+
+def _every_suggestion(by_procedure: Mapping[str, list[Suggestion]], uncovered: list[Uncovered],
+                      order_of: Mapping[str, int]) -> list[Suggestion]:
+    """Every suggestion once (the procedure's own first), by procedure, best score, TTHC."""
+    found: dict[tuple[str, str], Suggestion] = {}
+    for group in [*by_procedure.values(), *(u.suggestions for u in uncovered)]:
+        for sg in group:
+            found.setdefault((sg.procedure, sg.tthc), sg)
+    return sorted(found.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
+
+
+def _unassigned(view: _CatalogView, catalog: Mapping[str, Tthc], scope: _Scope) -> list[tuple[str, str]]:
+    """(field, TTHC) of the TTHC in scope whose field no office is assigned (none asked for one office)."""
+    if scope.office is not None:
+        return []
+    return [(catalog[c].field, c) for c in view.in_scope if not scope.tthc_office(catalog[c])]
+
+
+def _internal_cited(scoped: Keyed, internal_keys: set[str], links_of: LinksOf) -> list[tuple[str, tuple[str, ...]]]:
+    """(code, linked TTHC) of the internal procedures in scope that are linked to TTHC after all."""
+    return [(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]]
+
+
+def _decisions(catalog: Mapping[str, Tthc], codes: list[str]) -> list[DecisionSeen]:
+    """The decisions the catalog was built from, by date."""
+    seen: dict[tuple[str, dt.date | None], None] = {}
+    for c in codes:
+        for ev in catalog[c].history:
+            if ev.decision:
+                seen.setdefault((ev.decision, ev.date), None)
+    return [DecisionSeen(d, when) for d, when in sorted(seen, key=lambda k: (k[1] or dt.date.min, k[0]))]
 
 
 def compute_coverage(
@@ -375,204 +652,58 @@ def compute_coverage(
     per uncovered TTHC, score ≥ ``suggest_threshold``. ``replaced_law``: procedure code key →
     detail, for the procedures that still cite a law recorded as replaced (computed by
     ``doccontrol.review``); each in scope gets the flag ``cites_replaced_law``.
+
+    Long for its contract (above) and its keyword options; the body is only the sequence of
+    steps, each a function of its own: the catalog in scope, one procedure per code and its links,
+    the procedures in scope, who covers what, tallies, links, findings, suggestions, warnings,
+    decisions.
     """
-    # Per-call memos: the same fields, offices and codes are normalised many times.
-    ck = lru_cache(maxsize=None)(code_key)
-    nk = lru_cache(maxsize=None)(name_key)
-    wk = lru_cache(maxsize=None)(words_key)
-    tk = lru_cache(maxsize=None)(tthc_key)
+    keys = _Keys()
+    scope = _Scope(keys.office(office) if office else None, keys.words(field) if field else None,
+                   {keys.words(k): v for k, v in field_offices.items()}, keys)
+    internal_keys = {keys.code(k) for k in internal}
+    manual = {keys.code(k): v for k, v in manual_links.items()}
+    replaced = {keys.code(k): v for k, v in (replaced_law or {}).items()}
+    view = _catalog_view(catalog, scope)
+    scope_set = view.scope_set
 
-    def ok(value: str) -> str:
-        return ck(value) if value else ""
-
-    fo = {wk(k): v for k, v in field_offices.items()}
-    office_want = ok(office) if office else None
-    field_want = wk(field) if field else None
-    internal_keys = {ck(k) for k in internal}
-    manual = {ck(k): v for k, v in manual_links.items()}
-    replaced = {ck(k): v for k, v in (replaced_law or {}).items()}
-
-    def tthc_office(t: Tthc) -> str:
-        return fo.get(wk(t.field), "")
-
-    # The catalog: active TTHC, those in scope, and an exact-name index for "name" links.
-    codes_sorted = sorted(catalog)
-    active_codes = [c for c in codes_sorted if catalog[c].status != STATUS_ABOLISHED]
-    scope_codes = [c for c in active_codes
-                   if (office_want is None or ok(tthc_office(catalog[c])) == office_want)
-                   and (field_want is None or wk(catalog[c].field) == field_want)]
-    scope_set = set(scope_codes)
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for c in active_codes:
-        k = nk(catalog[c].name)
-        if k:
-            by_name[k].append(c)
-
-    # Procedures: one per code key, a current revision winning over a withdrawn one.
-    chosen: dict[str, ProcedureInfo] = {}
-    for p in procedures:
-        key = p.code_key or ck(p.code)
-        prev = chosen.get(key)
-        if prev is None or (prev.status != STATUS_CURRENT and p.status == STATUS_CURRENT):
-            chosen[key] = p
+    chosen = _one_per_code(procedures, keys)
     keyed = sorted(chosen.items())
     order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-
-    # Links of every procedure: TTHC code → source; document first, then manual, then name.
-    links_of: dict[str, dict[str, str]] = {}
-    for key, p in keyed:
-        found: dict[str, str] = {}
-        for raw in p.tthc:
-            found.setdefault(tk(raw) or nfc(raw).strip(), SOURCE_DOCUMENT)
-        for raw in manual.get(key, ()):
-            found.setdefault(tk(raw) or nfc(raw).strip(), SOURCE_MANUAL)
-        if not found:
-            same = by_name.get(nk(p.title), ())
-            if len(same) == 1:
-                found[same[0]] = SOURCE_NAME
-        links_of[key] = found
-
+    links_of = _links_of(keyed, manual, view.by_name, keys)
     current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
     withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
+    scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
 
-    field_office_key = ok(fo.get(field_want, "")) if field_want is not None else ""
+    covers = _covers(current, links_of, scope_set)
+    covered_codes = [c for c in view.in_scope if c in covers]
+    uncovered_codes = [c for c in view.in_scope if c not in covers]
+    by_office, by_field = _tallies(view, catalog, covers, scope)
 
-    def proc_in_scope(key: str, p: ProcedureInfo) -> bool:
-        if office_want is not None and ok(p.office) != office_want:
-            return False
-        if field_want is None:
-            return True
-        known = [catalog[c] for c in links_of[key] if c in catalog]
-        if any(wk(t.field) == field_want for t in known):
-            return True
-        return (not any(t.status != STATUS_ABOLISHED for t in known) and bool(field_office_key)
-                and ok(p.office) == field_office_key)
-
-    scoped = [(k, p) for k, p in current if proc_in_scope(k, p)]
-    scoped_keys = {k for k, _ in scoped}
-
-    # Who covers what (TTHC in scope only).
-    covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
-    withdrawn_covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
-    for group, target in ((current, covers), (withdrawn, withdrawn_covers)):
-        for key, p in group:
-            for c in links_of[key]:
-                if c in scope_set:
-                    target[c].append(p)
-    covered_codes = [c for c in scope_codes if c in covers]
-    uncovered_codes = [c for c in scope_codes if c not in covers]
-
-    # Tallies by office and by field.
-    office_groups: dict[str, list[str]] = defaultdict(list)
-    field_groups: dict[str, list[str]] = defaultdict(list)
-    field_names: dict[str, str] = {}
-    for c in scope_codes:
-        t = catalog[c]
-        office_groups[tthc_office(t)].append(c)
-        fk = wk(t.field)
-        field_groups[fk].append(c)
-        field_names.setdefault(fk, t.field)
-
-    def tally(codes: list[str]) -> Tally:
-        n = sum(1 for c in codes if c in covers)
-        return Tally(len(codes), n, _percent(n, len(codes)))
-
-    by_office = {k: tally(v) for k, v in sorted(office_groups.items())}
-    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
-
-    # Links listed: current procedures, where the procedure or the TTHC is in scope.
-    links: list[Link] = []
-    for key, p in current:
-        in_scope = key in scoped_keys
-        for c, source in links_of[key].items():
-            if in_scope or c in scope_set:
-                t = catalog.get(c)
-                links.append(Link(p.code, c, source, p.title, t.name if t is not None else ""))
-
-    # Flags of current, non-internal procedures in scope.
-    last_review = {c: ev for c in active_codes if (ev := catalog[c].last_change(REVIEW_EVENTS))}
-    quiet = frozenset(c for c in active_codes if c not in last_review)
-    flagged: list[tuple[str, Flag]] = []
-    needs_suggestion: list[tuple[str, ProcedureInfo]] = []
-    for key, p in scoped:
-        if key in internal_keys:
-            continue
-        found = links_of[key]
-        flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
-        if key in replaced:
-            flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
-        if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
-            needs_suggestion.append((key, p))
-
-    # Suggestions: unlinked procedures → active TTHC; uncovered TTHC → current procedures.
-    tokens = _Tokens()
-    proc_suggestions: dict[str, list[Suggestion]] = {}
-    if suggest_limit > 0 and needs_suggestion:
-        matches = top_matches([tokens.encode(nk(p.title)) for _, p in needs_suggestion],
-                              [tokens.encode(nk(catalog[c].name)) for c in active_codes],
-                              suggest_limit, suggest_threshold)
-        for (key, p), found_matches in zip(needs_suggestion, matches):
-            proc_suggestions[key] = [Suggestion(p.code, active_codes[j], s, p.title, catalog[active_codes[j]].name)
-                                     for j, s in found_matches]
-    candidates = [p for k, p in current if k not in internal_keys]
-    if suggest_limit > 0 and uncovered_codes and candidates:
-        matches = top_matches([tokens.encode(nk(catalog[c].name)) for c in uncovered_codes],
-                              [tokens.encode(nk(p.title)) for p in candidates],
-                              suggest_limit, suggest_threshold)
-    else:
-        matches = [[] for _ in uncovered_codes]
-    uncovered: list[Uncovered] = []
-    for c, found_matches in zip(uncovered_codes, matches):
-        t = catalog[c]
-        uncovered.append(Uncovered(c, t.name, t.field, tthc_office(t),
-                                   [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
-                                    for j, s in found_matches]))
-    uncovered.sort(key=lambda u: (ok(u.office), wk(u.field), u.code))
-
-    for key, f in flagged:
-        if f.reason not in (REASON_REVIEW, REASON_REPLACED_LAW):
-            f.suggestions = proc_suggestions.get(key, [])
-    reason_order = {r: i for i, r in enumerate(REASONS)}
-    flags = [f for _, f in flagged]
-    flags.sort(key=lambda f: (ok(f.office), order_of[f.code], reason_order[f.reason]))
-
-    all_suggestions: dict[tuple[str, str], Suggestion] = {}
-    for group in [*proc_suggestions.values(), *(u.suggestions for u in uncovered)]:
-        for sg in group:
-            all_suggestions.setdefault((sg.procedure, sg.tthc), sg)
-    suggestions = sorted(all_suggestions.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
-
-    internal_list = [InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in internal_keys]
+    flagged, unlinked = _findings(scoped, internal_keys, links_of, catalog, view.active, replaced)
+    suggest = _Suggest(suggest_limit, suggest_threshold, keys)
+    by_procedure = _procedure_suggestions(unlinked, view, catalog, suggest)
+    uncovered = _uncovered(uncovered_codes, [p for k, p in current if k not in internal_keys], catalog, scope,
+                           suggest)
     warnings = _warnings(
         uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
-        withdrawn_covers=withdrawn_covers, manual=manual, chosen=chosen, tk=tk,
-        unassigned=[] if office_want is not None else
-        [(catalog[c].field, c) for c in scope_codes if not tthc_office(catalog[c])],
-        internal_cited=[(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]],
-        empty=not scope_codes, wk=wk,
+        withdrawn_covers=_covers(withdrawn, links_of, scope_set), manual=manual, chosen=chosen, tk=keys.tthc,
+        unassigned=_unassigned(view, catalog, scope), internal_cited=_internal_cited(scoped, internal_keys, links_of),
+        empty=not view.in_scope, wk=keys.words,
     )
-
-    # Decisions the catalog was built from, by date.
-    seen: dict[tuple[str, dt.date | None], None] = {}
-    for c in codes_sorted:
-        for ev in catalog[c].history:
-            if ev.decision:
-                seen.setdefault((ev.decision, ev.date), None)
-    decisions = [DecisionSeen(d, when) for d, when in sorted(seen, key=lambda k: (k[1] or dt.date.min, k[0]))]
-
     return CoverageReport(
-        total=len(scope_codes),
+        total=len(view.in_scope),
         covered=len(covered_codes),
-        percent=_percent(len(covered_codes), len(scope_codes)),
+        percent=_percent(len(covered_codes), len(view.in_scope)),
         by_office=by_office,
         by_field=by_field,
         uncovered=uncovered,
-        flagged=flags,
-        links=links,
-        suggestions=suggestions,
+        flagged=_ordered_flags(flagged, by_procedure, order_of, keys),
+        links=_listed_links(current, {k for k, _ in scoped}, links_of, scope_set, catalog),
+        suggestions=_every_suggestion(by_procedure, uncovered, order_of),
         warnings=warnings,
-        internal=internal_list,
-        decisions=decisions,
+        internal=[InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in internal_keys],
+        decisions=_decisions(catalog, view.codes),
         office=office,
         field=field,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,21 @@ class Refused(Exception):
         self.reason = reason
 
 
+class ProcedureStatus(StrEnum):
+    """Whether a controlled procedure is in force. The values are what ``meta.json`` stores."""
+
+    CURRENT = "current"
+    WITHDRAWN = "withdrawn"
+
+
+class IngestStatus(StrEnum):
+    """What happened to one dropped file. The values are what ``logs/ingest.jsonl`` and ``--json`` print."""
+
+    INGESTED = "ingested"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
 @dataclass(frozen=True)
 class ProcedureState:
     """The current state of one controlled procedure, as its metadata file records it."""
@@ -105,7 +120,7 @@ class ProcedureState:
     office: str
     title: str
     revision: int
-    status: str  # "current" | "withdrawn"
+    status: str  # a ProcedureStatus value: "current" | "withdrawn"
     sha256: str
     text_sha256: str
     source: str
@@ -161,11 +176,11 @@ class Decision:
 
 @dataclass
 class Outcome:
-    """What happened to one dropped file. ``status``: ingested | duplicate | quarantined."""
+    """What happened to one dropped file. ``status``: an :class:`IngestStatus` value."""
 
     file: str
     office: str
-    status: str
+    status: str  # an IngestStatus value: "ingested" | "duplicate" | "quarantined"
     code: str | None = None
     revision: int | None = None
     reason: str | None = None

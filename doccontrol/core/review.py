@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from doccontrol.core.citations import citation_key
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import nfc
 
 REASON_PERIOD = "period"
@@ -279,7 +279,7 @@ def review_statuses(
     return [
         review_status(s, committed.get(s.code_key), reviews.get(s.code_key, ()), laws, months)
         for s in states
-        if s.status == "current"
+        if s.status == ProcedureStatus.CURRENT
     ]
 
 

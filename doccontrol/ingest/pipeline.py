@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import time
 from pathlib import Path
 from typing import Protocol
@@ -38,7 +37,7 @@ from doccontrol.core.model import (
     Refused,
 )
 from doccontrol.extract.validate import INCOMPLETE_CAUSES, incomplete_reason, sniff
-from doccontrol.ingest import quarantine, reasons
+from doccontrol.ingest import journal, quarantine, reasons
 from doccontrol.ingest.inbox import InboxItem
 from doccontrol.ingest.staging import Staged, stage_copy, unchanged_since
 from doccontrol.repo.transaction import Transaction
@@ -124,7 +123,7 @@ class Ingestor:
         self.workspace = workspace
         self.tx = tx
         self.extractor = extractor
-        self.journal = workspace.logs / "ingest.jsonl"
+        self.journal = journal.path_in(workspace.logs)
         self.group_commit = group_commit
         self.group_max_files = group_max_files
         self.group_max_seconds = group_max_seconds
@@ -284,6 +283,4 @@ class Ingestor:
         outcome.quarantined_to = str(target)
 
     def _journal(self, outcome: Outcome) -> None:
-        record = {"time": dates.now_iso(), **outcome.as_json(), "seconds": outcome.seconds}
-        with open(self.journal, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        journal.append(self.journal, journal.record_of(outcome, dates.now_iso()))

@@ -48,7 +48,8 @@ def _safe_path(path: str) -> str:
 class CommitStream:
     """A ``git fast-import`` process for one repository and branch. Close it when done."""
 
-    def __init__(self, repo_path: Path, branch: str, parent: str | None) -> None:
+    def __init__(self, repo_path: Path, branch: str, parent: str | None, pass_fds: tuple[int, ...] = ()) -> None:
+        """``pass_fds``: descriptors the process keeps (the writer lock's: held until fast-import exits)."""
         self.branch = branch
         self.parent = parent
         self.pending = False  # commits written but not yet checkpointed
@@ -56,7 +57,7 @@ class CommitStream:
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             ["git", "-C", str(repo_path), "fast-import", "--quiet", "--date-format=raw"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, pass_fds=pass_fds,
         )
 
     def _error(self, what: str) -> CommitStreamError:

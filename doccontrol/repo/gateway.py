@@ -92,15 +92,19 @@ class Repository:
         from doccontrol.repo.lock import writer_lock
         from doccontrol.repo.transaction import Transaction
 
-        with writer_lock(self.workspace.root, why, timeout=timeout):
-            tx = Transaction(self, actor, update_index)
-            tx.begin()
+        with writer_lock(self.workspace.root, why, timeout=timeout) as lock_fd:
+            self.git.inherited_fds = (lock_fd,)  # every git process started meanwhile holds the lock too
             try:
-                yield tx
-            except BaseException:
-                tx.end(success=False)
-                raise
-            tx.end(success=True)
+                tx = Transaction(self, actor, update_index, lock_fd)
+                tx.begin()
+                try:
+                    yield tx
+                except BaseException:
+                    tx.end(success=False)
+                    raise
+                tx.end(success=True)
+            finally:
+                self.git.inherited_fds = ()
 
     # --- the current procedures (the work tree reflects HEAD) --------------------------------------
 

@@ -57,6 +57,7 @@ class Git:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.inherited_fds: tuple[int, ...] = ()  # given to every git process (the writer lock's, in a transaction)
         try:
             self._repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
@@ -77,7 +78,7 @@ class Git:
         """Run ``git ARGS`` and return its standard output as text."""
         try:
             return self._repo.git.execute(  # type: ignore[call-overload,no-any-return]
-                ["git", *args], env=env, strip_newline_in_stdout=False
+                ["git", *args], env=env, strip_newline_in_stdout=False, pass_fds=self.inherited_fds
             )
         except git.GitCommandError as exc:
             raise GitError(str(exc)) from exc
@@ -86,7 +87,7 @@ class Git:
         """Run ``git ARGS`` and return its standard output as bytes."""
         try:
             return self._repo.git.execute(  # type: ignore[call-overload,no-any-return]
-                ["git", *args], stdout_as_string=False, strip_newline_in_stdout=False
+                ["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, pass_fds=self.inherited_fds
             )
         except git.GitCommandError as exc:
             raise GitError(str(exc)) from exc

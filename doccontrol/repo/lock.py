@@ -54,12 +54,16 @@ def lock_is_held(root: Path) -> bool:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Iterator[None]:
+def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Iterator[int]:
     """One writer per workspace (git and the index), across processes.
 
     ``flock`` is released by the kernel when its holder dies, so a lock left behind by a crash
     is recovered without any guessing: the file may remain, but nobody holds it. A writer waits
     up to ``timeout`` seconds (default ``DOCCONTROL_LOCK_TIMEOUT`` or 300) for another to finish.
+
+    Yields the lock's file descriptor: a child process given it (``pass_fds``) holds the lock
+    too, until it exits — so a git process that outlives a killed writer (``git fast-import``
+    finishing its pack after its parent was killed) keeps the next writer out until it is done.
     """
     if timeout is None:
         timeout = float(os.environ.get("DOCCONTROL_LOCK_TIMEOUT", "300"))
@@ -89,6 +93,6 @@ def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Itera
             os.write(handle.fileno(), record.encode("utf-8"))
         except OSError:
             pass
-        yield
+        yield handle.fileno()
     finally:
         handle.close()  # closing the descriptor releases the flock

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from doccontrol import faults
 from doccontrol.core import dates
 from doccontrol.core.model import ProcedureState, RevisionRecord
-from doccontrol.repo import layout, messages
+from doccontrol.repo import history, layout, messages
 from doccontrol.repo.commitstream import CommitStream, Person
 from doccontrol.repo.gitcmd import COMMITTER_EMAIL, COMMITTER_NAME, author_email, author_name
 from doccontrol.repo.index_sync import CommittedChanges
@@ -52,8 +52,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class Transaction:
     """One writer's work on the repository, under the workspace's writer lock."""
 
-    def __init__(self, repository: Repository, actor: str | None, keep_index: bool = True) -> None:
+    def __init__(self, repository: Repository, actor: str | None, keep_index: bool = True, lock_fd: int | None = None) -> None:
         self.repository = repository
+        self.lock_fd = lock_fd  # the writer lock's descriptor, held by the fast-import process too
         self.actor = actor
         self.keep_index = keep_index  # update the index after commits (False: only the ingest benchmark)
         self.repaired: list[str] = []  # what recovery repaired at the start, for the caller to show
@@ -112,7 +113,8 @@ class Transaction:
 
     def _commit_stream(self) -> CommitStream:
         if self._stream is None:
-            self._stream = CommitStream(self.repository.path, layout.BRANCH, self.repository.head())
+            self._stream = CommitStream(self.repository.path, layout.BRANCH, self.repository.head(),
+                                        pass_fds=(self.lock_fd,) if self.lock_fd is not None else ())
         return self._stream
 
     def _office(self, office: str | None) -> str:
@@ -295,15 +297,36 @@ class Transaction:
             git.run("reset", "-q", "--hard", "HEAD")
             git.run("clean", "-q", "-fd")
             repaired.append("discarded an interrupted, uncommitted write: " + status.replace("\n", "; ")[:300])
-        head = git.head()
-        if head:
-            trailers = messages.parse_trailers(git.run("log", "-1", "--format=%B", head))
-            if trailers.get("Action") == messages.INGEST and trailers.get("Slug") and trailers.get("Revision"):
-                tag = layout.revision_tag(trailers["Slug"], int(trailers["Revision"]))
-                if not git.run("tag", "-l", tag).strip():
-                    git.set_ref(f"{layout.TAGS}/{tag}", head)
-                    repaired.append(f"created the missing tag {tag}")
+        for tag, commit in self._untagged_revisions():
+            git.set_ref(f"{layout.TAGS}/{tag}", commit)
+            repaired.append(f"created the missing tag {tag}")
         return repaired
+
+
+    def _untagged_revisions(self, batch: int = 64) -> list[tuple[str, str]]:
+        """(tag, commit) of the newest revision commits whose tag is missing.
+
+        fast-import writes a group's tags after its branch: a writer killed in between leaves the
+        group's last commits without tags. Newer than every tagged revision, they are found by
+        walking back from HEAD to the first revision commit whose tag is there.
+        """
+        git = self.repository.git
+        missing: list[tuple[str, str]] = []
+        skip = 0
+        while True:
+            out = git.run("log", f"-n{batch}", f"--skip={skip}", history.LOG_FORMAT, "HEAD") if git.head() else ""
+            events = history.parse_log(out)
+            for event in events:
+                slug, revision = event.trailers.get("Slug"), event.revision
+                if event.action != messages.INGEST or not slug or not revision:
+                    continue
+                tag = layout.revision_tag(slug, revision)
+                if git.run("for-each-ref", "--format=%(objectname)", f"{layout.TAGS}/{tag}").strip():
+                    return missing
+                missing.append((tag, event.commit))
+            if len(events) < batch:
+                return missing
+            skip += batch
 
 
 def stale_git_locks(git_dir: Path) -> list[Path]:

@@ -18,7 +18,9 @@ import json
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from doccontrol.core.labels import LINK_SOURCE, moment_vi, vi
 from doccontrol.core.coverage import (
     REASON_EN,
     REASON_VI,
@@ -33,7 +35,6 @@ FORMATS = ("text", "json", "csv", "xlsx", "html")
 TITLE_VI = "BÁO CÁO MỨC ĐỘ BAO PHỦ THỦ TỤC HÀNH CHÍNH BẰNG QUY TRÌNH ISO"
 TITLE_EN = "Coverage of administrative procedures (TTHC) by ISO procedures"
 
-SOURCE_VI = {"document": "mã trong văn bản", "manual": "liên kết thủ công", "name": "trùng tên"}
 WARNING_VI = {
     "multiple_cover": "Nhiều quy trình cho một TTHC",
     "withdrawn_only_cover": "Chỉ có quy trình đã thu hồi",
@@ -77,18 +78,10 @@ def score_vi(value: float) -> str:
     return f"{value:.0f}"
 
 
-def date_vi(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y %H:%M}"
-    return f"{value:%d/%m/%Y}"
-
-
 def decision_labels(report: CoverageReport, ctx: ReportContext) -> list[str]:
     if ctx.decisions:
         return list(ctx.decisions)
-    return [d.decision + (f" ngày {date_vi(d.date)}" if d.date else "") for d in report.decisions]
+    return [d.decision + (f" ngày {moment_vi(d.date)}" if d.date else "") for d in report.decisions]
 
 
 def office_label(code: str, ctx: ReportContext) -> str:
@@ -168,7 +161,7 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
         ("links", "Liên kết quy trình - TTHC", "Procedure-TTHC links",
          ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
           "Nguồn (source)"],
-         [[l.procedure, l.title, l.tthc, l.name, f"{SOURCE_VI.get(l.source, l.source)} ({l.source})"]
+         [[l.procedure, l.title, l.tthc, l.name, f"{vi(LINK_SOURCE, l.source)} ({l.source})"]
           for l in report.links]),
         ("suggestions", "Gợi ý liên kết theo tên (không tính là đã có)", "Name-based suggestions (not links)",
          ["Mã quy trình (procedure)", "Tên quy trình (title)", "Mã TTHC (TTHC)", "Tên TTHC (name)",
@@ -180,7 +173,7 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
          [[i.code, i.title, ol(i.office)] for i in report.internal]),
         ("decisions", "Căn cứ danh mục TTHC", "Catalog decisions",
          ["Quyết định (decision)", "Ngày (date)"],
-         [[d.decision, date_vi(d.date)] for d in report.decisions]),
+         [[d.decision, moment_vi(d.date)] for d in report.decisions]),
     ]
     return parts
 
@@ -189,7 +182,7 @@ def _header_lines(report: CoverageReport, ctx: ReportContext) -> list[tuple[str,
     decisions = decision_labels(report, ctx)
     return [
         ("Cơ quan (agency)", ctx.agency),
-        ("Ngày lập (generated)", date_vi(ctx.generated)),
+        ("Ngày lập (generated)", moment_vi(ctx.generated)),
         ("Phạm vi (scope)", scope_label(report, ctx)),
         ("Căn cứ danh mục (catalog decisions)", "; ".join(decisions) if decisions else "(chưa có / none)"),
     ]
@@ -327,25 +320,35 @@ XLSX_SHEETS = {
 }
 
 
-def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
-    """A workbook: a summary sheet (agency, date, decisions, totals, by office, by field), then
-    one sheet per part. Headings bold and wrapped, frozen, filterable. Written in openpyxl's
-    streaming (write-only) mode, so large reports stay fast."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+_XLSX_WIDTHS = {
+    "uncovered": [14, 60, 28, 16, 40],
+    "flagged": [18, 50, 12, 40, 60, 30],
+    "warnings": [36, 70, 60],
+    "links": [18, 50, 14, 60, 28],
+    "suggestions": [18, 50, 14, 60, 10],
+    "internal": [18, 60, 14],
+    "decisions": [30, 14],
+}
 
-    ctx = ctx or ReportContext()
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="top")
 
-    def styled(ws, value: object, font: Font = bold, fill: PatternFill | None = None,
-               align: Alignment | None = None, number_format: str | None = None) -> WriteOnlyCell:
+class _XlsxWriter:
+    """Cells of a write-only workbook, styled: bold headings on a tinted fill, wrapped."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.wb = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        self.head_fill = PatternFill("solid", fgColor="DDEBF7")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+
+    def styled(self, ws: Any, value: object, font: Any = None, fill: Any = None, align: Any = None,
+               number_format: str | None = None) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(ws, value=value)
-        cell.font = font
+        cell.font = self.bold if font is None else font
         if fill is not None:
             cell.fill = fill
         if align is not None:
@@ -354,61 +357,76 @@ def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> byt
             cell.number_format = number_format
         return cell
 
-    def heading_row(ws, headings: list[str]) -> list[WriteOnlyCell]:
-        return [styled(ws, h, fill=head_fill, align=wrap) for h in headings]
+    def heading_row(self, ws: Any, headings: list[str]) -> list[Any]:
+        return [self.styled(ws, h, fill=self.head_fill, align=self.wrap) for h in headings]
 
-    def set_widths(ws, widths: list[int]) -> None:
+    def sheet(self, title: str, widths: list[int]) -> Any:
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet(title)
         for j, wdt in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = wdt
+        return ws
 
-    parts = {p[0]: p for p in report_parts(report, ctx)}
+    def to_bytes(self) -> bytes:
+        self.wb.properties.title = TITLE_VI
+        self.wb.properties.creator = "doccontrol"
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        return buf.getvalue()
 
-    ws = wb.create_sheet(XLSX_SHEETS["summary"])
-    set_widths(ws, [48, 40, 18, 14])
-    ws.append([styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
-    ws.append([styled(ws, TITLE_EN, font=Font(italic=True))])
+
+def _xlsx_summary(xw: _XlsxWriter, report: CoverageReport, ctx: ReportContext, parts: Mapping[str, Part]) -> None:
+    """The first sheet: title, what the report covers, the totals, by office and by field."""
+    from openpyxl.styles import Font
+
+    ws = xw.sheet(XLSX_SHEETS["summary"], [48, 40, 18, 14])
+    ws.append([xw.styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
+    ws.append([xw.styled(ws, TITLE_EN, font=Font(italic=True))])
     ws.append([])
     for label, value in _header_lines(report, ctx):
-        ws.append([styled(ws, label), value])
+        ws.append([xw.styled(ws, label), value])
     ws.append([])
     for label, value in _summary_rows(report):
         if label.startswith("Tỷ lệ"):
-            ws.append([styled(ws, label), styled(ws, report.percent / 100, font=Font(),
-                                                  number_format="0.00%")])
+            ws.append([xw.styled(ws, label), xw.styled(ws, report.percent / 100, font=Font(), number_format="0.00%")])
         else:
-            ws.append([styled(ws, label), int(value)])
+            ws.append([xw.styled(ws, label), int(value)])
     for key in ("by_office", "by_field"):
         _, title_vi, title_en, headings, rows = parts[key]
         ws.append([])
-        ws.append([styled(ws, f"{title_vi} ({title_en})")])
-        ws.append(heading_row(ws, headings))
+        ws.append([xw.styled(ws, f"{title_vi} ({title_en})")])
+        ws.append(xw.heading_row(ws, headings))
         for row in rows:
             ws.append(row)
 
-    widths = {
-        "uncovered": [14, 60, 28, 16, 40],
-        "flagged": [18, 50, 12, 40, 60, 30],
-        "warnings": [36, 70, 60],
-        "links": [18, 50, 14, 60, 28],
-        "suggestions": [18, 50, 14, 60, 10],
-        "internal": [18, 60, 14],
-        "decisions": [30, 14],
-    }
-    for key in ("uncovered", "flagged", "warnings", "links", "suggestions", "internal", "decisions"):
-        _, title_vi, title_en, headings, rows = parts[key]
-        sheet = wb.create_sheet(XLSX_SHEETS[key])
-        set_widths(sheet, widths[key])
-        sheet.freeze_panes = "A3"
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(rows) + 2}"
-        sheet.append([styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
-        sheet.append(heading_row(sheet, headings))
-        for row in rows:
-            sheet.append(row)
-    wb.properties.title = TITLE_VI
-    wb.properties.creator = "doccontrol"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+
+def _xlsx_part(xw: _XlsxWriter, key: str, part: Part) -> None:
+    """One sheet per list: its title, headings frozen and filterable, its rows."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    _, title_vi, title_en, headings, rows = part
+    sheet = xw.sheet(XLSX_SHEETS[key], _XLSX_WIDTHS[key])
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(rows) + 2}"
+    sheet.append([xw.styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
+    sheet.append(xw.heading_row(sheet, headings))
+    for row in rows:
+        sheet.append(row)
+
+
+def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
+    """A workbook: a summary sheet (agency, date, decisions, totals, by office, by field), then
+    one sheet per part. Headings bold and wrapped, frozen, filterable. Written in openpyxl's
+    streaming (write-only) mode, so large reports stay fast."""
+    ctx = ctx or ReportContext()
+    parts = {p[0]: p for p in report_parts(report, ctx)}
+    xw = _XlsxWriter()
+    _xlsx_summary(xw, report, ctx, parts)
+    for key in _XLSX_WIDTHS:
+        _xlsx_part(xw, key, parts[key])
+    return xw.to_bytes()
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,22 +14,28 @@ import datetime as dt
 import html
 import io
 import json
-import re
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from doccontrol.core import coverage as cov
-from doccontrol.repo.snapshot import Snapshot
 from doccontrol.core.config import Config
+from doccontrol.core.labels import date_vi, datetime_vi, natural_key, status_vi
+from doccontrol.core.model import ProcedureState, ProcedureStatus
+
+if TYPE_CHECKING:
+    from doccontrol.repo.snapshot import Snapshot
 
 FORMATS = ("text", "json", "csv", "xlsx", "html", "docx")
 BINARY_FORMATS = frozenset({"xlsx", "docx"})
 TITLE_VI = "DANH MỤC TÀI LIỆU HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
 SUBTITLE_VI = "Các quy trình ISO đang áp dụng (TCVN ISO 9001:2015)"
 TITLE_EN = "Master list of controlled procedures"
-STATUS_VI = {"current": "hiện hành", "withdrawn": "đã bãi bỏ"}
-STATUS_TITLE_VI = {"current": "đang áp dụng", "withdrawn": "đã bãi bỏ", "all": "hiện hành và đã bãi bỏ"}
+ALL = "all"  # the list of current and withdrawn procedures together
+STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, ALL)
+STATUS_TITLE_VI = {ProcedureStatus.CURRENT.value: "đang áp dụng", ProcedureStatus.WITHDRAWN.value: "đã bãi bỏ",
+                   ALL: "hiện hành và đã bãi bỏ"}
 HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày BH (issued)",
             "Mã TTHC (linked TTHC)"]
 
@@ -62,20 +68,12 @@ class MasterList:
     as_of: dt.datetime | None  # None: the repository as it is now
     commit: str | None
     commit_date: dt.datetime | None
-    status: str  # "current" | "withdrawn" | "all"
+    status: str  # a ProcedureStatus value or ALL
     groups: tuple[OfficeGroup, ...]
 
     @property
     def total(self) -> int:
         return sum(len(g.entries) for g in self.groups)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[object, ...]:
-    """``qt-2`` before ``qt-10``."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
 
 def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
@@ -100,34 +98,51 @@ def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[st
     return {k: tuple(v) for k, v in out.items()}
 
 
+def select_states(states: Iterable[ProcedureState], office: str | None = None,
+                  status: str = ProcedureStatus.CURRENT) -> list[ProcedureState]:
+    """The procedures a list shows: one office's (or every office's), current, withdrawn or ALL."""
+    return [s for s in states if (office is None or s.office == office) and (status == ALL or s.status == status)]
+
+
+def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> MasterEntry:
+    """One row of the list; ``tthc``: the TTHC it is linked to (default: the codes in its document)."""
+    return MasterEntry(state.code, state.code_key, state.title, state.office, state.revision, state.issued,
+                       state.effective, state.status, state.tthc if tthc is None else tthc)
+
+
+def master_groups(
+    states: Iterable[ProcedureState],
+    config: Config,
+    office: str | None = None,
+    status: str = ProcedureStatus.CURRENT,
+    links: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[OfficeGroup, ...]:
+    """The rows of the master list and their order, for every face: offices in the configuration's
+    order (others after, by code), procedures by code (numbers in numeric order).
+
+    ``links``: code key → linked TTHC (:func:`linked_tthc`); without it, the codes in each document.
+    """
+    chosen = select_states(states, office, status)
+    found = links or {}
+    groups = []
+    for code in config.office_order(s.office for s in chosen):
+        entries = sorted((master_entry(s, found.get(s.code_key)) for s in chosen if s.office == code),
+                         key=lambda e: natural_key(e.code_key))
+        groups.append(OfficeGroup(code, config.office_name(code), tuple(entries)))
+    return tuple(groups)
+
+
 def build_master_list(
     snapshot: Snapshot,
     config: Config,
     generated: dt.datetime,
     as_of: dt.datetime | None = None,
     office: str | None = None,
-    status: str = "current",
+    status: str = ProcedureStatus.CURRENT,
 ) -> MasterList:
-    """The master list of ``snapshot``: offices in the configuration's order (others after, by
-    code), procedures by code (numbers in numeric order)."""
+    """The master list of ``snapshot``, with the TTHC each procedure is linked to (see
+    :func:`master_groups` for the rows and their order)."""
     links = linked_tthc(snapshot, config.field_offices)
-    chosen = [
-        s for s in snapshot.states
-        if (office is None or s.office == office) and (status == "all" or s.status == status)
-    ]
-    order = {code: i for i, code in enumerate(config.offices)}
-    offices = sorted({s.office for s in chosen}, key=lambda o: (order.get(o, len(order)), o))
-    groups = []
-    for code in offices:
-        entries = sorted(
-            (
-                MasterEntry(s.code, s.code_key, s.title, s.office, s.revision, s.issued, s.effective, s.status,
-                            links.get(s.code_key, s.tthc))
-                for s in chosen if s.office == code
-            ),
-            key=lambda e: natural_key(e.code_key),
-        )
-        groups.append(OfficeGroup(code, config.office_name(code), tuple(entries)))
     return MasterList(
         agency=config.agency,
         parent_agency=config.parent_agency,
@@ -136,20 +151,12 @@ def build_master_list(
         commit=snapshot.commit,
         commit_date=snapshot.date,
         status=status,
-        groups=tuple(groups),
+        groups=master_groups(snapshot.states, config, office, status, links),
     )
 
 
 # --------------------------------------------------------------------------------------------
 # Shared formatting
-
-
-def date_vi(value: dt.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def datetime_vi(value: dt.datetime | None) -> str:
-    return f"{value:%d/%m/%Y %H:%M}" if value else ""
 
 
 def office_title(group: OfficeGroup) -> str:
@@ -172,16 +179,28 @@ def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
     values = [str(index), entry.code, entry.title, str(entry.revision), date_vi(entry.issued),
               ", ".join(entry.tthc)]
     if with_status:
-        values.append(STATUS_VI.get(entry.status, entry.status))
+        values.append(status_vi(entry.status))
     return values
 
 
-def _headings(ml: MasterList) -> list[str]:
-    return HEADINGS + (["Trạng thái (status)"] if ml.status != "current" else [])
+def shows_status(ml: MasterList) -> bool:
+    """A list of current procedures only needs no status column."""
+    return ml.status != ProcedureStatus.CURRENT
 
 
-def _rows(group: OfficeGroup, ml: MasterList) -> list[list[str]]:
-    return [row_values(i, e, ml.status != "current") for i, e in enumerate(group.entries, start=1)]
+def headings(ml: MasterList) -> list[str]:
+    """The column headings of every layout of ``ml``."""
+    return HEADINGS + (["Trạng thái (status)"] if shows_status(ml) else [])
+
+
+def rows(group: OfficeGroup, ml: MasterList) -> list[list[str]]:
+    """The rows of one office's table, numbered from 1, in every layout of ``ml``."""
+    return [row_values(i, e, shows_status(ml)) for i, e in enumerate(group.entries, start=1)]
+
+
+def group_title(group: OfficeGroup) -> str:
+    """``Phòng Người có công (NCC): 1 quy trình``."""
+    return f"{office_title(group)}: {len(group.entries)} quy trình"
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,8 +227,8 @@ def render_text(ml: MasterList) -> str:
     lines += [f"{label}: {value}" for label, value in header_lines(ml)]
     widths = [4, 18, 50, 6, 10, 24, 10]
     for group in ml.groups:
-        lines += ["", f"{office_title(group)}: {len(group.entries)} quy trình"]
-        lines += _text_table(_headings(ml), _rows(group, ml), widths[: len(_headings(ml))])
+        lines += ["", group_title(group)]
+        lines += _text_table(headings(ml), rows(group, ml), widths[: len(headings(ml))])
     if not ml.groups:
         lines += ["", "(Không có quy trình nào / no procedures)"]
     return "\n".join(lines) + "\n"
@@ -265,9 +284,9 @@ def render_csv(ml: MasterList) -> bytes:
     for label, value in header_lines(ml):
         w.writerow([label, value])
     w.writerow([])
-    w.writerow(["Phòng (office)", "Tên phòng (office name)", *_headings(ml)])
+    w.writerow(["Phòng (office)", "Tên phòng (office name)", *headings(ml)])
     for group in ml.groups:
-        for row in _rows(group, ml):
+        for row in rows(group, ml):
             w.writerow([group.office, group.name, *row])
     return buf.getvalue().encode("utf-8-sig")
 
@@ -276,55 +295,81 @@ def render_csv(ml: MasterList) -> bytes:
 # xlsx
 
 
-def render_xlsx(ml: MasterList) -> bytes:
-    """One sheet, landscape A4, fitted to the page width, headings repeated on every page."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+@dataclass(frozen=True)
+class _XlsxStyle:
+    """The fonts, borders and alignments of the printed sheet (Times New Roman 12, thin boxes)."""
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh mục"
-    headings = _headings(ml)
-    widths = [6, 20, 60, 8, 12, 24, 12][: len(headings)]
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    bold = Font(name="Times New Roman", bold=True, size=12)
-    plain = Font(name="Times New Roman", size=12)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    bold: Any
+    plain: Any
+    title: Any
+    wrap: Any
+    centred: Any
+    fill: Any
+    box: Any
+
+
+def _xlsx_style() -> _XlsxStyle:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
     thin = Side(style="thin", color="666666")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    last = get_column_letter(len(headings))
+    return _XlsxStyle(
+        bold=Font(name="Times New Roman", bold=True, size=12),
+        plain=Font(name="Times New Roman", size=12),
+        title=Font(name="Times New Roman", bold=True, size=14),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+        centred=Alignment(wrap_text=True, horizontal="center", vertical="center"),
+        fill=PatternFill("solid", fgColor="DDEBF7"),
+        box=Border(left=thin, right=thin, top=thin, bottom=thin),
+    )
+
+
+def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> None:
+    """The agency, the list's title across the page, then what the list reflects."""
+    from openpyxl.styles import Alignment
+
     ws.append([ml.agency.upper()])
-    ws["A1"].font = bold
+    ws["A1"].font = style.bold
     ws.append([TITLE_VI])
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"].font = Font(name="Times New Roman", bold=True, size=14)
+    ws["A2"].font = style.title
     ws["A2"].alignment = Alignment(horizontal="center")
     for label, value in header_lines(ml):
         ws.append([label, None, value])
-        ws.cell(ws.max_row, 1).font = bold
-        ws.cell(ws.max_row, 3).font = plain
+        ws.cell(ws.max_row, 1).font = style.bold
+        ws.cell(ws.max_row, 3).font = style.plain
     ws.append([])
-    ws.append(headings)
-    head_row = ws.max_row
-    for j in range(1, len(headings) + 1):
+
+
+def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle) -> int:
+    """The column headings (repeated on every printed page); returns their row number."""
+    ws.append(columns)
+    head_row: int = ws.max_row
+    for j in range(1, len(columns) + 1):
         cell = ws.cell(head_row, j)
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.border = box
+        cell.font = style.bold
+        cell.alignment = style.centred
+        cell.fill = style.fill
+        cell.border = style.box
+    return head_row
+
+
+def _xlsx_groups(ws: Any, ml: MasterList, style: _XlsxStyle, width: int, last: str) -> None:
+    """Each office's title across the page, then its rows (numbers as numbers), boxed."""
     for group in ml.groups:
-        ws.append([f"{office_title(group)}: {len(group.entries)} quy trình"])
+        ws.append([group_title(group)])
         ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
-        ws.cell(ws.max_row, 1).font = bold
-        for row in _rows(group, ml):
+        ws.cell(ws.max_row, 1).font = style.bold
+        for row in rows(group, ml):
             ws.append([int(row[0]), row[1], row[2], int(row[3]), row[4], *row[5:]])
-            for j in range(1, len(headings) + 1):
+            for j in range(1, width + 1):
                 cell = ws.cell(ws.max_row, j)
-                cell.font = plain
-                cell.alignment = wrap
-                cell.border = box
+                cell.font = style.plain
+                cell.alignment = style.wrap
+                cell.border = style.box
+
+
+def _xlsx_page_setup(ws: Any, head_row: int) -> None:
+    """Landscape A4, fitted to the page width, headings frozen and repeated on every page."""
     ws.print_title_rows = f"{head_row}:{head_row}"
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     ws.page_setup.orientation = "landscape"
@@ -332,6 +377,25 @@ def render_xlsx(ml: MasterList) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def render_xlsx(ml: MasterList) -> bytes:
+    """One sheet, landscape A4, fitted to the page width, headings repeated on every page."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    columns = headings(ml)
+    for j, width in enumerate([6, 20, 60, 8, 12, 24, 12][: len(columns)], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    style = _xlsx_style()
+    last = get_column_letter(len(columns))
+    _xlsx_title_block(ws, ml, style, last)
+    head_row = _xlsx_heading_row(ws, columns, style)
+    _xlsx_groups(ws, ml, style, len(columns), last)
+    _xlsx_page_setup(ws, head_row)
     wb.properties.title = TITLE_VI
     wb.properties.creator = "doccontrol"
     buf = io.BytesIO()
@@ -372,9 +436,9 @@ def render_html(ml: MasterList) -> str:
     numeric = {0, 3, 4}
     for group in ml.groups:
         body.append(f"<h2>{_e(office_title(group))}: {len(group.entries)} quy trình</h2>")
-        body.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in _headings(ml))
+        body.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headings(ml))
                     + "</tr></thead><tbody>")
-        for row in _rows(group, ml):
+        for row in rows(group, ml):
             body.append("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if j in numeric else f"<td>{_e(v)}</td>"
                                          for j, v in enumerate(row)) + "</tr>")
         body.append("</tbody></table>")
@@ -411,12 +475,12 @@ def render_docx(ml: MasterList) -> bytes:
         para = doc.add_paragraph()
         nd30.run(para, f"{label}: ", 12, bold=True)
         nd30.run(para, value, 12)
-    shares = [0.5, 1.6, 5.0, 0.7, 1.1, 2.0, 1.0][: len(_headings(ml))]
+    shares = [0.5, 1.6, 5.0, 0.7, 1.1, 2.0, 1.0][: len(headings(ml))]
     for group in ml.groups:
         para = doc.add_paragraph()
         para.paragraph_format.space_before = nd30._pt(8)
-        nd30.run(para, f"{office_title(group)}: {len(group.entries)} quy trình", 13, bold=True)
-        nd30.data_table(doc, _headings(ml), _rows(group, ml), shares, numeric=(0, 3, 4))
+        nd30.run(para, group_title(group), 13, bold=True)
+        nd30.data_table(doc, headings(ml), rows(group, ml), shares, numeric=(0, 3, 4))
     if not ml.groups:
         nd30.body_paragraph(doc, "(Không có quy trình nào / no procedures)")
     nd30.page_numbers(doc)
@@ -452,5 +516,6 @@ def format_for(path: str, default: str = "text") -> str:
     return suffix if suffix in FORMATS else default
 
 
-__all__: Sequence[str] = ["FORMATS", "MasterList", "MasterEntry", "OfficeGroup", "build_master_list", "render",
-                          "format_for", "linked_tthc", "to_dict"]
+__all__: Sequence[str] = ["ALL", "FORMATS", "STATUSES", "MasterList", "MasterEntry", "OfficeGroup", "build_master_list",
+                          "format_for", "group_title", "headings", "linked_tthc", "master_groups", "natural_key",
+                          "render", "rows", "select_states", "to_dict"]

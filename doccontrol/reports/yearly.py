@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core.labels import date_vi
+from doccontrol.core.model import IngestStatus, ProcedureState
 from doccontrol.core.citations import citation_key
 from doccontrol.errors import UsageError
 from doccontrol.repo.snapshot import Event, Snapshot
@@ -257,11 +259,6 @@ def _in_period(when: dt.datetime, start: dt.datetime, end: dt.datetime) -> bool:
     return start <= when <= end
 
 
-def _office_order(config: Config, offices: Iterable[str]) -> list[str]:
-    order = {code: i for i, code in enumerate(config.offices)}
-    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
-
-
 def _coverage_figures(report: cov.CoverageReport | None) -> CoverageFigures | None:
     if report is None:
         return None
@@ -334,15 +331,57 @@ def _journal_figures(records: Iterable[Mapping[str, object]], start: dt.datetime
             continue
         processed += 1
         status = record.get("status")
-        if status == "ingested":
+        if status == IngestStatus.INGESTED:
             ingested += 1
-        elif status == "duplicate":
+        elif status == IngestStatus.DUPLICATE:
             duplicates += 1
-        elif status == "quarantined":
+        elif status == IngestStatus.QUARANTINED:
             refused += 1
             causes[str(record.get("cause") or "unknown")] += 1
     by_cause = tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])))
     return IngestFigures(processed, ingested, duplicates, refused, by_cause), problems
+
+
+def _in_force(config: Config, current: Sequence[ProcedureState]) -> list[OfficeCount]:
+    """The procedures in force by office, in the configuration's office order."""
+    out = []
+    for office in config.office_order(s.office for s in current):
+        codes = sorted(s.code for s in current if s.office == office)
+        out.append(OfficeCount(office, config.office_name(office), len(codes), tuple(codes)))
+    return out
+
+
+def _overdue(end: Snapshot, months: int, today: dt.date) -> list[OverdueItem]:
+    """The procedures due for review on ``today``, with what their due date counts from."""
+    return [
+        OverdueItem(
+            s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today),
+            rv.replaced_law_detail(s.replaced) if s.replaced else
+            f"Rà soát lần cuối / bắt đầu tính: {date_vi(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "",
+        )
+        for s in rv.due_reviews(end.statuses(months), today)
+    ]
+
+
+def _laws_replaced(end: Snapshot, current: Sequence[ProcedureState], start: dt.datetime, stop: dt.datetime
+                   ) -> list[LawReplacedItem]:
+    """The laws recorded as replaced in the period, each with the current procedures citing it."""
+    citing: dict[str, list[str]] = defaultdict(list)
+    for s in current:
+        for ref in s.citations:
+            citing[citation_key(ref)].append(s.code)
+    return [
+        LawReplacedItem(law.ref, law.by, law.decision, law.recorded_at.date(), tuple(sorted(citing.get(law.key, []))))
+        for law in end.laws if _in_period(law.recorded_at, start, stop)
+    ]
+
+
+def _coverage_lists(report: cov.CoverageReport | None) -> tuple[tuple[UncoveredItem, ...], tuple[FlaggedItem, ...]]:
+    """(uncovered TTHC, flagged procedures) at the end of the period; empty without a catalog."""
+    if report is None:
+        return (), ()
+    return (tuple(UncoveredItem(u.code, u.name, u.field, u.office) for u in report.uncovered),
+            tuple(FlaggedItem(f.code, f.title, f.office, f.reason, f.detail) for f in report.flagged))
 
 
 def build_yearly_report(
@@ -358,36 +397,12 @@ def build_yearly_report(
     """Every figure of the yearly report (pure). ``start``: the repository just before
     ``period_start``; ``end``: at ``period_end``; ``journal``: the records of ``logs/ingest.jsonl``."""
     months = config.review_months
-    settings = report_settings(config)
     current = end.current()
-    in_force = [
-        OfficeCount(o, config.office_name(o), len(codes := sorted(s.code for s in current if s.office == o)),
-                    tuple(codes))
-        for o in _office_order(config, (s.office for s in current))
-    ]
     titles = {s.code_key: (s.code, s.title, s.office) for s in end.states}
     period_events = [e for e in end.events if _in_period(e.date, period_start, period_end)]
     new, revised, withdrawn, reviews = _changes(period_events, end.events, titles)
-
-    today = period_end.date()
-    statuses = end.statuses(months)
-    overdue = [
-        OverdueItem(
-            s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today),
-            rv.replaced_law_detail(s.replaced) if s.replaced else
-            f"Rà soát lần cuối / bắt đầu tính: {s.start:%d/%m/%Y} ({rv.START_VI[s.start_source]})" if s.start else "",
-        )
-        for s in rv.due_reviews(statuses, today)
-    ]
-    citing: dict[str, list[str]] = defaultdict(list)
-    for s in current:
-        for ref in s.citations:
-            citing[citation_key(ref)].append(s.code)
-    laws = [
-        LawReplacedItem(law.ref, law.by, law.decision, law.recorded_at.date(), tuple(sorted(citing.get(law.key, []))))
-        for law in end.laws if _in_period(law.recorded_at, period_start, period_end)
-    ]
     cov_end_report = end.coverage(config.field_offices, months)
+    uncovered, flagged = _coverage_lists(cov_end_report)
     ingest, problems = _journal_figures(journal, period_start, period_end)
     return YearlyReport(
         year=year,
@@ -396,23 +411,21 @@ def build_yearly_report(
         generated=generated,
         commit_start=start.commit,
         commit_end=end.commit,
-        settings=settings,
+        settings=report_settings(config),
         office_names=dict(config.offices),
         review_months=months,
-        in_force=tuple(in_force),
+        in_force=tuple(_in_force(config, current)),
         new=tuple(new),
         revised=tuple(revised),
         withdrawn=tuple(withdrawn),
         reviews=tuple(reviews),
-        overdue=tuple(overdue),
-        laws_replaced=tuple(laws),
+        overdue=tuple(_overdue(end, months, period_end.date())),
+        laws_replaced=tuple(_laws_replaced(end, current, period_start, period_end)),
         decisions=tuple(_decisions(period_events, end)),
         coverage_start=_coverage_figures(start.coverage(config.field_offices, months)),
         coverage_end=_coverage_figures(cov_end_report),
-        uncovered=tuple(UncoveredItem(u.code, u.name, u.field, u.office) for u in cov_end_report.uncovered)
-        if cov_end_report else (),
-        flagged=tuple(FlaggedItem(f.code, f.title, f.office, f.reason, f.detail) for f in cov_end_report.flagged)
-        if cov_end_report else (),
+        uncovered=uncovered,
+        flagged=flagged,
         ingest=ingest,
         journal_problems=tuple(problems),
     )

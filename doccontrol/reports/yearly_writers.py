@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core.config import office_order
+from doccontrol.core.labels import date_vi
 from doccontrol.reports import template as tpl
 from doccontrol.reports.nd30 import date_line, number_line, recipient_lines
 from doccontrol.reports.yearly import CAUSE_VI, CoverageFigures, ProcedureChange, YearlyReport
@@ -30,10 +32,6 @@ class Table:
     rows: list[list[str]]
     shares: list[float]  # relative column widths (millimetres on a portrait A4 page)
     numeric: tuple[int, ...] = ()
-
-
-def _d(value: object) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def percent_vi(value: float) -> str:
@@ -63,9 +61,9 @@ def values(report: YearlyReport) -> dict[str, str]:
         "agency_upper": s.agency.upper(),
         "parent_agency": s.parent_agency,
         "place": s.place,
-        "generated": _d(report.generated),
-        "period_start": _d(report.period_start.date()),
-        "period_end": _d(report.period_end.date()),
+        "generated": date_vi(report.generated),
+        "period_start": date_vi(report.period_start.date()),
+        "period_end": date_vi(report.period_end.date()),
         "commit_start": (report.commit_start or "")[:12],
         "commit_end": (report.commit_end or "")[:12],
         "review_months": str(report.review_months),
@@ -91,7 +89,7 @@ def values(report: YearlyReport) -> dict[str, str]:
 
 
 def _change_rows(kind: str, changes: Sequence[ProcedureChange], report: YearlyReport) -> list[list[str]]:
-    return [[kind, c.code, c.title, c.office, str(c.revision), _d(c.date), c.note] for c in changes]
+    return [[kind, c.code, c.title, c.office, str(c.revision), date_vi(c.date), c.note] for c in changes]
 
 
 def _tally(figures: CoverageFigures | None, office: str) -> str:
@@ -101,66 +99,102 @@ def _tally(figures: CoverageFigures | None, office: str) -> str:
     return f"{t.covered}/{t.total} ({percent_vi(t.percent)})" if t else "—"
 
 
-def tables(report: YearlyReport) -> dict[str, Table]:
-    """The tables a template may place with ``{{table:name}}``."""
-    numbered = lambda rows: [[str(i), *r] for i, r in enumerate(rows, start=1)]  # noqa: E731
+def _numbered(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Rows with a first column "TT" counting from 1."""
+    return [[str(i), *r] for i, r in enumerate(rows, start=1)]
+
+
+def _in_force_table(report: YearlyReport) -> Table:
+    rows = _numbered([[_office(report, o.office), str(o.count), ", ".join(o.codes)] for o in report.in_force])
+    if report.in_force:
+        rows.append(["", "Tổng cộng", str(report.in_force_total), ""])
+    return Table(["TT", "Phòng, đơn vị", "Số quy trình", "Mã hiệu"], rows, [12, 60, 25, 68], (0, 2))
+
+
+def _changes_table(report: YearlyReport) -> Table:
     changes = (_change_rows("Ban hành mới", report.new, report) + _change_rows("Sửa đổi, bổ sung", report.revised, report)
                + _change_rows("Bãi bỏ", report.withdrawn, report))
-    offices = sorted({*(report.coverage_start.by_office if report.coverage_start else {}),
-                      *(report.coverage_end.by_office if report.coverage_end else {})},
-                     key=lambda o: (list(report.office_names).index(o) if o in report.office_names else 999, o))
-    coverage_rows = [[_office(report, o), _tally(report.coverage_start, o), _tally(report.coverage_end, o)]
-                     for o in offices]
+    return Table(["TT", "Nội dung", "Mã hiệu", "Tên quy trình", "Phòng", "Lần BH", "Ngày", "Ghi chú"],
+                 _numbered(changes), [10, 20, 29, 40, 14, 11, 24, 17], (0, 4, 5, 6))
+
+
+def _reviews_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Mã hiệu", "Tên quy trình", "Lần BH", "Ngày rà soát", "Phòng xác nhận: ghi chú"],
+                 _numbered([[c.code, c.title, str(c.revision), date_vi(c.date), c.note] for c in report.reviews]),
+                 [10, 30, 52, 12, 24, 37], (0, 3, 4))
+
+
+def _laws_replaced_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Văn bản", "Thay thế, sửa đổi bởi", "Căn cứ", "Ngày ghi nhận", "Quy trình còn dẫn chiếu"],
+                 _numbered([[law.ref, ", ".join(law.by), law.decision, date_vi(law.date), ", ".join(law.citing)]
+                            for law in report.laws_replaced]),
+                 [10, 32, 32, 35, 24, 32], (0, 4))
+
+
+def _overdue_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Hạn rà soát", "Lý do"],
+                 _numbered([[o.code, o.title, o.office, date_vi(o.due),
+                             "; ".join(rv.REASON_VI.get(r, r) for r in o.reasons) + (f" — {o.detail}" if o.detail else "")]
+                            for o in report.overdue]),
+                 [10, 30, 40, 17, 24, 44], (0, 3, 4))
+
+
+def _catalog_decisions_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Quyết định", "Ngày quyết định", "Ngày cập nhật", "Nội dung"],
+                 _numbered([[d.decision, date_vi(d.decision_date), date_vi(d.imported),
+                             "; ".join(f"{CATALOG_EVENT_VI.get(k, k)}: {n}" for k, n in sorted(d.counts.items()))]
+                            for d in report.decisions]),
+                 [10, 40, 24, 24, 67], (0, 2, 3))
+
+
+def _coverage_by_office_table(report: YearlyReport) -> Table:
+    """Coverage by office at the start and at the end of the period, offices in the configuration's order."""
+    offices = office_order({*(report.coverage_start.by_office if report.coverage_start else {}),
+                            *(report.coverage_end.by_office if report.coverage_end else {})}, report.office_names)
+    rows = [[_office(report, o), _tally(report.coverage_start, o), _tally(report.coverage_end, o)] for o in offices]
     if report.coverage_start or report.coverage_end:
-        coverage_rows.append(["Tổng cộng", _total(report.coverage_start), _total(report.coverage_end)])
-    return {
-        "in_force_by_office": Table(
-            ["TT", "Phòng, đơn vị", "Số quy trình", "Mã hiệu"],
-            numbered([[_office(report, o.office), str(o.count), ", ".join(o.codes)] for o in report.in_force])
-            + ([["", "Tổng cộng", str(report.in_force_total), ""]] if report.in_force else []),
-            [12, 60, 25, 68], (0, 2)),
-        "changes": Table(
-            ["TT", "Nội dung", "Mã hiệu", "Tên quy trình", "Phòng", "Lần BH", "Ngày", "Ghi chú"],
-            numbered(changes), [10, 20, 29, 40, 14, 11, 24, 17], (0, 4, 5, 6)),
-        "reviews": Table(
-            ["TT", "Mã hiệu", "Tên quy trình", "Lần BH", "Ngày rà soát", "Phòng xác nhận: ghi chú"],
-            numbered([[c.code, c.title, str(c.revision), _d(c.date), c.note] for c in report.reviews]),
-            [10, 30, 52, 12, 24, 37], (0, 3, 4)),
-        "laws_replaced": Table(
-            ["TT", "Văn bản", "Thay thế, sửa đổi bởi", "Căn cứ", "Ngày ghi nhận", "Quy trình còn dẫn chiếu"],
-            numbered([[law.ref, ", ".join(law.by), law.decision, _d(law.date), ", ".join(law.citing)]
-                      for law in report.laws_replaced]),
-            [10, 32, 32, 35, 24, 32], (0, 4)),
-        "overdue": Table(
-            ["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Hạn rà soát", "Lý do"],
-            numbered([[o.code, o.title, o.office, _d(o.due),
-                       "; ".join(rv.REASON_VI.get(r, r) for r in o.reasons) + (f" — {o.detail}" if o.detail else "")]
-                      for o in report.overdue]),
-            [10, 30, 40, 17, 24, 44], (0, 3, 4)),
-        "catalog_decisions": Table(
-            ["TT", "Quyết định", "Ngày quyết định", "Ngày cập nhật", "Nội dung"],
-            numbered([[d.decision, _d(d.decision_date), _d(d.imported),
-                       "; ".join(f"{CATALOG_EVENT_VI.get(k, k)}: {n}" for k, n in sorted(d.counts.items()))]
-                      for d in report.decisions]),
-            [10, 40, 24, 24, 67], (0, 2, 3)),
-        "coverage_by_office": Table(
-            ["Phòng, đơn vị", f"Đầu năm ({_d(report.period_start.date())})", f"Cuối kỳ ({_d(report.period_end.date())})"],
-            coverage_rows, [75, 45, 45], (1, 2)),
-        "uncovered": Table(
-            ["TT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Phòng"],
-            numbered([[u.code, u.name, u.field, _office(report, u.office)] for u in report.uncovered]),
-            [10, 25, 70, 30, 30], (0,)),
-        "flagged": Table(
-            ["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Lý do"],
-            numbered([[f.code, f.title, _office(report, f.office),
-                       f"{cov.REASON_VI.get(f.reason, f.reason)}" + (f": {f.detail}" if f.detail else "")]
-                      for f in report.flagged]),
-            [10, 30, 45, 25, 55], (0,)),
-        "refusals": Table(
-            ["TT", "Nguyên nhân", "Mã", "Số tệp"],
-            numbered([[CAUSE_VI.get(c, c), c, str(n)] for c, n in report.ingest.by_cause]),
-            [10, 90, 40, 25], (0, 3)),
-    }
+        rows.append(["Tổng cộng", _total(report.coverage_start), _total(report.coverage_end)])
+    return Table(["Phòng, đơn vị", f"Đầu năm ({date_vi(report.period_start.date())})",
+                  f"Cuối kỳ ({date_vi(report.period_end.date())})"], rows, [75, 45, 45], (1, 2))
+
+
+def _uncovered_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Phòng"],
+                 _numbered([[u.code, u.name, u.field, _office(report, u.office)] for u in report.uncovered]),
+                 [10, 25, 70, 30, 30], (0,))
+
+
+def _flagged_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Lý do"],
+                 _numbered([[f.code, f.title, _office(report, f.office),
+                             f"{cov.REASON_VI.get(f.reason, f.reason)}" + (f": {f.detail}" if f.detail else "")]
+                            for f in report.flagged]),
+                 [10, 30, 45, 25, 55], (0,))
+
+
+def _refusals_table(report: YearlyReport) -> Table:
+    return Table(["TT", "Nguyên nhân", "Mã", "Số tệp"],
+                 _numbered([[CAUSE_VI.get(c, c), c, str(n)] for c, n in report.ingest.by_cause]),
+                 [10, 90, 40, 25], (0, 3))
+
+
+_TABLES: dict[str, Callable[[YearlyReport], Table]] = {
+    "in_force_by_office": _in_force_table,
+    "changes": _changes_table,
+    "reviews": _reviews_table,
+    "laws_replaced": _laws_replaced_table,
+    "overdue": _overdue_table,
+    "catalog_decisions": _catalog_decisions_table,
+    "coverage_by_office": _coverage_by_office_table,
+    "uncovered": _uncovered_table,
+    "flagged": _flagged_table,
+    "refusals": _refusals_table,
+}
+
+
+def tables(report: YearlyReport) -> dict[str, Table]:
+    """The tables a template may place with ``{{table:name}}``."""
+    return {name: build(report) for name, build in _TABLES.items()}
 
 
 def _total(figures: CoverageFigures | None) -> str:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-CURRENT = "current"
-SUPERSEDED = "superseded"
-WITHDRAWN = "withdrawn"
+from doccontrol.core.model import ProcedureStatus
+
+CURRENT: str = ProcedureStatus.CURRENT.value  # the newest revision of a procedure in force
+SUPERSEDED = "superseded"  # an older revision (a status of the index only, never of a procedure)
+WITHDRAWN: str = ProcedureStatus.WITHDRAWN.value
 STATUSES = (CURRENT, SUPERSEDED, WITHDRAWN)
 
 # Snippet highlight markers: ``...điều kiện [[hưởng]] [[trợ cấp]]...``.  Text that contained the
@@ -36,7 +38,7 @@ class IndexDoc:
     office: str
     title: str
     revision: int
-    status: str  # "current" | "superseded" | "withdrawn"
+    status: str  # CURRENT | SUPERSEDED | WITHDRAWN
     text: str
     tthc: tuple[str, ...] = ()
     issued: str = ""  # ISO date or ""
@@ -121,13 +123,8 @@ class SearchBackend(Protocol):
         ...
 
     def replace_procedures(self, updates: Mapping[str, Sequence[IndexDoc]], commit: str) -> None:
-        """:meth:`replace_procedure` for several procedures in one index commit."""
-        ...
-
-    def replace_procedures(self, procedures: Mapping[str, Sequence[IndexDoc]],
-                           commit: str) -> None:
-        """:meth:`replace_procedure` for several procedures (slug -> all its revisions) at
-        once, in one atomic update."""
+        """:meth:`replace_procedure` for several procedures (slug → all its revisions) at once,
+        in one atomic index commit."""
         ...
 
     def delete_procedure(self, slug: str, commit: str) -> None:

@@ -16,7 +16,7 @@ Syntax (what a clerk types):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from doccontrol.core.metadata import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
 from doccontrol.search import vietnamese
@@ -122,68 +122,87 @@ def _syllables(text: str) -> tuple[Syllable, ...]:
     return tuple(Syllable(e, f) for e, f in zip(exact, vietnamese.folded(exact)))
 
 
-def parse(query: str) -> ParsedQuery:
-    """Parse a query string (any normalisation form) into a :class:`ParsedQuery`."""
-    text = clean(query).translate(_QUOTES)
-    runs: list[tuple[Syllable, ...]] = []
-    current: list[Syllable] = []
-    phrases: list[tuple[Syllable, ...]] = []
-    codes: list[str] = []
-    tthc: list[str] = []
-    code_phrases: list[tuple[Syllable, ...]] = []
-    filters: dict[str, list[str]] = {"code": [], "tthc": [], "office": []}
+@dataclass
+class _QueryReader:
+    """What :func:`parse` has read so far: runs of plain words, quoted phrases, codes, filters."""
 
-    def end_run() -> None:
-        if current:
-            runs.append(tuple(current))
-            current.clear()
+    runs: list[tuple[Syllable, ...]] = field(default_factory=list)
+    current: list[Syllable] = field(default_factory=list)  # the run of plain words being read
+    phrases: list[tuple[Syllable, ...]] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    tthc: list[str] = field(default_factory=list)
+    code_phrases: list[tuple[Syllable, ...]] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=lambda: {"code": [], "tthc": [], "office": []})
 
-    for m in _TOKEN.finditer(text):
+    def token(self, m: re.Match[str]) -> None:
         if m.group("field") is not None:
-            name = _FIELD_ALIASES.get(fold_lower(m.group("field")))
-            value = m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")
-            if name is not None:
-                end_run()
-                value = squash_spaces(value or "")
-                if value:
-                    filters[name].append(value)
-                continue
-            word = m.group(0)  # an unknown "name:value" is ordinary text
+            if not self._filter(m):
+                self._word(m.group(0))  # an unknown "name:value" is ordinary text
         elif m.group("phrase") is not None:
-            end_run()
-            syll = _syllables(m.group("phrase"))
-            if syll:
-                phrases.append(syll)
-            continue
+            self._phrase(m.group("phrase"))
         else:
-            word = m.group("word")
+            self._word(m.group("word"))
+
+    def end_run(self) -> None:
+        if self.current:
+            self.runs.append(tuple(self.current))
+            self.current.clear()
+
+    def _filter(self, m: re.Match[str]) -> bool:
+        """``code:``, ``tthc:``, ``office:`` (and their Vietnamese names); False for another name."""
+        name = _FIELD_ALIASES.get(fold_lower(m.group("field")))
+        if name is None:
+            return False
+        self.end_run()
+        value = squash_spaces((m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")) or "")
+        if value:
+            self.filters[name].append(value)
+        return True
+
+    def _phrase(self, text: str) -> None:
+        self.end_run()
+        syll = _syllables(text)
+        if syll:
+            self.phrases.append(syll)
+
+    def _word(self, word: str) -> None:
+        """A TTHC code, a procedure code (each also a phrase of its syllables), or a plain word."""
         bare = _EDGE_PUNCT.sub("", word)
         short = tthc_key(bare) if bare else None
-        if short or (bare and looks_like_code(bare)):
-            end_run()
-            if short:
-                tthc.append(short)
-            else:
-                codes.append(code_key(bare))
-            syll = _syllables(bare)
-            if syll:
-                code_phrases.append(syll)
-            continue
-        current.extend(_syllables(word))
-    end_run()
+        if not (short or (bare and looks_like_code(bare))):
+            self.current.extend(_syllables(word))
+            return
+        self.end_run()
+        if short:
+            self.tthc.append(short)
+        else:
+            self.codes.append(code_key(bare))
+        syll = _syllables(bare)
+        if syll:
+            self.code_phrases.append(syll)
 
-    code_filters = tuple(dict.fromkeys(code_key(v) for v in filters["code"] if code_key(v)))
-    tthc_filters = tuple(dict.fromkeys(tthc_key(v) or code_key(v) for v in filters["tthc"]))
-    office_filters = tuple(dict.fromkeys(office_key(v) for v in filters["office"]))
-    all_syllables = [s for run in runs for s in run] + [s for p in phrases for s in p]
-    return ParsedQuery(
-        runs=tuple(runs),
-        phrases=tuple(phrases),
-        codes=tuple(dict.fromkeys(codes)),
-        tthc=tuple(dict.fromkeys(tthc)),
-        code_phrases=tuple(code_phrases),
-        code_filters=code_filters,
-        tthc_filters=tuple(k for k in tthc_filters if k),
-        office_filters=tuple(k for k in office_filters if k),
-        accented=any(s.marked for s in all_syllables),
-    )
+    def result(self) -> ParsedQuery:
+        self.end_run()
+        code_filters = tuple(dict.fromkeys(code_key(v) for v in self.filters["code"] if code_key(v)))
+        tthc_filters = tuple(dict.fromkeys(tthc_key(v) or code_key(v) for v in self.filters["tthc"]))
+        office_filters = tuple(dict.fromkeys(office_key(v) for v in self.filters["office"]))
+        all_syllables = [s for run in self.runs for s in run] + [s for p in self.phrases for s in p]
+        return ParsedQuery(
+            runs=tuple(self.runs),
+            phrases=tuple(self.phrases),
+            codes=tuple(dict.fromkeys(self.codes)),
+            tthc=tuple(dict.fromkeys(self.tthc)),
+            code_phrases=tuple(self.code_phrases),
+            code_filters=code_filters,
+            tthc_filters=tuple(k for k in tthc_filters if k),
+            office_filters=tuple(k for k in office_filters if k),
+            accented=any(s.marked for s in all_syllables),
+        )
+
+
+def parse(query: str) -> ParsedQuery:
+    """Parse a query string (any normalisation form) into a :class:`ParsedQuery`."""
+    reader = _QueryReader()
+    for m in _TOKEN.finditer(clean(query).translate(_QUOTES)):
+        reader.token(m)
+    return reader.result()

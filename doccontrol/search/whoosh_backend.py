@@ -64,6 +64,7 @@ from doccontrol.search.backend import (
 )
 from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
+from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
@@ -289,7 +290,7 @@ class _Snapshot:
             for reader, _ in self.lists.leaves:
                 column = reader.column_reader("code_key", translate=False)
                 keys.extend(column[i] for i in range(reader.doc_count_all()))
-            natural = [_natural(k.decode("utf-8", "replace")) for k in keys]
+            natural = [natural_key(k.decode("utf-8", "replace")) for k in keys]
             order = sorted(range(len(keys)), key=natural.__getitem__)
             found = np.empty(len(keys), dtype=np.int64)
             found[order] = np.arange(len(keys))
@@ -709,7 +710,7 @@ class _Search:
 
         def key(d: int) -> tuple[int, tuple[Any, ...], int]:
             f = stored(d)
-            return (0 if f.get("status") == CURRENT else 1, _natural(code_key(f.get("code", ""))),
+            return (0 if f.get("status") == CURRENT else 1, natural_key(code_key(f.get("code", ""))),
                     -f.get("revision", 0))
 
         return sorted(docnums, key=key)
@@ -816,14 +817,6 @@ class _Search:
             score=float(score),
             snippet=make_snippet(_text(stored), self.q),
         )
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _natural(key: str) -> tuple[Any, ...]:
-    """Sort key putting ``qt-2`` before ``qt-10``."""
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in _DIGITS.split(key) if p)
 
 
 def _text(stored: dict[str, Any]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -123,23 +122,6 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
 
 def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:
     """The last ``count`` records of ``logs/ingest.jsonl``, newest first (read from the end of the file)."""
-    try:
-        with open(workspace.logs / "ingest.jsonl", "rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, size - tail_bytes))
-            tail = handle.read()
-    except OSError:
-        return []
-    records: list[dict[str, object]] = []
-    for line in reversed(tail.splitlines()):
-        if len(records) >= count:
-            break
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            continue  # a line cut by a crash, or the partial first line of the tail
-        if isinstance(record, dict):
-            records.append(record)
-    return records
+    from doccontrol.ingest import journal
+
+    return journal.read_last(journal.path_in(workspace.logs), count, tail_bytes)

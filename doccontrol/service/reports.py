@@ -4,7 +4,6 @@ confirmed, legal documents replaced and who cites them, the yearly ISO report.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from doccontrol.core.dates import end_of_day, start_of_day
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.text import squash_spaces
 from doccontrol.errors import UsageError
+from doccontrol.ingest import journal
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
 from doccontrol.repo.snapshot import Snapshot
@@ -168,16 +168,7 @@ def yearly_report(
     with Repository(workspace) as repo:
         first = repo.snapshot(repo.commit_as_of(start - dt.timedelta(seconds=1)))
         last = repo.snapshot(repo.commit_as_of(end))
-    records: list[dict[str, object]] = []
-    journal = workspace.logs / "ingest.jsonl"
-    if journal.is_file():
-        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
+    records = journal.read_all(journal.path_in(workspace.logs))
     return build_yearly_report(first, last, records, workspace.config, year, start, end,
                                generated or dt.date.today())
 

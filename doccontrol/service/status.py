@@ -14,7 +14,6 @@ Read-only: nothing here takes the writer lock or contacts a server. The parts:
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -114,24 +113,10 @@ def _quarantined(folder: Path) -> Counter[str]:
 
 def last_ingest(journal: Path) -> dict[str, Any] | None:
     """The last record of the ingest journal (read from the end: the file only grows)."""
-    try:
-        with open(journal, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - _TAIL_BYTES))
-            tail = handle.read()
-    except OSError:
-        return None
-    for line in reversed(tail.splitlines()):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            continue  # a line cut by a crash, or the partial first line of the tail
-        if isinstance(record, dict):
-            return record
-    return None
+    from doccontrol.ingest.journal import read_last
+
+    found = read_last(journal, 1, _TAIL_BYTES)
+    return found[0] if found else None
 
 
 def _watcher(workspace: Workspace) -> WatcherStatus:

@@ -1,5 +1,8 @@
 """Every fixed text of the site, in Vietnamese and English (pure data and two small functions).
 
+The site's own texts (menus, headings, help) are here; the names of statuses, actions and link
+sources are the shared ones of :mod:`doccontrol.core.labels`.
+
 Pages show the Vietnamese with the English beside it (``lang="vi"``, the default), or the other
 way round after the English switch (``lang="en"``). Texts that come from the repository (titles,
 reasons, file names) are shown as they are.
@@ -8,6 +11,9 @@ reasons, file names) are shown as they are.
 from __future__ import annotations
 
 from markupsafe import Markup
+
+from doccontrol.core import labels as core_labels
+from doccontrol.core.labels import pair
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -149,34 +155,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "go_home": ("Về trang tìm kiếm", "Go to the search page"),
 }
 
-STATUS = {
-    "current": ("hiện hành", "current"),
-    "superseded": ("đã thay thế", "superseded"),
-    "withdrawn": ("đã bãi bỏ", "withdrawn"),
-}
-
-ACTION = {
-    "ingest": ("ban hành", "issued"),
-    "withdraw": ("bãi bỏ", "withdrawn"),
-    "review": ("rà soát", "reviewed"),
-}
-
-LINK_SOURCE = {
-    "document": ("mã trong văn bản", "code in the document"),
-    "manual": ("liên kết thủ công", "linked by hand"),
-    "name": ("trùng tên", "same name"),
-}
-
-INGEST_STATUS = {
-    "ingested": ("đã tiếp nhận", "ingested"),
-    "duplicate": ("trùng lặp", "duplicate"),
-    "quarantined": ("bị cách ly", "quarantined"),
-}
-
-
-def pair(table: dict[str, tuple[str, str]], key: str) -> tuple[str, str]:
-    """The (Vietnamese, English) pair for ``key``; an unknown key stands for itself."""
-    return table.get(key, (key, key))
+# The names of statuses, actions and link sources are the ones every face uses (core/labels).
+STATUS = core_labels.PROCEDURE_STATUS
+ACTION = core_labels.ACTION
+LINK_SOURCE = core_labels.LINK_SOURCE
+INGEST_STATUS = core_labels.INGEST_STATUS
 
 
 def plain(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -11,14 +11,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
-from doccontrol.core.model import ProcedureState
-from doccontrol.search import SearchRequest
+from doccontrol.core.labels import date_vi as date_vi  # re-exported for the templates
+from doccontrol.core.labels import natural_key
+from doccontrol.core.labels import timestamp_vi as timestamp_vi  # re-exported for the templates
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import fold_lower, nfc
+from doccontrol.core.config import office_order
+from doccontrol.reports.masterlist import ALL, MasterEntry, OfficeGroup
+from doccontrol.search import SearchRequest
 
 # --- search ---------------------------------------------------------------------------------------
 
-SCOPES = ("current", "withdrawn", "all")  # what the status filter of the search page offers
+SCOPES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, ALL)  # the search page's status filter
 PAGE = 20
 MAX_LIMIT = 200
 MAX_QUERY = 500  # characters kept from the query box
@@ -30,7 +36,7 @@ class SearchForm:
 
     query: str = ""
     office: str = ""
-    scope: str = "current"
+    scope: str = ProcedureStatus.CURRENT.value
     limit: int = PAGE
 
     @property
@@ -39,7 +45,7 @@ class SearchForm:
             query=self.query,
             office=self.office or None,
             all_revisions=self.scope == "all",
-            include_withdrawn=self.scope in ("withdrawn", "all"),
+            include_withdrawn=self.scope in (ProcedureStatus.WITHDRAWN, ALL),
             limit=self.limit,
         )
 
@@ -47,7 +53,7 @@ class SearchForm:
         """The query-string arguments of this form (defaults left out), with ``changes``."""
         values = {"q": self.query, "office": self.office, "status": self.scope, "limit": str(self.limit)}
         values.update({k: str(v) for k, v in changes.items()})
-        defaults = {"office": "", "status": "current", "limit": str(PAGE)}
+        defaults = {"office": "", "status": ProcedureStatus.CURRENT.value, "limit": str(PAGE)}
         return {k: v for k, v in values.items() if v and defaults.get(k) != v}
 
 
@@ -56,8 +62,8 @@ def search_form(args: Mapping[str, str], offices: Iterable[str]) -> SearchForm:
     query = " ".join(nfc(args.get("q", "")).split())[:MAX_QUERY]
     office = args.get("office", "")
     office = office if office in set(offices) else ""
-    scope = args.get("status", "current")
-    scope = scope if scope in SCOPES else "current"
+    scope = args.get("status", ProcedureStatus.CURRENT.value)
+    scope = scope if scope in SCOPES else ProcedureStatus.CURRENT.value
     try:
         limit = int(args.get("limit", PAGE))
     except ValueError:
@@ -173,40 +179,53 @@ def diff_counts(hunks: Sequence[DiffHunk]) -> tuple[int, int]:
 # --- the master list ------------------------------------------------------------------------------
 
 SORT_KEYS = ("code", "title", "revision", "issued")
-LIST_STATUSES = ("current", "withdrawn", "all")
+LIST_STATUSES = SCOPES
 
-_DIGITS = re.compile(r"(\d+)")
+class Listed(Protocol):
+    """What the master-list page sorts: a :class:`~doccontrol.reports.masterlist.MasterEntry`
+    (or a :class:`~doccontrol.core.model.ProcedureState`)."""
+
+    @property
+    def code_key(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def issued(self) -> dt.date | None: ...
 
 
-def _natural(text: str) -> tuple[object, ...]:
-    """``QT-2`` before ``QT-10``: digit runs compare as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+L = TypeVar("L", bound=Listed)
 
 
-def sort_states(states: Iterable[ProcedureState], key: str, descending: bool = False) -> list[ProcedureState]:
-    """Procedures in the order the master list shows them; undated ones last in either order."""
+def sort_states(states: Iterable[L], key: str, descending: bool = False) -> list[L]:
+    """Procedures in the order the master-list page shows them when a column is chosen (by code,
+    ascending, is the master list's own order); undated ones last in either order."""
     items = list(states)
     if key == "title":
-        items.sort(key=lambda s: (fold_lower(s.title), s.title, _natural(s.code_key)), reverse=descending)
+        items.sort(key=lambda s: (fold_lower(s.title), s.title, natural_key(s.code_key)), reverse=descending)
     elif key == "revision":
-        items.sort(key=lambda s: (s.revision, _natural(s.code_key)), reverse=descending)
+        items.sort(key=lambda s: (s.revision, natural_key(s.code_key)), reverse=descending)
     elif key == "issued":
-        dated = sorted((s for s in items if s.issued), key=lambda s: (s.issued, _natural(s.code_key)),
+        dated = sorted((s for s in items if s.issued), key=lambda s: (s.issued, natural_key(s.code_key)),
                        reverse=descending)
-        return dated + sorted((s for s in items if not s.issued), key=lambda s: _natural(s.code_key))
+        return dated + sorted((s for s in items if not s.issued), key=lambda s: natural_key(s.code_key))
     else:
-        items.sort(key=lambda s: _natural(s.code_key), reverse=descending)
+        items.sort(key=lambda s: natural_key(s.code_key), reverse=descending)
     return items
 
 
 def group_by_office(states: Iterable[ProcedureState], offices: Sequence[str]) -> list[tuple[str, list[ProcedureState]]]:
-    """(office, its procedures in the given order) in the configuration's office order; offices no
-    longer configured (renamed, merged) come after, by code."""
+    """(office, its procedures in the given order) in the master list's office order."""
     groups: dict[str, list[ProcedureState]] = {}
     for state in states:
         groups.setdefault(state.office, []).append(state)
-    order = [o for o in offices if o in groups] + sorted(o for o in groups if o not in offices)
-    return [(office, groups[office]) for office in order]
+    return [(office, groups[office]) for office in office_order(groups, offices)]
+
+
+def list_groups(groups: Iterable[OfficeGroup], key: str, descending: bool) -> list[tuple[OfficeGroup, list[MasterEntry]]]:
+    """The master list's office groups, each with its rows in the order the page was asked for."""
+    return [(group, sort_states(group.entries, key, descending)) for group in groups]
 
 
 # --- downloads ------------------------------------------------------------------------------------
@@ -232,21 +251,7 @@ def download_name(state: ProcedureState) -> str:
     return name
 
 
-# --- dates ----------------------------------------------------------------------------------------
-
-
-def date_vi(value: dt.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def timestamp_vi(value: object) -> str:
-    """An ISO 8601 time (commit dates, journal times) as ``25/11/2026 21:31``; unreadable ones as they are."""
-    text = str(value or "")
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{moment:%d/%m/%Y %H:%M}"
+# --- dates (date_vi and timestamp_vi: the shared ones of core/labels) -----------------------------
 
 
 def size_vi(size: int) -> str:

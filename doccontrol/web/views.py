@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file
 
-from doccontrol.reports import coverage_report
+from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
 from doccontrol.service import status, tthc
 from doccontrol.errors import NotFound, UsageError
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.search import snippet_segments
 from doccontrol.core.text import code_key
 from doccontrol.web import labels, present
@@ -174,18 +174,19 @@ def master_list() -> Any:
     offices = workspace.config.offices
     office = request.args.get("office", "")
     office = office if office in offices else ""
-    list_status = request.args.get("status", "current")
-    list_status = list_status if list_status in present.LIST_STATUSES else "current"
+    list_status = request.args.get("status", ProcedureStatus.CURRENT.value)
+    list_status = list_status if list_status in present.LIST_STATUSES else ProcedureStatus.CURRENT.value
     sort = request.args.get("sort", "code")
     sort = sort if sort in present.SORT_KEYS else "code"
     descending = request.args.get("order") == "desc"
     states = site().cached("procedures", (office, list_status),
                            lambda: service.procedures(workspace, office or None, list_status))
-    groups = present.group_by_office(present.sort_states(states, sort, descending), list(offices))
+    groups = masterlist.master_groups(states, workspace.config, office or None, list_status)
     return render_template(
-        "list.html", active="list", groups=groups, total=len(states), offices=offices, office=office,
-        list_status=list_status, statuses=present.LIST_STATUSES, sort=sort, descending=descending,
-        sort_keys=present.SORT_KEYS, today=dt.date.today(), date_vi=present.date_vi,
+        "list.html", active="list", groups=present.list_groups(groups, sort, descending),
+        total=sum(len(g.entries) for g in groups), offices=offices, office=office, list_status=list_status,
+        statuses=present.LIST_STATUSES, sort=sort, descending=descending, sort_keys=present.SORT_KEYS,
+        today=dt.date.today(), date_vi=present.date_vi,
     )
 
 

@@ -1,0 +1,13 @@
+"""The plain terminal table every command prints (columns padded, a rule under the headings)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    """``rows`` under ``headers``, each column as wide as its widest cell; trailing spaces cut."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(out)

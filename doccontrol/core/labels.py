@@ -1,0 +1,133 @@
+"""The Vietnamese a clerk reads, once: names of statuses and actions, dates, and natural code order.
+
+Every face (the CLI, the web view, the printed reports) takes these from here, so a procedure is
+"hiện hành" and a date is ``05/03/2024`` wherever it is shown. Tables map a machine value (what
+``meta.json``, ``logs/ingest.jsonl`` and ``--json`` carry) to its (Vietnamese, English) pair; an
+unknown value stands for itself. Pure data and small functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from doccontrol.core.model import IngestStatus, ProcedureStatus
+
+Pair = tuple[str, str]  # (Vietnamese, English)
+
+# The status of a procedure, and of a revision in the search index ("superseded": an older revision).
+PROCEDURE_STATUS: dict[str, Pair] = {
+    ProcedureStatus.CURRENT.value: ("hiện hành", "current"),
+    "superseded": ("đã thay thế", "superseded"),
+    ProcedureStatus.WITHDRAWN.value: ("đã bãi bỏ", "withdrawn"),
+}
+
+# What one commit in a procedure's history did.
+ACTION: dict[str, Pair] = {
+    "ingest": ("ban hành", "issued"),
+    "withdraw": ("bãi bỏ", "withdrawn"),
+    "review": ("rà soát", "reviewed"),
+}
+
+# What happened to one dropped file.
+INGEST_STATUS: dict[str, Pair] = {
+    IngestStatus.INGESTED.value: ("đã tiếp nhận", "ingested"),
+    IngestStatus.DUPLICATE.value: ("trùng lặp", "duplicate"),
+    IngestStatus.QUARANTINED.value: ("bị cách ly", "quarantined"),
+}
+
+# Why a procedure is linked to a TTHC (coverage).
+LINK_SOURCE: dict[str, Pair] = {
+    "document": ("mã trong văn bản", "code in the document"),
+    "manual": ("liên kết thủ công", "linked by hand"),
+    "name": ("trùng tên", "same name"),
+}
+
+# The status of a TTHC in the national catalog (``core.catalog.STATUS_ACTIVE``, ``STATUS_ABOLISHED``;
+# spelled out here because the catalog parser takes its formats from this module).
+TTHC_STATUS: dict[str, Pair] = {
+    "active": ("đang áp dụng", "in force"),
+    "abolished": ("đã bãi bỏ", "abolished"),
+}
+
+
+def pair(table: Mapping[str, Pair], key: str) -> Pair:
+    """The (Vietnamese, English) pair for ``key``; an unknown key stands for itself."""
+    return table.get(key, (key, key))
+
+
+def vi(table: Mapping[str, Pair], key: str) -> str:
+    """The Vietnamese for ``key`` (an unknown key as it is)."""
+    return pair(table, key)[0]
+
+
+def status_vi(status: str) -> str:
+    """``current`` → ``hiện hành``."""
+    return vi(PROCEDURE_STATUS, status)
+
+
+def action_vi(action: str) -> str:
+    """``ingest`` → ``ban hành``."""
+    return vi(ACTION, action)
+
+
+def ingest_status_vi(status: str) -> str:
+    """``quarantined`` → ``bị cách ly``."""
+    return vi(INGEST_STATUS, status)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def date_vi(value: dt.date | None, empty: str = "") -> str:
+    """A day as Vietnamese documents write it: ``05/03/2024`` (``empty`` for none)."""
+    return f"{value:%d/%m/%Y}" if value else empty
+
+
+def datetime_vi(value: dt.datetime | None, empty: str = "") -> str:
+    """A moment to the minute: ``25/11/2026 21:31`` (``empty`` for none)."""
+    return f"{value:%d/%m/%Y %H:%M}" if value else empty
+
+
+def moment_vi(value: dt.date | dt.datetime | None, empty: str = "") -> str:
+    """A day, or a moment when ``value`` has a time of day."""
+    if isinstance(value, dt.datetime):
+        return datetime_vi(value, empty)
+    return date_vi(value, empty)
+
+
+def timestamp_vi(value: object) -> str:
+    """An ISO 8601 time (commit dates, journal times) as ``25/11/2026 21:31``; unreadable ones as they are."""
+    text = str(value or "")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return datetime_vi(moment)
+
+
+# --- order and width --------------------------------------------------------------------------------
+
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key where digit runs compare as numbers: ``qt-2`` before ``qt-10``.
+
+    ``re.split`` with a group alternates text and digit runs, so text sits at even places and
+    numbers at odd ones: two keys never compare a number with a string.
+    """
+    return tuple(int(part) if place % 2 else part for place, part in enumerate(_DIGIT_RUNS.split(text)))
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+__all__ = [
+    "ACTION", "INGEST_STATUS", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
+    "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "shorten", "status_vi", "timestamp_vi",
+    "vi",
+]
