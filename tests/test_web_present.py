@@ -153,8 +153,9 @@ def test_dates_sizes_and_index_states() -> None:
     assert present.index_state({"state": "current", "behind": False}) == "current"
     assert present.index_state({"state": "behind", "behind": True}) == "behind"
     assert present.index_state({"state": "unavailable"}) == "unavailable"
-    assert present.index_state({"state": "up to date"}) == "current"
-    assert present.index_state({"state": "weird", "behind": True}) == "behind"
+    # Only the states the one freshness check emits; anything else (its "error") shows as unknown.
+    assert present.index_state({"state": "up to date"}) == "unknown"
+    assert present.index_state({"state": "error", "detail": "RuntimeError: x"}) == "unknown"
     assert present.index_state({"state": "unknown"}) == "unknown"
 
 

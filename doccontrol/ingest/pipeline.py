@@ -31,8 +31,10 @@ from doccontrol.core.model import (
     Action,
     Drop,
     Extracted,
+    IngestStatus,
     Outcome,
     ProcedureState,
+    ProcedureStatus,
     Reason,
     Refused,
 )
@@ -81,7 +83,7 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str)
         office=owner,
         title=meta.title,
         revision=meta.revision,
-        status="current",
+        status=ProcedureStatus.CURRENT,
         sha256=drop.sha256,
         text_sha256=drop.text_sha256,
         source=drop.source_name,
@@ -141,7 +143,7 @@ class Ingestor:
         """
         started = time.monotonic()
         office = item.office or UNASSIGNED
-        outcome = Outcome(file=str(item.path), office=office, status="quarantined")
+        outcome = Outcome(file=str(item.path), office=office, status=IngestStatus.QUARANTINED)
         staged: Staged | None = None
         try:
             try:
@@ -219,7 +221,7 @@ class Ingestor:
                 raise Refused(decision.reason)
         if duplicate_of is not None:
             assert current is not None
-            outcome.status = "duplicate"
+            outcome.status = IngestStatus.DUPLICATE
             outcome.revision = duplicate_of
             outcome.reason = f"trùng tệp đã lưu: {current.code} lần {duplicate_of}"
             outcome.cause = "duplicate"
@@ -234,7 +236,7 @@ class Ingestor:
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
             self.tx.recover()
             raise Refused(reasons.commit_failed(f"{type(exc).__name__}: {exc}")) from exc
-        outcome.status = "ingested"
+        outcome.status = IngestStatus.INGESTED
         outcome.commit = commit
         self._release(item, staged, keep_source)
 
@@ -277,7 +279,7 @@ class Ingestor:
             staged.path if staged else None, sha, remove_source=not keep_source,
             source_unchanged=lambda: staged is not None and unchanged_since(item.path, staged),
         )
-        outcome.status = "quarantined"
+        outcome.status = IngestStatus.QUARANTINED
         outcome.reason = reason.message_vi
         outcome.cause = reason.cause
         outcome.quarantined_to = str(target)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from doccontrol.core.config import CONFIG_NAME, WatchSettings
-from doccontrol.core.model import Outcome
+from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.errors import WorkspaceError
 from doccontrol.extract.sandbox import Extractor
 from doccontrol.ingest.inbox import InboxItem
@@ -159,8 +159,8 @@ class Watcher:
         counts = self.summary.outcomes
         self.log.info(
             "watch stop pid=%d reason=%s ingested=%d duplicate=%d quarantined=%d retried=%d errors=%d waiting=%d",
-            os.getpid(), self.summary.stopped_by or "done", counts.get("ingested", 0),
-            counts.get("duplicate", 0), counts.get("quarantined", 0), self.summary.retried,
+            os.getpid(), self.summary.stopped_by or "done", counts.get(IngestStatus.INGESTED, 0),
+            counts.get(IngestStatus.DUPLICATE, 0), counts.get(IngestStatus.QUARANTINED, 0), self.summary.retried,
             self.summary.errors, self.summary.left_waiting,
         )
 
@@ -379,7 +379,7 @@ class Watcher:
             _unblock_signals(held)
         for path, signature, outcome in done:
             self._after(path, signature, outcome)
-        return any(outcome is not None and outcome.status == "ingested" for _, _, outcome in done)
+        return any(outcome is not None and outcome.status == IngestStatus.INGESTED for _, _, outcome in done)
 
     def _due_item(self, path: Path) -> tuple[InboxItem, Signature, float] | None:
         """The item of a due file that is still as it was when it became due: (item, signature,
@@ -426,7 +426,7 @@ class Watcher:
         if outcome is not None:
             self.summary.count(outcome.status)
             line = format_outcome(outcome)
-            (self.log.warning if outcome.status == "quarantined" else self.log.info)(line)
+            (self.log.warning if outcome.status == IngestStatus.QUARANTINED else self.log.info)(line)
         try:
             info = os.lstat(path)
         except FileNotFoundError:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from doccontrol.core.model import Outcome
+from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.workspace import Workspace
 
 LOG_NAME = "doccontrol.log"  # in logs/
@@ -39,7 +39,7 @@ def format_outcome(outcome: Outcome) -> str:
     ]
     if outcome.commit:
         fields.append(("commit", outcome.commit[:12]))
-    if outcome.status == "quarantined":
+    if outcome.status == IngestStatus.QUARANTINED:
         fields.append(("cause", outcome.cause or "-"))
         fields.append(("reason", outcome.reason or ""))
     return " ".join(f"{key}={quote(value)}" for key, value in fields)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import layout
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.state_files import state_from_json
@@ -121,7 +121,7 @@ def _doc(state: ProcedureState, text: str, status: str) -> IndexDoc:
 
 
 def newest_status(state: ProcedureState) -> str:
-    return WITHDRAWN if state.status == "withdrawn" else CURRENT
+    return WITHDRAWN if state.status == ProcedureStatus.WITHDRAWN else CURRENT
 
 
 def _docs(repo: Repository, state: ProcedureState, older: list[int], blobs: BlobReader | None) -> list[IndexDoc]:

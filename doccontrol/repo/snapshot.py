@@ -22,7 +22,7 @@ from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_refs
 from doccontrol.core.dates import revision_date
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import history, layout
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git
@@ -47,7 +47,7 @@ class Snapshot:
     events: list[Event] = field(default_factory=list)  # every commit up to this one, oldest first
 
     def current(self) -> list[ProcedureState]:
-        return [s for s in self.states if s.status == "current"]
+        return [s for s in self.states if s.status == ProcedureStatus.CURRENT]
 
     def committed(self) -> dict[str, dt.datetime]:
         """Code key → when its current revision was committed (its last ingest)."""

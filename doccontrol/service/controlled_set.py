@@ -7,12 +7,12 @@ import difflib
 
 from doccontrol.core import dates
 from doccontrol.core.decide import may_change
-from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
 from doccontrol.workspace import Workspace
 
-STATUSES = ("current", "withdrawn", "all")
+STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, "all")
 
 
 def check_status(status: str) -> None:
@@ -25,7 +25,7 @@ def select(states: list[ProcedureState], office: str | None, status: str) -> lis
     return [s for s in states if (office is None or s.office == office) and (status == "all" or s.status == status)]
 
 
-def procedures(workspace: Workspace, office: str | None = None, status: str = "current") -> list[ProcedureState]:
+def procedures(workspace: Workspace, office: str | None = None, status: str = ProcedureStatus.CURRENT) -> list[ProcedureState]:
     check_status(status)
     with Repository(workspace) as repo:
         return select(repo.procedures(), office, status)
@@ -146,12 +146,12 @@ def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = 
     with Repository(workspace) as repo, repo.write(actor, "withdraw") as tx:
         state = tx.get(code)
         require_owner(workspace, actor, state, "bãi bỏ", "withdraw")
-        if state.status == "withdrawn":
+        if state.status == ProcedureStatus.WITHDRAWN:
             raise UsageError(
                 f"Quy trình {state.code} đã bị bãi bỏ từ trước.", f"{state.code} is already withdrawn."
             )
         withdrawn = dataclasses.replace(
-            state, status="withdrawn", withdrawn_reason=reason, withdrawn_at=dates.now_iso(), updated_at=dates.now_iso()
+            state, status=ProcedureStatus.WITHDRAWN, withdrawn_reason=reason, withdrawn_at=dates.now_iso(), updated_at=dates.now_iso()
         )
         commit = tx.commit_withdrawal(withdrawn, reason)
     return withdrawn, commit

@@ -12,7 +12,7 @@ from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_key, parse_citation
 from doccontrol.core import dates
 from doccontrol.core.dates import end_of_day, start_of_day
-from doccontrol.core.model import ProcedureState
+from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import squash_spaces
 from doccontrol.errors import UsageError
 from doccontrol.ingest import journal
@@ -33,7 +33,7 @@ def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot
 
 
 def master_list(
-    workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = "current"
+    workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = ProcedureStatus.CURRENT
 ) -> MasterList:
     """The master list (danh mục tài liệu) now, or as the repository stood at ``as_of``."""
     from doccontrol.reports.masterlist import build_master_list
@@ -45,7 +45,7 @@ def master_list(
 
 
 def procedures_as_of(
-    workspace: Workspace, as_of: dt.datetime, office: str | None = None, status: str = "current"
+    workspace: Workspace, as_of: dt.datetime, office: str | None = None, status: str = ProcedureStatus.CURRENT
 ) -> tuple[list[ProcedureState], str | None]:
     """The procedures as the repository stood at ``as_of`` and the commit that was then."""
     check_status(status)
@@ -79,7 +79,7 @@ def confirm_review(
     with Repository(workspace) as repo, repo.write(actor, "review confirm") as tx:
         state = tx.get(code)
         require_owner(workspace, actor, state, "xác nhận rà soát", "confirm the review of")
-        if state.status != "current":
+        if state.status != ProcedureStatus.CURRENT:
             raise UsageError(
                 f"Quy trình {state.code} đã bị bãi bỏ, không rà soát được.",
                 f"{state.code} is withdrawn: there is nothing to review.",

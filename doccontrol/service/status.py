@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from doccontrol.core.model import ProcedureStatus
 from doccontrol.repo import remote
 from doccontrol import service
 from doccontrol.ingest.inbox import REASON_SUFFIX, scan
@@ -75,8 +76,8 @@ def status_of(workspace: Workspace) -> Status:
     quarantined = _quarantined(workspace.quarantine)
     try:
         states = service.procedures(workspace, status="all")
-        current = sum(1 for s in states if s.status == "current")
-        withdrawn = sum(1 for s in states if s.status == "withdrawn")
+        current = sum(1 for s in states if s.status == ProcedureStatus.CURRENT)
+        withdrawn = sum(1 for s in states if s.status == ProcedureStatus.WITHDRAWN)
     except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         problems.append(f"procedures: {type(exc).__name__}: {exc}")
         current = withdrawn = 0
@@ -170,66 +171,73 @@ def _by(counts: dict[str, int]) -> str:
     return ", ".join(f"{name}: {n}" for name, n in counts.items())
 
 
-def render(status: Status) -> str:
-    """The status as a short bilingual report (Vietnamese, with English beside it)."""
-    lines = [f"Không gian làm việc (workspace): {status.root}"]
+def _counts_lines(status: Status) -> list[str]:
     waiting = f"Tệp đang chờ trong inbox (waiting in the inbox): {status.inbox_waiting}"
     if status.inbox_by_folder:
         waiting += f"  [{_by(status.inbox_by_folder)}]"
-    lines.append(waiting)
     quarantined = f"Tệp bị cách ly (quarantined): {status.quarantined}"
     if status.quarantined_by_office:
         quarantined += f"  [{_by(status.quarantined_by_office)}]"
-    lines.append(quarantined)
-    lines.append(
+    return [
+        waiting,
+        quarantined,
         f"Quy trình hiện hành / đã bãi bỏ (procedures current / withdrawn): "
-        f"{status.procedures_current} / {status.procedures_withdrawn}"
+        f"{status.procedures_current} / {status.procedures_withdrawn}",
+    ]
+
+
+def _last_ingest_line(last: dict[str, Any] | None) -> str:
+    if not last:
+        return "Lần tiếp nhận gần nhất (last ingest): chưa có (none yet)"
+    what = f"{last.get('status', '?')}"
+    if last.get("code"):
+        what += f" {last.get('code')} lần {last.get('revision')}"
+    return (
+        f"Lần tiếp nhận gần nhất (last ingest): {last.get('time', '?')}  [{last.get('office', '?')}] "
+        f"{Path(str(last.get('file', '?'))).name}: {what}"
     )
-    last = status.last_ingest
-    if last:
-        what = f"{last.get('status', '?')}"
-        if last.get("code"):
-            what += f" {last.get('code')} lần {last.get('revision')}"
-        lines.append(
-            f"Lần tiếp nhận gần nhất (last ingest): {last.get('time', '?')}  [{last.get('office', '?')}] "
-            f"{Path(str(last.get('file', '?'))).name}: {what}"
-        )
-    else:
-        lines.append("Lần tiếp nhận gần nhất (last ingest): chưa có (none yet)")
-    watcher = status.watcher
-    if watcher.running:
-        lines.append(
-            f"Tiến trình theo dõi (watcher): đang chạy (running), pid {watcher.pid}"
-            + (f", {watcher.mode}" if watcher.mode else "") + (f", từ (since) {watcher.since}" if watcher.since else "")
-        )
-    else:
-        lines.append("Tiến trình theo dõi (watcher): không chạy (not running)")
-    index = status.index
+
+
+def _watcher_line(watcher: WatcherStatus) -> str:
+    if not watcher.running:
+        return "Tiến trình theo dõi (watcher): không chạy (not running)"
+    return (
+        f"Tiến trình theo dõi (watcher): đang chạy (running), pid {watcher.pid}"
+        + (f", {watcher.mode}" if watcher.mode else "") + (f", từ (since) {watcher.since}" if watcher.since else "")
+    )
+
+
+def _index_line(index: dict[str, Any]) -> str:
     state = str(index.get("state", "unknown"))
-    if state == "unknown":
-        lines.append("Chỉ mục tìm kiếm (search index): chưa rõ (unknown)")
-    else:
-        behind = index.get("behind")
-        verdict = "" if behind is None else (" — chậm hơn kho (behind the repository)" if behind
-                                              else " — khớp với kho (up to date)")
-        lines.append(f"Chỉ mục tìm kiếm (search index): {state}{verdict}")
-    remote_ = status.remote
+    if state not in ("current", "behind", "unavailable"):
+        detail = f": {index['detail']}" if index.get("detail") else ""
+        return f"Chỉ mục tìm kiếm (search index): chưa rõ (unknown){detail}"
+    verdict = " — chậm hơn kho (behind the repository)" if index.get("behind") else " — khớp với kho (up to date)"
+    return f"Chỉ mục tìm kiếm (search index): {state}{verdict}"
+
+
+def _remote_lines(remote_: RemoteStatus) -> list[str]:
     if not remote_.configured:
-        lines.append("Máy chủ git trung tâm (central remote): chưa cấu hình (not configured)")
-    else:
-        pending = (
-            "?" if remote_.unpushed_commits is None
-            else f"{remote_.unpushed_commits} commit, {remote_.unpushed_tags} tag"
+        return ["Máy chủ git trung tâm (central remote): chưa cấu hình (not configured)"]
+    pending = (
+        "?" if remote_.unpushed_commits is None
+        else f"{remote_.unpushed_commits} commit, {remote_.unpushed_tags} tag"
+    )
+    lines = [f"Máy chủ git trung tâm (central remote): {remote_.url}", f"  Chưa đẩy lên (not pushed yet): {pending}"]
+    if remote_.last_success:
+        lines.append(f"  Đẩy thành công gần nhất (last successful push): {remote_.last_success}")
+    if remote_.last_error:
+        lines.append(
+            f"  Lần đẩy gần nhất bị lỗi (last push failed, {remote_.failures} lần liên tiếp / in a row): "
+            f"{remote_.last_error}"
         )
-        lines.append(f"Máy chủ git trung tâm (central remote): {remote_.url}")
-        lines.append(f"  Chưa đẩy lên (not pushed yet): {pending}")
-        if remote_.last_success:
-            lines.append(f"  Đẩy thành công gần nhất (last successful push): {remote_.last_success}")
-        if remote_.last_error:
-            lines.append(
-                f"  Lần đẩy gần nhất bị lỗi (last push failed, {remote_.failures} lần liên tiếp / in a row): "
-                f"{remote_.last_error}"
-            )
-    for problem in status.problems:
-        lines.append(f"Lỗi (problem): {problem}")
+    return lines
+
+
+def render(status: Status) -> str:
+    """The status as a short bilingual report (Vietnamese, with English beside it)."""
+    lines = [f"Không gian làm việc (workspace): {status.root}", *_counts_lines(status),
+             _last_ingest_line(status.last_ingest), _watcher_line(status.watcher), _index_line(status.index),
+             *_remote_lines(status.remote)]
+    lines += [f"Lỗi (problem): {problem}" for problem in status.problems]
     return "\n".join(lines)

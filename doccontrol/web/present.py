@@ -267,16 +267,10 @@ def size_vi(size: int) -> str:
 
 
 def index_state(index: Mapping[str, object]) -> str:
-    """``current`` | ``behind`` | ``unavailable`` | ``unknown`` from what ``status`` reports of the index."""
+    """``current`` | ``behind`` | ``unavailable`` as ``status`` reports the index (its one freshness
+    check), or ``unknown`` when that check itself failed (``error``)."""
     state = str(index.get("state", "unknown"))
-    if state in ("current", "up to date"):
-        return "current"
-    if state in ("behind", "unavailable"):
-        return state
-    behind = index.get("behind")
-    if isinstance(behind, bool):
-        return "behind" if behind else "current"
-    return "unknown"
+    return state if state in ("current", "behind", "unavailable") else "unknown"
 
 
 def reason_summary(reason: str) -> str:

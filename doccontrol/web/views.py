@@ -280,22 +280,12 @@ def status_page() -> Any:
     workspace = site().workspace
     current = status.status_of(workspace)
     index = dict(current.index)
-    if present.index_state(index) == "unknown":
-        index = _index_status(workspace) or index
     return render_template(
         "status.html", active="status", status=current, index=index, index_state=present.index_state(index),
         quarantined=service.quarantined_files(workspace), ingests=service.recent_ingests(workspace, 20),
         timestamp_vi=present.timestamp_vi, size_vi=present.size_vi, reason_summary=present.reason_summary,
         ingest_label=_ingest_label,
     )
-
-
-def _index_status(workspace: Any) -> dict[str, object] | None:
-    """The index against the repository when ``status`` could not tell."""
-    try:
-        return service.index_freshness(workspace, check_files=True).as_json()
-    except Exception:  # noqa: BLE001 - the status page reports, it does not fail
-        return None
 
 
 def _ingest_label(value: object) -> Any:
