@@ -634,6 +634,9 @@ def _bullets(lines: Sequence[str], last: str = ".") -> list[_P]:
 
 
 def _document(spec: ProcedureSpec) -> _Document:
+    """The blocks of one procedure document in reading order (header, title, metadata, signatures,
+    the numbered sections, the revision table). Long but flat: one section after another, as the
+    printed document reads; splitting it would only scatter the order of the page."""
     office = _office_name(spec.office)
     title_lc = spec.title[0].lower() + spec.title[1:]
     header, meta = _metadata_blocks(spec)
@@ -1303,7 +1306,9 @@ _DOCUMENT_CONTROL_FORMS = (
 
 def demo_specs() -> list[ProcedureSpec]:
     """Twelve procedures of four offices of a labour and social affairs department, plus a
-    second revision of ``QT-01/VP`` (Kiểm soát tài liệu, changed steps) as the last item."""
+    second revision of ``QT-01/VP`` (Kiểm soát tài liệu, changed steps) as the last item.
+
+    Data, one literal per procedure: its length is the list's, not logic's."""
     d = dt.date
     doc_control_1 = ProcedureSpec(
         code="QT-01/VP", title="Kiểm soát tài liệu", office="VP", revision=1,
