@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +29,11 @@ from support.reliability import (
     make_workspace,
     repository_checks,
     start_watcher,
+    wait_drained,
     watcher_round,
 )
+from support.waiting import wait_until
+from support.watch import log_text
 
 from doccontrol import service
 from doccontrol.search import SearchRequest
@@ -258,6 +260,10 @@ def test_writer_lock_is_taken_on_a_full_disk(small_disk: Path) -> None:
         assert probe.returncode == 0, probe.stderr  # another process sees it held
 
 
+# What the watcher's log shows when it meets a full disk.
+DISK_FULL = ("batch failed", "No space left on device", "Out of diskspace", "commit_failed")
+
+
 def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: DocFactory, tmp_path: Path) -> None:
     home = make_workspace(small_disk / "ws")
     ledger = Ledger(home)
@@ -266,10 +272,9 @@ def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: DocFac
     log = tmp_path / "watch.log"
     watcher = start_watcher(home, log, "--stable-seconds", "0.2", "--rescan-seconds", "1")
     try:
-        deadline = time.monotonic() + 60
-        while inbox_waiting(home) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: inbox_waiting(home) == 0, 60, "the first drops to be ingested", log=log)
         assert inbox_waiting(home) == 0
+        before = len(log_text(log))
         filler = _fill(small_disk, 600_000)
         written = 0
         for n in range(3, 40):
@@ -279,13 +284,13 @@ def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: DocFac
             except OSError:
                 break  # the drop itself no longer fits: it was never dropped
         assert written >= 2
-        time.sleep(4)  # the watcher meets ENOSPC (staging, git, journal, index) and must stay up
+        # The watcher meets ENOSPC (staging, git, journal, index: it logs the failed batch) and
+        # must stay up; it keeps being watched for that until the drops are in (below).
+        wait_until(lambda: any(sign in log_text(log)[before:] for sign in DISK_FULL), 60,
+                   "the watcher to meet the full disk", log=log)
         assert watcher.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-3000:]
         filler.unlink()
-        deadline = time.monotonic() + 60
-        while inbox_waiting(home) and time.monotonic() < deadline:
-            assert watcher.poll() is None
-            time.sleep(0.2)
+        wait_drained(home, watcher, log, 60)
         assert inbox_waiting(home) == 0, log.read_text(encoding="utf-8", errors="replace")[-3000:]
     finally:
         watcher.terminate()
