@@ -134,7 +134,10 @@ def test_renders_to_pdf_and_png(report_docx: Path, tmp_path: Path) -> None:
     from PIL import Image
     from pypdf import PdfReader
 
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to",
+    # A profile of its own, named by a real file URL: a path pasted after "file://" is not one
+    # when it holds a space, '#' or '%' (soffice.bin then aborts and its launcher never returns).
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to",
                     "pdf", "--outdir", str(tmp_path), str(report_docx)],
                    check=True, capture_output=True, timeout=180, stdin=subprocess.DEVNULL)
     pdf = tmp_path / "bao-cao-iso-2024.pdf"
