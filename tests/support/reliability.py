@@ -798,6 +798,7 @@ def plan_drops(docs: DocFactory, count: int, rng: random.Random, prefix: str = "
     """``count`` drops: mostly new procedures spread over the offices; every few a revision 2 of an
     earlier code by its owner, a revision by the controller (VP), an attempt by another office
     (refused: not the owner) or a broken file (refused: damaged)."""
+    assert isinstance(rng, random.Random)
     offices = list(OFFICES)
     owned: list[tuple[str, str]] = []  # (code, owner) with revision 1 planned
     revised: set[str] = set()
