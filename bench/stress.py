@@ -20,7 +20,7 @@ Phases (each on a fresh workspace; a real ``doccontrol watch`` process does the 
 - ``disk``: a 24 MB tmpfs (skipped where ``mount`` is not allowed): the disk fills while the watcher
   works; then space comes back.
 
-After each phase: the exact accounting (``tests/test_reliability_helpers.account``), ``git fsck``,
+After each phase: the exact accounting (``tests/support/reliability.py: account``), ``git fsck``,
 a clean work tree, ``doccontrol verify``. Figures are printed (and written as JSON with ``--json``),
 never asserted; ``docs/reliability.md`` quotes them.
 """
@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_reliability_helpers import (  # noqa: E402
+from support.reliability import (  # noqa: E402
     OFFICES,
-    Docs,
+    DocFactory,
     Dropped,
     Ledger,
     Sentinel,
@@ -136,7 +136,7 @@ def _verdict(home: Path, ledger: Ledger) -> dict[str, object]:
 # --- phases -----------------------------------------------------------------------------------------
 
 
-def phase_hostile(base: Path, docs: Docs, quick: bool) -> dict[str, object]:
+def phase_hostile(base: Path, docs: DocFactory, quick: bool) -> dict[str, object]:
     sentinel = Sentinel.create(base / "outside", docs)
     home = make_workspace(base / "ws")
     _set_timeout(home, 5)
@@ -166,7 +166,7 @@ def phase_hostile(base: Path, docs: Docs, quick: bool) -> dict[str, object]:
     }
 
 
-def phase_faults(base: Path, docs: Docs, drops: int, waves: int, seed: int, kills: int = 2) -> dict[str, object]:
+def phase_faults(base: Path, docs: DocFactory, drops: int, waves: int, seed: int, kills: int = 2) -> dict[str, object]:
     home = make_workspace(base / "ws")
     ledger = Ledger(home)
     figures = fault_campaign(
@@ -198,7 +198,7 @@ class _Searcher(threading.Thread):
             self.searches += 1
 
 
-def phase_load(base: Path, docs: Docs, files: int) -> dict[str, object]:
+def phase_load(base: Path, docs: DocFactory, files: int) -> dict[str, object]:
     home = make_workspace(base / "ws")
     ledger = Ledger(home)
     log = base / "watch.log"
@@ -263,7 +263,7 @@ def phase_load(base: Path, docs: Docs, files: int) -> dict[str, object]:
     }
 
 
-def phase_disk(base: Path, docs: Docs) -> dict[str, object]:
+def phase_disk(base: Path, docs: DocFactory) -> dict[str, object]:
     mount = base / "disk"
     mount.mkdir(parents=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True)
@@ -336,7 +336,7 @@ def main() -> int:
     load_files = args.load_files or (200 if args.quick else 2000)
     base = args.keep or Path(tempfile.mkdtemp(prefix="doccontrol-stress-"))
     base.mkdir(parents=True, exist_ok=True)
-    docs = Docs(base / "templates")
+    docs = DocFactory(base / "templates")
     results: dict[str, object] = {"seed": args.seed, "quick": args.quick}
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
         _log(f"phase {phase} ...")

@@ -100,6 +100,7 @@ def test_no_cycle_between_packages() -> None:
             visit(package, [])
 
 
+@pytest.mark.slow
 def test_opening_a_workspace_loads_no_extractor_or_git() -> None:
     """``doccontrol.workspace`` (found and read by every command) must not pull in lxml, pypdf or GitPython."""
     import subprocess
