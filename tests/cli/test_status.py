@@ -56,6 +56,7 @@ def test_last_ingest_reads_the_end_of_a_long_journal_and_skips_a_cut_line(tmp_pa
     assert last_ingest(tmp_path / "absent.jsonl") is None
 
 
+@pytest.mark.slow
 def test_the_index_part_is_the_one_freshness_check(home: Path, docs: DocFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """``status`` reports the index through ``service.index_freshness``: current, behind (a commit
     the index does not reflect yet), and an error when the check itself fails."""
