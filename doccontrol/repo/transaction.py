@@ -303,30 +303,27 @@ class Transaction:
         return repaired
 
 
-    def _untagged_revisions(self, batch: int = 64) -> list[tuple[str, str]]:
-        """(tag, commit) of the newest revision commits whose tag is missing.
+    def _untagged_revisions(self, window: int = 256) -> list[tuple[str, str]]:
+        """(tag, commit) of the recent revision commits whose tag is missing.
 
-        fast-import writes a group's tags after its branch: a writer killed in between leaves the
-        group's last commits without tags. Newer than every tagged revision, they are found by
-        walking back from HEAD to the first revision commit whose tag is there.
+        fast-import writes a group's tags after its branch, in an order of its own: a writer
+        killed in between leaves some of the group's commits without tags, not always the newest.
+        The last ``window`` commits are checked (more than any group: the ingest groups at most
+        50 files), in two git processes.
         """
         git = self.repository.git
-        missing: list[tuple[str, str]] = []
-        skip = 0
-        while True:
-            out = git.run("log", f"-n{batch}", f"--skip={skip}", history.LOG_FORMAT, "HEAD") if git.head() else ""
-            events = history.parse_log(out)
-            for event in events:
-                slug, revision = event.trailers.get("Slug"), event.revision
-                if event.action != messages.INGEST or not slug or not revision:
-                    continue
-                tag = layout.revision_tag(slug, revision)
-                if git.run("for-each-ref", "--format=%(objectname)", f"{layout.TAGS}/{tag}").strip():
-                    return missing
-                missing.append((tag, event.commit))
-            if len(events) < batch:
-                return missing
-            skip += batch
+        if not git.head():
+            return []
+        wanted: dict[str, str] = {}
+        for event in history.parse_log(git.run("log", f"-n{window}", history.LOG_FORMAT, "HEAD")):
+            slug, revision = event.trailers.get("Slug"), event.revision
+            if event.action == messages.INGEST and slug and revision:
+                wanted.setdefault(layout.revision_tag(slug, revision), event.commit)
+        if not wanted:
+            return []
+        present = set(git.run("for-each-ref", "--format=%(refname:strip=2)",
+                              *(f"{layout.TAGS}/{tag}" for tag in wanted)).split())
+        return [(tag, commit) for tag, commit in reversed(wanted.items()) if tag not in present]
 
 
 def stale_git_locks(git_dir: Path) -> list[Path]:

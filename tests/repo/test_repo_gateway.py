@@ -36,6 +36,11 @@ def test_recovery_tags_every_revision_a_killed_group_left_untagged(home: Path) -
     with Repository(workspace) as repo, repo.write("VP", "test") as tx:
         assert sorted(tx.repaired) == sorted(f"created the missing tag {tag}" for tag in lost)
     assert sorted(git(home, "tag", "-l").split()) == sorted(tags)
+    # fast-import writes tags in an order of its own: the newest may have its tag, an older one not.
+    git(home, "tag", "-d", lost[1])
+    with Repository(workspace) as repo, repo.write("VP", "test") as tx:
+        assert tx.repaired == [f"created the missing tag {lost[1]}"]
+    assert sorted(git(home, "tag", "-l").split()) == sorted(tags)
     assert "recover: created the missing tag" in (home / "logs" / "doccontrol.log").read_text(encoding="utf-8")
 
 
