@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from doccontrol.core.lookalikes import fold_lookalikes
+
 # đ/Đ are letters of their own: NFD does not decompose them, so fold them by hand.
 _STROKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
@@ -50,18 +52,44 @@ def fold_lower(text: str) -> str:
     return fold(text).lower()
 
 
-_CODE_SPACES = re.compile(r"\s+")
+def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width letters and digits (``１２``), ligatures (``ﬁ``) and Roman
+    numeral signs (``Ⅱ``) become plain ones. For codes and numbers only: it is lossy for prose
+    (``m²`` → ``m2``), so titles and text stay NFC."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# A soft separator: white space, "-" (every dash, after clean()), "_". A letter next to a digit
+# ("QT01") has an implied one. Any other punctuation ("." "/" ...) is a hard separator.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_SOFT_RUN = re.compile(r"[\s_-]+")
+_SOFT_AROUND_HARD = re.compile(r"-*([^\w-]+)-*")
 _CODE_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def code_key(code: str) -> str:
-    """The normal form of a procedure code: ``QT-01/LĐTBXH`` → ``qt-01/ldtbxh``.
+    """The normal form of a procedure code, the one codes are compared by:
+    ``QT-01/LĐTBXH`` → ``qt-01/ldtbxh``.
 
-    Case, spacing, dash variants and diacritics are folded; other punctuation is kept, because
-    ``QT.VL.01`` and ``QT-VL-01`` may well be different documents.
+    - case and diacritics are folded (``đ`` → ``d``), NFKC folds full-width characters,
+      ligatures and Roman numeral signs, and Cyrillic or Greek letters that look Latin become
+      the Latin letter (``core.lookalikes``);
+    - *soft* separators are one and the same: white space, any dash and ``_`` between two
+      parts, and the place where letters meet digits, all become one ``-``: ``QT 01 LĐTBXH`` =
+      ``QT-01-LĐTBXH`` = ``QT01 LĐTBXH`` = ``QT_01_LDTBXH`` → ``qt-01-ldtbxh``;
+    - *hard* separators, every other punctuation (``.``, ``/`` ...), are kept, and a soft one
+      beside them is dropped: ``QT - 01 / LĐTBXH`` → ``qt-01/ldtbxh``. ``QT.VL.01`` and
+      ``QT-VL-01`` stay distinct, as ``QT-01/VP`` and ``QT-01-VP`` do: an agency may well
+      number two series that way, while nobody keeps ``QT01`` and ``QT 01`` apart.
+
+    Applied to a key it returns the key, and applied to what the former normal form made of a
+    code (spaces removed: ``qt01ldtbxh``) it gives the same key as the code itself unless the
+    removed space stood between two letters or two digits.
     """
-    text = clean(code)
-    text = _CODE_SPACES.sub("", fold_lower(text))
+    text = fold_lower(fold_lookalikes(nfkc(clean(code))))
+    text = _LETTER_DIGIT.sub("-", text)
+    text = _SOFT_RUN.sub("-", text)
+    text = _SOFT_AROUND_HARD.sub(r"\1", text)
     return _CODE_EDGE_PUNCT.sub("", text)
 
 
