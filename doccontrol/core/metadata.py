@@ -47,7 +47,7 @@ from doccontrol.core.text import clean, code_key
 from doccontrol.core.tthc_codes import find_tthc_codes, tthc_key
 from doccontrol.core.vnpattern import compile_folded
 
-__all__ = ["find_tthc_codes", "parse_date", "read_metadata", "tthc_key"]
+__all__ = ["find_tthc_codes", "parse_date", "prepare", "read_metadata", "tthc_key"]
 
 _WS = r"[ \t\n]+"  # words of a sentence may be wrapped over lines
 
@@ -145,12 +145,18 @@ def _date_after(
     return None, None
 
 
+def prepare(text: str) -> Doc:
+    """The document as the reader reads it: cleaned (NFC, invisible characters, dashes), one kind
+    of line break, column tables paired, revision-history tables found."""
+    text = clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    return Doc(pair_label_rows(text))
+
+
 def read_metadata(text: str, properties: DocProperties) -> Metadata:
     """Read code, title, revision, dates, TTHC codes and legal citations from a document's text,
     with the problems found in what it states (see the module's docstring)."""
-    text = clean(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = pair_label_rows(text)
-    doc = Doc(text)
+    doc = prepare(text)
+    text = doc.text
     code = _read_code(doc)
     revision, revision_problem = _read_revision(doc)
     issued, issued_problem = _read_labelled_date(doc, ISSUED_LABEL, "issued")

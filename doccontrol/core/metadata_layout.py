@@ -30,7 +30,7 @@ from doccontrol.core.date_text import date_opening
 from doccontrol.core.revision_value import read_revision_value
 from doccontrol.core.tthc_codes import TTHC_EXACT
 from doccontrol.core.vnpattern import BLANKS as _S
-from doccontrol.core.vnpattern import compile_folded
+from doccontrol.core.vnpattern import compile_folded, starting_with
 
 __all__ = [
     "ANY_LABEL", "CELL_SEP", "CODE_LABEL", "EFFECTIVE_LABEL", "ISSUED_LABEL", "REV_LABEL",
@@ -55,16 +55,18 @@ _OTHER_LABEL_SRC = (
     rf"|ngay{_S}sua{_S}doi|ma{_S}tthc|ma{_S}thu{_S}tuc"
 )
 
-CODE_LABEL = compile_folded(rf"\b(?:{_CODE_LABEL_SRC})\b", re.MULTILINE)
-REV_LABEL = compile_folded(rf"\b(?:(?P<amend>{_AMEND_LABEL_SRC})|{_ISSUE_LABEL_SRC})\b", re.MULTILINE)
-ISSUED_LABEL = compile_folded(rf"\b(?:{_ISSUED_LABEL_SRC})\b", re.MULTILINE)
-EFFECTIVE_LABEL = compile_folded(rf"\b(?:{_EFFECTIVE_LABEL_SRC})\b", re.MULTILINE)
+CODE_LABEL = compile_folded(rf"{starting_with('mk')}\b(?:{_CODE_LABEL_SRC})\b", re.MULTILINE)
+REV_LABEL = compile_folded(
+    rf"{starting_with('lp')}\b(?:(?P<amend>{_AMEND_LABEL_SRC})|{_ISSUE_LABEL_SRC})\b", re.MULTILINE
+)
+ISSUED_LABEL = compile_folded(rf"{starting_with('n')}\b(?:{_ISSUED_LABEL_SRC})\b", re.MULTILINE)
+EFFECTIVE_LABEL = compile_folded(rf"{starting_with('n')}\b(?:{_EFFECTIVE_LABEL_SRC})\b", re.MULTILINE)
 _ANY_LABEL_SRC = (
     rf"(?:{_CODE_LABEL_SRC}|{_REV_LABEL_SRC}|{_ISSUED_LABEL_SRC}|{_EFFECTIVE_LABEL_SRC}"
     rf"|{_OTHER_LABEL_SRC})"
 )
 ANY_LABEL = compile_folded(
-    rf"\b(?:(?P<code>{_CODE_LABEL_SRC})|(?P<rev>{_REV_LABEL_SRC})"
+    rf"{starting_with('mklpntsd')}\b(?:(?P<code>{_CODE_LABEL_SRC})|(?P<rev>{_REV_LABEL_SRC})"
     rf"|(?P<date>{_ISSUED_LABEL_SRC}|{_EFFECTIVE_LABEL_SRC})|(?P<tthc>ma{_S}tthc|ma{_S}thu{_S}tuc)"
     rf"|{_OTHER_LABEL_SRC})(?![^\W_])",
     re.MULTILINE,
@@ -249,9 +251,10 @@ def pair_label_rows(text: str) -> str:
 # Revision-history tables.
 
 _HISTORY_HEADING = compile_folded(
-    r"[ \t]*(?:[0-9IVX]+[.)][ \t]*)?(?:bang[ \t]+)?(?:theo[ \t]+doi|lich[ \t]+su|tinh[ \t]+trang"
+    r"^[ \t]*(?:[0-9IVX]+[.)][ \t]*)?(?:bang[ \t]+)?(?:theo[ \t]+doi|lich[ \t]+su|tinh[ \t]+trang"
     r"|ghi[ \t]+nhan|kiem[ \t]+soat)[ \t]+(?:(?:tinh[ \t]+trang|noi[ \t]+dung|cac[ \t]+lan)[ \t]+)?"
-    r"(?:sua[ \t]+doi|thay[ \t]+doi|ban[ \t]+hanh|soat[ \t]+xet)\b"
+    r"(?:sua[ \t]+doi|thay[ \t]+doi|ban[ \t]+hanh|soat[ \t]+xet)\b",
+    re.MULTILINE,
 )
 _HISTORY_COLUMN = compile_folded(
     r"\b(?:noi[ \t]+dung|tom[ \t]+tat|mo[ \t]+ta|hang[ \t]+muc|ly[ \t]+do|vi[ \t]+tri"
@@ -285,27 +288,35 @@ def _ends_plain_table(line: str) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
-def _history_end(lines: list[str], first: int, piped: bool) -> int:
-    """The index of the first line after the table that starts at ``lines[first]``."""
-    i, blanks, rows = first, 0, 0
-    while i < len(lines):
-        line = lines[i]
+def _lines_from(text: str, pos: int) -> Iterator[tuple[int, int]]:
+    """The bounds of the lines of ``text`` from the line starting at ``pos`` on."""
+    n = len(text)
+    while pos < n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        yield pos, end
+        pos = end + 1
+
+
+def _history_end(text: str, first: int, piped: bool) -> int:
+    """Where the table whose rows start at ``first`` ends (the start of the line after it)."""
+    blanks, rows = 0, 0
+    for start, end in _lines_from(text, first):
+        line = text[start:end]
         if not line.strip():
             blanks += 1
             if blanks > 1:
-                break
-            i += 1
+                return start
             continue
         blanks = 0
         if rows == 0 and not piped and CELL_SEP in line:
             piped = True  # a heading, then a Word table
         if piped and CELL_SEP not in line:
-            break
+            return start
         if not piped and (rows >= _MAX_PLAIN_ROWS or (rows > 0 and _ends_plain_table(line))):
-            break
+            return start
         rows += 1
-        i += 1
-    return i
+    return len(text)
 
 
 class Regions:
@@ -330,21 +341,19 @@ def history_regions(text: str) -> Regions:
     sửa đổi tài liệu", "Lịch sử sửa đổi") with the table after it, or a table whose header row
     has a revision column and a content column (Lần sửa đổi | Nội dung sửa đổi | Ngày). A Word
     table ends with its last row; a table flattened into plain lines (a PDF) at the next line
-    that opens with a label, section heading or line in capitals."""
-    lines = text.split("\n")
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
+    that opens with a label, section heading or line in capitals. Only the lines that hold a
+    revision label or such a heading are looked at."""
+    candidates = sorted({text.rfind("\n", 0, m.start()) + 1 for m in REV_LABEL.finditer(text)}
+                        | {m.start() for m in _HISTORY_HEADING.finditer(text)})
     spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        heading = len(line) <= _MAX_HEADING and _HISTORY_HEADING.match(line) is not None
-        if not heading and not _is_history_header(line):
-            i += 1
+    for start in candidates:
+        if spans and start < spans[-1][1]:
             continue
-        end = _history_end(lines, i + 1, piped=not heading and CELL_SEP in line)
-        spans.append((offsets[i], offsets[end] if end < len(lines) else len(text)))
-        i = max(end, i + 1)
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        heading = len(line) <= _MAX_HEADING and _HISTORY_HEADING.match(text, start, end) is not None
+        if heading or _is_history_header(line):
+            piped = not heading and CELL_SEP in line
+            spans.append((start, _history_end(text, end + 1, piped) if end < len(text) else end))
     return Regions(spans)

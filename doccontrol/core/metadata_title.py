@@ -11,7 +11,9 @@ A title is read however long (real TTHC names reach a thousand characters, with 
 dates and law numbers) and over as many lines as it was wrapped on. A following line continues
 it when it is written alike: capitals after capitals; in mixed case, a line that starts in small
 letters, or any line after a *full* line (one long enough to have been wrapped, not ending a
-sentence, about as long as the longest line so far: a PDF's wrapped paragraph).
+sentence, about as long as the longest line so far: a PDF's wrapped paragraph); after a full
+line, even a short one in capitals when it holds only abbreviations and numbers (``GMS``,
+``58/2017/NĐ-CP)``).
 
 The title ends at a line that cannot belong to it: a table row of labels, signatures or the
 agency header; a field label (``Mã hiệu: ...``, ``Lần ban hành 02``); the signature block
@@ -26,14 +28,14 @@ from __future__ import annotations
 
 import re
 
-from doccontrol.core.code_text import code_from
+from doccontrol.core.code_text import code_from, is_abbreviation
 from doccontrol.core.date_text import NUMERIC_DATE
 from doccontrol.core.metadata_layout import (
     ANY_LABEL, CELL_SEP, SECTION_HEADING, Doc, cell_bounds, field_label_in,
 )
 from doccontrol.core.model import DocProperties
 from doccontrol.core.text import clean, squash_spaces
-from doccontrol.core.vnpattern import compile_folded
+from doccontrol.core.vnpattern import compile_folded, starting_with
 
 __all__ = ["MAX_TITLE", "is_signature_line", "read_title"]
 
@@ -41,13 +43,18 @@ __all__ = ["MAX_TITLE", "is_signature_line", "read_title"]
 MAX_TITLE = 2000
 
 _HEADING_QT = compile_folded(r"^[ \t]*quy[ \t]+trinh[ \t]*[:.\-]*[ \t]*$", re.MULTILINE)
-_INLINE_QT = compile_folded(r"(?:^|\|)[ \t]*(quy[ \t]+trinh)\b[ \t]*(:)?[ \t]*(?=\S)", re.MULTILINE)
+_QT_WORDS = compile_folded(rf"{starting_with('q')}quy[ \t]+trinh\b")
+_HEADING_REST = re.compile(r"[ \t]*[:.\-]*[ \t]*")
+_INLINE_REST = re.compile(r"[ \t]*(:)?[ \t]*(?=\S)")
 _AGENCY = compile_folded(
     r"[ \t]*(?:cong[ \t]+hoa[ \t]+xa[ \t]+hoi|doc[ \t]+lap\b|ubnd\b|uy[ \t]+ban[ \t]+nhan[ \t]+dan"
     r"|ban[ \t]+chi[ \t]+dao|so[ \t]*:|[-_=*.~ \t]+$)"
 )
-# The agency header in mixed case that may follow a title: "Độc lập - Tự do", "Số: 12/QĐ".
-_AGENCY_MIXED = compile_folded(r"[ \t]*(?:doc[ \t]+lap[ \t]*-|so[ \t]*:|[-_=*.~ \t]+$)")
+# The agency header lines that no title goes on with: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "Độc lập -".
+_AGENCY_AFTER_TITLE = compile_folded(
+    r"[ \t]*(?:cong[ \t]+hoa[ \t]+xa[ \t]+hoi[ \t]+chu[ \t]+nghia|doc[ \t]+lap[ \t]*-|so[ \t]*:"
+    r"|[-_=*.~ \t]+$)"
+)
 # "SỞ ...", "TỈNH ...", "VÀ XÃ HỘI" (a wrapped agency name): in capitals only.
 _AGENCY_CAPS = re.compile(r"[ \t]*(?:S[OỞ]|T[IỈ]NH|V[AÀ])\b")
 _PLACE_DATE = compile_folded(r"([^,\d]{2,40}),[ \t]*ngay\b.*\bnam\b")
@@ -70,6 +77,8 @@ _SIGNATURE_START = compile_folded(
 _LEADING = " \t|-+•*"
 
 _TERMINAL = ".:;!?"
+_WORD_PUNCT = "()[]{},.;:\"'“”"
+_MAX_TAIL_WORDS = 4
 _FULL_LINE = 50
 _FULL_RATIO = 0.75
 _MAX_SHORT_LINE = 200
@@ -78,8 +87,8 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _is_upper_text(line: str) -> bool:
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    """In capitals, with three letters at least."""
+    return line.isupper() and sum(ch.isalpha() for ch in line) >= 3
 
 
 def is_signature_line(line: str) -> bool:
@@ -96,14 +105,12 @@ def is_signature_line(line: str) -> bool:
 
 
 def _is_agency(line: str, after_title: bool = False) -> bool:
-    """The agency header ("UBND TỈNH ...", "CỘNG HÒA XÃ HỘI ...", "Độc lập - Tự do ...").
-    ``after_title``: in mixed case only its mixed-case lines count (a title may well go on
-    with "Ủy ban nhân dân cấp tỉnh ...")."""
-    if _AGENCY_CAPS.match(line):
-        return True
-    if after_title and not _is_upper_text(line):
-        return _AGENCY_MIXED.match(line) is not None
-    return _AGENCY.match(line) is not None
+    """The agency header ("UBND TỈNH ...", "SỞ ...", "CỘNG HÒA XÃ HỘI ...", "Độc lập - Tự do").
+    ``after_title``: only the lines that cannot go on with a title count ("... THẨM QUYỀN CỦA"
+    may well go on with "ỦY BAN NHÂN DÂN CẤP TỈNH", "SỞ ..." or "VÀ ...")."""
+    if after_title:
+        return _AGENCY_AFTER_TITLE.match(line) is not None
+    return _AGENCY_CAPS.match(line) is not None or _AGENCY.match(line) is not None
 
 
 def _is_note(line: str) -> bool:
@@ -168,14 +175,23 @@ def _is_full(lines: list[str]) -> bool:
     return len(last) >= _FULL_LINE and last[-1] not in _TERMINAL and len(last) >= _FULL_RATIO * longest
 
 
+def _is_code_tail(line: str) -> bool:
+    """A short line of abbreviations and numbers only (``GMS``, ``(ANS)``, ``58/2017/NĐ-CP)``):
+    in capitals, yet the end of a mixed-case title wrapped before it."""
+    words = [w.strip(_WORD_PUNCT) for w in line.split()]
+    return len(words) <= _MAX_TAIL_WORDS and all(
+        w and (any(ch.isdigit() for ch in w) or is_abbreviation(w.replace("-", ""))) for w in words
+    )
+
+
 def _continues(lines: list[str], line: str) -> bool:
     """Whether ``line`` goes on with the title whose lines so far are ``lines``."""
     if not line or _is_structural(line, after_title=True):
         return False
     if _is_upper_text(lines[0]):
-        return _is_upper_text(line)
-    if _is_upper_text(line):
-        return False
+        return not any(ch.islower() for ch in line)
+    if _is_upper_text(line):  # "... Hiệp định" / "GMS", "... Nghị định" / "58/2017/NĐ-CP)"
+        return _is_full(lines) and _is_code_tail(line)
     first_letter = next((ch for ch in line if ch.isalpha()), "")
     return first_letter.islower() or _is_full(lines)
 
@@ -233,32 +249,36 @@ def _after_heading(doc: Doc, heading_end: int) -> list[str]:
     return _title_lines(doc, start, start + len(line))
 
 
-def _after_inline(doc: Doc, match: re.Match[str]) -> list[str]:
+def _after_inline(doc: Doc, words_start: int, value_start: int) -> list[str]:
     text = doc.text
-    line_start, line_end = doc.line_bounds(match.end())
-    cut = _cut(text, match.end(), line_end)
-    first = text[match.end() : cut].strip().lstrip(":-").strip()
+    line_start, line_end = doc.line_bounds(value_start)
+    cut = _cut(text, value_start, line_end)
+    first = text[value_start:cut].strip().lstrip(":-").strip()
     if not first or _is_structural(first, after_title=False):
         return []
-    start = text.index(first, match.end())
-    cell_start, _ = cell_bounds(text, match.start(1), line_start, line_end)
+    start = text.index(first, value_start)
+    cell_start, _ = cell_bounds(text, words_start, line_start, line_end)
     if cell_start > line_start:  # "SỞ LĐTBXH | QUY TRÌNH KIỂM SOÁT ...": the cell only
         return [first]
     return _title_lines(doc, start, start + len(first))
 
 
 def _title_from_heading(doc: Doc) -> str | None:
-    """The title after the first ``QUY TRÌNH`` heading that has one."""
-    candidates = [(m.start(), m) for m in _HEADING_QT.finditer(doc.text)]
-    for m in _INLINE_QT.finditer(doc.text):
-        words = doc.text[m.start(1) : m.end(1)]
-        if words.isupper() or m.group(2):  # "QUY TRÌNH CẤP ..." or "Quy trình: Cấp ..."
-            candidates.append((m.start(1), m))
-    for _, match in sorted(candidates, key=lambda c: c[0]):
-        if match.re is _HEADING_QT:
-            lines = _after_heading(doc, match.end())
+    """The title after the first ``QUY TRÌNH`` heading that has one: ``QUY TRÌNH`` alone on its
+    line, or opening a line or a cell in capitals or with a colon ("Quy trình: Cấp ...")."""
+    text = doc.text
+    for words in _QT_WORDS.finditer(text):
+        line_start, line_end = doc.line_bounds(words.start())
+        opening = max(text.rfind(CELL_SEP, line_start, words.start()) + 1, line_start)
+        if text[opening : words.start()].strip(" \t"):
+            continue  # inside a sentence: "Quy trình này áp dụng ..."
+        if opening == line_start and _HEADING_REST.fullmatch(text, words.end(), line_end):
+            lines = _after_heading(doc, line_end)
         else:
-            lines = _after_inline(doc, match)
+            rest = _INLINE_REST.match(text, words.end(), line_end)
+            if rest is None or not (words.group().isupper() or rest.group(1)):
+                continue
+            lines = _after_inline(doc, words.start(), rest.end())
         title = squash_spaces(" ".join(lines))[:MAX_TITLE]
         if title:
             return title

@@ -37,14 +37,34 @@ def clean(text: str) -> str:
     return text
 
 
-def fold(text: str) -> str:
-    """Remove diacritics (``Đường`` → ``Duong``); case is kept.
-
-    Works on NFC or NFD input. The result is ASCII for Vietnamese text.
-    """
+def _fold_slowly(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped)
+
+
+class _FoldTable(dict[int, str]):
+    """Each character's folded form, computed the first time it is met (for ``str.translate``)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = self[codepoint] = _fold_slowly(chr(codepoint))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Remove diacritics (``Đường`` → ``Duong``); case is kept.
+
+    Works on NFC or NFD input. The result is ASCII for Vietnamese text. Characters are folded
+    one by one through a table filled as they are met (a combining mark folds to nothing), which
+    gives what NFD, dropping the combining marks and NFC give, several times faster.
+    """
+    if text.isascii():
+        return text
+    folded = text.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
 
 
 def fold_lower(text: str) -> str:

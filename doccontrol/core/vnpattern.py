@@ -13,7 +13,7 @@ import re
 
 from doccontrol.core.text import fold
 
-__all__ = ["BLANKS", "compile_folded"]
+__all__ = ["BLANKS", "compile_folded", "starting_with"]
 
 #: one or more blanks between the words of a label
 BLANKS = r"[ \t]+"
@@ -69,6 +69,16 @@ def _accent_insensitive(src: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def starting_with(letters: str) -> str:
+    """A look-ahead for a pattern whose matches start with one of ``letters`` (folded, lower
+    case; ``d`` also stands for ``đ``). Put first, it lets the regular expression engine skip
+    every other position at once: a label search over a long text runs several times faster."""
+    chars = set(letters) | set(letters.upper())
+    if "d" in chars:
+        chars |= {"đ", "Đ"}
+    return f"(?=[{''.join(sorted(chars))}])"
 
 
 def compile_folded(src: str, flags: int = 0) -> re.Pattern[str]:
