@@ -263,6 +263,7 @@ _HISTORY_COLUMN = compile_folded(
 _OTHER_COLUMN = compile_folded(r"\b(?:ngay|nguoi|trang|ky)\b")
 _REV_CELL = compile_folded(rf"[ \t]*(?:{_REV_LABEL_SRC})(?:[ \t]+(?:thu|so))?[ \t]*")
 _LABEL_LINE = compile_folded(rf"[{re.escape(_BULLETS)}]*(?:{_ANY_LABEL_SRC})(?![^\W_])")
+_CODE_ROW = compile_folded(rf"[ \t]*(?:{_CODE_LABEL_SRC})\b")  # the procedure's own header table
 _MAX_HEADING = 100
 _MAX_PLAIN_ROWS = 40
 
@@ -311,7 +312,7 @@ def _history_end(text: str, first: int, piped: bool) -> int:
         blanks = 0
         if rows == 0 and not piped and CELL_SEP in line:
             piped = True  # a heading, then a Word table
-        if piped and CELL_SEP not in line:
+        if piped and (CELL_SEP not in line or (rows > 0 and _CODE_ROW.match(line))):
             return start
         if not piped and (rows >= _MAX_PLAIN_ROWS or (rows > 0 and _ends_plain_table(line))):
             return start
@@ -340,7 +341,8 @@ def history_regions(text: str) -> Regions:
     """The revision-history tables of ``text``: a heading ("Bảng theo dõi sửa đổi", "Theo dõi
     sửa đổi tài liệu", "Lịch sử sửa đổi") with the table after it, or a table whose header row
     has a revision column and a content column (Lần sửa đổi | Nội dung sửa đổi | Ngày). A Word
-    table ends with its last row; a table flattened into plain lines (a PDF) at the next line
+    table ends with its last row (or where a row opens with a code label: the header table
+    written right after it); a table flattened into plain lines (a PDF) at the next line
     that opens with a label, section heading or line in capitals. Only the lines that hold a
     revision label or such a heading are looked at."""
     candidates = sorted({text.rfind("\n", 0, m.start()) + 1 for m in REV_LABEL.finditer(text)}
