@@ -13,9 +13,9 @@ The pattern (what the quarantine reason tells a clerk to write)::
 
 - ``<mã hiệu>``: the code as the document writes it, with ``-`` for a ``/`` (a file name cannot
   hold one): letters and digits in up to six parts joined by ``-``, ``.``, ``_`` or spaces;
-  at least one letter and one digit; its letters are abbreviations (``QT``, ``LĐTBXH``, ``VP``),
+  at least one letter and one digit, no number of five digits or more, no date; its letters are abbreviations (``QT``, ``LĐTBXH``, ``VP``),
   never words ("Quy trinh", "ban sao"), and written in capitals, unless the whole code is
-  written in small letters joined by ``-`` (``qt-01-ldtbxh``); no date in it;
+  written in small letters joined by ``-`` (``qt-01-ldtbxh``);
 - then ``_``, ``-`` or spaces, and the revision marker: ``lần`` / ``lan`` (``lần thứ``,
   ``lần ban hành``, ``LBH``), or after ``_`` or a space ``rev`` / ``ver`` / ``r`` / ``v``;
   upper or lower case, with or without diacritics;
@@ -61,6 +61,7 @@ _CODE_CHARS = re.compile(r"[^\W_]+(?:[-_. ]+[^\W_]+)*")
 _PARTS = re.compile(r"[-_. ]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _ISO_DATE = re.compile(r"[0-9]{4}[-_.][0-9]{1,2}[-_.][0-9]{1,2}")
+_LONG_NUMBER = re.compile(r"[0-9]{5,}")  # a scanner's time stamp (IMG_20240305), not a code
 _SLUG_FORM = re.compile(r"[a-zđ0-9]+(?:-[a-zđ0-9]+)*")
 _MAX_PARTS = 6
 _MAX_CODE = 40
@@ -71,7 +72,8 @@ def _plausible_code(code: str) -> bool:
     if not 2 <= len(code) <= _MAX_CODE or not _CODE_CHARS.fullmatch(code):
         return False
     parts = _PARTS.split(code)
-    if len(parts) > _MAX_PARTS or NUMERIC_DATE.search(code.replace("_", "-")) or _ISO_DATE.search(code):
+    if (len(parts) > _MAX_PARTS or NUMERIC_DATE.search(code.replace("_", "-")) or _ISO_DATE.search(code)
+            or _LONG_NUMBER.search(code)):
         return False
     runs = _LETTER_RUN.findall(code)
     if not runs or not any(ch.isdigit() for ch in code):
