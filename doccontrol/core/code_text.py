@@ -56,7 +56,6 @@ _TOKEN_TRAIL = ",;)]}\"'”’"
 _TOKEN_LEAD = "([{\"'“‘"
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_DIGIT_OR_SEP = re.compile(r"[0-9\-./_]")
-_NOT_LATIN = re.compile(r"[^\W\d_]")
 _LEADING_LETTERS = re.compile(r"[^\W\d_]+")
 _MAX_CODE_TOKENS = 5
 _MAX_CODE_LENGTH = 60
@@ -115,7 +114,7 @@ def _tokens(segment: str) -> list[str]:
 
 def _as_latin(code: str) -> str:
     folded = fold_lookalikes(code)
-    if folded == code or any(not fold(ch).isascii() for ch in _NOT_LATIN.findall(folded)):
+    if folded == code or any(ch.isalpha() and not fold(ch).isascii() for ch in folded):
         return code
     return folded
 
