@@ -39,8 +39,34 @@ class Extracted:
 
 
 @dataclass(frozen=True)
+class MetadataProblem:
+    """Something the document states that cannot be true (``Lần ban hành: 00``, ``Ngày ban
+    hành: 31/02/2024``), found by the metadata reader. A blocking one refuses the file: the
+    pipeline turns it into a quarantine :class:`Reason` with :meth:`reason`."""
+
+    cause: str  # machine-readable id: "invalid_revision", "invalid_date"
+    field: str  # what was being read: "revision", "issued", "effective"
+    value: str  # the value as the document writes it
+    message_vi: str
+    advice_vi: str
+    message_en: str
+    advice_en: str
+    blocking: bool = True
+
+    def reason(self) -> Reason:
+        return Reason(Stage.METADATA, self.cause, self.message_vi, self.advice_vi, self.message_en,
+                      self.advice_en)
+
+
+@dataclass(frozen=True)
 class Metadata:
-    """What the metadata reader found in a document's text."""
+    """What the metadata reader found in a document's text.
+
+    ``revision`` is 1 when the document states none, and also when what it states is impossible;
+    then ``problems`` holds a blocking problem that says so. ``issued`` is the ngày ban hành,
+    else the date of the decision the procedure was issued with ("ban hành kèm theo Quyết định
+    số ... ngày ...", ``issued_from_decision``); ``effective`` the ngày hiệu lực as stated.
+    """
 
     code: str | None
     code_key: str | None
@@ -51,6 +77,29 @@ class Metadata:
     effective: dt.date | None = None
     tthc: tuple[str, ...] = ()  # national TTHC codes in short normal form, e.g. "1.001234"
     citations: tuple[str, ...] = ()  # legal documents cited, normal form, e.g. "152/2020/NĐ-CP"
+    issued_from_decision: bool = False  # issued read from the issuing decision's line, no label
+    problems: tuple[MetadataProblem, ...] = ()
+
+    @property
+    def document_effective(self) -> dt.date | None:
+        """The day this revision takes effect as the document says: the ngày hiệu lực, else the
+        ngày ban hành (or the issuing decision's date); None when it says neither (the caller
+        then falls back to the ingest date)."""
+        return self.effective or self.issued
+
+    @property
+    def effective_source(self) -> str | None:
+        """Where :attr:`document_effective` comes from: ``"effective"`` (ngày hiệu lực),
+        ``"issued"`` (ngày ban hành), ``"decision"`` (the issuing decision's date) or None."""
+        if self.effective:
+            return "effective"
+        if self.issued:
+            return "decision" if self.issued_from_decision else "issued"
+        return None
+
+    @property
+    def blocking_problems(self) -> tuple[MetadataProblem, ...]:
+        return tuple(p for p in self.problems if p.blocking)
 
 
 class Stage(str, Enum):

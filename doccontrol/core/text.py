@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from doccontrol.core.lookalikes import fold_lookalikes
+
 # đ/Đ are letters of their own: NFD does not decompose them, so fold them by hand.
 _STROKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
@@ -35,14 +37,34 @@ def clean(text: str) -> str:
     return text
 
 
-def fold(text: str) -> str:
-    """Remove diacritics (``Đường`` → ``Duong``); case is kept.
-
-    Works on NFC or NFD input. The result is ASCII for Vietnamese text.
-    """
+def _fold_slowly(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped)
+
+
+class _FoldTable(dict[int, str]):
+    """Each character's folded form, computed the first time it is met (for ``str.translate``)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = self[codepoint] = _fold_slowly(chr(codepoint))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Remove diacritics (``Đường`` → ``Duong``); case is kept.
+
+    Works on NFC or NFD input. The result is ASCII for Vietnamese text. Characters are folded
+    one by one through a table filled as they are met (a combining mark folds to nothing), which
+    gives what NFD, dropping the combining marks and NFC give, several times faster.
+    """
+    if text.isascii():
+        return text
+    folded = text.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
 
 
 def fold_lower(text: str) -> str:
@@ -50,18 +72,44 @@ def fold_lower(text: str) -> str:
     return fold(text).lower()
 
 
-_CODE_SPACES = re.compile(r"\s+")
+def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width letters and digits (``１２``), ligatures (``ﬁ``) and Roman
+    numeral signs (``Ⅱ``) become plain ones. For codes and numbers only: it is lossy for prose
+    (``m²`` → ``m2``), so titles and text stay NFC."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# A soft separator: white space, "-" (every dash, after clean()), "_". A letter next to a digit
+# ("QT01") has an implied one. Any other punctuation ("." "/" ...) is a hard separator.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_SOFT_RUN = re.compile(r"[\s_-]+")
+_SOFT_AROUND_HARD = re.compile(r"-*([^\w-]+)-*")
 _CODE_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def code_key(code: str) -> str:
-    """The normal form of a procedure code: ``QT-01/LĐTBXH`` → ``qt-01/ldtbxh``.
+    """The normal form of a procedure code, the one codes are compared by:
+    ``QT-01/LĐTBXH`` → ``qt-01/ldtbxh``.
 
-    Case, spacing, dash variants and diacritics are folded; other punctuation is kept, because
-    ``QT.VL.01`` and ``QT-VL-01`` may well be different documents.
+    - case and diacritics are folded (``đ`` → ``d``), NFKC folds full-width characters,
+      ligatures and Roman numeral signs, and Cyrillic or Greek letters that look Latin become
+      the Latin letter (``core.lookalikes``);
+    - *soft* separators are one and the same: white space, any dash and ``_`` between two
+      parts, and the place where letters meet digits, all become one ``-``: ``QT 01 LĐTBXH`` =
+      ``QT-01-LĐTBXH`` = ``QT01 LĐTBXH`` = ``QT_01_LDTBXH`` → ``qt-01-ldtbxh``;
+    - *hard* separators, every other punctuation (``.``, ``/`` ...), are kept, and a soft one
+      beside them is dropped: ``QT - 01 / LĐTBXH`` → ``qt-01/ldtbxh``. ``QT.VL.01`` and
+      ``QT-VL-01`` stay distinct, as ``QT-01/VP`` and ``QT-01-VP`` do: an agency may well
+      number two series that way, while nobody keeps ``QT01`` and ``QT 01`` apart.
+
+    Applied to a key it returns the key, and applied to what the former normal form made of a
+    code (spaces removed: ``qt01ldtbxh``) it gives the same key as the code itself unless the
+    removed space stood between two letters or two digits.
     """
-    text = clean(code)
-    text = _CODE_SPACES.sub("", fold_lower(text))
+    text = fold_lower(fold_lookalikes(nfkc(clean(code))))
+    text = _LETTER_DIGIT.sub("-", text)
+    text = _SOFT_RUN.sub("-", text)
+    text = _SOFT_AROUND_HARD.sub(r"\1", text)
     return _CODE_EDGE_PUNCT.sub("", text)
 
 

@@ -121,7 +121,7 @@ def test_not_a_procedure_code(text: str) -> None:
 
 @pytest.mark.parametrize("text,key", [
     ("Mã hiệu: QT-01/LĐTBXH", "qt-01/ldtbxh"),
-    ("Mã hiệu: QT 05/VP", "qt05/vp"),
+    ("Mã hiệu: QT 05/VP", "qt-05/vp"),  # a space is a separator like "-" (issue 12.4)
     ("MA SO: QT.VL.01", "qt.vl.01"),
     ("Mã hiệu: qt-ldvl-03", "qt-ldvl-03"),
 ])
@@ -313,8 +313,9 @@ TITLE_CASES = [
      "KIỂM SOÁT TÀI LIỆU"),
     ("mixed-does-not-take-caps", "QUY TRÌNH\nKiểm soát tài liệu\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
      "", "Kiểm soát tài liệu"),
-    ("at-most-three-lines", "QUY TRÌNH\nKIỂM SOÁT\nTÀI LIỆU\nNỘI BỘ\nBÊN NGOÀI", "",
-     "KIỂM SOÁT TÀI LIỆU NỘI BỘ"),
+    # a title is read over every line it was wrapped on (issue 13.5; once at most three lines)
+    ("every-caps-line", "QUY TRÌNH\nKIỂM SOÁT\nTÀI LIỆU\nNỘI BỘ\nBÊN NGOÀI", "",
+     "KIỂM SOÁT TÀI LIỆU NỘI BỘ BÊN NGOÀI"),
     ("pdf-flattened-label", "QUY TRÌNH\nCẤP GIẤY PHÉP LAO ĐỘNG Mã hiệu: QT-01", "",
      "CẤP GIẤY PHÉP LAO ĐỘNG"),
     ("one-line", "UBND TỈNH LẠNG SƠN\nQUY TRÌNH CẤP GIẤY PHÉP LAO ĐỘNG CHO NGƯỜI NƯỚC NGOÀI\nMã hiệu: X-1",

@@ -115,8 +115,9 @@ def test_parse_tthc_codes() -> None:
     assert parse("1.001234.000.00.00.H37").tthc == ("1.001234",)
     assert tthc_key("1.001234.000.00.00.H37") == "1.001234"
     assert tthc_key("QT-01") is None
+    # the full code's key is its core.text.code_key, where letters meet digits with a "-" (issue 12.4)
     assert tthc_index_keys(("1.001234.000.00.00.H37", "2.000286")) == (
-        "1.001234.000.00.00.h37", "1.001234", "2.000286")
+        "1.001234.000.00.00.h-37", "1.001234", "2.000286")
 
 
 @pytest.mark.parametrize("word", ["2015", "9001:2015", "lao-động", "05/3/2014", "ISO"])
