@@ -27,6 +27,7 @@ from doccontrol import faults
 from doccontrol.core import dates
 from doccontrol.core.decide import decide
 from doccontrol.core.metadata import read_metadata
+from doccontrol.core.metadata_problems import blocking_reason
 from doccontrol.core.model import (
     Action,
     Drop,
@@ -58,10 +59,14 @@ def text_digest(text: str) -> str:
 
 
 def read_drop(extracted: Extracted, staged: Staged, office: str, name: str, kind: str) -> Drop:
-    """The metadata stage: what the document says about itself. Refuses a document without a code."""
+    """The metadata stage: what the document says about itself. Refuses a document without a code,
+    or one whose revision or dates cannot be (``core.metadata_problems``)."""
     metadata = read_metadata(extracted.text, extracted.properties)
     if not metadata.code or not metadata.code_key:
         raise Refused(reasons.no_code())
+    blocking = blocking_reason(metadata.problems)
+    if blocking is not None:
+        raise Refused(blocking)
     return Drop(
         office=office,
         source_name=name,

@@ -46,6 +46,7 @@ class Repository:
         self.path: Path = workspace.procedures
         self._git: Git | None = None
         self._index: IndexSync | None = None
+        self._by_key: dict[str, ProcedureState] | None = None  # every procedure by its code's normal form
 
     def __enter__(self) -> Repository:
         return self
@@ -130,13 +131,25 @@ class Repository:
         return states
 
     def find(self, code_key: str) -> ProcedureState | None:
-        """The procedure whose code normal form is ``code_key``, in any office."""
+        """The procedure whose code normal form is ``code_key``, in any office.
+
+        Looked up in the folders its slug names first; a procedure stored under a slug made by an
+        older normal form of codes lives elsewhere, so the procedures are then read once (per
+        repository object, kept up to date by its transactions) and compared by key.
+        """
         for slug in layout.candidate_slugs(code_key):
             for folder in self._folders_named(slug):
                 state = self.read_state(folder)
                 if state.code_key == code_key:
                     return state
-        return None
+        if self._by_key is None:
+            self._by_key = {state.code_key: state for state in self.procedures()}
+        return self._by_key.get(code_key)
+
+    def remember(self, state: ProcedureState) -> None:
+        """A transaction committed ``state``: later lookups see it."""
+        if self._by_key is not None:
+            self._by_key[state.code_key] = state
 
     def get(self, code: str) -> ProcedureState:
         """The procedure with ``code`` (any spelling of it); NotFound (exit 2) when there is none."""

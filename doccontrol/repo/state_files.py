@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from doccontrol.core.model import ProcedureState
+from doccontrol.core.text import code_key
 
 
 def state_to_json(state: ProcedureState) -> str:
@@ -35,4 +36,7 @@ def state_from_json(text: str) -> ProcedureState:
     values["tthc"] = tuple(values.get("tthc") or ())
     values["citations"] = tuple(values.get("citations") or ())
     values["revision"] = int(values.get("revision", 1))
+    # The code's normal form is recomputed, not trusted: a procedure stored before the normal form
+    # changed (``core.text.code_key``) is compared, linked and indexed like one stored today.
+    values["code_key"] = code_key(str(values.get("code", ""))) or str(values.get("code_key", ""))
     return ProcedureState(**values)

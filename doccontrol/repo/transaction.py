@@ -185,7 +185,9 @@ class Transaction:
             },
         )
         tag = layout.revision_tag(state.slug, state.revision)
-        return self.commit_changes(changes, message, office, (tag,), timestamp, durable)
+        commit = self.commit_changes(changes, message, office, (tag,), timestamp, durable)
+        self.repository.remember(state)
+        return commit
 
     def _procedure_trailers(self, action: str, office: str, state: ProcedureState) -> dict[str, object]:
         return {"Action": action, "Office": office, "Owner": state.office, "Revision": state.revision,
@@ -202,7 +204,9 @@ class Transaction:
         )
         folder = layout.procedure_dir(state.office, state.slug)
         changes: dict[str, bytes | None] = {layout.meta_path(folder): state_to_json(state).encode("utf-8")}
-        return self.commit_changes(changes, message, who, timestamp=timestamp)
+        commit = self.commit_changes(changes, message, who, timestamp=timestamp)
+        self.repository.remember(state)
+        return commit
 
     def commit_review(
         self, state: ProcedureState, content: bytes, note: str, office: str | None = None,

@@ -68,7 +68,7 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
-FORMAT = 4
+FORMAT = 5  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes)
 POINTER = "CURRENT"
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
