@@ -34,6 +34,7 @@ from collections.abc import Iterable
 __all__ = [
     "TCVN3",
     "VNI",
+    "could_be_legacy",
     "decode",
     "decode_tcvn3",
     "decode_vni",
@@ -167,6 +168,15 @@ def decode(text: str, encoding: str, capitals: bool = False) -> str:
     if encoding == VNI:
         return decode_vni(text)
     raise ValueError(f"unknown legacy encoding {encoding!r}")
+
+
+_CP1252_HIGH = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+
+
+def could_be_legacy(text: str) -> bool:
+    """Whether ``text`` holds only characters a legacy 8-bit font run can store (Latin-1 and
+    the Windows-1252 punctuation): a run with "ộ" or "ư" in it is Unicode whatever its font."""
+    return all(ord(ch) < 0x100 or ch in _CP1252_HIGH for ch in text)
 
 
 # --- fonts -----------------------------------------------------------------------------------
