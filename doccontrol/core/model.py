@@ -190,6 +190,10 @@ class Drop:
     sha256: str
     text_sha256: str
     metadata: Metadata
+    text_source: str = ""  # "ocr" when the text was recognised from a scan
+    ocr_confidence: float | None = None
+    legacy_encoding: str = ""
+    identity_source: str = ""  # "file_name": the code/revision came from the file's name
 
 
 class Action(str, Enum):

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from doccontrol.core.model import Extracted, Limits, Stage
+from doccontrol.core.model import Extracted, Limits, Refused, Stage
 from doccontrol.extract.docx import extract_docx
 from doccontrol.extract.limits import raised_memory
 from doccontrol.extract.validate import CONVERTED_REFUSALS, refusal
@@ -50,6 +50,13 @@ def _run(command: list[str], seconds: float, env: dict[str, str]) -> subprocess.
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
+def unreadable(kind: str, detail: str) -> Refused:
+    """A file LibreOffice cannot read: refused with the cause it had before doccontrol read such
+    files (``legacy_doc`` for a .doc, ...), in words that say it could not be read."""
+    reason = refusal(Stage.EXTRACT, "unreadable_conversion", kind=kind, detail=detail).reason
+    return Refused(dataclasses.replace(reason, cause=CONVERTED_REFUSALS[kind][0]))
+
+
 def convert_and_extract(path: Path, kind: str, limits: Limits) -> Extracted:
     """The text of the .doc/.odt/.rtf at ``path`` (``kind``), through LibreOffice → .docx.
 
@@ -77,7 +84,6 @@ def convert_and_extract(path: Path, kind: str, limits: Limits) -> Extracted:
         converted = out / "source.docx"
         if not converted.is_file():
             detail = (run.stderr or run.stdout).decode("utf-8", "replace").strip()[:200]
-            raise refusal(Stage.EXTRACT, "damaged", kind=kind,
-                          detail=f"LibreOffice could not convert it (exit {run.returncode}): {detail}")
+            raise unreadable(kind, f"LibreOffice could not convert it (exit {run.returncode}): {detail}")
         extracted = extract_docx(converted)
     return dataclasses.replace(extracted, kind=kind)

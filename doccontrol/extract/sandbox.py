@@ -124,6 +124,7 @@ class Extractor:
     def __init__(self, limits: Limits, on_progress: OnProgress | None = None) -> None:
         self.limits = limits
         self.on_progress = on_progress
+        self.label: str | None = None  # the name progress is reported under (the caller's name for the file)
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._conn: multiprocessing.connection.Connection | None = None
@@ -153,7 +154,7 @@ class Extractor:
                 self._stop(kill=True)
                 conn = self._ensure_worker()
                 conn.send((str(path), kind))
-            status, payload = self._answer(conn, Path(path).name, kind)
+            status, payload = self._answer(conn, self.label or Path(path).name, kind)
             if status == "ok":
                 assert isinstance(payload, Extracted)
                 return payload

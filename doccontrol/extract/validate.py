@@ -131,6 +131,14 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "The PDF has no text layer (scanned, no text).",
         "Drop the original .docx, or export the PDF from Word (Save As → PDF) instead of scanning.",
     ),
+    "unreadable_conversion": (
+        "Tệp {kind_vi} không đọc được (LibreOffice không chuyển đổi được tệp này).",
+        "Mở tệp bằng Word, chọn Lưu thành (Save As) → Word Document (.docx) rồi gửi lại; "
+        "nếu không mở được, xin lại bản gốc.",
+        "The {kind_en} file could not be read: {detail}.",
+        "Open it in Word, Save As → Word Document (.docx) and send it again; "
+        "if it does not open, ask for the original.",
+    ),
     "ocr_missing": (
         "Tệp PDF là bản scan (không có lớp chữ) và máy chủ chưa cài phần mềm nhận dạng chữ "
         "(OCR) tiếng Việt nên chưa đọc được nội dung.",
