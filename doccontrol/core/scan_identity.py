@@ -30,14 +30,12 @@ FROM_TEXT, FROM_NAME = "", "file_name"
 #: file name -> (code, revision), either None when the name does not give it.
 NameReader = Callable[[str], tuple[str | None, int | None]]
 
-_NAME_PATTERN = re.compile(
-    r"^(?P<code>[^\W_][\w.\-]*?[^\W_])(?:[ _]+(?:lan|lần|l)[ _\-]*(?P<rev>[0-9]{1,3}))?$", re.IGNORECASE
-)
+_NAME_PATTERN = re.compile(r"^(?P<code>[^\W_][\w.\-]*?[^\W_])_(?:lan|lần)[ _\-]?(?P<rev>[0-9]{1,3})$", re.IGNORECASE)
 
 
 def read_file_name(name: str) -> tuple[str | None, int | None]:
-    """``"QT-01-LĐTBXH_lan-2.pdf"`` → ``("QT-01-LĐTBXH", 2)``; a name without ``_lan-N`` gives
-    its code only; a name that is not a code (``scan 0012.pdf``) gives ``(None, None)``."""
+    """``"QT-01-LĐTBXH_lan-2.pdf"`` → ``("QT-01-LĐTBXH", 2)``; a name not in that pattern
+    (``scan-0012.pdf``, ``QT-01.pdf``) gives ``(None, None)``: only a name written on purpose counts."""
     stem = nfc(PurePath(name).stem).strip()
     match = _NAME_PATTERN.match(stem)
     if match is None:
@@ -45,7 +43,7 @@ def read_file_name(name: str) -> tuple[str | None, int | None]:
     code = match.group("code")
     if not (re.search(r"[^\W\d_]", code) and re.search(r"\d", code) and re.search(r"[-.]", code)):
         return None, None
-    return code, int(match.group("rev")) if match.group("rev") else None
+    return code, int(match.group("rev"))
 
 
 @dataclasses.dataclass(frozen=True)
