@@ -65,7 +65,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         files["scan"] = scan_pdf(SCAN, folder / "scan-0007.pdf", pages=(1, 2), angle=2.0)
         # the code's row (label and value) under a stain: nothing there to read
         files["blotted"] = scan_pdf(BLOTTED, folder / "scan-0008.pdf", pages=(1,), angle=-1.5,
-                                    blot=(0.08, 0.19, 0.55, 0.235))
+                                    blot=(0.08, 0.15, 0.46, 0.24))
     tcvn3 = legacy_docx(build_docx(spec("QT-14/LĐTBXH", title=TITLE), folder / "u14.docx"),
                         folder / "QT-14 TCVN3.docx", legacy_fonts.TCVN3)
     files["tcvn3"] = tcvn3
