@@ -161,6 +161,13 @@ def retry_items(workspace: Workspace, names: Sequence[str], everything: bool) ->
     return items
 
 
+def ocr_missing_packages(workspace: Workspace) -> list[str]:
+    """The Debian packages OCR of scans still needs on this machine (empty: scans are read)."""
+    from doccontrol.extract.ocr import missing_packages
+
+    return missing_packages(workspace.config.limits.ocr_language)
+
+
 def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:
     """The last ``count`` records of ``logs/ingest.jsonl``, newest first (read from the end of the file)."""
     from doccontrol.ingest import journal
