@@ -58,7 +58,7 @@ def main() -> int:
     while pages_left > 0:
         spec = specs[number % len(specs)]
         spec = dataclasses.replace(spec, code=f"QT-{100 + number}/BENCH", office="LDVL",
-                                   body_paragraphs=("Nội dung bổ sung để tài liệu dài hơn. " * 60,) * 6)
+                                   body_paragraphs=("Nội dung bổ sung để tài liệu dài hơn. " * 60,) * 12)  # 7 pages
         count = min(args.per_file, pages_left)
         scans.append(scan_pdf(spec, files / f"QT-{100 + number}-BENCH_lan-{spec.revision}.pdf",
                               pages=tuple(range(1, count + 1)), angle=1.0 + (number % 3), seed=number))
