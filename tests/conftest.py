@@ -90,7 +90,7 @@ def tthc_exports_dir(shared_dir: Path) -> Path:
 # --- the slow marker -------------------------------------------------------------------------------
 
 # Programs whose start alone makes a test slow (besides a Python interpreter).
-SLOW_PROGRAMS = ("soffice", "libreoffice", "chromium", "chromedriver")
+SLOW_PROGRAMS = ("soffice", "libreoffice", "chromium", "chromedriver", "tesseract")
 
 
 def _slow_command(args: object) -> str | None:

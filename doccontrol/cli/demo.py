@@ -15,7 +15,7 @@ from doccontrol.service import tthc
 from doccontrol.cli.app import main, say
 from doccontrol.cli.ingest import describe, summary
 from doccontrol.cli.read import master_table
-from doccontrol.core.labels import shorten
+from doccontrol.core.labels import shorten, text_origin
 from doccontrol.errors import UsageError
 
 if TYPE_CHECKING:
@@ -112,8 +112,19 @@ def _split_first_and_later(specs: list[ProcedureSpec]) -> tuple[list[ProcedureSp
     return initial, later
 
 
+SCANNED = "QT-02/VP"  # the procedure the demo drops as a scan (its first page), where OCR is installed
+
+
 def _drop_and_ingest(ws: Workspace, specs: list[ProcedureSpec]) -> list[Outcome]:
+    scanning = not service.ocr_missing_packages(ws)
     for number, spec in enumerate(specs):
+        if scanning and spec.code == SCANNED:
+            from doccontrol.demo.scans import can_build_scans, scan_pdf
+
+            if can_build_scans():
+                name = f"{spec.code.replace('/', '-')}_lan-{spec.revision}.pdf"
+                scan_pdf(spec, ws.inbox / spec.office / name, pages=(1,), angle=1.5)
+                continue
         _build(spec, ws.inbox / spec.office, number)
     return service.ingest(ws, [(item, False) for item in service.inbox_items(ws)])
 
@@ -124,6 +135,16 @@ def _step_first_drops(ws: Workspace, initial: list[ProcedureSpec]) -> None:
     for outcome in outcomes:
         click.echo(describe(outcome))
     click.echo(summary(outcomes))
+    scans = [s for s in service.procedures(ws) if s.text_source == "ocr"]
+    for state in scans:
+        for note_vi, note_en in text_origin(state.text_source, state.ocr_confidence, state.legacy_encoding,
+                                            state.identity_source):
+            click.echo(f"  {state.code} (bản scan / a scan): {note_vi} ({note_en})")
+    if not scans:
+        missing = service.ocr_missing_packages(ws)
+        if missing:
+            click.echo(f"  (Không có bản scan: chưa cài OCR — apt-get install {' '.join(missing)}; "
+                       "no scan in this demo: OCR is not installed)")
 
 
 def _step_new_revisions(ws: Workspace, initial: list[ProcedureSpec], later: list[ProcedureSpec]) -> None:

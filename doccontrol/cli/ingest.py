@@ -13,6 +13,8 @@ from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, 
 from doccontrol.core.labels import ingest_status_vi
 from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.errors import UsageError
+from doccontrol.ingest.inbox import InboxItem
+from doccontrol.workspace import Workspace
 
 
 def describe(outcome: Outcome) -> str:
@@ -50,6 +52,17 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
     workspace = get_workspace(ctx)
     items = [(item, False) for item in service.inbox_items(workspace)] if from_inbox else []
     items += service.items_for_files(workspace, files, office)
+    run_items(ctx, workspace, items, as_json)
+
+
+def page_progress(name: str, done: int, total: int) -> None:
+    """A line on stderr per page of a long file (a scan being read by OCR)."""
+    if done:
+        say(f"  {name}: đã đọc trang {done}/{total} (OCR page {done} of {total})")
+
+
+def run_items(ctx: click.Context, workspace: Workspace, items: list[tuple[InboxItem, bool]], as_json: bool) -> None:
+    """Ingest ``items`` with progress on stderr, print what happened, exit 0 or 1 (any quarantined)."""
     if not items:
         say("Không có tệp nào đang chờ. (nothing waiting in the inbox)")
         if as_json:
@@ -64,9 +77,9 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
                 if outcome is not None:
                     lines.append(describe(outcome))
 
-            outcomes = service.ingest(workspace, items, progress=advance)
+            outcomes = service.ingest(workspace, items, progress=advance, on_page=page_progress)
     else:
-        outcomes = service.ingest(workspace, items)
+        outcomes = service.ingest(workspace, items, on_page=page_progress)
         lines = [describe(o) for o in outcomes]
     if as_json:
         emit_json([o.as_json() for o in outcomes])
@@ -75,3 +88,19 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
             click.echo(line)
         say(summary(outcomes))
     ctx.exit(EXIT_PROBLEM if any(o.status == IngestStatus.QUARANTINED for o in outcomes) else EXIT_OK)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Retry every quarantined file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file on stdout.")
+@click.pass_context
+def retry(ctx: click.Context, names: tuple[str, ...], everything: bool, as_json: bool) -> None:
+    """Run quarantined files through the ingest again, after the cause was fixed.
+
+    NAMES as `doccontrol quarantine` lists them (OFFICE/NAME, or NAME in any office). An accepted
+    file leaves the quarantine with its reason; a refused one stays, beside its new reason.
+    Exit 0 when all were accepted, 1 when one was refused again.
+    """
+    workspace = get_workspace(ctx)
+    run_items(ctx, workspace, service.retry_items(workspace, names, everything), as_json)

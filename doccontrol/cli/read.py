@@ -10,7 +10,7 @@ import click
 from doccontrol import service
 from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
-from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi
+from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi, text_origin
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.reports import masterlist
 
@@ -68,6 +68,9 @@ def _describe_state(state: ProcedureState) -> list[str]:
         f"Dẫn chiếu:      {', '.join(state.citations) if state.citations else '—'}",
         f"Tệp gốc:        {state.source} (sha256 {state.sha256[:12]}…)",
     ]
+    for note_vi, note_en in text_origin(state.text_source, state.ocr_confidence, state.legacy_encoding,
+                                        state.identity_source):
+        lines.append(f"Nội dung:       {note_vi} ({note_en})")
     if state.status == ProcedureStatus.WITHDRAWN:
         lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn) {state.withdrawn_at}: {state.withdrawn_reason}")
     return lines

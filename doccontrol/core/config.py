@@ -102,6 +102,12 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
             max_entries=int(limits_raw.get("max_zip_entries", defaults.max_entries)),
             timeout_seconds=float(limits_raw.get("extract_timeout_seconds", defaults.timeout_seconds)),
             memory_mb=int(limits_raw.get("extract_memory_mb", defaults.memory_mb)),
+            ocr_page_seconds=float(limits_raw.get("ocr_page_timeout_seconds", defaults.ocr_page_seconds)),
+            ocr_memory_mb=int(limits_raw.get("ocr_memory_mb", defaults.ocr_memory_mb)),
+            ocr_max_pages=int(limits_raw.get("ocr_max_pages", defaults.ocr_max_pages)),
+            ocr_language=str(limits_raw.get("ocr_language", defaults.ocr_language)),
+            convert_seconds=float(limits_raw.get("convert_timeout_seconds", defaults.convert_seconds)),
+            convert_memory_mb=int(limits_raw.get("convert_memory_mb", defaults.convert_memory_mb)),
         )
         watch_raw = _table(raw, "watch", path)
         watch = WatchSettings(
@@ -180,6 +186,12 @@ def render_config(
         f"max_zip_entries = {limits.max_entries}",
         f"extract_timeout_seconds = {limits.timeout_seconds:g}",
         f"extract_memory_mb = {limits.memory_mb}",
+        f"ocr_page_timeout_seconds = {limits.ocr_page_seconds:g}  # scans: per page",
+        f"ocr_memory_mb = {limits.ocr_memory_mb}",
+        f"ocr_max_pages = {limits.ocr_max_pages}",
+        f"ocr_language = {_toml_str(limits.ocr_language)}  # Tesseract data (tesseract-ocr-vie)",
+        f"convert_timeout_seconds = {limits.convert_seconds:g}  # .doc/.odt/.rtf through LibreOffice",
+        f"convert_memory_mb = {limits.convert_memory_mb}",
         "",
         "[watch]",
         "poll = false            # true for SMB/CIFS/NFS shares, where native events never fire",

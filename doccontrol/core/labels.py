@@ -52,6 +52,43 @@ TTHC_STATUS: dict[str, Pair] = {
 }
 
 
+LEGACY_ENCODING: dict[str, Pair] = {
+    "tcvn3": ("TCVN3 (ABC, .VnTime)", "TCVN3 (ABC, .VnTime)"),
+    "vni": ("VNI (VNI-Times)", "VNI (VNI-Times)"),
+}
+
+
+def percent_vi(value: float) -> str:
+    """``95.1`` → ``95,1%`` (Vietnamese decimal comma)."""
+    return f"{value:.1f}".replace(".", ",") + "%"
+
+
+def ocr_mark(confidence: float | None) -> Pair | None:
+    """The short mark of a procedure whose text was read from a scan: ``bản scan, OCR 95%``."""
+    if confidence is None:
+        return None
+    return (f"bản scan, OCR {confidence:.0f}%", f"scan, OCR {confidence:.0f}%")
+
+
+def text_origin(text_source: str, ocr_confidence: float | None, legacy_encoding: str,
+                identity_source: str) -> list[Pair]:
+    """How a revision's text and identity were had, when not simply read from the file: the
+    OCR and its mean confidence, a legacy font converted, a code taken from the file name."""
+    notes: list[Pair] = []
+    if text_source == "ocr":
+        confidence = ocr_confidence if ocr_confidence is not None else 0.0
+        notes.append((f"nhận dạng chữ (OCR) từ bản scan, độ tin cậy trung bình {percent_vi(confidence)}",
+                      f"OCR of a scan, mean word confidence {confidence:.1f}%"))
+    for encoding in filter(None, legacy_encoding.split(",")):
+        name_vi, name_en = pair(LEGACY_ENCODING, encoding)
+        notes.append((f"chuyển từ phông chữ cũ {name_vi} sang Unicode",
+                      f"converted from the legacy font encoding {name_en} to Unicode"))
+    if identity_source == "file_name":
+        notes.append(("mã hiệu và lần ban hành lấy theo tên tệp (bản scan không đọc được chắc chắn)",
+                      "code and revision taken from the file name (not read with confidence in the scan)"))
+    return notes
+
+
 def pair(table: Mapping[str, Pair], key: str) -> Pair:
     """The (Vietnamese, English) pair for ``key``; an unknown key stands for itself."""
     return table.get(key, (key, key))
@@ -127,7 +164,7 @@ def shorten(text: str, width: int) -> str:
 
 
 __all__ = [
-    "ACTION", "INGEST_STATUS", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
+    "ACTION", "INGEST_STATUS", "LEGACY_ENCODING", "LINK_SOURCE", "ocr_mark", "percent_vi", "text_origin", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
     "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "shorten", "status_vi", "timestamp_vi",
     "vi",
 ]

@@ -17,6 +17,13 @@ class Limits:
     max_entries: int = 5000  # docx: zip members
     timeout_seconds: float = 60.0  # extraction wall time per file
     memory_mb: int = 1024  # extraction address-space limit
+    # The converters get limits of their own, sized for them (the ones above are too small):
+    ocr_page_seconds: float = 180.0  # OCR: wall time per scanned page (render, straighten, read)
+    ocr_memory_mb: int = 2048  # OCR: address-space limit while pages are read
+    ocr_max_pages: int = 200  # OCR: a longer scan is refused (it would hold the ingest for hours)
+    ocr_language: str = "vie"  # Tesseract's language data
+    convert_seconds: float = 180.0  # LibreOffice (.doc, .odt, .rtf): wall time per file
+    convert_memory_mb: int = 4096  # LibreOffice: address-space limit
 
 
 @dataclass(frozen=True)
@@ -29,13 +36,33 @@ class DocProperties:
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One word Tesseract recognised, with its confidence (0-100)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """How the text of a scan was recognised: its mean word confidence (0-100) and its words."""
+
+    mean_confidence: float
+    pages: int
+    words: tuple[OcrWord, ...] = ()
+    engine: str = ""  # e.g. "tesseract 5.3.0 (vie)"
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What the extract stage returns: the NFC text in reading order and the properties."""
 
-    kind: str  # "docx" | "pdf"
+    kind: str  # "docx" | "pdf" | "doc" | "odt" | "rtf"
     text: str
     properties: DocProperties = field(default_factory=DocProperties)
     pages: int = 0
+    ocr: OcrResult | None = None  # set when the text was recognised from the page images
+    legacy_encoding: str = ""  # "tcvn3" / "vni" (comma-separated): text converted from those fonts
 
 
 @dataclass(frozen=True)
@@ -181,6 +208,11 @@ class ProcedureState:
     withdrawn_at: str = ""
     updated_at: str = ""
     citations: tuple[str, ...] = ()  # legal documents cited (doccontrol.citations normal form)
+    # How the text was had, when not simply read from the file (meta.json omits them when empty):
+    text_source: str = ""  # "ocr": recognised from a scan's page images
+    ocr_confidence: float | None = None  # the mean word confidence of that OCR, 0-100
+    legacy_encoding: str = ""  # "tcvn3" / "vni": converted from a legacy Vietnamese font
+    identity_source: str = ""  # "file_name": code and revision read from the file's name
 
 
 @dataclass(frozen=True)
@@ -207,6 +239,10 @@ class Drop:
     sha256: str
     text_sha256: str
     metadata: Metadata
+    text_source: str = ""  # "ocr" when the text was recognised from a scan
+    ocr_confidence: float | None = None
+    legacy_encoding: str = ""
+    identity_source: str = ""  # "file_name": the code/revision came from the file's name
 
 
 class Action(str, Enum):

@@ -51,7 +51,7 @@ _ROMAN = re.compile(
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _FIRST = compile_folded(r"(?:dau(?:[ \t]+tien)?|thu[ \t]+nhat)(?![^\W_])")
 _WORDS = ("mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi")
-_ORDINAL_WORD = compile_folded(rf"thu[ \t]+(hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)(?![^\W_])")
+_ORDINAL_WORD = compile_folded(r"thu[ \t]+(hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)(?![^\W_])")
 _BARE_WORD = compile_folded(rf"({'|'.join(_WORDS)})(?=[ \t]*(?:$|[.,;:()\[\]|/]))")
 
 

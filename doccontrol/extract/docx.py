@@ -28,7 +28,9 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from doccontrol.extract.docx_fonts import LegacyFonts, mentions_legacy_font
 from doccontrol.extract.validate import SAFE_XML_PARSER, Limits, refusal, xml_declares_dtd
+from doccontrol.core import legacy_fonts
 from doccontrol.core.model import DocProperties, Extracted, Refused, Stage
 from doccontrol.core.text import clean
 
@@ -73,8 +75,8 @@ class _Package:
     def has(self, name: str) -> bool:
         return name.lower() in self._infos
 
-    def xml(self, name: str) -> etree._Element | None:
-        """Parse part ``name`` (no leading slash); None when the package has no such part."""
+    def raw(self, name: str) -> bytes | None:
+        """The bytes of part ``name``; None when the package has no such part."""
         info = self._infos.get(name.lower())
         if info is None:
             return None
@@ -82,10 +84,18 @@ class _Package:
             raise refusal(Stage.EXTRACT, "zip_bomb", detail_vi=f"{name} quá lớn",
                           detail_en=f"{name} of {info.file_size} bytes")
         try:
-            data = self._zf.read(info)
+            return self._zf.read(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
                 EOFError) as exc:
             raise _damaged(f"{name}: {exc}") from None
+
+    def xml(self, name: str, data: bytes | None = None) -> etree._Element | None:
+        """Parse part ``name`` (no leading slash; ``data``: its bytes, if already read); None
+        when the package has no such part."""
+        if data is None:
+            data = self.raw(name)
+        if data is None:
+            return None
         declared = xml_declares_dtd(data)
         if declared:
             raise refusal(Stage.EXTRACT, "xxe", detail=f"{declared} in {name}")
@@ -135,6 +145,15 @@ class _Reader:
         self.skip_tags = frozenset(w + name for name in _INLINE_SKIP)
         self.through_tags = frozenset(w + name for name in _BLOCK_THROUGH)
         self.ALT, self.CHOICE, self.FALLBACK = _MC + "AlternateContent", _MC + "Choice", _MC + "Fallback"
+        self.R, self.SOFT_HYPHEN = w + "r", w + "softHyphen"
+        # Legacy fonts (TCVN3, VNI): set by ``use_legacy_fonts`` when the document names one.
+        self.fonts: LegacyFonts | None = None
+        self.legacy_found: set[str] = set()
+        self._paragraph_fonts: list[str | None] = []
+        self._in_legacy_run = False
+
+    def use_legacy_fonts(self, fonts: LegacyFonts) -> None:
+        self.fonts = fonts
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -160,7 +179,14 @@ class _Reader:
     def paragraph(self, p: etree._Element, out: list[str]) -> None:
         buf: list[str] = []
         boxes: list[str] = []
-        self.inline(p, buf, boxes)
+        if self.fonts is None:
+            self.inline(p, buf, boxes)
+        else:
+            self._paragraph_fonts.append(self.fonts.paragraph_font(p))
+            try:
+                self.inline(p, buf, boxes)
+            finally:
+                self._paragraph_fonts.pop()
         line = "".join(buf)
         if line.strip():
             out.append(line)
@@ -182,6 +208,10 @@ class _Reader:
                 buf.append("-")
             elif tag == self.TXBX:
                 self.blocks(child, boxes)
+            elif tag == self.R and self.fonts is not None and not self._in_legacy_run:
+                self.run(child, buf, boxes)
+            elif tag == self.SOFT_HYPHEN and self._in_legacy_run:
+                buf.append("\u00ad")  # TCVN3's letter ư, as LibreOffice's .doc → .docx writes it
             elif tag == self.ALT:
                 chosen = self._alternative(child)
                 if chosen is not None:
@@ -189,6 +219,28 @@ class _Reader:
             elif isinstance(tag, str):
                 # runs, hyperlinks, insertions, fields, inline content controls, drawings, VML...
                 self.inline(child, buf, boxes)
+
+    def run(self, r: etree._Element, buf: list[str], boxes: list[str]) -> None:
+        """A run, decoded from TCVN3 or VNI when its font is one of those (and its text can be)."""
+        assert self.fonts is not None
+        found = self.fonts.run_encoding(r, self._paragraph_fonts[-1] if self._paragraph_fonts else None)
+        if found is None:
+            self.inline(r, buf, boxes)
+            return
+        part: list[str] = []
+        self._in_legacy_run = True
+        try:
+            self.inline(r, part, boxes)
+        finally:
+            self._in_legacy_run = False
+        text = "".join(part)
+        if legacy_fonts.could_be_legacy(text):
+            encoding, capitals = found
+            decoded = legacy_fonts.decode(text, encoding, capitals)
+            if decoded != text:
+                self.legacy_found.add(encoding)
+            text = decoded
+        buf.append(text)
 
     def table(self, tbl: etree._Element, out: list[str]) -> None:
         for tr in self._children(tbl, self.TR):
@@ -260,6 +312,13 @@ def _properties(pkg: _Package, package_rels: dict[str, tuple[str, str]]) -> DocP
     return DocProperties(title=value("title"), subject=value("subject"), author=value("creator"))
 
 
+def _styles_part(pkg: _Package, doc_rels: dict[str, tuple[str, str]]) -> str:
+    for rel_type, part in doc_rels.values():
+        if rel_type.endswith("/styles") and pkg.has(part):
+            return part
+    return "word/styles.xml"
+
+
 def _section_lines(pkg: _Package, reader: _Reader, parts: list[str]) -> list[str]:
     lines: list[str] = []
     seen: set[tuple[str, ...]] = set()
@@ -286,7 +345,8 @@ def extract_docx(path: Path) -> Extracted:
         pkg = _Package(zf)
         package_rels = pkg.rels("")
         main = _main_part(pkg, package_rels)
-        root = pkg.xml(main)
+        main_bytes = pkg.raw(main)
+        root = pkg.xml(main, main_bytes)
         if root is None:
             raise _damaged(f"no main document part ({main})")
         ns = etree.QName(root).namespace or ""
@@ -297,9 +357,18 @@ def extract_docx(path: Path) -> Extracted:
         if body is None:
             raise _damaged(f"no w:body in {main}")
         doc_rels = pkg.rels(main)
+        styles_part = _styles_part(pkg, doc_rels)
+        styles_bytes = pkg.raw(styles_part) if pkg.has(styles_part) else None
+        if mentions_legacy_font(main_bytes or b"", styles_bytes or b""):
+            reader.use_legacy_fonts(LegacyFonts(ns, pkg.xml(styles_part, styles_bytes) if styles_bytes else None))
         lines = _section_lines(pkg, reader, reader.section_parts(body, doc_rels, reader.HDR_REF))
         reader.blocks(body, lines)
         lines.extend(_section_lines(pkg, reader,
                                     reader.section_parts(body, doc_rels, reader.FTR_REF)))
         properties = _properties(pkg, package_rels)
-    return Extracted(kind="docx", text=clean("\n".join(lines)), properties=properties)
+    # Runs without a font name may still be typed in TCVN3 or VNI: judged by the text, before
+    # clean() (which drops U+00AD, TCVN3's ư).
+    text, by_text = legacy_fonts.repair_text("\n".join(lines))
+    found = reader.legacy_found | ({by_text} if by_text else set())
+    return Extracted(kind="docx", text=clean(text), properties=properties,
+                     legacy_encoding=",".join(sorted(found)))

@@ -15,6 +15,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.generic import IndirectObject
 
 from doccontrol.extract.validate import encrypted_fields, refusal
+from doccontrol.core import legacy_fonts
 from doccontrol.core.model import DocProperties, Extracted, Refused, Stage
 from doccontrol.core.text import clean
 
@@ -77,10 +78,14 @@ def extract_pdf(path: Path) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on malformed input
         raise _damaged(exc) from None
     properties = _properties(reader)
-    text = clean("\n".join(texts)).translate(_LIGATURES)
+    # A PDF typed in TCVN3/VNI fonts without a Unicode map gives their bytes: decoded before
+    # clean(), which drops U+00AD (TCVN3's ư).
+    raw, legacy = legacy_fonts.repair_text("\n".join(texts))
+    text = clean(raw).translate(_LIGATURES)
     if letter_count(text) < MIN_LETTERS:
         raise refusal(Stage.EXTRACT, "no_text")
-    return Extracted(kind="pdf", text=text, properties=properties, pages=count)
+    return Extracted(kind="pdf", text=text, properties=properties, pages=count,
+                     legacy_encoding=legacy or "")
 
 
 def _open_with_empty_password(reader: PdfReader) -> None:

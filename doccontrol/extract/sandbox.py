@@ -5,7 +5,12 @@ threads, so no ``fork``), started lazily on the first request. The worker limits
 space (``RLIMIT_AS``), ignores SIGINT (the parent decides when to stop it) and serves
 ``(path, kind)`` requests over a pipe, answering with an ``Extracted`` or a ``Reason``.
 
-The parent waits at most ``timeout_seconds`` for an answer. On a timeout it kills and reaps the
+The parent waits at most ``timeout_seconds`` for an answer. A converter sized larger (OCR of a
+scan, LibreOffice) says so first: the worker sends ``("progress", (done, total, seconds))``
+before each slow step (a page of OCR, a conversion), and the parent then waits up to those
+``seconds`` for the next word, passing the progress on to ``on_progress``. The worker's address
+space is limited to ``memory_mb``, raised for a converter to its own limit while it runs
+(``extract/limits.py``). On a timeout the parent kills and reaps the
 worker and refuses the file as ``timeout``; a ``MemoryError`` in the worker is ``memory``; a
 worker that dies (killed by the kernel, a crash in a C library) is ``memory`` for SIGKILL and
 ``damaged`` otherwise, with the signal named in the English line. After any of these the worker is
@@ -30,13 +35,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from collections.abc import Callable
+
 from doccontrol.extract import extract_file
-from doccontrol.extract.validate import Limits, refusal
+from doccontrol.extract.limits import hard_limit_mb
+from doccontrol.extract.validate import CONVERTED_REFUSALS, Limits, refusal
 from doccontrol.core.model import Extracted, Reason, Refused, Stage
+
+#: What the parent tells its caller while a file is read: (file name, pages done, pages in all).
+OnProgress = Callable[[str, int, int], None]
 
 FAULT_ENV = "DOCCONTROL_TEST_EXTRACT_FAULT"
 _START_TIMEOUT = 60.0  # seconds for a fresh interpreter to import the extractors and report
 _STOP_GRACE = 2.0  # seconds a worker gets to leave on its own before it is killed
+_STEP_GRACE = 10.0  # beyond a converter's own time: it stops its program and answers itself
 
 _log = logging.getLogger(__name__)
 
@@ -60,16 +72,20 @@ def _apply_fault(fault: str, memory_mb: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
+def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     """Worker main: set the limits, then answer requests until told to stop or the pipe closes."""
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    memory_mb = limits.memory_mb
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024, hard_limit_mb(limits) * 1024 * 1024))
     conn.send(("ready", os.getpid()))
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        conn.send(("progress", (done, total, seconds)))
+
     while True:
         try:
             request = conn.recv()
@@ -81,7 +97,9 @@ def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
         answer: tuple[str, Any]
         try:
             _apply_fault(os.environ.get(FAULT_ENV, ""), memory_mb)
-            answer = ("ok", extract_file(Path(path), kind))
+            if kind in CONVERTED_REFUSALS:
+                progress(0, 1, limits.convert_seconds)
+            answer = ("ok", extract_file(Path(path), kind, limits, ocr=True, progress=progress))
         except Refused as exc:
             answer = ("memory", None) if exc.reason.cause == "memory" else ("refused", exc.reason)
         except MemoryError:
@@ -103,8 +121,10 @@ def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
 class Extractor:
     """Extract files in one persistent, resource-limited worker process. A context manager."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, on_progress: OnProgress | None = None) -> None:
         self.limits = limits
+        self.on_progress = on_progress
+        self.label: str | None = None  # the name progress is reported under (the caller's name for the file)
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._conn: multiprocessing.connection.Connection | None = None
@@ -134,14 +154,7 @@ class Extractor:
                 self._stop(kill=True)
                 conn = self._ensure_worker()
                 conn.send((str(path), kind))
-            if not conn.poll(self.limits.timeout_seconds):
-                self._stop(kill=True)
-                raise refusal(Stage.EXTRACT, "timeout", seconds=_seconds(self.limits))
-            try:
-                status, payload = conn.recv()
-            except (EOFError, OSError):
-                exitcode = self._stop(kill=True)
-                raise self._died(exitcode, kind) from None
+            status, payload = self._answer(conn, self.label or Path(path).name, kind)
             if status == "ok":
                 assert isinstance(payload, Extracted)
                 return payload
@@ -152,6 +165,25 @@ class Extractor:
                 self._stop(kill=True)
                 raise refusal(Stage.EXTRACT, "memory", memory_mb=self.limits.memory_mb)
             raise refusal(Stage.EXTRACT, "damaged", kind=kind, detail=str(payload))
+
+    def _answer(self, conn: multiprocessing.connection.Connection, name: str, kind: str) -> tuple[str, Any]:
+        """The worker's answer; progress on the way is passed on and sets the next wait."""
+        wait, grace = self.limits.timeout_seconds, 0.0
+        while True:
+            if not conn.poll(wait + grace):
+                self._stop(kill=True)
+                raise refusal(Stage.EXTRACT, "timeout", seconds=f"{wait:g}")
+            try:
+                status, payload = conn.recv()
+            except (EOFError, OSError):
+                exitcode = self._stop(kill=True)
+                raise self._died(exitcode, kind) from None
+            if status != "progress":
+                return status, payload
+            done, total, wait = payload
+            grace = _STEP_GRACE
+            if self.on_progress is not None:
+                self.on_progress(name, done, total)
 
     def close(self) -> None:
         """Stop the worker (it may be started again by a later ``extract``)."""
@@ -164,7 +196,7 @@ class Extractor:
         if self._proc is not None and self._conn is not None:
             return self._conn
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=_serve, args=(child_conn, self.limits.memory_mb),
+        proc = self._ctx.Process(target=_serve, args=(child_conn, self.limits),
                                  name="doccontrol-extract", daemon=True)
         try:
             proc.start()
@@ -224,6 +256,3 @@ class Extractor:
         return refusal(Stage.EXTRACT, "damaged", kind=kind,
                        detail=f"the extraction worker exited with status {exitcode}")
 
-
-def _seconds(limits: Limits) -> str:
-    return f"{limits.timeout_seconds:g}"

@@ -66,15 +66,15 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "unsupported_type": (
         "{what_vi}; hệ thống chỉ nhận tài liệu Word (.docx) hoặc PDF (.pdf).",
-        "Hãy lưu hoặc xuất tài liệu thành .docx (hoặc PDF từ Word) rồi gửi lại.",
+        "Hãy lưu hoặc xuất tài liệu thành .docx (hoặc PDF từ Word) rồi gửi lại.{install_vi}",
         "{what_en}; only Word (.docx) and PDF (.pdf) files are accepted.",
-        "Save or export the document as .docx (or as PDF from Word) and send it again.",
+        "Save or export the document as .docx (or as PDF from Word) and send it again.{install_en}",
     ),
     "legacy_doc": (
         "Tệp là định dạng Word 97-2003 (.doc), hệ thống chỉ nhận .docx hoặc .pdf.",
-        _RESAVE_VI,
+        _RESAVE_VI + "{install_vi}",
         "The file is a Word 97-2003 document (.doc); only .docx and .pdf are accepted.",
-        _RESAVE_EN,
+        _RESAVE_EN + "{install_en}",
     ),
     "encrypted": (
         "{what_vi} được bảo vệ bằng mật khẩu, hệ thống không đọc được nội dung.",
@@ -93,10 +93,10 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
     "not_docx": (
         "Tệp là {what_vi}, không phải tài liệu Word (.docx).",
         "Hệ thống chỉ nhận quy trình dạng .docx hoặc .pdf: hãy mở tệp, lưu thành "
-        "Word Document (.docx) hoặc xuất ra PDF rồi gửi lại.",
+        "Word Document (.docx) hoặc xuất ra PDF rồi gửi lại.{install_vi}",
         "The file is {what_en}, not a Word document (.docx).",
         "Only .docx and .pdf procedures are accepted: save the document as .docx "
-        "or export it to PDF and send it again.",
+        "or export it to PDF and send it again.{install_en}",
     ),
     "zip_bomb": (
         "Tệp có cấu trúc nén bất thường ({detail_vi}), có dấu hiệu tệp độc hại (zip bomb); "
@@ -131,6 +131,31 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "The PDF has no text layer (scanned, no text).",
         "Drop the original .docx, or export the PDF from Word (Save As → PDF) instead of scanning.",
     ),
+    "unreadable_conversion": (
+        "Tệp {kind_vi} không đọc được (LibreOffice không chuyển đổi được tệp này).",
+        "Mở tệp bằng Word, chọn Lưu thành (Save As) → Word Document (.docx) rồi gửi lại; "
+        "nếu không mở được, xin lại bản gốc.",
+        "The {kind_en} file could not be read: {detail}.",
+        "Open it in Word, Save As → Word Document (.docx) and send it again; "
+        "if it does not open, ask for the original.",
+    ),
+    "ocr_missing": (
+        "Tệp PDF là bản scan (không có lớp chữ) và máy chủ chưa cài phần mềm nhận dạng chữ "
+        "(OCR) tiếng Việt nên chưa đọc được nội dung.",
+        "Báo quản trị hệ thống cài các gói: {packages} (lệnh: apt-get install {packages}), "
+        "rồi chạy 'doccontrol retry --all'; tệp được giữ trong khu cách ly đến khi đó.",
+        "The PDF is a scan (no text layer) and Vietnamese OCR is not installed on this server.",
+        "Install the Debian packages {packages} (apt-get install {packages}), then run "
+        "'doccontrol retry --all'; the file waits in quarantine until then.",
+    ),
+    "ocr_too_many_pages": (
+        "Bản scan có {pages} trang, vượt giới hạn nhận dạng chữ (OCR) {limit} trang.",
+        "Tách tệp thành các quy trình riêng, hoặc gửi bản .docx gốc; nếu cần, quản trị hệ thống "
+        "tăng ocr_max_pages trong doccontrol.toml rồi chạy 'doccontrol retry'.",
+        "The scan has {pages} pages, over the OCR limit of {limit}.",
+        "Split it into separate procedures or send the original .docx; or raise ocr_max_pages "
+        "in doccontrol.toml and run 'doccontrol retry'.",
+    ),
     "xxe": (
         "Tệp Word chứa khai báo DOCTYPE/ENTITY trong XML, là dấu hiệu tệp bị chỉnh sửa bất thường "
         "hoặc độc hại; hệ thống không mở tệp này.",
@@ -158,8 +183,9 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
     ),
 }
 
-KIND_VI = {"docx": "Word (.docx)", "pdf": "PDF", "": ""}
-KIND_EN = {"docx": "Word (.docx)", "pdf": "PDF", "": ""}
+KIND_VI = {"docx": "Word (.docx)", "pdf": "PDF", "doc": "Word 97-2003 (.doc)",
+           "odt": "OpenDocument (.odt)", "rtf": "RTF (.rtf)", "": ""}
+KIND_EN = dict(KIND_VI)
 
 
 class _Blank(dict[str, object]):
@@ -177,6 +203,12 @@ def refusal(stage: Stage, cause: str, **fields: object) -> Refused:
     values.setdefault("kind_vi", KIND_VI.get(kind, kind))
     values.setdefault("kind_en", KIND_EN.get(kind, kind))
     values.setdefault("detail", "unknown error")
+    if "package" in fields:  # a converter that is not installed: say which package brings it
+        values.setdefault("install_vi", f" Hoặc quản trị hệ thống cài gói {fields['package']} để hệ thống "
+                                        "tự đọc được loại tệp này, rồi chạy 'doccontrol retry'.")
+        values.setdefault("install_en", f" Or have the administrator install the Debian package "
+                                        f"{fields['package']} so that such files are read, then run "
+                                        "'doccontrol retry'.")
     if "memory_mb" in fields:
         values.setdefault("limit_vi", f" (giới hạn {fields['memory_mb']} MB)")
         values.setdefault("limit_en", f" (limit {fields['memory_mb']} MB)")
@@ -201,7 +233,14 @@ def _refuse(cause: str, **fields: object) -> Refused:
 
 
 def encrypted_fields(container: str) -> dict[str, str]:
-    """Texts for ``encrypted``: ``container`` is ``"office"``, ``"zip"`` or ``"pdf"``."""
+    """Texts for ``encrypted``: ``container`` is ``"office"``, ``"zip"``, ``"odt"`` or ``"pdf"``."""
+    if container == "odt":
+        return {
+            "what_vi": "Văn bản OpenDocument (.odt)",
+            "what_en": "The OpenDocument text",
+            "advice_vi": "Mở tệp, gỡ mật khẩu (Lưu thành, bỏ chọn Lưu với mật khẩu), lưu rồi gửi lại.",
+            "advice_en": "Open it, save it again without a password and send it again.",
+        }
     if container == "pdf":
         return {
             "what_vi": "Tệp PDF",
@@ -302,9 +341,16 @@ def _open_checked(path: Path, limits: Limits) -> BinaryIO:
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
+RTF_MAGIC = b"{\\rtf"
+#: What each kind of document is called in a refusal when its converter is not installed.
+CONVERTED_REFUSALS: dict[str, tuple[str, dict[str, str]]] = {
+    "doc": ("legacy_doc", {}),
+    "odt": ("not_docx", {"what_vi": "một văn bản OpenDocument (.odt)", "what_en": "an OpenDocument text (.odt)"}),
+    "rtf": ("unsupported_type", {"what_vi": "Tệp là định dạng RTF (.rtf)", "what_en": "The file is an RTF document"}),
+}
+
 # Formats recognised only to tell the clerk what they dropped.
 _OTHER_MAGICS: tuple[tuple[bytes, str, str], ...] = (
-    (b"{\\rtf", "Tệp là định dạng RTF (.rtf)", "The file is an RTF document"),
     (b"\x89PNG\r\n\x1a\n", "Tệp là ảnh PNG", "The file is a PNG image"),
     (b"\xff\xd8\xff", "Tệp là ảnh JPEG", "The file is a JPEG image"),
     (b"GIF8", "Tệp là ảnh GIF", "The file is a GIF image"),
@@ -316,7 +362,9 @@ _OTHER_MAGICS: tuple[tuple[bytes, str, str], ...] = (
 
 
 def sniff(path: Path, limits: Limits) -> str:
-    """Return ``"docx"`` or ``"pdf"`` judged by content, not by name; else raise ``Refused``.
+    """Return ``"docx"``, ``"pdf"``, ``"doc"``, ``"odt"`` or ``"rtf"`` judged by content, not by
+    name; else raise ``Refused``. (.doc, .odt and .rtf are read through LibreOffice; the extract
+    stage refuses them, as this stage did before, when it is not installed.)
 
     A path that does not exist raises ``FileNotFoundError`` (a vanished file is not refused).
     """
@@ -326,12 +374,13 @@ def sniff(path: Path, limits: Limits) -> str:
         if not head:
             raise _refuse("empty")
         if head.startswith(OLE_MAGIC):
-            _judge_ole(fh)
+            return _judge_ole(fh)
         if head.startswith(_ZIP_MAGICS):
-            _judge_zip(fh, limits)
-            return "docx"
+            return _judge_zip(fh, limits)
         if b"%PDF-" in head[:1024]:  # readers accept a little junk before the header
             return "pdf"
+        if head.startswith(RTF_MAGIC):
+            return "rtf"
         raise _unsupported(path, head)
 
 
@@ -427,8 +476,13 @@ def ole_stream_names(fh: BinaryIO) -> set[str]:
     return names
 
 
-def _judge_ole(fh: BinaryIO) -> None:
-    """Always raises: OLE files are never accepted, the question is only what to tell the clerk."""
+# Storages of a Word 97-2003 file that hold macros (VBA).
+_OLE_MACROS = frozenset({"Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"})
+
+
+def _judge_ole(fh: BinaryIO) -> str:
+    """``"doc"`` for a Word 97-2003 document without macros; every other OLE file is refused
+    with what to tell the clerk."""
     try:
         names = ole_stream_names(fh)
     except (_OleError, struct.error, OSError) as exc:
@@ -436,7 +490,9 @@ def _judge_ole(fh: BinaryIO) -> None:
     if "EncryptedPackage" in names or "EncryptionInfo" in names:
         raise _refuse("encrypted", **encrypted_fields("office"))
     if "WordDocument" in names:
-        raise _refuse("legacy_doc")
+        if names & _OLE_MACROS:
+            raise _refuse("macro_enabled")
+        return "doc"
     if "Workbook" in names or "Book" in names:
         what = ("Tệp là bảng tính Excel 97-2003 (.xls)", "The file is an Excel 97-2003 workbook (.xls)")
     elif "PowerPoint Document" in names:
@@ -533,8 +589,9 @@ def _unsafe_name(name: str) -> bool:
     return norm.startswith("/") or bool(_DRIVE.match(norm)) or ".." in norm.split("/")
 
 
-def _judge_zip(fh: BinaryIO, limits: Limits) -> None:
-    """Accept an OOXML Word document; refuse every other zip with its cause."""
+def _judge_zip(fh: BinaryIO, limits: Limits) -> str:
+    """``"docx"`` for an OOXML Word document, ``"odt"`` for an OpenDocument text; refuse every
+    other zip with its cause."""
     entries, cd_size = _zip_entry_count(fh)
     if entries > limits.max_entries:
         raise _refuse("zip_bomb", detail_vi=f"{entries} thành phần, giới hạn {limits.max_entries}",
@@ -564,7 +621,7 @@ def _judge_zip(fh: BinaryIO, limits: Limits) -> None:
             if _unsafe_name(info.filename):
                 raise _refuse("unsafe_zip", detail_vi=f"«{info.filename[:80]}»",
                               detail_en=repr(info.filename[:80]))
-        _judge_package(zf, infos)
+        return _judge_package(zf, infos)
 
 
 def _bomb_size(total: int, limit: int) -> dict[str, str]:
@@ -575,7 +632,22 @@ def _bomb_size(total: int, limit: int) -> dict[str, str]:
     }
 
 
-def _judge_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+_ODT = "application/vnd.oasis.opendocument.text"
+_ODF_MACRO_FOLDERS = ("basic/", "scripts/")
+
+
+def _judge_odt(zf: zipfile.ZipFile, lower: dict[str, zipfile.ZipInfo]) -> str:
+    """An OpenDocument text: refused when it carries macros or is password-protected."""
+    if any(name.startswith(_ODF_MACRO_FOLDERS) for name in lower):
+        raise _refuse("macro_enabled")
+    manifest = lower.get("meta-inf/manifest.xml")
+    if manifest is not None and manifest.file_size < _CONTENT_TYPES_MAX:
+        if b"encryption-data" in zf.read(manifest):
+            raise _refuse("encrypted", **encrypted_fields("odt"))
+    return "odt"
+
+
+def _judge_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
     lower = {i.filename.lower(): i for i in infos}
     if any(i.flag_bits & 0x1 for i in infos):
         raise _refuse("encrypted", **encrypted_fields("zip"))
@@ -585,19 +657,22 @@ def _judge_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     if types & _MACRO_TYPES:
         raise _refuse("macro_enabled")
     if types & DOCX_MAIN_TYPES:
-        return
+        return "docx"
     for marker, what_vi, what_en in _OTHER_OOXML:
         if any(marker in t for t in types):
             raise _refuse("not_docx", what_vi=what_vi, what_en=what_en)
     mimetype = lower.get("mimetype")
     if mimetype is not None and mimetype.file_size < 200:
         odf = zf.read(mimetype).decode("ascii", "replace").strip()
+        if odf == _ODT:
+            return _judge_odt(zf, lower)
         if odf in _ODF:
             raise _refuse("not_docx", what_vi=_ODF[odf][0], what_en=_ODF[odf][1])
     # No main-document content type, but the part is where Word puts it: let extraction try.
     if "word/document.xml" not in lower:
         raise _refuse("not_docx", what_vi="một tệp nén (zip) không chứa tài liệu Word",
                       what_en="a zip archive without a Word document (no word/document.xml)")
+    return "docx"
 
 
 def _content_types(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> set[str]:

@@ -46,10 +46,19 @@ class InboxItem:
     office: str | None
     folder: str  # the first folder under inbox/ ("" for a file straight in inbox/)
     may_be_incomplete: bool = False  # young enough to be still on its way: retry, do not refuse, if it looks cut
+    # A quarantined file tried again (``doccontrol retry``): the name it was dropped under, and
+    # its reason file, which leaves with it when it is accepted.
+    dropped_name: str = ""
+    reason_file: Path | None = None
 
     @property
     def name(self) -> str:
         return nfc(self.path.name)
+
+    @property
+    def source_name(self) -> str:
+        """The name the file was dropped under (a quarantined copy may carry a " (2)")."""
+        return nfc(self.dropped_name) if self.dropped_name else self.name
 
 
 def item_for(inbox: Path, path: Path, offices: Mapping[str, str]) -> InboxItem | None:

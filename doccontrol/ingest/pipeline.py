@@ -18,6 +18,7 @@ The one entry that opens a transaction and an extractor around an :class:`Ingest
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import time
 from pathlib import Path
@@ -28,6 +29,8 @@ from doccontrol.core import dates
 from doccontrol.core.decide import decide
 from doccontrol.core.metadata import read_metadata
 from doccontrol.core.metadata_problems import blocking_reason
+from doccontrol.core.scan_identity import NameReader, ScanIdentity, read_file_name, scan_identity
+from doccontrol.core.text import code_key
 from doccontrol.core.model import (
     Action,
     Drop,
@@ -58,10 +61,24 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: How the code and revision of a scan are read from its file name when its text is not sure of
+#: them (``core.scan_identity``): swap in another reader here.
+NAME_READER: NameReader = read_file_name
+
+
 def read_drop(extracted: Extracted, staged: Staged, office: str, name: str, kind: str) -> Drop:
     """The metadata stage: what the document says about itself. Refuses a document without a code,
-    or one whose revision or dates cannot be (``core.metadata_problems``)."""
+    one whose revision or dates cannot be (``core.metadata_problems``), and a scan whose code and
+    revision are neither read with confidence nor in its file name."""
     metadata = read_metadata(extracted.text, extracted.properties)
+    identity_source = ""
+    if extracted.ocr is not None:
+        identity = scan_identity(metadata, extracted.ocr, name, NAME_READER)
+        if not isinstance(identity, ScanIdentity):
+            raise Refused(identity)
+        metadata = dataclasses.replace(metadata, code=identity.code, code_key=code_key(identity.code),
+                                       revision=identity.revision, revision_stated=True)
+        identity_source = identity.source
     if not metadata.code or not metadata.code_key:
         raise Refused(reasons.no_code())
     blocking = blocking_reason(metadata.problems)
@@ -74,6 +91,10 @@ def read_drop(extracted: Extracted, staged: Staged, office: str, name: str, kind
         sha256=staged.sha256,
         text_sha256=text_digest(extracted.text),
         metadata=metadata,
+        text_source="ocr" if extracted.ocr is not None else "",
+        ocr_confidence=extracted.ocr.mean_confidence if extracted.ocr is not None else None,
+        legacy_encoding=extracted.legacy_encoding,
+        identity_source=identity_source,
     )
 
 
@@ -98,6 +119,10 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str)
         tthc=meta.tthc,
         updated_at=dates.now_iso(),
         citations=meta.citations,
+        text_source=drop.text_source,
+        ocr_confidence=drop.ocr_confidence,
+        legacy_encoding=drop.legacy_encoding,
+        identity_source=drop.identity_source,
     )
 
 
@@ -187,6 +212,8 @@ class Ingestor:
         """Validate, extract, read and decide on the staged copy, then commit or refuse."""
         assert item.office is not None
         kind = sniff(staged.path, self.workspace.config.limits)
+        if hasattr(self.extractor, "label"):  # progress of a long file is told under its own name
+            self.extractor.label = item.source_name
         try:
             extracted = self.extractor.extract(staged.path, kind)
         except Refused as refused:
@@ -194,10 +221,24 @@ class Ingestor:
                 raise RetryLater(refused.reason.cause) from refused
             raise
         faults.point("after_extract")
-        drop = read_drop(extracted, staged, item.office, item.name, kind)
+        drop = read_drop(extracted, staged, item.office, item.source_name, kind)
+        if drop.identity_source:
+            drop = self._adopt_existing_code(drop)
         outcome.code = drop.metadata.code
         outcome.revision = drop.metadata.revision
         self._decide_and_commit(drop, extracted, staged, item, outcome, keep_source)
+
+    def _adopt_existing_code(self, drop: Drop) -> Drop:
+        """A code from a file name has ``-`` for ``/`` (``QT-01-LĐTBXH``): it names the procedure
+        ``QT-01/LĐTBXH`` already controlled when that is the one procedure in its folder."""
+        assert drop.metadata.code_key
+        if self.tx.find(drop.metadata.code_key) is not None:
+            return drop
+        same = self.tx.find_same_slug(drop.metadata.code_key)
+        if len(same) != 1:
+            return drop
+        metadata = dataclasses.replace(drop.metadata, code=same[0].code, code_key=same[0].code_key)
+        return dataclasses.replace(drop, metadata=metadata)
 
     def sync(self) -> None:
         """Make the commits written so far durable, then release their drops and update the index."""
@@ -209,6 +250,8 @@ class Ingestor:
                 # No fsync needed: if the unlink is lost in a crash, the file reappears and a
                 # re-run finds it a duplicate of what is already committed.
                 item.path.unlink()
+                if item.reason_file is not None:  # a quarantined file accepted on retry
+                    item.reason_file.unlink(missing_ok=True)
                 faults.point("after_release")
         self.tx.update_index()
 
@@ -278,9 +321,9 @@ class Ingestor:
         keep_source: bool,
     ) -> None:
         sha = staged.sha256 if staged else None
-        text = reasons.render_reason(reason, item.name, office, dates.now_iso(), sha or "")
+        text = reasons.render_reason(reason, item.source_name, office, dates.now_iso(), sha or "")
         target = quarantine.quarantine(
-            self.workspace.quarantine / office, item.path, item.name, text,
+            self.workspace.quarantine / office, item.path, item.source_name, text,
             staged.path if staged else None, sha, remove_source=not keep_source,
             source_unchanged=lambda: staged is not None and unchanged_since(item.path, staged),
         )

@@ -108,6 +108,13 @@ def _copy_durably(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def _same_entry(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def quarantine(
     folder: Path, source: Path, name: str, reason_text: str, staged: Path | None, sha256: str | None,
     remove_source: bool, source_unchanged: Callable[[], bool],
@@ -120,14 +127,19 @@ def quarantine(
     removed only if ``source_unchanged()`` (nobody rewrote it meanwhile).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    target, already = quarantine_target(folder, name, sha256)
+    if staged is None and source.parent == folder:  # retried from here and never read: it stays
+        target, already = source, True
+    else:
+        target, already = quarantine_target(folder, name, sha256)
     if staged is not None and not already:
         _copy_durably(staged, target)
         faults.point("after_quarantine_copy")
     _write_durably(target.with_name(target.name + REASON_SUFFIX), reason_text.encode("utf-8"))
     _fsync_dir(folder)
     faults.point("after_quarantine")
-    if remove_source:
+    if remove_source and _same_entry(source, target):
+        pass  # a quarantined file tried again and refused again: it stays, beside its new reason
+    elif remove_source:
         if staged is None:
             _move_entry(source, target)
         elif source_unchanged():

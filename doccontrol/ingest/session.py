@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 
 from doccontrol.core.model import Outcome
-from doccontrol.extract.sandbox import Extractor
+from doccontrol.extract.sandbox import Extractor, OnProgress
 from doccontrol.ingest.inbox import InboxItem, prune_empty_folders
 from doccontrol.ingest.pipeline import Ingestor, TextExtractor
 from doccontrol.ingest.staging import clean_staging
@@ -29,6 +29,7 @@ def ingest_session(
     batch_files: int = 50,
     batch_seconds: float = 1.0,
     update_index: bool = True,
+    on_page: OnProgress | None = None,
 ) -> Iterator[Ingestor]:
     """An :class:`Ingestor` inside one transaction; its commits are durable, their drops released
     and the index updated before the writer lock is released.
@@ -38,13 +39,14 @@ def ingest_session(
     ``lock_timeout``: seconds to wait for another writer (WorkspaceError after that).
     ``update_index=False`` leaves the index behind (it catches up at the next search); only the
     benchmark uses it, to time the pipeline alone.
+    ``on_page(file name, pages done, pages in all)``: progress inside a long file (OCR of a scan).
     """
     with contextlib.ExitStack() as stack:
         repo = stack.enter_context(Repository(workspace))
         tx = stack.enter_context(repo.write(None, purpose, timeout=lock_timeout, update_index=update_index))
         clean_staging(workspace.staging)
         if extractor is None:
-            extractor = stack.enter_context(Extractor(workspace.config.limits))
+            extractor = stack.enter_context(Extractor(workspace.config.limits, on_progress=on_page))
         ingestor = Ingestor(workspace, tx, extractor, group_commit=True, group_max_files=max(1, batch_files),
                             group_max_seconds=batch_seconds)
         try:
@@ -58,10 +60,11 @@ def ingest_items(
     items: Iterable[tuple[InboxItem, bool]],
     progress: Callable[[Outcome | None], None] | None = None,
     update_index: bool = True,
+    on_page: OnProgress | None = None,
 ) -> list[Outcome]:
     """Run ``(item, keep_source)`` pairs through one session. Returns one outcome per file still there."""
     outcomes: list[Outcome] = []
-    with ingest_session(workspace, update_index=update_index) as ingestor:
+    with ingest_session(workspace, update_index=update_index, on_page=on_page) as ingestor:
         for item, keep_source in items:
             outcome = ingestor.process(item, keep_source=keep_source)
             if outcome is not None:

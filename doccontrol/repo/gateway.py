@@ -160,6 +160,12 @@ class Repository:
             )
         return state
 
+    def find_same_slug(self, code_key: str) -> list[ProcedureState]:
+        """The procedures filed in the folder ``code_key`` would get (any code): ``qt-01-ldtbxh``
+        holds ``QT-01/LĐTBXH``, which is how a file name, without ``/``, writes that code."""
+        first, _ = layout.candidate_slugs(code_key)
+        return [self.read_state(folder) for folder in self._folders_named(first)]
+
     def new_slug(self, code_key: str) -> str:
         """A folder name for a new procedure: its slug, or the slug with a hash if taken."""
         first, second = layout.candidate_slugs(code_key)

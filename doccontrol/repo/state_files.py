@@ -10,8 +10,15 @@ from doccontrol.core.model import ProcedureState
 from doccontrol.core.text import code_key
 
 
+# Fields written only when they say something (most revisions have none of them).
+_OPTIONAL = {"text_source": "", "ocr_confidence": None, "legacy_encoding": "", "identity_source": ""}
+
+
 def state_to_json(state: ProcedureState) -> str:
     data = dataclasses.asdict(state)
+    for key, empty in _OPTIONAL.items():
+        if data.get(key) == empty:
+            del data[key]
     data["issued"] = state.issued.isoformat() if state.issued else None
     data["effective"] = state.effective.isoformat() if state.effective else None
     data["tthc"] = list(state.tthc)

@@ -73,6 +73,9 @@ class Transaction:
     def new_slug(self, code_key: str) -> str:
         return self.repository.new_slug(code_key)
 
+    def find_same_slug(self, code_key: str) -> list[ProcedureState]:
+        return self.repository.find_same_slug(code_key)
+
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
         """The revisions committed so far, this transaction's included (made durable first)."""
         self.make_durable()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
-from doccontrol.core.labels import date_vi, datetime_vi, natural_key, status_vi
+from doccontrol.core.labels import date_vi, datetime_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ class MasterEntry:
     effective: dt.date | None
     status: str
     tthc: tuple[str, ...]
+    ocr_confidence: float | None = None  # the text was read from a scan by OCR, with this confidence
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def select_states(states: Iterable[ProcedureState], office: str | None = None,
 def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> MasterEntry:
     """One row of the list; ``tthc``: the TTHC it is linked to (default: the codes in its document)."""
     return MasterEntry(state.code, state.code_key, state.title, state.office, state.revision, state.issued,
-                       state.effective, state.status, state.tthc if tthc is None else tthc)
+                       state.effective, state.status, state.tthc if tthc is None else tthc,
+                       state.ocr_confidence if state.text_source == "ocr" else None)
 
 
 def master_groups(
@@ -176,7 +178,9 @@ def header_lines(ml: MasterList) -> list[tuple[str, str]]:
 
 
 def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
-    values = [str(index), entry.code, entry.title, str(entry.revision), date_vi(entry.issued),
+    mark = ocr_mark(entry.ocr_confidence)
+    title = f"{entry.title} [{mark[0]} / {mark[1]}]" if mark else entry.title
+    values = [str(index), entry.code, title, str(entry.revision), date_vi(entry.issued),
               ", ".join(entry.tthc)]
     if with_status:
         values.append(status_vi(entry.status))
@@ -258,7 +262,8 @@ def to_dict(ml: MasterList) -> dict[str, object]:
                     {"code": e.code, "title": e.title, "revision": e.revision,
                      "issued": e.issued.isoformat() if e.issued else None,
                      "effective": e.effective.isoformat() if e.effective else None,
-                     "status": e.status, "tthc": list(e.tthc)}
+                     "status": e.status, "tthc": list(e.tthc),
+                     **({"ocr_confidence": e.ocr_confidence} if e.ocr_confidence is not None else {})}
                     for e in g.entries
                 ],
             }

@@ -14,6 +14,8 @@ from doccontrol.service.intake import (
     ingest,
     items_for_files,
     quarantined_files,
+    retry_items,
+    ocr_missing_packages,
     recent_ingests,
 )
 from doccontrol.service.controlled_set import (
@@ -45,7 +47,7 @@ from doccontrol.service.tthc import catalog, coverage
 __all__ = [
     "STATUSES", "Detail", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
     "confirm_review", "coverage", "detail", "diff", "export", "inbox_items", "index_freshness", "ingest", "init",
-    "items_for_files", "list_record", "master_list", "procedures", "procedures_as_of", "quarantined_files",
+    "items_for_files", "list_record", "master_list", "procedures", "procedures_as_of", "quarantined_files", "retry_items", "ocr_missing_packages",
     "recent_ingests", "record_replaced_law", "reindex", "replaced_laws", "review_due", "revision_record",
     "revision_text", "search", "verify", "withdraw", "yearly_report", "yearly_template",
 ]

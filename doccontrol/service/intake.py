@@ -62,15 +62,17 @@ def ingest(
     items: Iterable[tuple[InboxItem, bool]],
     progress: Callable[[Outcome | None], None] | None = None,
     index: bool = True,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Run items through the one ingest entry (one transaction). Returns one outcome per file still there.
 
     ``index=False`` leaves the search index behind (it catches up at the next search); only the
-    benchmark uses it, to time the pipeline alone.
+    benchmark uses it, to time the pipeline alone. ``on_page(file name, done, total)``: the pages of
+    a long file as they are read (OCR of a scan).
     """
     from doccontrol.ingest.session import ingest_items
 
-    return ingest_items(workspace, items, progress, update_index=index)
+    return ingest_items(workspace, items, progress, update_index=index, on_page=on_page)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +120,52 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
             )))
     found.sort(key=lambda pair: (-pair[0], pair[1].folder, pair[1].name))
     return [entry for _, entry in found]
+
+
+def _dropped_name(reason: str) -> str:
+    """The name a quarantined file was dropped under, from the first line of its reason."""
+    first = reason.split("\n", 1)[0]
+    return first[len("Tệp: "):].strip() if first.startswith("Tệp: ") else ""
+
+
+def retry_items(workspace: Workspace, names: Sequence[str], everything: bool) -> list[tuple[InboxItem, bool]]:
+    """Quarantined files to run through the ingest again (``doccontrol retry``), oldest first.
+
+    ``names``: ``OFFICE/NAME`` or ``NAME`` (in any office's folder) as ``quarantined_files``
+    lists them; ``everything``: every quarantined file. A name that is in no folder is a usage
+    error. Each item is the quarantined file itself: accepted, it leaves the quarantine with its
+    reason file (after its commit is durable); refused again, it stays where it is beside its new
+    reason.
+    """
+    if not names and not everything:
+        raise UsageError("Cần chỉ ra tệp cần xử lý lại, hoặc dùng --all.",
+                         "Name the quarantined files to retry, or use --all.")
+    files = list(reversed(quarantined_files(workspace)))  # oldest first
+    chosen: list[QuarantinedFile] = []
+    if everything:
+        chosen = files
+    else:
+        for wanted in (nfc(n).strip("/") for n in names):
+            matches = [f for f in files if wanted in (f.name, f"{f.folder}/{f.name}")]
+            if not matches:
+                raise UsageError(f"Không có tệp '{wanted}' trong khu cách ly.",
+                                 f"No quarantined file named '{wanted}' (see `doccontrol quarantine`).")
+            chosen += [m for m in matches if m not in chosen]
+    offices = workspace.config.offices
+    items: list[tuple[InboxItem, bool]] = []
+    for entry in chosen:
+        path = workspace.quarantine / entry.folder / entry.name
+        items.append((InboxItem(path=path, office=entry.folder if entry.folder in offices else None,
+                                folder=entry.folder, dropped_name=_dropped_name(entry.reason),
+                                reason_file=path.with_name(path.name + REASON_SUFFIX)), False))
+    return items
+
+
+def ocr_missing_packages(workspace: Workspace) -> list[str]:
+    """The Debian packages OCR of scans still needs on this machine (empty: scans are read)."""
+    from doccontrol.extract.ocr import missing_packages
+
+    return missing_packages(workspace.config.limits.ocr_language)
 
 
 def recent_ingests(workspace: Workspace, count: int = 20, tail_bytes: int = 512 * 1024) -> list[dict[str, object]]:

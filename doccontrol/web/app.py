@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
 from doccontrol.repo.gateway import Repository
+from doccontrol.core import labels as core_labels
 from doccontrol.web import labels
 from doccontrol.repo.lock import lock_is_held
 from doccontrol.workspace import CONFIG_NAME, Workspace, load
@@ -175,6 +176,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
     app.jinja_env.globals.update(
         t=_label, tp=_label_plain, status_label=_status_label, action_label=_action_label,
         source_label=lambda source: labels.both(labels.LINK_SOURCE, source, current_lang()),
+        text_origin=_text_origin, ocr_mark=lambda conf: _pair_label(core_labels.ocr_mark(conf)),
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),
     )
@@ -193,6 +195,17 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         state = app.extensions["doccontrol"]
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
     return app
+
+
+def _pair_label(pair: tuple[str, str] | None) -> Any:
+    return labels.both({"": pair}, "", current_lang()) if pair else ""
+
+
+def _text_origin(state: Any) -> list[Any]:
+    """How a revision's text was had (OCR and its confidence, a legacy font, a code from the name)."""
+    notes = core_labels.text_origin(state.text_source, state.ocr_confidence, state.legacy_encoding,
+                                    state.identity_source)
+    return [_pair_label(note) for note in notes]
 
 
 def _basename(path: object) -> str:

@@ -54,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "issued": ("Ngày ban hành", "Issued"),
     "effective": ("Ngày hiệu lực", "Effective"),
     "source": ("Tệp gốc", "Original file"),
+    "text_origin": ("Nội dung", "Text"),
     "tthc": ("Thủ tục hành chính (TTHC)", "Administrative procedures (TTHC)"),
     "tthc_code": ("Mã TTHC", "TTHC code"),
     "tthc_name": ("Tên thủ tục", "Name"),

@@ -106,4 +106,4 @@ def test_truncated_at_many_offsets_never_crashes(tmp_path: Path, procedure_pdf: 
 
 def test_unknown_kind_is_a_programming_error(procedure_pdf: Path) -> None:
     with pytest.raises(ValueError):
-        extract_file(procedure_pdf, "odt")
+        extract_file(procedure_pdf, "xlsx")

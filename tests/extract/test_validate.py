@@ -156,21 +156,30 @@ def test_pdf_name_with_other_content_says_so(tmp_path: Path) -> None:
     assert ".pdf" in reason.message_vi and "not PDF" in reason.message_en
 
 
-def test_images_and_rtf_are_named(tmp_path: Path) -> None:
+def test_images_are_named_and_rtf_is_read_through_libreoffice(tmp_path: Path) -> None:
     png = tmp_path / "scan.pdf"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     assert "PNG" in refused(png).message_vi
     rtf = tmp_path / "old.docx"
     rtf.write_bytes(b"{\\rtf1\\ansi Quy trinh}")
-    assert "RTF" in refused(rtf).message_vi
+    assert sniff(rtf, LIMITS) == "rtf"  # issue 14: .rtf is read (LibreOffice), refused only without it
 
 
 # --- OLE: .doc, password-protected Word, other old Office files --------------------------------
 
-def test_legacy_doc(tmp_path: Path) -> None:
+def test_legacy_doc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: a .doc is read through LibreOffice; without it the refusal is today's, naming the
+    package to install (the extract stage says so: validation only tells the kind)."""
+    from doccontrol.extract import convert, extract_file
+
     doc = ole_file(tmp_path / "quy-trinh.docx", ["WordDocument", "1Table"])
-    reason = refused(doc)
+    assert sniff(doc, LIMITS) == "doc"
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    with pytest.raises(Refused) as info:
+        extract_file(doc, "doc")
+    reason = info.value.reason
     assert reason.cause == "legacy_doc"
+    assert "libreoffice-writer-nogui" in reason.advice_vi and "libreoffice-writer-nogui" in reason.advice_en
     assert reason.message_vi == (
         "Tệp là định dạng Word 97-2003 (.doc), hệ thống chỉ nhận .docx hoặc .pdf.")
     assert "Save As" in reason.advice_vi and ".docx" in reason.advice_vi
@@ -238,14 +247,25 @@ def test_xlsx_named_docx_is_not_docx(tmp_path: Path) -> None:
     assert_clerk_texts(reason)
 
 
-def test_odt_is_not_docx(tmp_path: Path) -> None:
-    odt = write_zip(tmp_path / "van-ban.docx", [
-        ("mimetype", b"application/vnd.oasis.opendocument.text"),
-        ("content.xml", b"<office:document-content/>"),
-    ], compression=zipfile.ZIP_STORED)
-    reason = refused(odt)
-    assert reason.cause == "not_docx"
-    assert ".odt" in reason.message_vi
+def test_odt_is_read_and_refused_with_macros_or_a_password(tmp_path: Path) -> None:
+    members = [("mimetype", b"application/vnd.oasis.opendocument.text"),
+               ("content.xml", b"<office:document-content/>")]
+    odt = write_zip(tmp_path / "van-ban.docx", members, compression=zipfile.ZIP_STORED)
+    assert sniff(odt, LIMITS) == "odt"  # issue 14: read through LibreOffice
+    macro = write_zip(tmp_path / "macro.odt", members + [("Basic/Standard/Module1.xml", b"<x/>")],
+                      compression=zipfile.ZIP_STORED)
+    assert refused(macro).cause == "macro_enabled"
+    locked = write_zip(tmp_path / "locked.odt", members + [
+        ("META-INF/manifest.xml", b"<manifest><file-entry><encryption-data/></file-entry></manifest>")],
+        compression=zipfile.ZIP_STORED)
+    reason = refused(locked)
+    assert reason.cause == "encrypted" and ".odt" in reason.message_vi
+    assert_clerk_texts(reason)
+
+
+def test_doc_with_macros_stays_refused(tmp_path: Path) -> None:
+    doc = ole_file(tmp_path / "macro.doc", ["WordDocument", "1Table", "Macros"])
+    assert refused(doc).cause == "macro_enabled"
 
 
 def test_plain_zip_is_not_docx(tmp_path: Path) -> None:

@@ -147,8 +147,8 @@ def build_two_year_workspace(tmp_path: Path) -> Path:
         shared = Extractor(Limits())
 
         class ReusedExtractor:
-            def __init__(self, limits: Limits) -> None:
-                del limits
+            def __init__(self, limits: Limits, on_progress: object = None) -> None:
+                del limits, on_progress
 
             def __enter__(self) -> Extractor:
                 return shared
