@@ -12,6 +12,7 @@ from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi
 from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.names import printable
 from doccontrol.reports import masterlist
 
 TITLE_WIDTH = 70  # characters of a title shown in a terminal table
@@ -70,7 +71,7 @@ def _describe_state(state: ProcedureState) -> list[str]:
     ]
     if state.status == ProcedureStatus.WITHDRAWN:
         lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn) {state.withdrawn_at}: {state.withdrawn_reason}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 @main.command()

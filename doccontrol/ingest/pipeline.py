@@ -27,6 +27,7 @@ from doccontrol import faults
 from doccontrol.core import dates
 from doccontrol.core.decide import decide
 from doccontrol.core.metadata import read_metadata
+from doccontrol.core.names import readable
 from doccontrol.core.model import (
     Action,
     Drop,
@@ -86,7 +87,7 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str)
         status=ProcedureStatus.CURRENT,
         sha256=drop.sha256,
         text_sha256=drop.text_sha256,
-        source=drop.source_name,
+        source=readable(drop.source_name),
         ext=drop.ext,
         issued=meta.issued,
         effective=meta.effective,
@@ -231,7 +232,8 @@ class Ingestor:
         state = new_state(drop, current, decision.owner, slug)
         try:
             commit = self.tx.commit_revision(
-                state, staged.path.read_bytes(), extracted.text, drop.office, durable=not self.group_commit
+                state, staged.path.read_bytes(), extracted.text, drop.office, durable=not self.group_commit,
+                source_file=drop.source_name,
             )
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
             self.tx.recover()

@@ -158,9 +158,14 @@ class Transaction:
 
     def commit_revision(
         self, state: ProcedureState, original: bytes, text: str, office: str, durable: bool = True,
-        timestamp: int | None = None,
+        timestamp: int | None = None, source_file: str | None = None,
     ) -> str:
-        """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id."""
+        """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id.
+
+        ``source_file``: the dropped name as the file system gave it (bytes that are not UTF-8
+        kept), for the ``Source-File`` trailer, which keeps it losslessly; ``state.source`` (what
+        ``meta.json`` and people see) is its readable form. Default: ``state.source``.
+        """
         folder = layout.procedure_dir(state.office, state.slug)
         keep = layout.original_path(folder, state.ext)
         changes: dict[str, bytes | None] = {
@@ -180,7 +185,7 @@ class Transaction:
                 "Revision": state.revision,
                 "Code-Key": state.code_key,
                 "Slug": state.slug,
-                "Source-File": state.source,
+                "Source-File": state.source if source_file is None else source_file,
                 "Sha256": state.sha256,
             },
         )
@@ -314,9 +319,8 @@ class Transaction:
         missing: list[tuple[str, str]] = []
         skip = 0
         while True:
-            out = git.run("log", f"-n{batch}", f"--skip={skip}", history.LOG_FORMAT, "HEAD") if git.head() else ""
-            events = history.parse_log(out)
-            for event in events:
+            events = history.read_log(git, f"-n{batch}", f"--skip={skip}", "HEAD") if git.head() else []
+            for event in events:  # an unreadable commit is no revision: skipped, never a stop
                 slug, revision = event.trailers.get("Slug"), event.revision
                 if event.action != messages.INGEST or not slug or not revision:
                     continue

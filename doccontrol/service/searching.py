@@ -71,7 +71,7 @@ class VerifyReport:
 
     @property
     def healthy(self) -> bool:
-        return self.index.healthy and not self.integrity.mismatches
+        return self.index.healthy and self.integrity.clean
 
     def as_json(self) -> dict[str, object]:
         return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json()}
