@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from doccontrol.core.config import orphan_owner_messages, orphan_owners
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.repo import remote
 from doccontrol import service
@@ -80,6 +81,8 @@ def status_of(workspace: Workspace) -> Status:
         states = service.procedures(workspace, status="all")
         current = sum(1 for s in states if s.status == ProcedureStatus.CURRENT)
         withdrawn = sum(1 for s in states if s.status == ProcedureStatus.WITHDRAWN)
+        orphans = orphan_owners(workspace.config, (s.office for s in states if s.status == ProcedureStatus.CURRENT))
+        problems += [f"{vi} ({en})" for vi, en in orphan_owner_messages(workspace.config, orphans)]
     except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         problems.append(f"procedures: {type(exc).__name__}: {exc}")
         current = withdrawn = 0
