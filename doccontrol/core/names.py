@@ -111,3 +111,10 @@ def name_bytes(name: str) -> bytes:
         return name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a lone surrogate that stands for no byte
         return readable(name).encode("utf-8")
+
+
+def export_name(slug: str, revision: int, ext: str) -> str:
+    """The file name a revision is exported and downloaded under: ``<code-slug>_r<N>.<ext>``.
+    Never the name the office dropped, which could be anything (``doccontrol.toml`` included)."""
+    safe_ext = ext.lower() if ext.isascii() and ext.isalnum() else "bin"
+    return f"{slug}_r{revision}.{safe_ext}"

@@ -3,16 +3,13 @@ or a half-made workspace (issue 12)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from click.testing import CliRunner
+from support.commits import commit_procedure
 from support.workspace import run, run_json
 
 from doccontrol.cli import main
-from doccontrol.core.model import ProcedureState, ProcedureStatus
-from doccontrol.repo.gateway import Repository
-from doccontrol.workspace import load
 
 
 def _init(path: Path, *offices: str) -> tuple[int, str]:
@@ -64,19 +61,8 @@ def test_an_index_folder_that_is_a_file_is_a_workspace_error(home: Path) -> None
     assert "index" in result.stderr and "lỗi không mong đợi" not in result.stderr
 
 
-def _commit_procedure(home: Path, office: str, code: str) -> None:
-    data = b"%PDF-1.7 fake bytes of " + code.encode()
-    state = ProcedureState(
-        code=code, code_key=code.lower(), slug=code.lower().replace("/", "-"), office=office, title="Thử",
-        revision=1, status=ProcedureStatus.CURRENT, sha256=hashlib.sha256(data).hexdigest(), text_sha256="0" * 64,
-        source="thu.pdf", ext="pdf",
-    )
-    with Repository(load(home)) as repo, repo.write(office, "test") as tx:
-        tx.commit_revision(state, data, "Mã hiệu: " + code, office)
-
-
 def test_renaming_an_office_that_owns_procedures_is_reported_by_status(home: Path) -> None:
-    _commit_procedure(home, "NCC", "QT-77/NCC")
+    commit_procedure(home, "NCC", "QT-77/NCC")
     config = home / "doccontrol.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('NCC = "Phòng Người có công"',
                                                                  'NGUOICOCONG = "Phòng Người có công"'),
