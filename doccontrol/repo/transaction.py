@@ -18,13 +18,14 @@ This module holds no rules: the callers decide, it writes what they decided.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccontrol import faults
-from doccontrol.core import dates
+from doccontrol.core import dates, names
 from doccontrol.core.model import ProcedureState, RevisionRecord
 from doccontrol.repo import history, layout, messages
 from doccontrol.repo.commitstream import CommitStream, Person
@@ -164,8 +165,11 @@ class Transaction:
 
         ``source_file``: the dropped name as the file system gave it (bytes that are not UTF-8
         kept), for the ``Source-File`` trailer, which keeps it losslessly; ``state.source`` (what
-        ``meta.json`` and people see) is its readable form. Default: ``state.source``.
+        ``meta.json`` and people see) is its readable form. Default: ``state.source`` (made
+        readable for ``meta.json`` if it is not).
         """
+        source_file = state.source if source_file is None else source_file
+        state = dataclasses.replace(state, source=names.readable(state.source))
         folder = layout.procedure_dir(state.office, state.slug)
         keep = layout.original_path(folder, state.ext)
         changes: dict[str, bytes | None] = {
@@ -185,7 +189,7 @@ class Transaction:
                 "Revision": state.revision,
                 "Code-Key": state.code_key,
                 "Slug": state.slug,
-                "Source-File": state.source if source_file is None else source_file,
+                "Source-File": source_file,
                 "Sha256": state.sha256,
             },
         )
