@@ -19,7 +19,7 @@ from doccontrol.errors import WorkspaceError
 CONFIG_NAME = "doccontrol.toml"
 DEFAULT_CONTROLLER = "VP"
 DEFAULT_OFFICES: dict[str, str] = {"VP": "Văn phòng"}
-OFFICE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+OFFICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # use fullmatch (\Z: never a trailing newline)
 # Folder names inside procedures/ that are not offices (catalog, links, ...).
 RESERVED_PREFIX = "_"
 

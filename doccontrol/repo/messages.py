@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from doccontrol.core import names
+from doccontrol.core.config import OFFICE_CODE
+from doccontrol.repo import layout
 
 # Actions (the ``Action`` trailer).
 INGEST = "ingest"
@@ -49,12 +51,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 _KEY = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
-_TRAILER = re.compile(r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*): (.*)")
-_OFFICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
-_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?")
+_TRAILER = re.compile(f"({_KEY.pattern}): (.*)")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _REVISION = re.compile(r"[1-9][0-9]{0,8}")
-_IDENTITY_BAD = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class MessageError(ValueError):
@@ -92,13 +91,14 @@ def format_message(subject: str, trailers: Mapping[str, object], body: str = "")
 def identity_name(name: str) -> str:
     """A name for a commit's author line: ``<``, ``>``, line breaks and control characters would
     end or forge the line, so they become spaces (a display name; the office is in the e-mail)."""
-    cleaned = " ".join(_IDENTITY_BAD.sub(" ", names.readable(name)).split())
+    spaced = "".join(" " if ch in "<>" or names.is_control(ch) else ch for ch in names.readable(name))
+    cleaned = " ".join(spaced.split())
     return cleaned or "-"
 
 
 def identity_email(office: str, domain: str) -> str:
     """``office@domain`` for an office code; ValueError for a code that could not be one."""
-    if not _OFFICE.fullmatch(office):
+    if not OFFICE_CODE.fullmatch(office):
         raise ValueError(f"not an office code: {office!r}")
     return f"{office.lower()}@{domain}"
 
@@ -153,9 +153,10 @@ def check_trailers(trailers: Mapping[str, str], author_office: str) -> str:
     missing = [key for key in REQUIRED[action] if not trailers.get(key)]
     if missing:
         raise MessageError(f"{action} without {', '.join(missing)}")
-    checks = (("Office", _OFFICE), ("Owner", _OFFICE), ("Slug", _SLUG), ("Revision", _REVISION), ("Sha256", _SHA256))
-    for key, pattern in checks:
-        if key in trailers and not pattern.fullmatch(trailers[key]):
+    checks = (("Office", OFFICE_CODE.fullmatch), ("Owner", OFFICE_CODE.fullmatch), ("Slug", layout.is_slug),
+              ("Revision", _REVISION.fullmatch), ("Sha256", _SHA256.fullmatch))
+    for key, valid in checks:
+        if key in trailers and not valid(trailers[key]):
             raise MessageError(f"{key} is not well formed: {names.printable(trailers[key])[:40]!r}")
     if trailers["Office"].lower() != author_office.lower():
         raise MessageError(f"Office {trailers['Office']} is not the author ({author_office or 'none'})")
