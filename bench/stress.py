@@ -1,7 +1,8 @@
 """The long reliability runs of issue 6: hostile input, kill -9, load, full disk — with exact accounting.
 
-    python bench/stress.py [--quick] [--phases hostile,faults,load,disk] [--drops 400] [--waves 20]
-                           [--kills-per-wave 2] [--load-files 2000] [--seed 6] [--keep DIR] [--json FILE]
+    python bench/stress.py [--quick] [--phases hostile,names,faults,load,disk] [--drops 400] [--waves 20]
+                           [--kills-per-wave 2] [--load-files 2000] [--name-rounds 10] [--seed 6]
+                           [--keep DIR] [--json FILE]
 
 Phases (each on a fresh workspace; a real ``doccontrol watch`` process does the work):
 
@@ -10,6 +11,11 @@ Phases (each on a fresh workspace; a real ``doccontrol watch`` process does the 
   links and hard links to a sentinel folder outside, a FIFO, a folder named like a file, drops
   outside any office) plus every file of ``../shared/corpus``. The watcher must stay up; the
   sentinel keeps its bytes and mtimes.
+- ``names`` (issue 12): the hostile names of ``hostile_names`` (trailer forgeries with CR/LF,
+  ANSI/OSC and bidi sequences, names that are not UTF-8, files named like another's reason, odd
+  office folders) ``--name-rounds`` times over, each round under new names, plus random names
+  of random bytes, through a running watcher; then ``status``, the web's status page, the
+  watcher's log and every reason file are checked line by line.
 - ``faults``: ``--drops`` files in ``--waves``; after each wave the watcher is killed with -9
   ``--kills-per-wave`` times (``DOCCONTROL_FAULT=<point>:<N>`` with point and N drawn with
   ``--seed``, or ``kill -9`` of its process group from outside at a random moment) and restarted
@@ -30,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -46,12 +53,14 @@ from support.reliability import (  # noqa: E402
     OFFICES,
     DocFactory,
     Dropped,
+    Hostile,
     Ledger,
     Sentinel,
     account,
     code_for,
     doccontrol,
     fault_campaign,
+    hostile_names,
     hostile_set,
     inbox_waiting,
     make_workspace,
@@ -163,6 +172,79 @@ def phase_hostile(base: Path, docs: DocFactory, quick: bool) -> dict[str, object
         "watcher_stayed_up": alive and code == 0, "watcher_restarts_needed": 0 if alive else 1,
         "outcomes": dict(sorted(causes.items())), "sentinel_changed": sentinel.changes(),
         "seconds": round(time.monotonic() - started, 1), **_verdict(home, ledger),
+    }
+
+
+def _renamed(item: Hostile, round_: int, number: int, docs: DocFactory) -> Hostile:
+    """``item`` for round ``round_``: the same hostile name with a round mark before its suffix;
+    a good document becomes procedure ``number`` (a code of its own)."""
+    stem, dot, ext = item.name.rpartition(".") if "." in item.name else (item.name, "", "")
+    while len(os.fsencode(f"{stem} r{round_}{dot}{ext}")) > 255:  # a 255-byte name stays one
+        stem = stem[1:]
+    name = f"{stem} r{round_}{dot}{ext}"
+    data = item.data
+    if item.expect == ("ingested",) and data is not None:
+        data = docs.data(code_for(number, "NAMES"))
+    return Hostile(name, data, item.kind, item.target, item.expect, item.office)
+
+
+def _random_names(rng: random.Random, count: int, round_: int) -> list[Hostile]:
+    """Names of random bytes (any byte but ``/`` and NUL), refused files: they must all be kept."""
+    items = []
+    for n in range(count):
+        raw = bytes(rng.choice([b for b in range(1, 256) if b != 0x2F]) for _ in range(rng.randint(1, 60)))
+        items.append(Hostile(os.fsdecode(raw + f" {round_}-{n}.docx".encode()), rng.randbytes(50),
+                             expect=("unsupported_type",), office=rng.choice(list(OFFICES))))
+    return items
+
+
+def _names_checks(home: Path, log: Path) -> dict[str, object]:
+    """What people read: status, the web's status page, the watcher's log, the reason files."""
+    from doccontrol.web import create_app
+
+    copies = [p for p in (home / "quarantine").rglob("*") if p.is_file() and not p.name.endswith(".reason.txt")]
+    status = json.loads(doccontrol(home, "status", "--json").stdout)
+    page = create_app(home, testing=True).test_client().get("/status")
+    reasons = list((home / "quarantine").rglob("*.reason.txt"))
+    forged = [r for r in reasons
+              if [line.split(":", 1)[0] for line in r.read_text(encoding="utf-8").splitlines()].count("Lý do") != 1]
+    text = log.read_bytes().decode("utf-8", errors="strict")
+    stray = [line for line in text.splitlines() if line and not (line[:4].isdigit() or line.startswith("  | "))]
+    return {
+        "quarantined_copies": len(copies), "status_quarantined": status["quarantined"],
+        "web_status": page.status_code, "reason_files": len(reasons), "reasons_with_forged_lines": len(forged),
+        "log_escape_sequences": text.count("\x1b"), "log_lines_not_from_the_watcher": len(stray),
+    }
+
+
+def phase_names(base: Path, docs: DocFactory, rounds: int, seed: int) -> dict[str, object]:
+    home = make_workspace(base / "ws")
+    ledger = Ledger(home)
+    log = base / "watch.log"
+    watcher = start_watcher(home, log, "--stable-seconds", "0.3", "--rescan-seconds", "2", "--young-seconds", "0")
+    started = time.monotonic()
+    _wait_started(log)
+    rng = random.Random(seed)
+    placed = 0
+    drained = True
+    for round_ in range(rounds):
+        for wave in hostile_names(docs):
+            for item in [_renamed(i, round_, placed + n, docs) for n, i in enumerate(wave)]:
+                item.place(ledger)
+                placed += 1
+            drained = _drain(home, watcher, 300) and drained
+        for item in _random_names(rng, 10, round_):
+            item.place(ledger)
+            placed += 1
+        drained = _drain(home, watcher, 300) and drained
+    alive = watcher.poll() is None
+    code = _stop(watcher)
+    records = [json.loads(line) for line in (home / "logs" / "ingest.jsonl").read_bytes().split(b"\n") if line]
+    causes = Counter(r["cause"] or r["status"] for r in records)
+    return {
+        "names_dropped": placed, "rounds": rounds, "drained": drained, "watcher_stayed_up": alive and code == 0,
+        "watcher_restarts_needed": 0 if alive else 1, "outcomes": dict(sorted(causes.items())),
+        "seconds": round(time.monotonic() - started, 1), **_names_checks(home, log), **_verdict(home, ledger),
     }
 
 
@@ -322,11 +404,12 @@ def phase_disk(base: Path, docs: DocFactory) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small numbers (a few minutes)")
-    parser.add_argument("--phases", default="hostile,faults,load,disk")
+    parser.add_argument("--phases", default="hostile,names,faults,load,disk")
     parser.add_argument("--drops", type=int, default=None, help="files in the kill -9 campaign (default 400)")
     parser.add_argument("--waves", type=int, default=None, help="waves of the campaign (default 20)")
     parser.add_argument("--kills-per-wave", type=int, default=2, help="watcher kills after each wave (default 2)")
     parser.add_argument("--load-files", type=int, default=None, help="files dropped at once (default 2000)")
+    parser.add_argument("--name-rounds", type=int, default=None, help="rounds of hostile names (default 10)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the workspaces")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here too")
@@ -346,6 +429,8 @@ def main() -> int:
             shutil.rmtree(where)
         if phase == "hostile":
             results[phase] = phase_hostile(where, docs, args.quick)
+        elif phase == "names":
+            results[phase] = phase_names(where, docs, args.name_rounds or (2 if args.quick else 10), args.seed)
         elif phase == "faults":
             results[phase] = phase_faults(where, docs, drops, waves, args.seed, args.kills_per_wave)
         elif phase == "load":
@@ -371,10 +456,12 @@ def summary_table(results: dict[str, object]) -> dict[str, object]:
     acc = [p["accounting"] for p in phases]
     faults = results.get("faults", {}) if isinstance(results.get("faults"), dict) else {}
     hostile = results.get("hostile", {}) if isinstance(results.get("hostile"), dict) else {}
+    names = results.get("names", {}) if isinstance(results.get("names"), dict) else {}
     return {
         "files_dropped": sum(a["dropped"] for a in acc),
         "faults_injected": faults.get("faults_fired", 0),
         "bad_inputs_tried": hostile.get("bad_inputs_generated", 0) + hostile.get("corpus_files", 0),
+        "hostile_names_tried": names.get("names_dropped", 0),
         "files_lost": sum(a["lost"] for a in acc),
         "duplicates": sum(a["twice"] for a in acc),
         "unexplained_revisions_or_copies": sum(a["unexplained"] for a in acc),

@@ -16,8 +16,6 @@ from doccontrol.core.config import (
     CONFIG_NAME,
     DEFAULT_CONTROLLER,
     DEFAULT_OFFICES,
-    OFFICE_CODE,
-    RESERVED_PREFIX,
     Config,
     parse_config,
     render_config,
@@ -62,12 +60,26 @@ class Workspace:
         """Private copies of files being processed (so a file that changes under us is noticed)."""
         return self.logs / ".staging"
 
+    def folders(self) -> list[Path]:
+        """The folders of the workspace (the office inbox folders included)."""
+        return [self.inbox, self.procedures, self.index_dir, self.quarantine, self.logs, self.staging,
+                *(self.inbox / code for code in self.config.offices)]
+
+    def check_folders(self) -> None:
+        """WorkspaceError (one line per path) when a workspace folder is something else (a file)."""
+        blocked = [p for p in self.folders() if (p.exists() or p.is_symlink()) and not p.is_dir()]
+        if blocked:
+            names = ", ".join(str(p.relative_to(self.root)) for p in blocked)
+            raise WorkspaceError(
+                f"Trong không gian làm việc, {names} phải là thư mục nhưng đang là tệp. Hãy đổi tên hoặc xoá.",
+                f"In the workspace, {names} must be a folder but is a file: rename or remove it.",
+            )
+
     def ensure_dirs(self) -> None:
         """Create the folders a (possibly hand-edited) configuration asks for."""
-        for path in (self.inbox, self.procedures, self.index_dir, self.quarantine, self.logs, self.staging):
+        self.check_folders()
+        for path in self.folders():
             path.mkdir(parents=True, exist_ok=True)
-        for code in self.config.offices:
-            (self.inbox / code).mkdir(exist_ok=True)
 
 
 # --- finding and loading -------------------------------------------------------------------------
@@ -106,6 +118,7 @@ def load(root: Path) -> Workspace:
         ) from exc
     config = parse_config(raw, path)
     workspace = Workspace(root=root, config=config)
+    workspace.check_folders()
     if not workspace.procedures.joinpath(".git").exists():
         raise WorkspaceError(
             f"Kho tài liệu {workspace.procedures} không phải kho git.",
@@ -133,19 +146,22 @@ def write_new(
     field_offices: Mapping[str, str] | None = None,
 ) -> Workspace:
     """Write a new workspace's ``doccontrol.toml`` and folders at ``root`` (refuses to overwrite a
-    configuration). The repository and the index are created by ``service.init``."""
+    configuration). The repository and the index are created by ``service.init``.
+
+    Everything is checked before anything is written: the configuration as it will be read back
+    (ConfigError lists every problem: an office code or name that cannot be one, ...) and the
+    folders (none of them may be a file), so a refused ``init`` leaves nothing behind.
+    """
     root = root.expanduser().resolve()
     if (root / CONFIG_NAME).exists():
         raise WorkspaceError(
             f"Đã có không gian làm việc tại {root}.", f"{root} is already a workspace ({CONFIG_NAME} exists)."
         )
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} là một tệp, không phải thư mục.", f"{root} is a file, not a folder.")
     chosen = dict(offices or DEFAULT_OFFICES)
-    for code in chosen:
-        if not OFFICE_CODE.match(code) or code.startswith(RESERVED_PREFIX):
-            raise WorkspaceError(f"Mã phòng '{code}' không hợp lệ.", f"Invalid office code '{code}'.")
     if controller not in chosen:
         chosen = {controller: DEFAULT_OFFICES.get(controller, controller), **chosen}
-    root.mkdir(parents=True, exist_ok=True)
     text = render_config(
         chosen,
         controller,
@@ -154,7 +170,15 @@ def write_new(
         province or Config.province,
         field_offices,
     )
-    (root / CONFIG_NAME).write_text(text, encoding="utf-8")
-    workspace = Workspace(root=root, config=parse_config(tomllib.loads(text)))
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # render_config escapes every value: a bug, said plainly
+        raise WorkspaceError(f"Không tạo được tệp cấu hình hợp lệ: {exc}", f"Cannot write a valid configuration: {exc}") from exc
+    workspace = Workspace(root=root, config=parse_config(raw, root / CONFIG_NAME))
+    workspace.check_folders()
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{CONFIG_NAME}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, root / CONFIG_NAME)
     workspace.ensure_dirs()
     return workspace

@@ -9,6 +9,7 @@ import click
 from doccontrol import service, workspace
 from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
+from doccontrol.core.names import printable
 from doccontrol.core.text import nfc
 
 
@@ -52,4 +53,4 @@ def withdraw(ctx: click.Context, code: str, reason: str, office: str | None, as_
     if as_json:
         emit_json({**service.list_record(state), "commit": commit, "reason": state.withdrawn_reason})
         return
-    say(f"Đã bãi bỏ {state.code} (lần {state.revision}): {state.withdrawn_reason}  [commit {commit[:10]}]")
+    say(printable(f"Đã bãi bỏ {state.code} (lần {state.revision}): {state.withdrawn_reason}  [commit {commit[:10]}]"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from doccontrol.core.names import printable
 from doccontrol.core import coverage as cov
 from doccontrol.reports import coverage_report
 from doccontrol import service
@@ -43,7 +44,7 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
             "updated": list(changes.updated), "missing": list(changes.missing), "problems": result.problems,
         })
     else:
-        say(f"Đã nhập danh mục từ {file.name} ({result.decision}): {result.rows} dòng; "
+        say(f"Đã nhập danh mục từ {printable(file.name)} ({printable(result.decision)}): {result.rows} dòng; "
             f"{len(changes.added)} mới, {len(changes.amended)} sửa đổi, {len(changes.renamed)} đổi tên, "
             f"{len(changes.abolished)} bãi bỏ, {len(changes.unchanged)} không đổi.")
         if changes.missing:
@@ -52,7 +53,7 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
         if result.commit is None:
             say("  Danh mục không thay đổi: không tạo commit. (catalog unchanged, no commit)")
         for problem in result.problems:
-            say(f"  ! {problem}")
+            say(f"  ! {printable(problem)}")
     ctx.exit(EXIT_PROBLEM if result.problems else EXIT_OK)
 
 
@@ -68,7 +69,7 @@ def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_j
         emit_json([tthc_to_json(t) for t in entries])
         return
     for t in entries:
-        click.echo(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}")
+        click.echo(printable(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}"))
     say(f"{len(entries)} TTHC.")
 
 

@@ -12,6 +12,7 @@ from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.core.labels import ingest_status_vi
 from doccontrol.core.model import IngestStatus, Outcome
+from doccontrol.core.names import printable
 from doccontrol.errors import UsageError
 from doccontrol.ingest.inbox import InboxItem
 from doccontrol.workspace import Workspace
@@ -19,10 +20,10 @@ from doccontrol.workspace import Workspace
 
 def describe(outcome: Outcome) -> str:
     """``[NCC] qt-05.docx: đã tiếp nhận — QT-05/NCC lần 2``; a refused or duplicate file with its reason."""
-    head = f"[{outcome.office}] {Path(outcome.file).name}: {ingest_status_vi(outcome.status)}"
+    head = f"[{outcome.office}] {printable(Path(outcome.file).name)}: {ingest_status_vi(outcome.status)}"
     if outcome.status == IngestStatus.INGESTED:
-        return f"{head} — {outcome.code} lần {outcome.revision}"
-    return f"{head} — {outcome.reason}"
+        return f"{head} — {printable(outcome.code or '')} lần {outcome.revision}"
+    return f"{head} — {printable(outcome.reason or '')}"
 
 
 def summary(outcomes: list[Outcome]) -> str:

@@ -12,6 +12,7 @@ from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi, text_origin
 from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.names import printable
 from doccontrol.reports import masterlist
 
 TITLE_WIDTH = 70  # characters of a title shown in a terminal table
@@ -73,7 +74,7 @@ def _describe_state(state: ProcedureState) -> list[str]:
         lines.append(f"Nội dung:       {note_vi} ({note_en})")
     if state.status == ProcedureStatus.WITHDRAWN:
         lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn) {state.withdrawn_at}: {state.withdrawn_reason}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 @main.command()
@@ -154,12 +155,11 @@ def diff(ctx: click.Context, code: str, from_rev: int | None, to_rev: int | None
 @main.command()
 @click.argument("code")
 @click.option("--rev", "revision", type=int, help="Revision to export (default: the newest).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the file.")
+@click.option("-o", "--output", type=click.Path(path_type=str), required=True,
+              help="A file, or an existing folder (the file is then named <code-slug>_r<N>.<ext>).")
+@click.option("--force", is_flag=True, help="Overwrite a file that exists.")
 @click.pass_context
-def export(ctx: click.Context, code: str, revision: int | None, output: Path) -> None:
+def export(ctx: click.Context, code: str, revision: int | None, output: str, force: bool) -> None:
     """Write the original bytes of a revision to OUTPUT (byte-identical to what was dropped)."""
-    data, state = service.export(get_workspace(ctx), code, revision)
-    if output.is_dir():
-        output = output / (state.source or f"{state.slug}-r{state.revision}.{state.ext}")
-    output.write_bytes(data)
-    say(f"Đã ghi {state.code} lần {state.revision} ({len(data)} byte) vào {output}")
+    target, state, size = service.export_to(get_workspace(ctx), code, output, revision, force)
+    say(printable(f"Đã ghi {state.code} lần {state.revision} ({size} byte) vào {target}"))

@@ -100,6 +100,11 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
                    f"{len(report.integrity.mismatches)} sai lệch.")
         for line in report.integrity.mismatches:
             click.echo(f"  ! {line}")
+        if report.integrity.unreadable:
+            click.echo(f"Lịch sử: {len(report.integrity.unreadable)} commit không đọc được "
+                       f"(of {report.integrity.commits_checked} commits, unreadable ones are not counted).")
+        for line in report.integrity.unreadable:
+            click.echo(f"  ! {line}")
         if index.healthy:
             click.echo("Chỉ mục tìm kiếm: khớp với kho tài liệu. (index agrees with the repository)")
         else:

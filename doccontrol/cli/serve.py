@@ -12,6 +12,16 @@ from doccontrol.cli.app import get_workspace, main, say
 from doccontrol.errors import UsageError
 
 
+# The site is read-only (GET): nothing is ever submitted. waitress' defaults accept a 1 GB body
+# (spooled to a temporary file) and 256 KB of headers; these refuse a body (413) and long headers
+# (431) before any of it reaches the disk or the application (whose MAX_CONTENT_LENGTH agrees).
+SERVER_LIMITS: dict[str, int] = {
+    "max_request_body_size": 1024,
+    "max_request_header_size": 64 * 1024,
+    "inbuf_overflow": 64 * 1024,
+}
+
+
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach: ``127.0.0.0/8``, ``::1``, ``localhost``."""
     name = host.strip("[]").lower()
@@ -64,7 +74,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     logging.getLogger("waitress").setLevel(logging.WARNING)
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="doccontrol",
-                               clear_untrusted_proxy_headers=True)
+                               clear_untrusted_proxy_headers=True, **SERVER_LIMITS)
     except OSError as exc:
         raise UsageError(
             f"Không mở được cổng {port} trên {host}: {exc.strerror or exc}.",

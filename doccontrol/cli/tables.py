@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from doccontrol.core.names import printable
+
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    """``rows`` under ``headers``, each column as wide as its widest cell; trailing spaces cut."""
+    """``rows`` under ``headers``, each column as wide as its widest cell; trailing spaces cut.
+    Every cell is :func:`printable` (a name or a title cannot break the table or the terminal)."""
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]

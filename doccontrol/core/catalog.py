@@ -9,8 +9,8 @@ Two shapes of input are read, both as a grid of cells:
   kind, level and field of the rows below them, a total line, notes).
 
 The header row is found by its column names (any case, with or without diacritics), never by
-position. :func:`parse_catalog_rows` is the pure core; :func:`parse_catalog_file` only turns an
-``.xlsx`` or ``.csv`` file into rows of strings.
+position. :func:`parse_catalog_rows` is the pure core; the files themselves (``.xlsx``, ``.csv``)
+are turned into rows of strings, within hard limits, by ``doccontrol.extract.catalog_files``.
 
 :func:`merge_catalog` folds one parsed import into the catalog and keeps every entry's history.
 Absence never abolishes: a code missing from an import is only *reported* (``missing``), because
@@ -20,15 +20,12 @@ only what it changes. A TTHC is abolished only by an abolished part/section or a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from pathlib import Path
 
 from doccontrol.core.labels import shorten
 from doccontrol.core.metadata import tthc_key as metadata_tthc_key
@@ -609,68 +606,8 @@ def parse_catalog_rows(rows: Sequence[Sequence[object]], sheet: str = "") -> Par
 
 
 # --------------------------------------------------------------------------------------------
-# File readers (the thin shell)
+# Text exports (the files themselves are read by ``doccontrol.extract.catalog_files``)
 # --------------------------------------------------------------------------------------------
-
-
-def _xlsx_value(value: object) -> str:
-    """A cell value as text. A float that looks like a TTHC code keeps its six decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        if 1 <= value < 10 and round(value, 6) == value:
-            return f"{value:.6f}"  # 1.00123 typed as a number is the code 1.001230
-        return repr(value)
-    return str(value)
-
-
-def read_xlsx_rows(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """Every worksheet as ``(title, rows)``, rows from row 1, merged cells filled in.
-
-    A merged range that spans several rows has its value repeated down its first column (a
-    field written once beside several TTHC); a range one row high keeps its value in its first
-    cell only (a title or section spread across the columns).
-    """
-    try:
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise CatalogError("thiếu thư viện openpyxl", "openpyxl is not installed") from exc
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
-        raise CatalogError(
-            f"không mở được tệp Excel {path.name} (tệp .xlsx hỏng hoặc không phải .xlsx)",
-            f"cannot open {path.name} as an .xlsx workbook: {exc}",
-        ) from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise CatalogError(
-            f"không mở được tệp Excel {path.name}",
-            f"cannot open {path.name} as an .xlsx workbook: {exc}",
-        ) from exc
-    sheets: list[tuple[str, list[list[str]]]] = []
-    for ws in wb.worksheets:
-        max_row, max_col = ws.max_row, ws.max_column
-        grid = [[_xlsx_value(v) for v in row]
-                for row in ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col,
-                                        values_only=True)]
-        for rng in ws.merged_cells.ranges:
-            if rng.max_row == rng.min_row:
-                continue
-            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else ""
-            for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
-                grid[r - 1][rng.min_col - 1] = top
-        sheets.append((ws.title, grid))
-    wb.close()
-    return sheets
 
 
 def decode_text(data: bytes) -> str:
@@ -689,55 +626,6 @@ def decode_text(data: bytes) -> str:
             "không đọc được bảng mã của tệp (không phải UTF-8 hay Windows-1258)",
             f"cannot decode the file as UTF-8 or Windows-1258: {exc}",
         ) from exc
-
-
-def read_csv_rows(data: bytes) -> list[list[str]]:
-    """CSV bytes → rows of strings; the delimiter (``,`` ``;`` or tab) is sniffed."""
-    text = decode_text(data)
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
-
-
-def parse_catalog_file(path: Path) -> ParsedCatalog:
-    """Read an ``.xlsx``/``.xlsm`` or ``.csv``/``.txt`` catalog file.
-
-    Raises :class:`CatalogError` for a file that cannot be read at all; row-level trouble is in
-    ``problems``. In a workbook with several non-empty sheets each is read and its rows are
-    tagged with the sheet title.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        sheets = [(t, g) for t, g in read_xlsx_rows(path) if any(any(c for c in r) for r in g)]
-        if len(sheets) == 1:
-            return parse_catalog_rows(sheets[0][1])
-        merged = ParsedCatalog(rows=[], problems=[], titles=[], decisions=[])
-        for title, grid in sheets:
-            part = parse_catalog_rows(grid, sheet=title)
-            merged.rows.extend(part.rows)
-            merged.problems.extend(part.problems)
-            merged.titles.extend(t for t in part.titles if t not in merged.titles)
-            merged.decisions.extend(d for d in part.decisions if d not in merged.decisions)
-        return merged
-    if suffix in {".csv", ".txt", ".tsv"}:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CatalogError(f"không đọc được tệp {path.name}", f"cannot read {path}: {exc}") from exc
-        return parse_catalog_rows(read_csv_rows(data))
-    if suffix == ".xls":
-        raise CatalogError(
-            f"tệp {path.name} là Excel 97-2003 (.xls): hãy lưu lại dưới dạng .xlsx",
-            f"{path.name} is an Excel 97-2003 file: save it as .xlsx",
-        )
-    raise CatalogError(
-        f"không hỗ trợ loại tệp {suffix or '(không có đuôi)'}: dùng .xlsx hoặc .csv",
-        f"unsupported file type {suffix or '(none)'}: use .xlsx or .csv",
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ they are configuration, never constants in code.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from doccontrol.errors import WorkspaceError
 CONFIG_NAME = "doccontrol.toml"
 DEFAULT_CONTROLLER = "VP"
 DEFAULT_OFFICES: dict[str, str] = {"VP": "Văn phòng"}
-OFFICE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+OFFICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # use fullmatch (\Z: never a trailing newline)
 # Folder names inside procedures/ that are not offices (catalog, links, ...).
 RESERVED_PREFIX = "_"
 
@@ -63,83 +64,224 @@ def office_order(offices: Iterable[str], configured: Iterable[str]) -> list[str]
 
 
 
-def _table(raw: Mapping[str, object], key: str, path: Path) -> Mapping[str, object]:
-    value = raw.get(key, {})
-    if not isinstance(value, Mapping):
-        raise WorkspaceError(f"Mục [{key}] trong {path} không hợp lệ.", f"[{key}] in {path} must be a table.")
-    return value
+class ConfigError(WorkspaceError):
+    """``doccontrol.toml`` holds values doccontrol cannot work with: every problem, one per line."""
+
+    def __init__(self, path: Path, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"Tệp cấu hình {path} có {len(problems)} lỗi:\n" + "\n".join(f"  - {vi}" for vi, _ in problems),
+            f"The configuration {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {en}" for _, en in problems),
+        )
+
+    def render(self) -> str:
+        lines = [f"Tệp cấu hình có {len(self.problems)} lỗi (the configuration has {len(self.problems)} problem(s)):"]
+        lines += [f"  - {vi}\n    ({en})" for vi, en in self.problems]
+        return "\n".join(lines)
 
 
-def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
-    """Validate the TOML data into a Config (pure)."""
-    agency = _table(raw, "agency", path)
-    offices_raw = _table(raw, "offices", path)
+_NAME_FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_TEXT_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+MAX_NAME = 200
+
+
+def office_code_problem(code: object) -> tuple[str, str] | None:
+    """Why ``code`` cannot be an office code (folder, author e-mail, commit trailer), or None."""
+    if isinstance(code, str) and OFFICE_CODE.fullmatch(code) and not code.startswith(RESERVED_PREFIX):
+        return None
+    return (f"Mã phòng {code!r} không hợp lệ: chỉ chữ cái không dấu, chữ số, '-' và '_', tối đa 32 ký tự.",
+            f"Office code {code!r} is invalid: ASCII letters, digits, '-' and '_' only, at most 32 characters.")
+
+
+def office_name_problem(code: str, name: object) -> tuple[str, str] | None:
+    """Why ``name`` cannot be an office's name (it becomes a commit's author name), or None."""
+    if not isinstance(name, str) or not name.strip():
+        return (f"Tên phòng {code} phải là một chuỗi không rỗng.", f"The name of office {code} must be a non-empty string.")
+    if _NAME_FORBIDDEN.search(name) or len(name) > MAX_NAME:
+        return (f"Tên phòng {code} không được chứa '<', '>', xuống dòng hay ký tự điều khiển (tối đa {MAX_NAME} ký tự).",
+                f"The name of office {code} may not contain '<', '>', line breaks or control characters "
+                f"(at most {MAX_NAME} characters).")
+    return None
+
+
+class _Reader:
+    """Reads the TOML data and collects every problem instead of stopping at the first."""
+
+    def __init__(self, raw: Mapping[str, object]) -> None:
+        self.raw = raw
+        self.problems: list[tuple[str, str]] = []
+
+    def problem(self, vi: str, en: str) -> None:
+        self.problems.append((vi, en))
+
+    def table(self, key: str) -> Mapping[str, object]:
+        value = self.raw.get(key, {})
+        if not isinstance(value, Mapping):
+            self.problem(f"Mục [{key}] phải là một bảng.", f"[{key}] must be a table.")
+            return {}
+        return value
+
+    def text(self, section: str, table: Mapping[str, object], key: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or _TEXT_FORBIDDEN.search(value):
+            self.problem(f"[{section}] {key} phải là một dòng chữ (không xuống dòng, không ký tự điều khiển).",
+                         f"[{section}] {key} must be one line of text (no line breaks or control characters).")
+            return default
+        return nfc(value)
+
+    def number(self, section: str, table: Mapping[str, object], key: str, default: float, *,
+               minimum: float, inclusive: bool = False, integer: bool = False) -> float:
+        """A finite number above ``minimum`` (at or above it when ``inclusive``)."""
+        value = table.get(key, default)
+        try:
+            number = float(value) if not isinstance(value, bool) else math.nan  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = math.nan
+        whole = not integer or number.is_integer()
+        if not math.isfinite(number) or not whole or number < minimum or (number == minimum and not inclusive):
+            bound = f"≥ {minimum:g}" if inclusive else f"> {minimum:g}"
+            kind_vi, kind_en = ("số nguyên", "a whole number") if integer else ("số", "a number")
+            self.problem(f"[{section}] {key} = {value!r}: phải là {kind_vi} hữu hạn {bound}.",
+                         f"[{section}] {key} = {value!r}: must be {kind_en}, finite, {bound}.")
+            return default
+        return number
+
+    def flag(self, section: str, table: Mapping[str, object], key: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"[{section}] {key} phải là true hoặc false.", f"[{section}] {key} must be true or false.")
+            return default
+        return value
+
+
+def _offices(reader: _Reader) -> dict[str, str]:
     offices: dict[str, str] = {}
-    for code, name in offices_raw.items():
-        if not OFFICE_CODE.match(code) or code.startswith(RESERVED_PREFIX):
-            raise WorkspaceError(
-                f"Mã phòng '{code}' không hợp lệ trong {path}.",
-                f"Office code '{code}' in {path} is invalid: letters, digits, '-' and '_' only.",
-            )
+    seen: dict[str, str] = {}
+    for code, name in reader.table("offices").items():
+        problem = office_code_problem(code) or office_name_problem(code, name)
+        if problem is None and code.lower() in seen:
+            problem = (f"Mã phòng '{code}' trùng với '{seen[code.lower()]}' (không phân biệt hoa thường).",
+                       f"Office code '{code}' is the same as '{seen[code.lower()]}' (case is not told apart).")
+        if problem is not None:
+            reader.problem(*problem)
+            continue
+        seen[code.lower()] = code
         offices[code] = nfc(str(name))
-    if not offices:
-        raise WorkspaceError(f"{path} chưa khai báo phòng nào ([offices]).", f"{path} declares no [offices].")
-    controller = str(agency.get("controller", DEFAULT_CONTROLLER))
-    if controller not in offices:
-        raise WorkspaceError(
-            f"Phòng kiểm soát tài liệu '{controller}' không có trong [offices] của {path}.",
-            f"The document controller office '{controller}' is not one of the [offices] in {path}.",
-        )
-    limits_raw = _table(raw, "limits", path)
-    defaults = Limits()
-    try:
-        limits = Limits(
-            max_bytes=int(float(limits_raw.get("max_file_mb", defaults.max_bytes / 2**20)) * 2**20),
-            max_uncompressed=int(
-                float(limits_raw.get("max_uncompressed_mb", defaults.max_uncompressed / 2**20)) * 2**20
-            ),
-            max_ratio=float(limits_raw.get("max_compression_ratio", defaults.max_ratio)),
-            max_entries=int(limits_raw.get("max_zip_entries", defaults.max_entries)),
-            timeout_seconds=float(limits_raw.get("extract_timeout_seconds", defaults.timeout_seconds)),
-            memory_mb=int(limits_raw.get("extract_memory_mb", defaults.memory_mb)),
-            ocr_page_seconds=float(limits_raw.get("ocr_page_timeout_seconds", defaults.ocr_page_seconds)),
-            ocr_memory_mb=int(limits_raw.get("ocr_memory_mb", defaults.ocr_memory_mb)),
-            ocr_max_pages=int(limits_raw.get("ocr_max_pages", defaults.ocr_max_pages)),
-            ocr_language=str(limits_raw.get("ocr_language", defaults.ocr_language)),
-            convert_seconds=float(limits_raw.get("convert_timeout_seconds", defaults.convert_seconds)),
-            convert_memory_mb=int(limits_raw.get("convert_memory_mb", defaults.convert_memory_mb)),
-        )
-        watch_raw = _table(raw, "watch", path)
-        watch = WatchSettings(
-            poll=bool(watch_raw.get("poll", False)),
-            interval=float(watch_raw.get("interval", 1.0)),
-            stable_seconds=float(watch_raw.get("stable_seconds", 2.0)),
-            rescan_seconds=float(watch_raw.get("rescan_seconds", 60.0)),
-        )
-        review_months = int(_table(raw, "review", path).get("months", 12))
-    except (TypeError, ValueError) as exc:
-        raise WorkspaceError(f"Giá trị không hợp lệ trong {path}: {exc}", f"Invalid value in {path}: {exc}") from exc
-    fields = _table(raw, "fields", path)
-    field_offices = {nfc(str(name)): str(office) for name, office in fields.items()}
-    git_raw = _table(raw, "git", path)
-    return Config(
-        agency=nfc(str(agency.get("name", Config.agency))),
-        parent_agency=nfc(str(agency.get("parent", Config.parent_agency))),
-        province=nfc(str(agency.get("province", Config.province))),
-        offices=offices,
-        controller=controller,
-        limits=limits,
-        field_offices=field_offices,
-        review_months=review_months,
-        git_remote=str(git_raw.get("remote", "")),
-        watch=watch,
-        report=dict(_table(raw, "report", path)),
+    if not offices and not reader.problems:
+        reader.problem("Chưa khai báo phòng nào ([offices]).", "No office is declared ([offices]).")
+    return offices
+
+
+def _fields(reader: _Reader, offices: Mapping[str, str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, office in reader.table("fields").items():
+        if not isinstance(office, str) or office not in offices:
+            reader.problem(f"[fields] lĩnh vực «{name}» giao cho phòng {office!r}, không có trong [offices].",
+                           f"[fields] the field {name!r} names the office {office!r}, which is not in [offices].")
+            continue
+        fields[nfc(str(name))] = office
+    return fields
+
+
+def _limits(reader: _Reader) -> Limits:
+    t, d, mb = reader.table("limits"), Limits(), 2**20
+    return Limits(
+        max_bytes=int(reader.number("limits", t, "max_file_mb", d.max_bytes / mb, minimum=0) * mb),
+        max_uncompressed=int(reader.number("limits", t, "max_uncompressed_mb", d.max_uncompressed / mb, minimum=0) * mb),
+        max_ratio=reader.number("limits", t, "max_compression_ratio", d.max_ratio, minimum=1, inclusive=True),
+        # A .docx has at least [Content_Types].xml, _rels/.rels and word/document.xml: fewer refuses every file.
+        max_entries=int(reader.number("limits", t, "max_zip_entries", d.max_entries, minimum=3, inclusive=True,
+                                      integer=True)),
+        timeout_seconds=reader.number("limits", t, "extract_timeout_seconds", d.timeout_seconds, minimum=0),
+        memory_mb=int(reader.number("limits", t, "extract_memory_mb", d.memory_mb, minimum=64, inclusive=True,
+                                    integer=True)),
+        ocr_page_seconds=reader.number("limits", t, "ocr_page_timeout_seconds", d.ocr_page_seconds, minimum=0),
+        ocr_memory_mb=int(reader.number("limits", t, "ocr_memory_mb", d.ocr_memory_mb, minimum=64, inclusive=True,
+                                        integer=True)),
+        ocr_max_pages=int(reader.number("limits", t, "ocr_max_pages", d.ocr_max_pages, minimum=1, inclusive=True,
+                                        integer=True)),
+        ocr_language=reader.text("limits", t, "ocr_language", d.ocr_language),
+        convert_seconds=reader.number("limits", t, "convert_timeout_seconds", d.convert_seconds, minimum=0),
+        convert_memory_mb=int(reader.number("limits", t, "convert_memory_mb", d.convert_memory_mb, minimum=64,
+                                            inclusive=True, integer=True)),
     )
 
 
+def _watch(reader: _Reader) -> WatchSettings:
+    t, d = reader.table("watch"), WatchSettings()
+    return WatchSettings(
+        poll=reader.flag("watch", t, "poll", d.poll),
+        interval=reader.number("watch", t, "interval", d.interval, minimum=0),
+        stable_seconds=reader.number("watch", t, "stable_seconds", d.stable_seconds, minimum=0, inclusive=True),
+        rescan_seconds=reader.number("watch", t, "rescan_seconds", d.rescan_seconds, minimum=0),
+    )
+
+
+def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
+    """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
+    reader = _Reader(raw)
+    agency = reader.table("agency")
+    offices = _offices(reader)
+    controller = reader.text("agency", agency, "controller", DEFAULT_CONTROLLER)
+    if offices and controller not in offices:
+        reader.problem(f"Phòng kiểm soát tài liệu '{controller}' không có trong [offices].",
+                       f"The document controller office '{controller}' is not one of the [offices].")
+    config = Config(
+        agency=reader.text("agency", agency, "name", Config.agency),
+        parent_agency=reader.text("agency", agency, "parent", Config.parent_agency),
+        province=reader.text("agency", agency, "province", Config.province),
+        offices=offices,
+        controller=controller,
+        limits=_limits(reader),
+        field_offices=_fields(reader, offices),
+        review_months=int(reader.number("review", reader.table("review"), "months", 12, minimum=1, inclusive=True,
+                                        integer=True)),
+        git_remote=reader.text("git", reader.table("git"), "remote", ""),
+        watch=_watch(reader),
+        report=dict(reader.table("report")),
+    )
+    if reader.problems:
+        raise ConfigError(path, reader.problems)
+    return config
+
+
+def orphan_owners(config: Config, owners: Iterable[str]) -> dict[str, int]:
+    """Office codes that own procedures but are no longer in [offices] (renamed, merged), with how
+    many each owns: only the document controller may revise or withdraw those procedures."""
+    counts: dict[str, int] = {}
+    for owner in owners:
+        if owner not in config.offices:
+            counts[owner] = counts.get(owner, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def orphan_owner_messages(config: Config, orphans: Mapping[str, int]) -> list[tuple[str, str]]:
+    """What to tell the administrator about :func:`orphan_owners` (Vietnamese, English)."""
+    return [
+        (f"Mã phòng {code} không còn trong [offices] nhưng vẫn sở hữu {count} quy trình: chỉ phòng kiểm soát "
+         f"tài liệu ({config.controller}) sửa đổi hay bãi bỏ được chúng. Nếu phòng đổi mã, hãy khai báo lại "
+         f"mã {code} trong [offices] (có thể với tên mới).",
+         f"Office code {code} is no longer in [offices] but owns {count} procedure(s): only the document "
+         f"controller ({config.controller}) can revise or withdraw them. If the office was renamed, declare "
+         f"the code {code} again in [offices] (with the new name).")
+        for code, count in orphans.items()
+    ]
+
+
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
 def _toml_str(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    """A TOML basic string holding ``value`` exactly (control characters escaped)."""
+    out = []
+    for ch in value:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def _toml_key(key: str) -> str:

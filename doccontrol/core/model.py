@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
+from doccontrol.core.names import escape, has_undecodable, readable
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -275,8 +277,11 @@ class Outcome:
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
+        """The record ``--json`` prints and the journal keeps. Paths are valid Unicode (bytes of a
+        name that are not UTF-8 shown as U+FFFD); such a path is also given losslessly, escaped
+        (``file_escaped``, ``quarantined_to_escaped``: see ``core.names.escape``)."""
+        record: dict[str, object] = {
+            "file": readable(self.file),
             "office": self.office,
             "status": self.status,
             "code": self.code,
@@ -284,5 +289,9 @@ class Outcome:
             "reason": self.reason,
             "cause": self.cause,
             "commit": self.commit,
-            "quarantined_to": self.quarantined_to,
+            "quarantined_to": readable(self.quarantined_to) if self.quarantined_to is not None else None,
         }
+        for key, path in (("file", self.file), ("quarantined_to", self.quarantined_to)):
+            if path is not None and has_undecodable(path):
+                record[f"{key}_escaped"] = escape(path)
+        return record

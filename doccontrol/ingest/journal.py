@@ -40,9 +40,21 @@ def _ends_cut(handle: Any) -> bool:
     return bool(handle.read(1) != b"\n")
 
 
+# Characters ``str.splitlines`` (and some editors) take for line breaks that JSON may leave raw.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def one_line(record: Mapping[str, Any]) -> str:
+    """A record as one line of JSON for every reader (a name's line separators escaped too)."""
+    text = json.dumps(record, ensure_ascii=False)
+    for raw, escaped in _LINE_BREAKS.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
 def append(journal: Path, record: Mapping[str, Any]) -> None:
     """Add one record as one line (after a line break of its own if a crash cut the last line)."""
-    line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    line = one_line(record).encode("utf-8") + b"\n"
     with open(journal, "a+b") as handle:
         if _ends_cut(handle):
             line = b"\n" + line

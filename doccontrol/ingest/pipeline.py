@@ -29,6 +29,7 @@ from doccontrol.core import dates
 from doccontrol.core.decide import decide
 from doccontrol.core.metadata import read_metadata
 from doccontrol.core.metadata_problems import blocking_reason
+from doccontrol.core.names import readable
 from doccontrol.core.scan_identity import NameReader, ScanIdentity, read_file_name, scan_identity
 from doccontrol.core.text import code_key
 from doccontrol.core.model import (
@@ -112,7 +113,7 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str)
         status=ProcedureStatus.CURRENT,
         sha256=drop.sha256,
         text_sha256=drop.text_sha256,
-        source=drop.source_name,
+        source=readable(drop.source_name),
         ext=drop.ext,
         issued=meta.issued,
         effective=meta.effective,
@@ -279,7 +280,8 @@ class Ingestor:
         state = new_state(drop, current, decision.owner, slug)
         try:
             commit = self.tx.commit_revision(
-                state, staged.path.read_bytes(), extracted.text, drop.office, durable=not self.group_commit
+                state, staged.path.read_bytes(), extracted.text, drop.office, durable=not self.group_commit,
+                source_file=drop.source_name,
             )
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
             self.tx.recover()

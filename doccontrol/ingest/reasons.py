@@ -7,17 +7,28 @@ The refusals of the file itself (type, size, zip bombs, encryption...) are in
 from __future__ import annotations
 
 from doccontrol.core.model import STAGE_VI, Reason, Stage
+from doccontrol.core.names import escape, printable
 from doccontrol.ingest.inbox import InboxItem
 
 
+def size_text(size: float) -> str:
+    """A size for people: ``20 MB``, ``0.5 MB``, ``512 KB``, ``10 byte`` (never "0 MB" for a
+    limit below one megabyte)."""
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale or unit == "KB" and size >= 1000:
+            return f"{size / scale:.2f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{size:.0f} byte"
+
+
 def unknown_office(item: InboxItem) -> Reason:
-    where = f"thư mục '{item.folder}'" if item.folder else "thẳng vào thư mục inbox"
+    folder = printable(item.folder)
+    where = f"thư mục '{folder}'" if item.folder else "thẳng vào thư mục inbox"
     return Reason(
         stage=Stage.VALIDATE,
         cause="unknown_office",
         message_vi=f"Tệp được gửi vào {where}, không phải thư mục của một phòng đã khai báo.",
         advice_vi="Gửi tệp vào đúng thư mục của phòng mình: inbox/<MÃ PHÒNG>/.",
-        message_en=f"The file was dropped {'into ' + repr(item.folder) if item.folder else 'straight into inbox/'}, "
+        message_en=f"The file was dropped {'into ' + repr(folder) if item.folder else 'straight into inbox/'}, "
         "which is not a configured office's folder.",
         advice_en="Drop it into your office's folder: inbox/<OFFICE>/.",
     )
@@ -49,9 +60,9 @@ def too_large(size: int, limit: int) -> Reason:
     return Reason(
         stage=Stage.VALIDATE,
         cause="too_large",
-        message_vi=f"Tệp quá lớn: {size / 2**20:.1f} MB, giới hạn {limit / 2**20:.0f} MB.",
+        message_vi=f"Tệp quá lớn: {size_text(size)}, giới hạn {size_text(limit)}.",
         advice_vi="Giảm dung lượng (nén ảnh, bỏ ảnh quét không cần thiết) rồi gửi lại.",
-        message_en=f"The file is too large: {size / 2**20:.1f} MB, the limit is {limit / 2**20:.0f} MB.",
+        message_en=f"The file is too large: {size_text(size)}, the limit is {size_text(limit)}.",
         advice_en="Make it smaller (compress or remove scanned images) and drop it again.",
     )
 
@@ -79,7 +90,12 @@ def commit_failed(detail: str) -> Reason:
 
 
 def render_reason(reason: Reason, item_name: str, office: str, when: str, sha256: str = "") -> str:
-    """The text of ``<name>.reason.txt``: Vietnamese first, then English, then the machine's words."""
+    """The text of ``<name>.reason.txt``: Vietnamese first, then English, then the machine's words.
+
+    Every line is :func:`printable`: a name (or an error message quoting one) cannot add a line
+    or reach a terminal as escape sequences. A name that is not plain (bytes that are not UTF-8,
+    control characters) is also given losslessly, escaped (``Name-Escaped:``).
+    """
     lines = [
         f"Tệp: {item_name}",
         f"Phòng: {office}",
@@ -97,4 +113,6 @@ def render_reason(reason: Reason, item_name: str, office: str, when: str, sha256
     lines.append(f"Cause: {reason.cause}")
     if sha256:
         lines.append(f"Sha256: {sha256}")
-    return "\n".join(lines) + "\n"
+    if printable(item_name) != item_name:
+        lines.append(f"Name-Escaped: {escape(item_name)}")
+    return "\n".join(printable(line) for line in lines) + "\n"

@@ -56,7 +56,9 @@ def stage_copy(path: Path, staging: Path, limits: Limits) -> Staged:
         if info.st_size > limits.max_bytes:
             raise Refused(too_large(info.st_size, limits.max_bytes))
         staging.mkdir(parents=True, exist_ok=True)
-        target = staging / f"{uuid.uuid4().hex}{Path(path.name).suffix.lower()[:10]}"
+        suffix = Path(path.name).suffix.lower()[:10]
+        suffix = suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ""  # the name's bytes stay out
+        target = staging / f"{uuid.uuid4().hex}{suffix}"
         digest = hashlib.sha256()
         size = 0
         with open(target, "wb") as sink:

@@ -1,4 +1,10 @@
-"""The watcher's log: one ``key=value`` line per event, on its console and in ``logs/doccontrol.log``."""
+"""The watcher's log: one ``key=value`` line per event, on its console and in ``logs/doccontrol.log``.
+
+Names are data: a value is quoted when it holds spaces, quotes or control characters, and every
+line goes through :func:`doccontrol.core.names.printable` (:class:`SafeFormatter`), so a file
+name can neither add a line to the log nor send escape sequences to the administrator's
+terminal; the continuation lines of a traceback are marked ``  | ``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from doccontrol.core.model import IngestStatus, Outcome
+from doccontrol.core.names import is_control, printable, readable
 from doccontrol.workspace import Workspace
 
 LOG_NAME = "doccontrol.log"  # in logs/
@@ -21,10 +28,20 @@ LOGGER_NAME = "doccontrol.ingest.watch"
 
 
 def quote(value: object) -> str:
-    text = str(value)
-    if text and not any(ch.isspace() or ch in '"=\\' for ch in text):
+    """``value`` as one token of a log line: as it is when plain, else JSON-quoted and printable."""
+    text = readable(str(value))
+    if text and not any(ch.isspace() or ch in '"=\\' or is_control(ch) for ch in text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return printable(json.dumps(text, ensure_ascii=False))
+
+
+class SafeFormatter(logging.Formatter):
+    """Every log line printable (:func:`printable`); a multi-line message (a traceback) keeps its
+    lines, each continuation marked ``  | `` so that no text in it can pass for a log line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        first, *rest = super().format(record).split("\n")
+        return "\n".join([printable(first), *(f"  | {printable(line)}" for line in rest)])
 
 
 def format_outcome(outcome: Outcome) -> str:
@@ -72,7 +89,7 @@ def setup_logging(workspace: Workspace, stream: Any = None) -> logging.Logger:
         handler.close()
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    formatter = SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
     workspace.logs.mkdir(parents=True, exist_ok=True)
     file_handler = logging.handlers.RotatingFileHandler(
         workspace.logs / LOG_NAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"

@@ -14,6 +14,7 @@ syncs the index once when the stream is closed.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import time
@@ -21,6 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from doccontrol.repo import messages
+
+_UNSAFE_EMAIL = re.compile(r"[<>\s\x00-\x1f\x7f-\x9f]")
 
 class CommitStreamError(RuntimeError):
     """fast-import refused a command or died."""
@@ -39,10 +43,23 @@ def _tz_offset(timestamp: int) -> str:
     return f"{sign}{offset // 3600:02d}{offset % 3600 // 60:02d}"
 
 
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
 def _safe_path(path: str) -> str:
-    if not path or "\n" in path or path.startswith('"') or path.startswith("/") or ".." in path.split("/"):
+    """A repository path or tag name as ``layout`` builds them: ASCII letters, digits, ``_.-`` and
+    ``/`` (never a quote, a space, a control character, ``..`` or a leading ``/``); ValueError else."""
+    if len(path) > 1024 or not _SAFE_PATH.fullmatch(path) or ".." in path.split("/"):
         raise ValueError(f"unsafe repository path {path!r}")
     return path
+
+
+def _person(who: Person) -> str:
+    """``Name <email>`` for an author or committer line: neither part can end or forge the line."""
+    email = who.email
+    if not email or _UNSAFE_EMAIL.search(email):
+        raise ValueError(f"unsafe e-mail in a commit identity: {email!r}")
+    return f"{messages.identity_name(who.name)} <{email}>"
 
 
 class CommitStream:
@@ -89,8 +106,8 @@ class CommitStream:
         encoded = message.encode("utf-8")
         chunks = [
             f"commit refs/heads/{self.branch}\nmark :{mark}\n".encode(),
-            f"author {author.name} <{author.email}> {when} {tz}\n".encode(),
-            f"committer {committer.name} <{committer.email}> {when} {tz}\n".encode(),
+            f"author {_person(author)} {when} {tz}\n".encode(),
+            f"committer {_person(committer)} {when} {tz}\n".encode(),
             f"data {len(encoded)}\n".encode(), encoded, b"\n",
         ]
         if self.parent:

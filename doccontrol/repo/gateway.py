@@ -27,7 +27,7 @@ from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
-from doccontrol.repo import history, layout, snapshot
+from doccontrol.repo import history, layout, messages, snapshot
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git, GitError, init_repository
 from doccontrol.repo.state_files import state_from_json
@@ -115,9 +115,16 @@ class Repository:
     def folder(self, state: ProcedureState) -> Path:
         return self.path / layout.procedure_dir(state.office, state.slug)
 
+    def _office_folders(self) -> list[Path]:
+        """The top-level folders that may hold procedures (never ``.git`` or a reserved one)."""
+        return sorted(p for p in self.path.iterdir() if layout.is_office_folder(p.name) and p.is_dir())
+
     def _folders_named(self, slug: str) -> list[Path]:
-        return [p for p in self.path.glob(f"*/{slug}")
-                if (p / layout.META).is_file() and not layout.is_reserved(p.parent.name)]
+        """The procedure folders named ``slug`` (none for a name that is not a slug: nothing is
+        globbed, nothing outside the office folders read)."""
+        if not layout.is_slug(slug):
+            return []
+        return [office / slug for office in self._office_folders() if (office / slug / layout.META).is_file()]
 
     def read_state(self, folder: Path) -> ProcedureState:
         return state_from_json((folder / layout.META).read_text(encoding="utf-8"))
@@ -125,8 +132,8 @@ class Repository:
     def procedures(self) -> list[ProcedureState]:
         """Every procedure's current state (current and withdrawn), in office then slug order."""
         states = []
-        for meta in sorted(self.path.glob(f"*/*/{layout.META}")):
-            if not layout.is_reserved(meta.parent.parent.name):
+        for office in self._office_folders():
+            for meta in sorted(office.glob(f"*/{layout.META}")):
                 states.append(state_from_json(meta.read_text(encoding="utf-8")))
         return states
 
@@ -205,9 +212,8 @@ class Repository:
     def history(self, state: ProcedureState) -> list[RevisionRecord]:
         """Every commit of this procedure (revisions, withdrawals, confirmed reviews), oldest first."""
         folder = layout.procedure_dir(state.office, state.slug)
-        out = self.git.run("log", "--reverse", history.LOG_FORMAT, "--", layout.meta_path(folder),
-                           layout.review_path(state.slug))
-        return [history.revision_record(event) for event in history.parse_log(out)]
+        events = history.read_log(self.git, "--reverse", "--", layout.meta_path(folder), layout.review_path(state.slug))
+        return [history.revision_record(event) for event in events if event.action != messages.UNREADABLE]
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
         return [r for r in self.history(state) if r.action == "ingest"]

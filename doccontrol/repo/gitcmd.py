@@ -13,6 +13,7 @@ from pathlib import Path
 import git
 
 from doccontrol.errors import WorkspaceError
+from doccontrol.repo import messages
 
 COMMITTER_NAME = "doccontrol"
 COMMITTER_EMAIL = "doccontrol@localhost"
@@ -31,11 +32,12 @@ REPO_CONFIG = {
 
 
 def author_email(office: str) -> str:
-    return f"{office.lower()}@{AUTHOR_DOMAIN}"
+    return messages.identity_email(office, AUTHOR_DOMAIN)
 
 
 def author_name(office: str, office_name: str) -> str:
-    return f"{office_name} ({office})" if office_name and office_name != office else office
+    """The office's name and code, made safe for an author line (``messages.identity_name``)."""
+    return messages.identity_name(f"{office_name} ({office})" if office_name and office_name != office else office)
 
 
 def identity_env(office: str, office_name: str) -> dict[str, str]:

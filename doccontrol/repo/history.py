@@ -2,19 +2,33 @@
 
 Each commit's trailers say what it did (see ``messages``); :class:`Event` carries them, and a
 procedure's :class:`~doccontrol.core.model.RevisionRecord` list is read from its events.
+
+Parsing is strict and never raises: a commit whose message ``messages`` cannot read, or whose
+trailers are not well formed for its action or name another office than its author, is an
+event with the action ``unreadable`` and its ``problem``; it counts for nothing (no revision,
+no withdrawal, no tag to repair) and ``verify`` reports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from doccontrol.core import names
 from doccontrol.core.model import RevisionRecord
 from doccontrol.repo import messages
+from doccontrol.repo.gitcmd import AUTHOR_DOMAIN
 
-# commit, author date (strict ISO), author email, raw message; records end with \x1e.
-LOG_FORMAT = "--format=%H%x1f%aI%x1f%ae%x1f%B%x1e"
+if TYPE_CHECKING:
+    from doccontrol.repo.gitcmd import Git
+
+# commit, author date (strict ISO), author email, raw message; with ``-z`` each record ends with NUL.
+LOG_FORMAT = "--format=%H%x1f%aI%x1f%ae%x1f%B"
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -23,41 +37,63 @@ class Event:
 
     commit: str
     date: dt.datetime  # author date (timezone-aware)
-    action: str  # the Action trailer: ingest, withdraw, review, catalog-import, link, laws-replaced, ...
+    action: str  # the Action trailer: ingest, withdraw, review, catalog-import, link, ...; other; unreadable
     office: str
     trailers: Mapping[str, str]
     subject: str
     body: str
+    problem: str = field(default="")  # why the commit is unreadable ("" when it is not)
 
     @property
     def revision(self) -> int:
-        try:
-            return int(self.trailers.get("Revision", "0") or 0)
-        except ValueError:
-            return 0
+        value = self.trailers.get("Revision", "")
+        return int(value) if value.isdigit() else 0
+
+
+def author_office(email: str) -> str:
+    """The office a commit's author e-mail names (``""`` for anyone but an office)."""
+    local, _, domain = email.partition("@")
+    return local.upper() if domain == AUTHOR_DOMAIN else ""
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return _EPOCH
+
+
+def parse_entry(entry: str) -> Event:
+    """One record of :data:`LOG_FORMAT` output (never raises: an unreadable commit is an event)."""
+    parts = entry.split("\x1f", 3)
+    if len(parts) != 4 or not _COMMIT.fullmatch(parts[0]):
+        return Event(commit=parts[0][:40] if _COMMIT.match(parts[0]) else "", date=_EPOCH,
+                     action=messages.UNREADABLE, office="", trailers={}, subject="", body="",
+                     problem="a git log record that does not parse")
+    commit, date, email, message = parts
+    office = author_office(email)
+    try:
+        parsed = messages.parse_message(message)
+        action = messages.check_trailers(parsed.trailers, office)
+    except messages.MessageError as exc:
+        return Event(commit=commit, date=_date(date), action=messages.UNREADABLE, office=office, trailers={},
+                     subject=names.printable(message.split("\n", 1)[0])[:200], body="", problem=str(exc))
+    return Event(commit=commit, date=_date(date), action=action, office=parsed.trailers.get("Office") or office,
+                 trailers=parsed.trailers, subject=parsed.subject, body=parsed.body)
 
 
 def parse_log(out: str) -> list[Event]:
-    """Events from ``git log`` output written with :data:`LOG_FORMAT`, in the log's order."""
-    events: list[Event] = []
-    for entry in out.split("\x1e"):
-        entry = entry.strip("\n")
-        if not entry:
-            continue
-        commit, date, email, message = entry.split("\x1f", 3)
-        parsed = messages.parse_message(message)
-        events.append(
-            Event(
-                commit=commit,
-                date=dt.datetime.fromisoformat(date),
-                action=parsed.trailers.get("Action", "other"),
-                office=parsed.trailers.get("Office") or email.split("@", 1)[0].upper(),
-                trailers=parsed.trailers,
-                subject=parsed.subject,
-                body=parsed.body,
-            )
-        )
-    return events
+    """Events from ``git log -z`` output written with :data:`LOG_FORMAT`, in the log's order."""
+    return [parse_entry(entry.strip("\n")) for entry in out.split("\0") if entry.strip("\n")]
+
+
+def read_log(git: Git, *args: str) -> list[Event]:
+    """``git log -z LOG_FORMAT ARGS`` as events (bytes that are not UTF-8 read as U+FFFD)."""
+    return parse_log(git.bytes("log", "-z", LOG_FORMAT, *args).decode("utf-8", "replace"))
+
+
+def unreadable(events: list[Event]) -> list[Event]:
+    return [e for e in events if e.action == messages.UNREADABLE]
 
 
 def revision_record(event: Event) -> RevisionRecord:
@@ -69,6 +105,6 @@ def revision_record(event: Event) -> RevisionRecord:
         date=event.date.isoformat(),
         office=event.office,
         sha256=event.trailers.get("Sha256", ""),
-        source=event.trailers.get("Source-File", ""),
+        source=names.readable(event.trailers.get("Source-File", "")),
         note=event.body if event.action != messages.INGEST else "",
     )

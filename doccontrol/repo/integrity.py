@@ -1,4 +1,5 @@
-"""Integrity of the controlled repository: every revision's bytes match their recorded sha256."""
+"""Integrity of the controlled repository: every revision's bytes match their recorded sha256, and
+every commit's message is one doccontrol can read (``history``: strict trailers)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from doccontrol.repo import layout
+from doccontrol.core.names import printable
+from doccontrol.repo import history, layout
 
 if TYPE_CHECKING:
     from doccontrol.repo.gateway import Repository
@@ -17,9 +19,30 @@ if TYPE_CHECKING:
 class IntegrityReport:
     revisions_checked: int = 0
     mismatches: list[str] = field(default_factory=list)
+    commits_checked: int = 0
+    unreadable: list[str] = field(default_factory=list)  # commits whose message does not parse
+
+    @property
+    def clean(self) -> bool:
+        return not self.mismatches and not self.unreadable
 
     def as_json(self) -> dict[str, object]:
-        return {"revisions_checked": self.revisions_checked, "mismatches": self.mismatches}
+        return {"revisions_checked": self.revisions_checked, "mismatches": self.mismatches,
+                "commits_checked": self.commits_checked, "unreadable_commits": self.unreadable}
+
+
+def check_messages(repo: Repository, report: IntegrityReport) -> None:
+    """Every commit's message read strictly; those that do not parse are reported (they count
+    for nothing in history, so a hand-made or forged commit is seen here, never believed)."""
+    if repo.head() is None:
+        return
+    events = history.read_log(repo.git, "HEAD")
+    report.commits_checked = len(events)
+    for event in history.unreadable(events):
+        report.unreadable.append(
+            f"commit {event.commit[:12] or '?'}: thông điệp commit không đọc được, không được tính "
+            f"(unreadable commit message, not counted: {printable(event.problem)})"
+        )
 
 
 def check_revisions(repo: Repository) -> IntegrityReport:
@@ -29,6 +52,7 @@ def check_revisions(repo: Repository) -> IntegrityReport:
     copy of the current revision must match too.
     """
     report = IntegrityReport()
+    check_messages(repo, report)
     tags = repo.revision_numbers()
     with repo.blobs() as blobs:
         for state in repo.procedures():

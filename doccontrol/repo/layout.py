@@ -18,6 +18,7 @@ builds these names.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from doccontrol.core.text import slugify
 
@@ -31,6 +32,8 @@ LINKS_FILE = "_links/links.json"
 REVIEWS_DIR = "_reviews"
 LAWS_FILE = "_laws/replaced.json"
 TAGS = "refs/tags"
+SLUG_MAX = 120  # characters of a folder name made from a code (a longer one is cut and marked)
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 
 def procedure_dir(office: str, slug: str) -> str:
@@ -58,6 +61,16 @@ def review_path(slug: str) -> str:
 def is_reserved(name: str) -> bool:
     """True for a top-level folder that is not an office (catalog, links, reviews, laws)."""
     return name.startswith(RESERVED_PREFIX)
+
+
+def is_office_folder(name: str) -> bool:
+    """True for a top-level folder that may hold procedures (not reserved, not ``.git``)."""
+    return bool(name) and not is_reserved(name) and not name.startswith(".")
+
+
+def is_slug(name: str) -> bool:
+    """True for a name :func:`candidate_slugs` can give (so a lookup never reads anything else)."""
+    return len(name) <= SLUG_MAX + 7 and _SLUG.fullmatch(name) is not None
 
 
 def procedure_of(path: str) -> str | None:
@@ -99,7 +112,12 @@ def candidate_slugs(code_key: str) -> tuple[str, str]:
     """The folder names a code may live under: its slug, else the slug plus a short hash.
 
     Slugs fold punctuation (``qt-01/x`` and ``qt.01.x`` share one), so the second form keeps
-    distinct codes apart without making every folder name ugly.
+    distinct codes apart without making every folder name ugly. A slug longer than
+    :data:`SLUG_MAX` is cut and marked with the hash (a folder name must fit in a file name; a
+    5,000-character code is still a lookup, never an error).
     """
+    digest = hashlib.sha1(code_key.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     slug = slugify(code_key)
-    return slug, f"{slug}-{hashlib.sha1(code_key.encode('utf-8')).hexdigest()[:6]}"
+    if len(slug) > SLUG_MAX:
+        slug = f"{slug[:SLUG_MAX - 7].rstrip('-')}-{digest}"
+    return slug, f"{slug}-{digest}"

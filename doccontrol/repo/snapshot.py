@@ -89,7 +89,7 @@ def read_events(git: Git, commit: str | None) -> list[Event]:
     """Every commit up to ``commit`` (its ancestors and itself), oldest first."""
     if not commit:
         return []
-    return history.parse_log(git.run("log", "--reverse", history.LOG_FORMAT, commit))
+    return history.read_log(git, "--reverse", commit)
 
 
 def _ls_tree(git: Git, commit: str) -> list[str]:

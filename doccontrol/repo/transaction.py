@@ -18,13 +18,14 @@ This module holds no rules: the callers decide, it writes what they decided.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccontrol import faults
-from doccontrol.core import dates
+from doccontrol.core import dates, names
 from doccontrol.core.model import ProcedureState, RevisionRecord
 from doccontrol.repo import history, layout, messages
 from doccontrol.repo.commitstream import CommitStream, Person
@@ -161,9 +162,17 @@ class Transaction:
 
     def commit_revision(
         self, state: ProcedureState, original: bytes, text: str, office: str, durable: bool = True,
-        timestamp: int | None = None,
+        timestamp: int | None = None, source_file: str | None = None,
     ) -> str:
-        """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id."""
+        """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id.
+
+        ``source_file``: the dropped name as the file system gave it (bytes that are not UTF-8
+        kept), for the ``Source-File`` trailer, which keeps it losslessly; ``state.source`` (what
+        ``meta.json`` and people see) is its readable form. Default: ``state.source`` (made
+        readable for ``meta.json`` if it is not).
+        """
+        source_file = state.source if source_file is None else source_file
+        state = dataclasses.replace(state, source=names.readable(state.source))
         folder = layout.procedure_dir(state.office, state.slug)
         keep = layout.original_path(folder, state.ext)
         changes: dict[str, bytes | None] = {
@@ -183,7 +192,7 @@ class Transaction:
                 "Revision": state.revision,
                 "Code-Key": state.code_key,
                 "Slug": state.slug,
-                "Source-File": state.source,
+                "Source-File": source_file,
                 "Sha256": state.sha256,
             },
         )
@@ -322,7 +331,7 @@ class Transaction:
         if not git.head():
             return []
         wanted: dict[str, str] = {}
-        for event in history.parse_log(git.run("log", f"-n{window}", history.LOG_FORMAT, "HEAD")):
+        for event in history.read_log(git, f"-n{window}", "HEAD"):  # an unreadable commit is skipped
             slug, revision = event.trailers.get("Slug"), event.revision
             if event.action == messages.INGEST and slug and revision:
                 wanted.setdefault(layout.revision_tag(slug, revision), event.commit)

@@ -10,7 +10,6 @@ human formats (``96,15 %``); the JSON keeps plain numbers.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -20,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from doccontrol.core import cells
 from doccontrol.core.labels import LINK_SOURCE, moment_vi, vi
 from doccontrol.core.coverage import (
     REASON_EN,
@@ -29,6 +29,7 @@ from doccontrol.core.coverage import (
     Tally,
     report_to_dict,
 )
+from doccontrol.reports import sheets
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
 
@@ -272,7 +273,7 @@ def render_csv(report: CoverageReport, ctx: ReportContext | None = None) -> byte
     ``Phần`` names it in Vietnamese. UTF-8 with a BOM, comma-separated, CRLF (Excel's CSV)."""
     del ctx
     buf = io.StringIO(newline="")
-    w = csv.writer(buf)
+    w = sheets.CsvRows(buf)
     w.writerow(CSV_HEADINGS)
     w.writerow(["summary", "Tổng hợp", "total", "Tổng số TTHC", "", "", "", "", "", str(report.total)])
     w.writerow(["summary", "Tổng hợp", "covered", "Đã có quy trình", "", "", "", "", "", str(report.covered)])
@@ -347,7 +348,7 @@ class _XlsxWriter:
                number_format: str | None = None) -> Any:
         from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=cells.cell(value))
         cell.font = self.bold if font is None else font
         if fill is not None:
             cell.fill = fill
@@ -381,24 +382,24 @@ def _xlsx_summary(xw: _XlsxWriter, report: CoverageReport, ctx: ReportContext, p
     from openpyxl.styles import Font
 
     ws = xw.sheet(XLSX_SHEETS["summary"], [48, 40, 18, 14])
-    ws.append([xw.styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
-    ws.append([xw.styled(ws, TITLE_EN, font=Font(italic=True))])
-    ws.append([])
+    sheets.append(ws, [xw.styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
+    sheets.append(ws, [xw.styled(ws, TITLE_EN, font=Font(italic=True))])
+    sheets.append(ws, [])
     for label, value in _header_lines(report, ctx):
-        ws.append([xw.styled(ws, label), value])
-    ws.append([])
+        sheets.append(ws, [xw.styled(ws, label), value])
+    sheets.append(ws, [])
     for label, value in _summary_rows(report):
         if label.startswith("Tỷ lệ"):
-            ws.append([xw.styled(ws, label), xw.styled(ws, report.percent / 100, font=Font(), number_format="0.00%")])
+            sheets.append(ws, [xw.styled(ws, label), xw.styled(ws, report.percent / 100, font=Font(), number_format="0.00%")])
         else:
-            ws.append([xw.styled(ws, label), int(value)])
+            sheets.append(ws, [xw.styled(ws, label), int(value)])
     for key in ("by_office", "by_field"):
         _, title_vi, title_en, headings, rows = parts[key]
-        ws.append([])
-        ws.append([xw.styled(ws, f"{title_vi} ({title_en})")])
-        ws.append(xw.heading_row(ws, headings))
+        sheets.append(ws, [])
+        sheets.append(ws, [xw.styled(ws, f"{title_vi} ({title_en})")])
+        sheets.append(ws, xw.heading_row(ws, headings))
         for row in rows:
-            ws.append(row)
+            sheets.append(ws, row)
 
 
 def _xlsx_part(xw: _XlsxWriter, key: str, part: Part) -> None:
@@ -410,10 +411,10 @@ def _xlsx_part(xw: _XlsxWriter, key: str, part: Part) -> None:
     sheet = xw.sheet(XLSX_SHEETS[key], _XLSX_WIDTHS[key])
     sheet.freeze_panes = "A3"
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(rows) + 2}"
-    sheet.append([xw.styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
-    sheet.append(xw.heading_row(sheet, headings))
+    sheets.append(sheet, [xw.styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
+    sheets.append(sheet, xw.heading_row(sheet, headings))
     for row in rows:
-        sheet.append(row)
+        sheets.append(sheet, row)
 
 
 def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:

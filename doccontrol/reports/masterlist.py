@@ -9,7 +9,6 @@ from, so a posted list can be traced and reproduced.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -23,6 +22,7 @@ from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
 from doccontrol.core.labels import date_vi, datetime_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.reports import sheets
 
 if TYPE_CHECKING:
     from doccontrol.repo.snapshot import Snapshot
@@ -284,7 +284,7 @@ def render_csv(ml: MasterList) -> bytes:
     """A few lines saying what the list is, a blank line, then one row per procedure.
     UTF-8 with a BOM (Excel reads the Vietnamese), CRLF."""
     buf = io.StringIO(newline="")
-    w = csv.writer(buf)
+    w = sheets.CsvRows(buf)
     w.writerow([TITLE_VI])
     for label, value in header_lines(ml):
         w.writerow([label, value])
@@ -332,22 +332,22 @@ def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> 
     """The agency, the list's title across the page, then what the list reflects."""
     from openpyxl.styles import Alignment
 
-    ws.append([ml.agency.upper()])
+    sheets.append(ws, [ml.agency.upper()])
     ws["A1"].font = style.bold
-    ws.append([TITLE_VI])
+    sheets.append(ws, [TITLE_VI])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].font = style.title
     ws["A2"].alignment = Alignment(horizontal="center")
     for label, value in header_lines(ml):
-        ws.append([label, None, value])
+        sheets.append(ws, [label, None, value])
         ws.cell(ws.max_row, 1).font = style.bold
         ws.cell(ws.max_row, 3).font = style.plain
-    ws.append([])
+    sheets.append(ws, [])
 
 
 def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle) -> int:
     """The column headings (repeated on every printed page); returns their row number."""
-    ws.append(columns)
+    sheets.append(ws, columns)
     head_row: int = ws.max_row
     for j in range(1, len(columns) + 1):
         cell = ws.cell(head_row, j)
@@ -361,11 +361,11 @@ def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle) -> int:
 def _xlsx_groups(ws: Any, ml: MasterList, style: _XlsxStyle, width: int, last: str) -> None:
     """Each office's title across the page, then its rows (numbers as numbers), boxed."""
     for group in ml.groups:
-        ws.append([group_title(group)])
+        sheets.append(ws, [group_title(group)])
         ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
         ws.cell(ws.max_row, 1).font = style.bold
         for row in rows(group, ml):
-            ws.append([int(row[0]), row[1], row[2], int(row[3]), row[4], *row[5:]])
+            sheets.append(ws, [int(row[0]), row[1], row[2], int(row[3]), row[4], *row[5:]])
             for j in range(1, width + 1):
                 cell = ws.cell(ws.max_row, j)
                 cell.font = style.plain

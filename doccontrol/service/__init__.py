@@ -24,6 +24,7 @@ from doccontrol.service.controlled_set import (
     detail,
     diff,
     export,
+    export_to,
     list_record,
     procedures,
     revision_record,
@@ -46,8 +47,9 @@ from doccontrol.service.tthc import catalog, coverage
 
 __all__ = [
     "STATUSES", "Detail", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
-    "confirm_review", "coverage", "detail", "diff", "export", "inbox_items", "index_freshness", "ingest", "init",
-    "items_for_files", "list_record", "master_list", "procedures", "procedures_as_of", "quarantined_files", "retry_items", "ocr_missing_packages",
+    "confirm_review", "coverage", "detail", "diff", "export", "export_to", "inbox_items", "index_freshness", "ingest",
+    "init", "items_for_files", "list_record", "master_list", "ocr_missing_packages", "procedures", "procedures_as_of",
+    "quarantined_files", "retry_items",
     "recent_ingests", "record_replaced_law", "reindex", "replaced_laws", "review_due", "revision_record",
     "revision_text", "search", "verify", "withdraw", "yearly_report", "yearly_template",
 ]

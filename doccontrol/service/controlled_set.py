@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
+from pathlib import Path
 
 from doccontrol.core import dates
 from doccontrol.core.decide import may_change
+from doccontrol.core.names import export_name
 from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
@@ -111,6 +114,49 @@ def export(workspace: Workspace, code: str, revision: int | None = None) -> tupl
         wanted = revision if revision is not None else state.revision
         _check_revision(state, repo.revisions(state), wanted)
         return repo.original_at(state, wanted)
+
+
+def export_target(output: str | Path, state: ProcedureState, force: bool) -> Path:
+    """Where ``export -o OUTPUT`` writes: into OUTPUT when it is a folder (under
+    :func:`doccontrol.core.names.export_name`), else OUTPUT itself. UsageError for a folder that does not exist
+    (``-o missing/``) and, without ``force``, for a file that exists."""
+    as_folder = str(output).endswith(("/", os.sep))  # kept as typed: Path() would drop the slash
+    path = Path(output)
+    if path.is_dir():
+        target = path / export_name(state.slug, state.revision, state.ext)
+    elif as_folder or not path.parent.is_dir():
+        folder = path if as_folder else path.parent
+        raise UsageError(f"Không có thư mục {folder}.", f"No such folder: {folder}")
+    else:
+        target = path
+    if (target.exists() or target.is_symlink()) and not force:
+        raise UsageError(
+            f"Đã có tệp {target}; không ghi đè (dùng --force nếu muốn ghi đè).",
+            f"{target} exists: not overwritten (use --force to overwrite it).",
+        )
+    if target.is_dir():
+        raise UsageError(f"{target} là một thư mục.", f"{target} is a folder.")
+    return target
+
+
+def export_to(workspace: Workspace, code: str, output: str | Path, revision: int | None = None,
+              force: bool = False) -> tuple[Path, ProcedureState, int]:
+    """Write the original bytes of a revision (see :func:`export`) to :func:`export_target`;
+    (the file written, the state at that revision, its size). Written whole or not at all."""
+    data, state = export(workspace, code, revision)
+    target = export_target(output, state, force)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    try:
+        if force:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)  # fails if the name appeared meanwhile: never an overwrite
+    except FileExistsError as exc:
+        raise UsageError(f"Đã có tệp {target}; không ghi đè.", f"{target} exists: not overwritten.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target, state, len(data)
 
 
 def revision_text(workspace: Workspace, code: str, revision: int | None = None) -> str:

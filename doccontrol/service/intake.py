@@ -11,7 +11,9 @@ from pathlib import Path
 from doccontrol.core.model import Outcome
 from doccontrol.core.text import nfc
 from doccontrol.errors import UsageError
+from doccontrol.core.names import readable
 from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem, item_for, scan
+from doccontrol.ingest.quarantine import entries as quarantine_entries
 from doccontrol.workspace import Workspace
 
 
@@ -80,7 +82,7 @@ class QuarantinedFile:
     """A refused file waiting in ``quarantine/<folder>/``, and the reason written beside it."""
 
     folder: str  # the office folder under quarantine/
-    name: str  # the path below that folder (NFC)
+    name: str  # the path below that folder (NFC; bytes that are not UTF-8 shown as U+FFFD)
     size: int
     modified: str  # ISO 8601, local time
     reason: str  # the text of ``<name>.reason.txt`` ("" when there is none)
@@ -98,22 +100,21 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
         if here == root:
             continue
         links = [d for d in os.listdir(here) if (here / d).is_symlink() and d not in filenames]
-        for name in sorted(filenames) + sorted(links):
-            if name.startswith(".") or name.endswith(REASON_SUFFIX):
-                continue
+        for name, reason_name in quarantine_entries(filenames + links):
             path = here / name
             info = path.lstat()
             reason = ""
             try:
-                fd = os.open(path.with_name(name + REASON_SUFFIX), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-                with os.fdopen(fd, "rb") as handle:
-                    reason = handle.read(reason_bytes).decode("utf-8", errors="replace")
+                if reason_name is not None:
+                    fd = os.open(here / reason_name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                    with os.fdopen(fd, "rb") as handle:
+                        reason = handle.read(reason_bytes).decode("utf-8", errors="replace")
             except OSError:
                 pass
             relative = path.relative_to(root)
             found.append((info.st_mtime, QuarantinedFile(
-                folder=relative.parts[0],
-                name=nfc("/".join(relative.parts[1:])),
+                folder=readable(relative.parts[0]),
+                name=readable(nfc("/".join(relative.parts[1:]))),
                 size=info.st_size,
                 modified=dt.datetime.fromtimestamp(info.st_mtime).astimezone().isoformat(timespec="seconds"),
                 reason=reason,

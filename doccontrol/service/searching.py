@@ -24,36 +24,62 @@ def index_freshness(workspace: Workspace, check_files: bool = False) -> Freshnes
         return repo.index.freshness(check_files)
 
 
-def search(workspace: Workspace, request: SearchRequest) -> SearchOutcome:
+BUSY_NOTICE = ("Đang có tiến trình ghi vào kho; kết quả lấy từ chỉ mục tìm kiếm gần nhất và có thể chưa gồm "
+               "thay đổi mới nhất. (a writer is busy: results come from the last good index and may miss the "
+               "newest change)")
+UNAVAILABLE_NOTICE = ("Chỉ mục tìm kiếm chưa dùng được và đang có tiến trình ghi vào kho; hãy thử lại sau ít phút. "
+                      "(the search index is unavailable while a writer is busy: try again in a few minutes)")
+
+
+def _catch_up(repo: Repository, fresh: Freshness, wait: bool, notices: list[str]) -> None:
+    """Bring a behind or unavailable index up to the repository (a behind one never waits for a
+    writer; an unavailable one waits only when ``wait``)."""
+    try:
+        timeout = None if wait and fresh.state is IndexState.UNAVAILABLE else 0
+        with repo.write(None, "index", timeout=timeout) as tx:
+            done = tx.catch_up_index()
+        if done:
+            notices.append(
+                f"Chỉ mục tìm kiếm chưa khớp với kho tài liệu nên đã được cập nhật ({done}). "
+                f"(the search index was behind the repository: {done})"
+            )
+    except WorkspaceError:
+        notices.append(BUSY_NOTICE)
+
+
+def _rebuild(repo: Repository, wait: bool, notices: list[str], why: Exception) -> bool:
+    """Rebuild a damaged index (waiting for a writer only when ``wait``); False when a writer is busy."""
+    try:
+        with repo.write(None, "index", timeout=None if wait else 0) as tx:
+            tx.rebuild_index()
+    except WorkspaceError:
+        if wait:
+            raise
+        notices[:] = [UNAVAILABLE_NOTICE]
+        return False
+    notices.append(f"Chỉ mục tìm kiếm hỏng nên đã được tạo lại. (the index was damaged and was rebuilt: {why})")
+    return True
+
+
+def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> SearchOutcome:
     """Search the index; bring it up to the repository first when it is behind or unreadable.
 
     Readers never wait for writers: if another process holds the writer lock (an ingest is
-    under way), the search runs on the index as it is and says so.
+    under way), a search runs on the index as it is (the last good one: a rebuild swaps its
+    new index in whole) and says so. ``wait=False`` (the web: a page never waits for the
+    writer lock) also holds for an index that is missing or damaged: then the outcome has no
+    hits and says to try again; the CLI (``wait=True``) waits to rebuild it.
     """
     notices: list[str] = []
     with Repository(workspace) as repo:
         fresh = repo.index.freshness()
         if fresh.state is not IndexState.CURRENT:
-            try:
-                timeout = 0 if fresh.state is IndexState.BEHIND else None
-                with repo.write(None, "index", timeout=timeout) as tx:
-                    done = tx.catch_up_index()
-                if done:
-                    notices.append(
-                        f"Chỉ mục tìm kiếm chưa khớp với kho tài liệu nên đã được cập nhật ({done}). "
-                        f"(the search index was behind the repository: {done})"
-                    )
-            except WorkspaceError:
-                notices.append(
-                    "Đang có tiến trình ghi vào kho; kết quả có thể chưa gồm thay đổi mới nhất. "
-                    "(a writer is busy; results may miss the newest change)"
-                )
+            _catch_up(repo, fresh, wait, notices)
         try:
             hits = repo.index.backend.search(request)
         except IndexUnavailable as exc:
-            with repo.write(None, "index") as tx:
-                tx.rebuild_index()
-            notices.append(f"Chỉ mục tìm kiếm hỏng nên đã được tạo lại. (the index was damaged and was rebuilt: {exc})")
+            if not _rebuild(repo, wait, notices, exc):
+                return SearchOutcome(hits=[], notices=notices)
             hits = repo.index.backend.search(request)
     return SearchOutcome(hits=hits, notices=notices)
 
@@ -71,7 +97,7 @@ class VerifyReport:
 
     @property
     def healthy(self) -> bool:
-        return self.index.healthy and not self.integrity.mismatches
+        return self.index.healthy and self.integrity.clean
 
     def as_json(self) -> dict[str, object]:
         return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json()}

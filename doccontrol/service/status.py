@@ -20,10 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from doccontrol.core.config import orphan_owner_messages, orphan_owners
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.repo import remote
 from doccontrol import service
-from doccontrol.ingest.inbox import REASON_SUFFIX, scan
+from doccontrol.core.names import printable, readable
+from doccontrol.ingest.inbox import scan
+from doccontrol.ingest.quarantine import entries as quarantine_entries
 from doccontrol.ingest.watch_lock import running_watcher
 from doccontrol.workspace import Workspace
 
@@ -72,12 +75,14 @@ class Status:
 
 def status_of(workspace: Workspace) -> Status:
     problems: list[str] = []
-    waiting = Counter(item.folder or "." for item in scan(workspace.inbox, workspace.config.offices))
+    waiting = Counter(readable(item.folder) or "." for item in scan(workspace.inbox, workspace.config.offices))
     quarantined = _quarantined(workspace.quarantine)
     try:
         states = service.procedures(workspace, status="all")
         current = sum(1 for s in states if s.status == ProcedureStatus.CURRENT)
         withdrawn = sum(1 for s in states if s.status == ProcedureStatus.WITHDRAWN)
+        orphans = orphan_owners(workspace.config, (s.office for s in states if s.status == ProcedureStatus.CURRENT))
+        problems += [f"{vi} ({en})" for vi, en in orphan_owner_messages(workspace.config, orphans)]
     except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         problems.append(f"procedures: {type(exc).__name__}: {exc}")
         current = withdrawn = 0
@@ -108,7 +113,7 @@ def _quarantined(folder: Path) -> Counter[str]:
             continue
         office = here.relative_to(folder).parts[0]
         names = filenames + [d for d in os.listdir(here) if (here / d).is_symlink() and d not in filenames]
-        counts[office] += sum(1 for name in names if not name.startswith(".") and not name.endswith(REASON_SUFFIX))
+        counts[readable(office)] += len(quarantine_entries(names))
     return +counts
 
 
@@ -240,4 +245,4 @@ def render(status: Status) -> str:
              _last_ingest_line(status.last_ingest), _watcher_line(status.watcher), _index_line(status.index),
              *_remote_lines(status.remote)]
     lines += [f"Lỗi (problem): {problem}" for problem in status.problems]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # names (folders, files) cannot add lines

@@ -20,6 +20,7 @@ from doccontrol.core.dates import revision_date
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.text import code_key
 from doccontrol.errors import UsageError
+from doccontrol.extract.catalog_files import parse_catalog_file
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
 from doccontrol.reports.coverage_report import ReportContext
@@ -31,6 +32,18 @@ def no_catalog() -> UsageError:
     return UsageError(
         "Chưa có danh mục TTHC. Hãy nhập danh mục: doccontrol catalog import TỆP.xlsx",
         "No TTHC catalog has been imported yet: run 'doccontrol catalog import FILE'.",
+    )
+
+
+def empty_catalog(path: Path, problems: list[str]) -> UsageError:
+    """A file with no TTHC row holding a valid code (empty, header only, the wrong file): nothing
+    is imported (exit 2, as for a file that cannot be read)."""
+    first = f" ({problems[0]})" if problems else ""
+    return UsageError(
+        f"Danh mục {path.name} không có dòng TTHC nào có mã hợp lệ (tệp trống, chỉ có dòng tiêu đề, "
+        f"hoặc không phải danh mục); không nhập gì.{first}",
+        f"The catalog {path.name} has no TTHC row with a valid code (empty, a header only, or not a "
+        f"catalog): nothing was imported.",
     )
 
 
@@ -46,11 +59,13 @@ class ImportResult:
 def import_catalog(workspace: Workspace, path: Path, decision: str | None = None) -> ImportResult:
     """Read a catalog file and fold it into the repository's catalog: one commit per import."""
     try:
-        parsed = cat.parse_catalog_file(path)
+        parsed = parse_catalog_file(path)
     except cat.CatalogError as exc:
         raise UsageError(f"Không đọc được danh mục {path.name}: {exc}", f"Cannot read the catalog {path}: {exc}") from exc
     except FileNotFoundError as exc:
         raise UsageError(f"Không có tệp {path}.", f"No such file: {path}") from exc
+    if not any(row.code for row in parsed.rows):
+        raise empty_catalog(path, parsed.problems)
     ref = cat.find_decision(decision) if decision else cat.decision_of(parsed)
     # The decision's number names it; its date travels beside it in the catalog's events.
     label = ref.number if ref else (decision.strip() if decision else f"tệp {path.name}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -17,6 +16,7 @@ from doccontrol.core.labels import date_vi as date_vi  # re-exported for the tem
 from doccontrol.core.labels import natural_key
 from doccontrol.core.labels import timestamp_vi as timestamp_vi  # re-exported for the templates
 from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.names import export_name
 from doccontrol.core.text import fold_lower, nfc
 from doccontrol.core.config import office_order
 from doccontrol.reports.masterlist import ALL, MasterEntry, OfficeGroup
@@ -241,14 +241,9 @@ def content_type(ext: str) -> str:
 
 
 def download_name(state: ProcedureState) -> str:
-    """The file name a revision downloads under: the dropped file's name (as ``export`` writes it),
-    made safe — no folders, no control characters, the stored type's extension."""
-    name = nfc(state.source or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().strip(".")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem.strip() or ext.lower() != state.ext.lower():
-        name = f"{state.slug}-r{state.revision}.{state.ext}"
-    return name
+    """The file name a revision downloads under: the one ``export`` writes, ``<code-slug>_r<N>.<ext>``
+    (never the dropped name, which could be anything)."""
+    return export_name(state.slug, state.revision, state.ext)
 
 
 # --- dates (date_vi and timestamp_vi: the shared ones of core/labels) -----------------------------

@@ -51,7 +51,7 @@ def _int_arg(name: str) -> int | None:
 def search() -> Any:
     workspace = site().workspace
     form = present.search_form(request.args, workspace.config.offices)
-    outcome = service.search(workspace, form.request) if form.query else None
+    outcome = service.search(workspace, form.request, wait=False) if form.query else None
     more = None
     if outcome is not None and len(outcome.hits) >= form.limit and form.limit < present.MAX_LIMIT:
         more = form.args(limit=min(form.limit + present.PAGE, present.MAX_LIMIT))

@@ -27,11 +27,11 @@ from doccontrol.core.catalog import (
     detect_header,
     find_decision,
     merge_catalog,
-    parse_catalog_file,
     parse_catalog_rows,
     tthc_key,
     tthc_keys_in,
 )
+from doccontrol.extract.catalog_files import parse_catalog_file
 
 # ------------------------------------------------------------------------------------------
 # codes

@@ -28,7 +28,7 @@ def test_recovery_tags_every_revision_a_killed_group_left_untagged(home: Path) -
     _three_revisions(home)
     tags = git(home, "tag", "-l").split()
     assert len(tags) == 3
-    newest = history.parse_log(git(home, "log", "-n2", history.LOG_FORMAT))
+    newest = history.parse_log(git(home, "log", "-z", "-n2", history.LOG_FORMAT))
     lost = [layout.revision_tag(event.trailers["Slug"], 1) for event in newest]
     for tag in lost:
         git(home, "tag", "-d", tag)

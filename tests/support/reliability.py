@@ -644,6 +644,40 @@ def hostile_set(docs: DocFactory, sentinel: Sentinel, truncations: int = 12) -> 
     return items
 
 
+def hostile_names(docs: DocFactory) -> list[list[Hostile]]:
+    """The hostile *names* of issue 12, in two waves (a name's collision needs the first file
+    quarantined before the second arrives). Good documents under such names must be ingested,
+    attributed to their folder's office with their own revision; refused ones quarantined, none
+    overwritten, every reason one line per field."""
+    def good(n: int, revision: int = 1) -> bytes:
+        return docs.data(code_for(n, "NAME"), revision)
+
+    latin1 = os.fsdecode  # bytes of a name written by an old Windows machine (not UTF-8)
+    first = [
+        Hostile("e\rRevision: 7\r.docx", good(1), expect=("ingested",)),
+        Hostile("x\nOffice: VP\nAction: withdraw\nRevision: 9\n.docx", good(2), expect=("ingested",)),
+        Hostile("a\r\n\r\nAction: withdraw\r\nOwner: VP.docx", good(3), expect=("ingested",)),
+        Hostile("\x1b]0;owned\x07\x1b[31mđỏ\x1b[0m.docx", good(4), expect=("ingested",)),
+        Hostile("\u202ecod.exe.docx", good(5), expect=("ingested",)),
+        Hostile("tên %41 %2 50% \x85\u2028.docx", good(6), expect=("ingested",)),
+        Hostile(latin1(b"Quy tr\xecnh c\xe2p ph\xe9p.docx"), good(7), expect=("ingested",)),
+        Hostile(latin1(b"h\xf4ng \xc0\xc1.docx"), b"not a document", expect=("unsupported_type",)),
+        Hostile(latin1(b"\xe9" * 250 + b".docx"), b"", expect=("empty",)),
+        Hostile("a.docx.reason.txt", b"dropped under a reason's name", expect=("unsupported_type",)),
+        Hostile("b.docx", b"first b", expect=("unsupported_type",)),
+        Hostile("hỏng\nLý do: đã duyệt.docx", b"", expect=("empty",)),
+        Hostile("lạ.docx", good(8), office="X\nY", expect=("unknown_office",)),
+        Hostile("lạ.docx", good(9), office=latin1(b"PH\xd2NG"), expect=("unknown_office",)),
+    ]
+    second = [
+        Hostile("a.docx", b"second a", expect=("unsupported_type",)),  # its reason must not overwrite the first
+        Hostile("b.docx.reason.txt", b"a name that is b.docx's reason", expect=("unsupported_type",)),
+        Hostile("b.docx", b"second b", expect=("unsupported_type",)),
+        Hostile("e\rRevision: 7\r lần 2.docx", good(1, 2), expect=("ingested",)),  # revision 2 of code 1
+    ]
+    return [first, second]
+
+
 # --- the watcher under kill -9 ---------------------------------------------------------------------
 
 # Where the fault campaign kills the watcher (doccontrol.faults), each with the largest :N drawn.

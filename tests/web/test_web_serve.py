@@ -95,6 +95,13 @@ def test_sigterm_stops_the_server_cleanly(tmp_path: Path) -> None:
     assert port, log.read_text(encoding="utf-8")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=30) as response:
         assert response.status == 200
+    # A request body (the site never reads one) is refused by waitress before it is spooled anywhere.
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as conn:
+        conn.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n" + b"x" * 65536)
+        assert conn.recv(200).split(b"\r\n", 1)[0].endswith(b"413 Request Entity Too Large")
+    with pytest.raises(urllib.error.HTTPError) as long_code:  # a 5,000-character code: a missing page
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/procedure/{'Q' * 5000}", timeout=30)
+    assert long_code.value.code == 404
     assert stop(process) == 0
     assert "Đã dừng trang web" in log.read_text(encoding="utf-8")
     with pytest.raises(OSError):
