@@ -12,7 +12,7 @@ from doccontrol.reports import coverage_report
 from doccontrol import service
 from doccontrol.service import tthc
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
-from doccontrol.core.labels import TTHC_STATUS, vi
+from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
 
@@ -135,6 +135,9 @@ def coverage_cmd(ctx: click.Context, office: str | None, field: str | None, fmt:
     report = result.report
     ok = cov.coverage_ok(report, fail_under)
     if not as_json and fmt == "text" or output is not None:
-        say(f"Tỷ lệ TTHC có quy trình: {report.percent:.1f}% ({report.covered}/{report.total}); "
-            f"{len(report.flagged)} quy trình cần xem xét. {'ĐẠT' if ok else 'CHƯA ĐẠT'} (ngưỡng {fail_under:g}%).")
+        percent, threshold = percent_vi(report.percent), percent_vi(fail_under)
+        say(f"Tỷ lệ TTHC có quy trình: {percent} ({report.covered}/{report.total}); "
+            f"{report.flagged_count} quy trình cần xem xét. {'ĐẠT' if ok else 'CHƯA ĐẠT'} (ngưỡng {threshold}).\n"
+            f"(coverage {percent} ({report.covered}/{report.total}); {report.flagged_count} procedures to review; "
+            f"{'passed' if ok else 'failed'}, threshold {threshold})")
     ctx.exit(EXIT_OK if ok else EXIT_PROBLEM)

@@ -147,6 +147,34 @@ class Flag:
     suggestions: list[Suggestion] = dc_field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FlaggedProcedure:
+    """One procedure to review, counted once, with every finding on it (in :data:`REASONS` order)."""
+
+    code: str
+    title: str
+    office: str
+    flags: tuple[Flag, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(f.reason for f in self.flags)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The TTHC its title resembles (made for the findings about a missing link)."""
+        return next((f.suggestions for f in self.flags if f.suggestions), [])
+
+
+def flagged_procedures(flags: Sequence[Flag]) -> list[FlaggedProcedure]:
+    """The flags grouped by procedure, in the order the procedures first appear: what every face
+    counts and lists (a procedure with two findings is one procedure to review)."""
+    groups: dict[str, list[Flag]] = {}
+    for f in flags:
+        groups.setdefault(code_key(f.code), []).append(f)
+    return [FlaggedProcedure(g[0].code, g[0].title, g[0].office, tuple(g)) for g in groups.values()]
+
+
 @dataclass(slots=True)
 class CoverageWarning:
     kind: str
@@ -185,6 +213,15 @@ class CoverageReport:
     decisions: list[DecisionSeen]
     office: str | None = None  # the scope the report was computed for
     field: str | None = None
+
+    def flagged_procedures(self) -> list[FlaggedProcedure]:
+        """The procedures to review, each once with all its findings."""
+        return flagged_procedures(self.flagged)
+
+    @property
+    def flagged_count(self) -> int:
+        """How many procedures are to review (not how many findings)."""
+        return len({code_key(f.code) for f in self.flagged})
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,6 +440,7 @@ class _CatalogView:
     active: list[str]
     in_scope: list[str]
     by_name: Mapping[str, list[str]]
+    abolished_by_name: Mapping[str, list[str]]  # the abolished TTHC by name (a title naming one is flagged)
 
     @property
     def scope_set(self) -> frozenset[str]:
@@ -413,11 +451,13 @@ def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope) -> _CatalogView:
     codes = sorted(catalog)
     active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
     by_name: dict[str, list[str]] = defaultdict(list)
-    for c in active:
+    abolished_by_name: dict[str, list[str]] = defaultdict(list)
+    for c in codes:
         k = scope.keys.name(catalog[c].name)
         if k:
-            by_name[k].append(c)
-    return _CatalogView(codes, active, [c for c in active if scope.holds_tthc(catalog[c])], by_name)
+            (abolished_by_name if catalog[c].status == STATUS_ABOLISHED else by_name)[k].append(c)
+    return _CatalogView(codes, active, [c for c in active if scope.holds_tthc(catalog[c])], by_name,
+                        abolished_by_name)
 
 
 def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str, ProcedureInfo]:
@@ -431,10 +471,10 @@ def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str,
     return chosen
 
 
-def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], by_name: Mapping[str, list[str]],
-              keys: _Keys) -> LinksOf:
+def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogView, keys: _Keys) -> LinksOf:
     """Every procedure's links: TTHC code → source; the document's codes first, then manual links,
-    then (with neither) the one active TTHC whose name equals the title."""
+    then (with neither) the one active TTHC whose name equals the title, else the one abolished
+    TTHC of that name (so the procedure is flagged ``abolished_tthc``, not ``no_tthc_link``)."""
     links_of: LinksOf = {}
     for key, p in keyed:
         found: dict[str, str] = {}
@@ -443,7 +483,8 @@ def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], by_name: Mappin
         for raw in manual.get(key, ()):
             found.setdefault(keys.link_target(raw), SOURCE_MANUAL)
         if not found:
-            same = by_name.get(keys.name(p.title), ())
+            title = keys.name(p.title)
+            same = view.by_name.get(title, ()) or view.abolished_by_name.get(title, ())
             if len(same) == 1:
                 found[same[0]] = SOURCE_NAME
         links_of[key] = found
@@ -670,7 +711,7 @@ def compute_coverage(
     chosen = _one_per_code(procedures, keys)
     keyed = sorted(chosen.items())
     order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-    links_of = _links_of(keyed, manual, view.by_name, keys)
+    links_of = _links_of(keyed, manual, view, keys)
     current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
     withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
     scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
@@ -930,7 +971,8 @@ def procedure_info(state: object, revision_date: dt.date | None = None) -> Proce
 
 __all__ = [
     "ProcedureInfo", "Tally", "Link", "Suggestion", "Uncovered", "Flag", "CoverageWarning",
-    "InternalProcedure", "DecisionSeen", "CoverageReport", "compute_coverage", "coverage_ok",
+    "InternalProcedure", "DecisionSeen", "CoverageReport", "FlaggedProcedure", "compute_coverage", "coverage_ok",
+    "flagged_procedures",
     "report_to_dict", "name_key", "words_key", "top_matches", "add_link", "remove_link",
     "links_to_json", "links_from_json", "procedure_info", "LinkError", "REPORT_KEYS", "REASONS",
     "REASON_VI", "REASON_EN", "SOURCES",

@@ -9,6 +9,7 @@ unknown value stands for itself. Pure data and small functions: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 
@@ -107,6 +108,17 @@ def timestamp_vi(value: object) -> str:
     return datetime_vi(moment)
 
 
+# --- figures ----------------------------------------------------------------------------------------
+
+
+def percent_vi(value: float) -> str:
+    """A percentage as every face shows it: two decimals, rounded DOWN, a decimal comma and a
+    space before the sign (``92.857`` → ``92,85 %``), so nothing short of 100 % ever reads 100 %."""
+    hundredths = max(0, math.floor(round(value * 100, 6)))  # round first: 66.66 * 100 is 6665.999…
+    whole, part = divmod(hundredths, 100)
+    return f"{whole},{part:02d} %"
+
+
 # --- order and width --------------------------------------------------------------------------------
 
 _DIGIT_RUNS = re.compile(r"(\d+)")
@@ -128,6 +140,6 @@ def shorten(text: str, width: int) -> str:
 
 __all__ = [
     "ACTION", "INGEST_STATUS", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
-    "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "shorten", "status_vi", "timestamp_vi",
+    "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "percent_vi", "shorten", "status_vi", "timestamp_vi",
     "vi",
 ]

@@ -243,6 +243,7 @@ def coverage() -> Any:
             "coverage.html", active="coverage", result=result, report=report, missing=None, office=office,
             field=field, offices=workspace.config.offices, fields=sorted(set(fields) | {k for k in report.by_field if k}),
             parts=parts, shown_parts=SHOWN_PARTS, summary=coverage_report._summary_rows(report),
+            flagged=report.flagged_procedures(),
             header=coverage_report._header_lines(report, ctx), legend=coverage_report.reason_legend(),
             hint=(coverage_report.HINT_VI, coverage_report.HINT_EN), formats=REPORT_TYPES,
         )

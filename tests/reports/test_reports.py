@@ -96,7 +96,7 @@ def test_markdown_follows_the_template(story: Path) -> None:
         "# BÁO CÁO", "Tình hình thực hiện Hệ thống quản lý chất lượng theo tiêu chuẩn TCVN ISO 9001:2015 năm 2024",
         "## I. KẾT QUẢ THỰC HIỆN", "## II. TỒN TẠI, HẠN CHẾ", "## III. PHƯƠNG HƯỚNG, ĐỀ XUẤT",
         "có 3 quy trình ISO đang áp dụng", "ban hành mới 1 quy trình; sửa đổi, bổ sung 1 quy trình (1 lần ban hành); "
-        "bãi bỏ 1 quy trình", "đầu năm 66,66% (2/3 thủ tục); cuối kỳ báo cáo 75,00% (3/4 thủ tục)",
+        "bãi bỏ 1 quy trình", "đầu năm 66,66 % (2/3 thủ tục); cuối kỳ báo cáo 75,00 % (3/4 thủ tục)",
         "| 1 | Phòng Lao động - Việc làm (LDVL) | 2 | QT-01/LĐTBXH, QT-02/LĐTBXH |",
         "| 1 | 1.001978 | Giải quyết hưởng trợ cấp thất nghiệp | Việc làm | Phòng Lao động - Việc làm (LDVL) |",
         "| 1 | Định dạng Word cũ (.doc) | legacy_doc | 1 |", "| 1 | 77/QĐ-UBND | 05/04/2024 | 10/04/2024 |",
