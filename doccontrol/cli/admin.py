@@ -9,6 +9,7 @@ import click
 from doccontrol import service, workspace
 from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
+from doccontrol.core.labels import date_vi
 from doccontrol.core.text import nfc
 
 
@@ -43,13 +44,22 @@ def init(path: Path, offices: tuple[str, ...], controller: str, agency: str | No
 @main.command()
 @click.argument("code")
 @click.option("--reason", required=True, help="Why the procedure is withdrawn (lý do bãi bỏ).")
+@click.option("--effective", metavar="DATE",
+              help="The day the withdrawal takes effect: the abolishing decision's date (default: today).")
 @click.option("--office", help="Who withdraws it (default: the document controller office).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def withdraw(ctx: click.Context, code: str, reason: str, office: str | None, as_json: bool) -> None:
-    """Mark a procedure withdrawn (bãi bỏ). It stays in history and is never listed as current."""
-    state, commit = service.withdraw(get_workspace(ctx), code, reason, office)
+def withdraw(ctx: click.Context, code: str, reason: str, effective: str | None, office: str | None,
+             as_json: bool) -> None:
+    """Mark a procedure withdrawn (bãi bỏ). It stays in history and is never listed as current
+    from the day the withdrawal takes effect."""
+    from doccontrol.cli.reports import parse_day
+
+    state, commit = service.withdraw(get_workspace(ctx), code, reason, office, parse_day(effective, "--effective"))
+    since = state.withdrawn_effective.isoformat() if state.withdrawn_effective else None
     if as_json:
-        emit_json({**service.list_record(state), "commit": commit, "reason": state.withdrawn_reason})
+        emit_json({**service.list_record(state), "commit": commit, "reason": state.withdrawn_reason,
+                   "withdrawn_effective": since})
         return
-    say(f"Đã bãi bỏ {state.code} (lần {state.revision}): {state.withdrawn_reason}  [commit {commit[:10]}]")
+    say(f"Đã bãi bỏ {state.code} (lần {state.revision}) từ ngày {date_vi(state.withdrawn_effective)}: "
+        f"{state.withdrawn_reason}  [commit {commit[:10]}]")

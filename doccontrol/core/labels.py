@@ -45,6 +45,12 @@ LINK_SOURCE: dict[str, Pair] = {
     "name": ("trùng tên", "same name"),
 }
 
+# Where a revision's effective date comes from (``core.model.EFFECTIVE_DOCUMENT``, ``EFFECTIVE_INGEST``).
+EFFECTIVE_SOURCE: dict[str, Pair] = {
+    "document": ("theo văn bản", "stated in the document"),
+    "ingest": ("ngày đưa vào kho", "the day it was loaded: the document states no date"),
+}
+
 # The status of a TTHC in the national catalog (``core.catalog.STATUS_ACTIVE``, ``STATUS_ABOLISHED``;
 # spelled out here because the catalog parser takes its formats from this module).
 TTHC_STATUS: dict[str, Pair] = {
@@ -84,6 +90,13 @@ def ingest_status_vi(status: str) -> str:
 def date_vi(value: dt.date | None, empty: str = "") -> str:
     """A day as Vietnamese documents write it: ``05/03/2024`` (``empty`` for none)."""
     return f"{value:%d/%m/%Y}" if value else empty
+
+
+def effective_vi(value: dt.date | None, source: str, empty: str = "") -> str:
+    """An effective date, marked when it is not the document's: ``05/03/2024``, or
+    ``01/06/2023 (ngày đưa vào kho)`` for a document that states no date."""
+    text = date_vi(value, empty)
+    return f"{text} ({vi(EFFECTIVE_SOURCE, source)})" if value and source == "ingest" else text
 
 
 def datetime_vi(value: dt.datetime | None, empty: str = "") -> str:
@@ -139,7 +152,7 @@ def shorten(text: str, width: int) -> str:
 
 
 __all__ = [
-    "ACTION", "INGEST_STATUS", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
+    "ACTION", "EFFECTIVE_SOURCE", "effective_vi", "INGEST_STATUS", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
     "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "percent_vi", "shorten", "status_vi", "timestamp_vi",
     "vi",
 ]

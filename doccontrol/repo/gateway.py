@@ -184,14 +184,21 @@ class Repository:
     # --- history --------------------------------------------------------------------------------
 
     def history(self, state: ProcedureState) -> list[RevisionRecord]:
-        """Every commit of this procedure (revisions, withdrawals, confirmed reviews), oldest first."""
+        """Every commit of this procedure (revisions, historical ones included, withdrawals,
+        confirmed reviews), in the order they entered the repository; each revision and withdrawal
+        with the day it took effect."""
         folder = layout.procedure_dir(state.office, state.slug)
         out = self.git.run("log", "--reverse", history.LOG_FORMAT, "--", layout.meta_path(folder),
-                           layout.review_path(state.slug))
-        return [history.revision_record(event) for event in history.parse_log(out)]
+                           f"{folder}/{layout.HISTORY}", layout.review_path(state.slug))
+        events = history.parse_log(out)
+        if not any(snapshot.needs_meta_for_effective(e) for e in events):
+            return [snapshot.revision_record(e, None) for e in events]
+        with self.blobs() as blobs:
+            return [snapshot.revision_record(e, blobs) for e in events]
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
-        return [r for r in self.history(state) if r.action == "ingest"]
+        """Every revision of the procedure, by revision number (a historical one in its place)."""
+        return sorted((r for r in self.history(state) if r.action == "ingest"), key=lambda r: r.revision)
 
     def revision_numbers(self, slug: str | None = None) -> dict[str, list[int]]:
         """slug → revision numbers, from the tags (one git process; all slugs, or just ``slug``)."""
@@ -218,22 +225,30 @@ class Repository:
             f"Procedure {state.code} has no revision {revision}.",
         )
 
+    def revision_home(self, state: ProcedureState, revision: int) -> str:
+        """The folder that holds revision ``revision``'s files at its tag: its ``history/r<N>/``
+        folder for a historical revision (kept in the work tree from then on), else the
+        procedure's folder."""
+        folder = layout.procedure_dir(state.office, state.slug)
+        historical = layout.history_dir(folder, revision)
+        return historical if (self.path / layout.meta_path(historical)).is_file() else folder
+
     def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(folder)}"))
+        home = self.revision_home(state, revision)
+        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(home)}"))
 
     def text_at(self, state: ProcedureState, revision: int) -> str:
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        return self.git.bytes("show", f"{commit}:{layout.text_path(folder)}").decode("utf-8")
+        home = self.revision_home(state, revision)
+        return self.git.bytes("show", f"{commit}:{layout.text_path(home)}").decode("utf-8")
 
     def original_at(self, state: ProcedureState, revision: int) -> tuple[bytes, ProcedureState]:
         """The dropped bytes of one revision, and the procedure's state at that revision."""
         then = self.state_at(state, revision)
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(folder, then.ext)}")
+        home = self.revision_home(state, revision)
+        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(home, then.ext)}")
         return data, then
 
     def changed_procedures(self, since: str | None, until: str) -> set[str] | None:
@@ -266,9 +281,14 @@ class Repository:
         """The repository at ``commit`` (an empty snapshot for None: before the first commit)."""
         return snapshot.load_snapshot(self.git, commit, with_events)
 
+    def in_force(self, day: dt.date, head: str | None = None) -> snapshot.Snapshot:
+        """The procedures in force on ``day`` by their effective dates (``snapshot.load_in_force``),
+        read from the repository at ``head`` (default HEAD)."""
+        return snapshot.load_in_force(self.git, day, head)
+
     def snapshot_as_of(self, when: dt.datetime | None) -> snapshot.Snapshot:
-        """The repository as it stood at ``when`` (None: now)."""
-        return self.snapshot(self.head() if when is None else self.commit_as_of(when))
+        """Now (None: the repository at HEAD), or the procedures in force on ``when``'s day."""
+        return self.snapshot(self.head()) if when is None else self.in_force(when.date())
 
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for the current procedures that still cite a law recorded as replaced

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from doccontrol.core.model import RevisionRecord
 from doccontrol.repo import messages
 
-# commit, author date (strict ISO), author email, raw message; records end with \x1e.
-LOG_FORMAT = "--format=%H%x1f%aI%x1f%ae%x1f%B%x1e"
+# commit, author date, committer date (strict ISO), author email, raw message; records end with \x1e.
+LOG_FORMAT = "--format=%H%x1f%aI%x1f%cI%x1f%ae%x1f%B%x1e"
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,13 @@ class Event:
     """One commit of the controlled repository, as its trailers describe it."""
 
     commit: str
-    date: dt.datetime  # author date (timezone-aware)
+    date: dt.datetime  # committer date (timezone-aware): when it entered the repository
     action: str  # the Action trailer: ingest, withdraw, review, catalog-import, link, laws-replaced, ...
     office: str
     trailers: Mapping[str, str]
     subject: str
     body: str
+    authored: dt.datetime | None = None  # author date: a revision's or withdrawal's effective day
 
     @property
     def revision(self) -> int:
@@ -35,6 +36,22 @@ class Event:
             return int(self.trailers.get("Revision", "0") or 0)
         except ValueError:
             return 0
+
+    @property
+    def effective(self) -> dt.date | None:
+        """The effective date the commit's trailers record (None for older commits and others)."""
+        try:
+            return dt.date.fromisoformat(self.trailers.get(messages.EFFECTIVE, ""))
+        except ValueError:
+            return None
+
+    @property
+    def effective_source(self) -> str:
+        return self.trailers.get(messages.EFFECTIVE_SOURCE, "")
+
+    @property
+    def historical(self) -> bool:
+        return self.trailers.get(messages.HISTORICAL, "") == "yes"
 
 
 def parse_log(out: str) -> list[Event]:
@@ -44,12 +61,13 @@ def parse_log(out: str) -> list[Event]:
         entry = entry.strip("\n")
         if not entry:
             continue
-        commit, date, email, message = entry.split("\x1f", 3)
+        commit, authored, date, email, message = entry.split("\x1f", 4)
         parsed = messages.parse_message(message)
         events.append(
             Event(
                 commit=commit,
                 date=dt.datetime.fromisoformat(date),
+                authored=dt.datetime.fromisoformat(authored),
                 action=parsed.trailers.get("Action", "other"),
                 office=parsed.trailers.get("Office") or email.split("@", 1)[0].upper(),
                 trailers=parsed.trailers,
@@ -71,4 +89,7 @@ def revision_record(event: Event) -> RevisionRecord:
         sha256=event.trailers.get("Sha256", ""),
         source=event.trailers.get("Source-File", ""),
         note=event.body if event.action != messages.INGEST else "",
+        effective=event.effective,
+        effective_source=event.effective_source,
+        historical=event.historical,
     )

@@ -19,6 +19,12 @@ LINK = "link"
 UNLINK = "unlink"
 LAWS_REPLACED = "laws-replaced"
 
+# Trailers of revisions and withdrawals: when it took effect, where that date comes from
+# (document | ingest), and for a revision recorded after a higher one, that it is historical.
+EFFECTIVE = "Effective"
+EFFECTIVE_SOURCE = "Effective-Source"
+HISTORICAL = "Historical"
+
 
 def format_message(subject: str, trailers: Mapping[str, object], body: str = "") -> str:
     parts = [subject.replace("\n", " ").strip()]

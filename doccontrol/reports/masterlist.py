@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
-from doccontrol.core.labels import date_vi, datetime_vi, natural_key, status_vi
-from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.dates import effective_of, ingested_day
+from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, status_vi
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
 
 if TYPE_CHECKING:
     from doccontrol.repo.snapshot import Snapshot
@@ -33,10 +34,12 @@ TITLE_VI = "DANH MỤC TÀI LIỆU HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
 SUBTITLE_VI = "Các quy trình ISO đang áp dụng (TCVN ISO 9001:2015)"
 TITLE_EN = "Master list of controlled procedures"
 ALL = "all"  # the list of current and withdrawn procedures together
+EFFECTIVE_NOTE = ("theo văn bản (ngày hiệu lực, nếu không có thì ngày ban hành); văn bản không ghi ngày thì lấy "
+                  "ngày đưa vào kho, có ghi chú / as the document states it, else the day it was loaded (marked)")
 STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, ALL)
 STATUS_TITLE_VI = {ProcedureStatus.CURRENT.value: "đang áp dụng", ProcedureStatus.WITHDRAWN.value: "đã bãi bỏ",
                    ALL: "hiện hành và đã bãi bỏ"}
-HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày BH (issued)",
+HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày hiệu lực (effective)",
             "Mã TTHC (linked TTHC)"]
 
 
@@ -48,9 +51,11 @@ class MasterEntry:
     office: str
     revision: int
     issued: dt.date | None
-    effective: dt.date | None
+    effective: dt.date | None  # when the revision took effect (the document's date, else the day it was loaded)
     status: str
     tthc: tuple[str, ...]
+    effective_source: str = EFFECTIVE_DOCUMENT  # where ``effective`` comes from: "document" | "ingest"
+    ingested: dt.date | None = None  # ngày đưa vào kho
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,9 @@ def select_states(states: Iterable[ProcedureState], office: str | None = None,
 
 def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> MasterEntry:
     """One row of the list; ``tthc``: the TTHC it is linked to (default: the codes in its document)."""
+    effective, source = effective_of(state)
     return MasterEntry(state.code, state.code_key, state.title, state.office, state.revision, state.issued,
-                       state.effective, state.status, state.tthc if tthc is None else tthc)
+                       effective, state.status, state.tthc if tthc is None else tthc, source, ingested_day(state))
 
 
 def master_groups(
@@ -172,12 +178,13 @@ def header_lines(ml: MasterList) -> list[tuple[str, str]]:
         ("Phiên bản kho (repository commit)",
          f"{ml.commit} ({datetime_vi(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
         ("Tổng số quy trình (procedures)", str(ml.total)),
+        ("Ngày hiệu lực (effective)", EFFECTIVE_NOTE),
     ]
 
 
 def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
-    values = [str(index), entry.code, entry.title, str(entry.revision), date_vi(entry.issued),
-              ", ".join(entry.tthc)]
+    values = [str(index), entry.code, entry.title, str(entry.revision),
+              effective_vi(entry.effective, entry.effective_source), ", ".join(entry.tthc)]
     if with_status:
         values.append(status_vi(entry.status))
     return values
@@ -258,6 +265,8 @@ def to_dict(ml: MasterList) -> dict[str, object]:
                     {"code": e.code, "title": e.title, "revision": e.revision,
                      "issued": e.issued.isoformat() if e.issued else None,
                      "effective": e.effective.isoformat() if e.effective else None,
+                     "effective_source": e.effective_source,
+                     "ingested": e.ingested.isoformat() if e.ingested else None,
                      "status": e.status, "tthc": list(e.tthc)}
                     for e in g.entries
                 ],

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
 from doccontrol.repo.gateway import Repository
+from doccontrol.core.labels import effective_vi
 from doccontrol.web import labels
 from doccontrol.repo.lock import lock_is_held
 from doccontrol.workspace import CONFIG_NAME, Workspace, load
@@ -177,6 +178,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         source_label=lambda source: labels.both(labels.LINK_SOURCE, source, current_lang()),
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),
+        effective_vi=effective_vi,
     )
     app.jinja_env.filters["basename"] = _basename
 
