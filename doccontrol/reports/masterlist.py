@@ -232,7 +232,7 @@ def _text_table(headings: list[str], rows: list[list[str]], widths: list[int]) -
 def render_text(ml: MasterList) -> str:
     lines = [ml.agency.upper(), "", TITLE_VI, f"{SUBTITLE_VI} / {TITLE_EN}", ""]
     lines += [f"{label}: {value}" for label, value in header_lines(ml)]
-    widths = [4, 18, 50, 6, 10, 24, 10]
+    widths = [4, 18, 50, 6, 14, 24, 10]
     for group in ml.groups:
         lines += ["", group_title(group)]
         lines += _text_table(headings(ml), rows(group, ml), widths[: len(headings(ml))])

@@ -9,10 +9,13 @@ and withdrawing), ``searching`` (search, reindex, verify), ``tthc`` (catalog, li
 
 from doccontrol.service.admin import init
 from doccontrol.service.intake import (
+    FolderLoad,
     QuarantinedFile,
+    folder_items,
     inbox_items,
     ingest,
     items_for_files,
+    plan,
     quarantined_files,
     recent_ingests,
 )
@@ -43,7 +46,7 @@ from doccontrol.service.searching import SearchOutcome, VerifyReport, index_fres
 from doccontrol.service.tthc import catalog, coverage
 
 __all__ = [
-    "STATUSES", "Detail", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
+    "STATUSES", "Detail", "FolderLoad", "QuarantinedFile", "folder_items", "plan", "SearchOutcome", "VerifyReport", "catalog", "cites",
     "confirm_review", "coverage", "detail", "diff", "export", "inbox_items", "index_freshness", "ingest", "init",
     "items_for_files", "list_record", "master_list", "procedures", "procedures_as_of", "quarantined_files",
     "recent_ingests", "record_replaced_law", "reindex", "replaced_laws", "review_due", "revision_record",
