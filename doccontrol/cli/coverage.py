@@ -56,6 +56,76 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
     ctx.exit(EXIT_PROBLEM if result.problems else EXIT_OK)
 
 
+def _scope_lines(result: tthc.ScopeResult) -> list[str]:
+    vi_text, en_text = result.scope.describe()
+    lines = [f"Phạm vi danh mục: {vi_text}", f"(catalog scope: {en_text})"]
+    if result.has_catalog:
+        lines.append(f"{result.in_scope}/{result.active} TTHC đang áp dụng trong phạm vi. "
+                     f"({result.in_scope} of {result.active} TTHC in force are in scope)")
+    else:
+        lines.append("Chưa nhập danh mục TTHC. (no catalog imported yet)")
+    return lines
+
+
+def _scope_json(result: tthc.ScopeResult) -> dict[str, object]:
+    scope = result.scope
+    return {"agencies": list(scope.agencies), "levels": list(scope.levels), "fields": list(scope.fields),
+            "codes": list(scope.codes), "description": scope.describe()[0], "description_en": scope.describe()[1],
+            "in_scope": result.in_scope, "active": result.active, "commit": result.commit}
+
+
+@catalog.command("scope")
+@click.option("--agency", "agencies", multiple=True, metavar="TEXT",
+              help='Implementing agency ("Cơ quan thực hiện") contains TEXT (repeatable: any of them).')
+@click.option("--level", "levels", multiple=True, metavar="TEXT", help="Level (cấp thực hiện) contains TEXT.")
+@click.option("--field", "fields", multiple=True, metavar="TEXT", help="Field (lĩnh vực) is TEXT.")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="An explicit TTHC code (repeatable).")
+@click.option("--clear", is_flag=True, help="Remove the scope: the whole catalog counts.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[str, ...], fields: tuple[str, ...],
+                  codes: tuple[str, ...], clear: bool, as_json: bool) -> None:
+    """Which TTHC of the catalog are this department's own; without an option, print it.
+
+    A new call replaces the scope. Values of one option are alternatives, options combine with
+    "and"; text ignores case, diacritics and punctuation. Kept in the repository with its history;
+    coverage, reports and the web count only the TTHC in scope. Exit 1 when the scope holds no
+    TTHC of the imported catalog.
+    """
+    workspace = get_workspace(ctx)
+    given = agencies or levels or fields or codes
+    if clear and given:
+        raise UsageError("--clear không dùng cùng các điều kiện khác.", "--clear takes no other option.")
+    if clear or given:
+        result = tthc.set_catalog_scope(workspace, agencies, levels, fields, codes)
+        if result.commit is None:
+            say("Phạm vi không thay đổi. (scope unchanged, no commit)")
+    else:
+        result = tthc.catalog_scope(workspace)
+    if as_json:
+        emit_json(_scope_json(result))
+    else:
+        for line in _scope_lines(result):
+            say(line)
+    ctx.exit(EXIT_PROBLEM if result.has_catalog and result.in_scope == 0 else EXIT_OK)
+
+
+@catalog.command("undo")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_undo(ctx: click.Context, as_json: bool) -> None:
+    """Revert the last catalog import: a new commit puts the catalog back as it was before it
+    (nothing is erased from the history). Again: the import before it."""
+    result = tthc.undo_catalog_import(get_workspace(ctx))
+    if as_json:
+        emit_json({"reverted": result.reverted, "decision": result.decision, "commit": result.commit,
+                   "total": result.total})
+        return
+    say(f"Đã hoàn tác lần nhập danh mục {result.decision or result.reverted[:10]} (commit {result.reverted[:10]}); "
+        f"danh mục còn {result.total} TTHC. [commit {(result.commit or '—')[:10]}]")
+    say(f"(reverted the import {result.reverted[:10]}; the catalog holds {result.total} TTHC)")
+
+
 @catalog.command("list")
 @click.option("--field", help="Only this field (lĩnh vực), with or without diacritics.")
 @click.option("--status", type=click.Choice([STATUS_ACTIVE, STATUS_ABOLISHED]))

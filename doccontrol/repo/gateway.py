@@ -25,6 +25,7 @@ from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
 from doccontrol.repo import history, layout, snapshot
@@ -162,6 +163,24 @@ class Repository:
         """The TTHC catalog (None when none was imported)."""
         text = self._file_text(layout.CATALOG_FILE)
         return catalog_from_json(text) if text is not None else None
+
+    def catalog_scope(self) -> CatalogScope:
+        """Which TTHC of the catalog are the workspace's own (an empty scope: all)."""
+        text = self._file_text(layout.SCOPE_FILE)
+        return scope_from_json(text) if text is not None else CatalogScope()
+
+    def has_catalog_scope(self) -> bool:
+        return (self.path / layout.SCOPE_FILE).is_file()
+
+    def catalog_changes(self) -> list[history.Event]:
+        """The commits that changed the catalog, newest first (imports and undos)."""
+        return history.parse_log(self.git.run("log", history.LOG_FORMAT, "--", layout.CATALOG_FILE))
+
+    def file_before(self, commit: str, rel: str) -> bytes | None:
+        """A repository file as it was just before ``commit`` (None when it did not exist; every
+        commit doccontrol writes has a parent, the repository's first made by ``init``)."""
+        with self.blobs() as blobs:
+            return blobs.read(f"{commit}^:{rel}")
 
     def links(self) -> tuple[dict[str, set[str]], set[str]]:
         """Manual links (procedure code → TTHC codes) and the internal procedures' code keys."""

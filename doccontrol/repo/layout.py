@@ -8,7 +8,9 @@
     <OFFICE>/<slug>/history/r<N>/    a historical revision: one recorded after a higher one (lần 2
                                      loaded after lần 3), with its own original.<ext>, text.txt and
                                      meta.json; never the current revision, never moved or changed
-    _catalog/catalog.json            the TTHC catalog (one commit per import)
+    _catalog/catalog.json            the TTHC catalog (one commit per import; ``catalog undo`` commits too)
+    _catalog/scope.json              which TTHC of the catalog are the workspace's own (``catalog scope``)
+    _settings/organisation.json      the offices' names and the fields → offices map (``fields assign``)
     _links/links.json                manual links and internal procedures
     _reviews/<slug>.json             a procedure's confirmed reviews
     _laws/replaced.json              legal documents recorded as replaced
@@ -35,6 +37,8 @@ ORIGINAL_STEM = "original"
 HISTORY = "history"
 RESERVED_PREFIX = "_"
 CATALOG_FILE = "_catalog/catalog.json"
+SCOPE_FILE = "_catalog/scope.json"
+ORGANISATION_FILE = "_settings/organisation.json"
 LINKS_FILE = "_links/links.json"
 REVIEWS_DIR = "_reviews"
 LAWS_FILE = "_laws/replaced.json"

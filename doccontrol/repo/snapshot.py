@@ -33,6 +33,7 @@ from doccontrol.core import review as rv
 from doccontrol.core import timeline as tl
 from doccontrol.core.citations import citation_refs
 from doccontrol.core.dates import revision_date
+from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.repo import history, layout, messages
 from doccontrol.repo.blobs import BlobReader
@@ -58,6 +59,7 @@ class Snapshot:
     laws: list[rv.ReplacedLaw]
     events: list[Event] = field(default_factory=list)  # every commit up to this one, oldest first
     timeline: list[tl.TimelineEvent] = field(default_factory=list)  # revisions and withdrawals, effective dates
+    scope: CatalogScope = field(default_factory=CatalogScope)  # the catalog's scope
     day: dt.date | None = None  # for the procedures in force on a day: that day
     entered: dict[str, dt.datetime] | None = None  # code key → when the revision in force was committed
 
@@ -91,7 +93,7 @@ class Snapshot:
         infos = [cov.procedure_info(s, revision_date(s)) for s in self.states]
         return cov.compute_coverage(
             self.catalog, infos, self.links, self.internal, config_field_offices, office,
-            suggest_limit=suggest_limit, replaced_law=self.replaced_law_details(months),
+            suggest_limit=suggest_limit, replaced_law=self.replaced_law_details(months), catalog_scope=self.scope,
         )
 
 
@@ -198,6 +200,7 @@ class _Files:
     internal: set[str] = field(default_factory=set)
     reviews: dict[str, list[rv.ReviewRecord]] = field(default_factory=dict)
     laws: list[rv.ReplacedLaw] = field(default_factory=list)
+    scope: CatalogScope = field(default_factory=CatalogScope)
 
 
 def _read_states(blobs: BlobReader, commit: str, paths: list[str]) -> list[ProcedureState]:
@@ -235,6 +238,8 @@ def _read_files(blobs: BlobReader, commit: str, paths: list[str]) -> _Files:
         files.links, files.internal = cov.links_from_json(content)
     if (content := text(layout.LAWS_FILE)) is not None:
         files.laws = rv.laws_from_json(content)
+    if (content := text(layout.SCOPE_FILE)) is not None:
+        files.scope = scope_from_json(content)
     return files
 
 
@@ -248,7 +253,8 @@ def load_snapshot(git: Git, commit: str | None, with_events: bool = True) -> Sna
         files = _read_files(blobs, commit, paths)
     date = dt.datetime.fromisoformat(git.run("log", "-1", "--format=%cI", commit).strip())
     events = read_events(git, commit) if with_events else []
-    return Snapshot(commit, date, states, files.catalog, files.links, files.internal, files.reviews, files.laws, events)
+    return Snapshot(commit, date, states, files.catalog, files.links, files.internal, files.reviews, files.laws, events,
+                    scope=files.scope)
 
 
 def _standing_state(blobs: BlobReader, events: list[Event], standing: tl.Standing) -> ProcedureState | None:
@@ -286,4 +292,5 @@ def load_in_force(git: Git, day: dt.date, head: str | None = None) -> Snapshot:
     deciding = events[max(orders)] if orders else None
     entered = {key: events[s.revision.order].date for key, s in standings.items()}
     return Snapshot(deciding.commit if deciding else None, deciding.date if deciding else None, states, files.catalog,
-                    files.links, files.internal, files.reviews, files.laws, events, timeline, day, entered)
+                    files.links, files.internal, files.reviews, files.laws, events, timeline, day, entered,
+                    scope=files.scope)

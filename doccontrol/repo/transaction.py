@@ -241,17 +241,19 @@ class Transaction:
         return self.commit_changes({layout.review_path(state.slug): content}, message, who, timestamp=timestamp)
 
     def commit_files(
-        self, files: Mapping[str, bytes], subject: str, trailers: Mapping[str, object], body: str = "",
+        self, files: Mapping[str, bytes | None], subject: str, trailers: Mapping[str, object], body: str = "",
         office: str | None = None, timestamp: int | None = None,
     ) -> str | None:
-        """Commit repository files (catalog, links, laws) that changed; None when none did.
+        """Commit repository files (catalog, scope, links, laws, settings) that changed (None
+        deletes one); None when none did.
 
         ``trailers`` must name the ``Action``; the ``Office`` trailer is added.
         """
         root = self.repository.path
         changed: dict[str, bytes | None] = {
             rel: data for rel, data in files.items()
-            if not (root / rel).is_file() or (root / rel).read_bytes() != data
+            if (data is None and (root / rel).is_file())
+            or (data is not None and (not (root / rel).is_file() or (root / rel).read_bytes() != data))
         }
         if not changed:
             return None

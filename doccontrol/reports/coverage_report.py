@@ -177,12 +177,23 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
 
 def _header_lines(report: CoverageReport, ctx: ReportContext) -> list[tuple[str, str]]:
     decisions = decision_labels(report, ctx)
-    return [
+    lines = [
         ("Cơ quan (agency)", ctx.agency),
         ("Ngày lập (generated)", moment_vi(ctx.generated)),
         ("Phạm vi (scope)", scope_label(report, ctx)),
         ("Căn cứ danh mục (catalog decisions)", "; ".join(decisions) if decisions else "(chưa có / none)"),
     ]
+    if report.catalog_scope[0]:
+        lines.insert(3, ("Phạm vi danh mục (catalog scope)", catalog_scope_label(report)))
+    return lines
+
+
+def catalog_scope_label(report: CoverageReport) -> str:
+    """``cơ quan thực hiện có «Sở Tư pháp» (… TTHC ngoài phạm vi không tính) / implementing agency …``."""
+    vi_text, en_text = report.catalog_scope
+    outside = (f" ({report.outside_scope} TTHC ngoài phạm vi, không tính / {report.outside_scope} outside, "
+               "not counted)") if report.outside_scope else ""
+    return f"{vi_text} / {en_text}{outside}"
 
 
 # --------------------------------------------------------------------------------------------

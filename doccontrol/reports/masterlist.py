@@ -94,7 +94,7 @@ def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[st
     if snapshot.catalog is not None:
         infos = [cov.procedure_info(s) for s in snapshot.states]
         report = cov.compute_coverage(snapshot.catalog, infos, snapshot.links, snapshot.internal, field_offices,
-                                      suggest_limit=0)
+                                      suggest_limit=0, catalog_scope=snapshot.scope)
         by_code = {s.code: s.code_key for s in snapshot.states}
         for link in report.links:
             key = by_code.get(link.procedure)
