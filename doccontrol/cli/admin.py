@@ -30,15 +30,31 @@ def parse_office(value: str) -> tuple[str, str]:
 @click.option("--agency", help="The agency's name (e.g. 'Sở Nội vụ').")
 @click.option("--parent", "parent_agency", help="The parent agency (e.g. 'UBND tỉnh Lạng Sơn').")
 @click.option("--province", help="The province (for reports).")
+@click.option("--field", "fields", multiple=True, metavar='"Lĩnh vực=CODE"',
+              help="The office that answers for a field of the TTHC catalog (repeatable).")
 def init(path: Path, offices: tuple[str, ...], controller: str, agency: str | None,
-         parent_agency: str | None, province: str | None) -> None:
+         parent_agency: str | None, province: str | None, fields: tuple[str, ...]) -> None:
     """Create a workspace at PATH: doccontrol.toml, inbox/<OFFICE>/, procedures/ (git), index/, quarantine/, logs/."""
     chosen = dict(parse_office(o) for o in offices) or None
-    created = service.init(path, chosen, controller, agency, parent_agency, province)
+    mapped = dict(parse_field(f) for f in fields)
+    created = service.init(path, chosen, controller, agency, parent_agency, province, mapped)
     say(f"Đã tạo không gian làm việc tại {created.root}")
     say(f"  Phòng: {', '.join(f'{c} ({n})' for c, n in created.config.offices.items())}")
+    if mapped:
+        say(f"  Lĩnh vực: {', '.join(f'{f} → {o}' for f, o in mapped.items())}")
     say(f"  Thư mục nhận tệp: {created.inbox}/<MÃ PHÒNG>/")
-    say(f"(workspace created; edit {created.config_path} to change agency, offices and limits)")
+    say(f"(workspace created; edit {created.config_path} to change agency, offices and limits; "
+        "map fields to offices with `doccontrol fields assign`)")
+
+
+def parse_field(value: str) -> tuple[str, str]:
+    """``"Việc làm=LDVL"`` → (``Việc làm``, ``LDVL``)."""
+    name, sep, office = value.rpartition("=")
+    name, office = nfc(name.strip().strip('"').strip("'")), office.strip()
+    if not sep or not name or not office:
+        raise UsageError(f"--field '{value}' không hợp lệ (ví dụ: --field \"Việc làm=LDVL\").",
+                         f"--field expects \"Field name=OFFICE\", got {value!r}.")
+    return name, office
 
 
 @main.command()

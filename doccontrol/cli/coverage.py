@@ -14,6 +14,7 @@ from doccontrol.service import tthc
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
 from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.tables import table
 from doccontrol.errors import UsageError
 
 
@@ -140,6 +141,52 @@ def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_j
     for t in entries:
         click.echo(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}")
     say(f"{len(entries)} TTHC.")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def fields(ctx: click.Context, as_json: bool) -> None:
+    """Every field (lĩnh vực) of the catalog's TTHC in scope: how many TTHC, which office answers
+    for it, or which one to choose (the office whose procedures already cover most of them).
+
+    Exit 1 while a field has no office.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    workspace = get_workspace(ctx)
+    rows = tthc.fields(workspace)
+    if as_json:
+        emit_json([{"field": r.field, "tthc": r.tthc, "office": r.office or None, "source": r.source or None,
+                    "suggested": r.suggested or None, "covered_by": dict(r.covered_by)} for r in rows])
+    else:
+        table_rows = [[r.field, str(r.tthc), r.office or "—", r.source or "",
+                       "" if r.office or not r.suggested else f"{r.suggested} ({r.covered_by[r.suggested]} TTHC)"]
+                      for r in rows]
+        click.echo(table(table_rows, ["Lĩnh vực (field)", "TTHC", "Phòng (office)", "Nguồn (from)",
+                                      "Gợi ý (suggested)"]))
+        missing = sum(1 for r in rows if not r.office)
+        say(f"{len(rows)} lĩnh vực, {missing} chưa giao phòng. Giao: doccontrol fields assign \"LĨNH VỰC\" MÃ_PHÒNG\n"
+            f"({len(rows)} fields, {missing} without an office)")
+    ctx.exit(EXIT_PROBLEM if any(not r.office for r in rows) else EXIT_OK)
+
+
+@fields.command("assign")
+@click.argument("field")
+@click.argument("office")
+@click.option("--by", "by", help="Who records it (default: the document controller office).")
+@click.pass_context
+def fields_assign(ctx: click.Context, field: str, office: str, by: str | None) -> None:
+    """Give FIELD (lĩnh vực, any spelling) to OFFICE; "-" takes it back. A commit, with history."""
+    spelled, commit, known = tthc.assign_field(get_workspace(ctx), field, None if office == "-" else office, by)
+    if commit is None:
+        say("Không có gì thay đổi. (nothing changed)")
+    elif office == "-":
+        say(f"Lĩnh vực «{spelled}» không còn giao phòng nào. [commit {commit[:10]}]")
+    else:
+        say(f"Đã giao lĩnh vực «{spelled}» cho phòng {office}. [commit {commit[:10]}] (field assigned)")
+    if not known:
+        say(f"  ! Danh mục TTHC hiện chưa có lĩnh vực «{spelled}» (the catalog has no such field yet).")
 
 
 def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool) -> None:

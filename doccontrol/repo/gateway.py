@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +25,11 @@ from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.organisation import Organisation, assign, field_offices, organisation_from_json, organisation_to_json
 from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
-from doccontrol.repo import history, layout, snapshot
+from doccontrol.repo import history, layout, messages, snapshot
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git, GitError, init_repository
 from doccontrol.repo.state_files import state_from_json
@@ -163,6 +164,15 @@ class Repository:
         """The TTHC catalog (None when none was imported)."""
         text = self._file_text(layout.CATALOG_FILE)
         return catalog_from_json(text) if text is not None else None
+
+    def organisation(self) -> Organisation:
+        """The offices' names and the fields → offices map the repository keeps (empty when none)."""
+        text = self._file_text(layout.ORGANISATION_FILE)
+        return organisation_from_json(text) if text is not None else Organisation()
+
+    def field_offices(self) -> dict[str, str]:
+        """The field → office map every figure uses (the repository's, then ``[fields]``)."""
+        return field_offices(self.organisation(), self.workspace.config.field_offices)
 
     def catalog_scope(self) -> CatalogScope:
         """Which TTHC of the catalog are the workspace's own (an empty scope: all)."""
@@ -328,11 +338,16 @@ Do doccontrol quản lý — đừng sửa tay. Managed by doccontrol: do not ed
 """
 
 
-def create_repository(workspace: Workspace) -> None:
-    """Create the workspace's repository (idempotent) with its first commit, and an empty index
-    that reflects it."""
+def create_repository(workspace: Workspace, fields: Mapping[str, str] | None = None) -> None:
+    """Create the workspace's repository (idempotent) with its first commit, the organisation
+    (the offices' names, ``fields`` → offices) and an empty index that reflects it."""
     controller = workspace.config.controller
     init_repository(workspace.procedures, _REPOSITORY_README, "Khởi tạo kho tài liệu kiểm soát",
                     controller, workspace.config.office_name(controller))
     with Repository(workspace) as repo, repo.write(controller, "init") as tx:
+        org = Organisation(dict(workspace.config.offices), dict(repo.organisation().fields))
+        for name, office in (fields or {}).items():
+            org = assign(org, name, office)
+        tx.commit_files({layout.ORGANISATION_FILE: organisation_to_json(org).encode("utf-8")},
+                        "Tổ chức: các phòng và lĩnh vực phụ trách", {"Action": messages.FIELDS})
         tx.rebuild_index()

@@ -33,6 +33,7 @@ from doccontrol.core import review as rv
 from doccontrol.core import timeline as tl
 from doccontrol.core.citations import citation_refs
 from doccontrol.core.dates import revision_date
+from doccontrol.core.organisation import Organisation, field_offices, organisation_from_json
 from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.repo import history, layout, messages
@@ -60,6 +61,7 @@ class Snapshot:
     events: list[Event] = field(default_factory=list)  # every commit up to this one, oldest first
     timeline: list[tl.TimelineEvent] = field(default_factory=list)  # revisions and withdrawals, effective dates
     scope: CatalogScope = field(default_factory=CatalogScope)  # the catalog's scope
+    organisation: Organisation = field(default_factory=Organisation)  # offices' names, fields → offices
     day: dt.date | None = None  # for the procedures in force on a day: that day
     entered: dict[str, dt.datetime] | None = None  # code key → when the revision in force was committed
 
@@ -87,12 +89,14 @@ class Snapshot:
 
     def coverage(self, config_field_offices: Mapping[str, str], months: int, office: str | None = None,
                  suggest_limit: int = 0) -> cov.CoverageReport | None:
-        """Coverage at this commit (None when no catalog had been imported yet)."""
+        """Coverage at this commit (None when no catalog had been imported yet): the catalog's
+        scope and field map of this commit (``[fields]`` of doccontrol.toml filling in)."""
         if self.catalog is None:
             return None
         infos = [cov.procedure_info(s, revision_date(s)) for s in self.states]
         return cov.compute_coverage(
-            self.catalog, infos, self.links, self.internal, config_field_offices, office,
+            self.catalog, infos, self.links, self.internal, field_offices(self.organisation, config_field_offices),
+            office,
             suggest_limit=suggest_limit, replaced_law=self.replaced_law_details(months), catalog_scope=self.scope,
         )
 
@@ -201,6 +205,7 @@ class _Files:
     reviews: dict[str, list[rv.ReviewRecord]] = field(default_factory=dict)
     laws: list[rv.ReplacedLaw] = field(default_factory=list)
     scope: CatalogScope = field(default_factory=CatalogScope)
+    organisation: Organisation = field(default_factory=Organisation)
 
 
 def _read_states(blobs: BlobReader, commit: str, paths: list[str]) -> list[ProcedureState]:
@@ -240,6 +245,8 @@ def _read_files(blobs: BlobReader, commit: str, paths: list[str]) -> _Files:
         files.laws = rv.laws_from_json(content)
     if (content := text(layout.SCOPE_FILE)) is not None:
         files.scope = scope_from_json(content)
+    if (content := text(layout.ORGANISATION_FILE)) is not None:
+        files.organisation = organisation_from_json(content)
     return files
 
 
@@ -254,7 +261,7 @@ def load_snapshot(git: Git, commit: str | None, with_events: bool = True) -> Sna
     date = dt.datetime.fromisoformat(git.run("log", "-1", "--format=%cI", commit).strip())
     events = read_events(git, commit) if with_events else []
     return Snapshot(commit, date, states, files.catalog, files.links, files.internal, files.reviews, files.laws, events,
-                    scope=files.scope)
+                    scope=files.scope, organisation=files.organisation)
 
 
 def _standing_state(blobs: BlobReader, events: list[Event], standing: tl.Standing) -> ProcedureState | None:
@@ -292,5 +299,5 @@ def load_in_force(git: Git, day: dt.date, head: str | None = None) -> Snapshot:
     deciding = events[max(orders)] if orders else None
     entered = {key: events[s.revision.order].date for key, s in standings.items()}
     return Snapshot(deciding.commit if deciding else None, deciding.date if deciding else None, states, files.catalog,
-                    files.links, files.internal, files.reviews, files.laws, events, timeline, day, entered,
-                    scope=files.scope)
+                    files.links, files.internal, files.reviews, files.laws, events, timeline=timeline, day=day,
+                    entered=entered, scope=files.scope, organisation=files.organisation)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doccontrol.core import catalog as cat
 from doccontrol.core import coverage as cov
+from doccontrol.core import organisation as org_rules
 from doccontrol.core.dates import revision_date
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
@@ -134,8 +135,9 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         states = repo.procedures()
         replaced = repo.replaced_law_details(workspace.config.review_months)
         scope = repo.catalog_scope()
+        fields = repo.field_offices()
     report = cov.compute_coverage(
-        catalog, procedure_infos(states), links, internal, workspace.config.field_offices, office, field,
+        catalog, procedure_infos(states), links, internal, fields, office, field,
         replaced_law=replaced, catalog_scope=scope,
     )
     config = workspace.config
@@ -152,8 +154,8 @@ def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
         catalog = repo.catalog() or {}
         links, internal = repo.links()
         scope = repo.catalog_scope()
-    report = cov.compute_coverage(catalog, procedure_infos([state]), links, internal, workspace.config.field_offices,
-                                  catalog_scope=scope)
+        fields = repo.field_offices()
+    report = cov.compute_coverage(catalog, procedure_infos([state]), links, internal, fields, catalog_scope=scope)
     key = code_key(state.code)
     return [(link.tthc, link.name, link.source) for link in report.links if code_key(link.procedure) == key]
 
@@ -233,3 +235,49 @@ def undo_catalog_import(workspace: Workspace, office: str | None = None) -> Undo
         )
         total = len(repo.catalog() or {})
     return UndoResult(target, decision, commit, total)
+
+
+# --- fields (lĩnh vực) → offices ---------------------------------------------------------------------
+
+
+def fields(workspace: Workspace) -> list[org_rules.FieldRow]:
+    """Every field of the TTHC in scope, with its count, its office or a suggested one."""
+    config = workspace.config
+    with Repository(workspace) as repo:
+        catalog = repo.catalog()
+        if catalog is None:
+            raise no_catalog()
+        org, scope = repo.organisation(), repo.catalog_scope()
+        links, internal = repo.links()
+        states = [s for s in repo.procedures() if s.status == "current"]
+    report = cov.compute_coverage(catalog, procedure_infos(states), links, internal, {}, suggest_limit=0,
+                                  catalog_scope=scope)
+    in_scope = [c for c, t in catalog.items() if t.active and scope.holds(t)]
+    owner = {s.code: s.office for s in states}
+    return org_rules.field_rows(catalog, in_scope, org, config.field_offices, report.links, owner,
+                                list(config.offices))
+
+
+def assign_field(workspace: Workspace, field_name: str, office: str | None, by: str | None = None
+                 ) -> tuple[str, str | None, bool]:
+    """Give a field to an office (None: take it back): a commit of the organisation file, which
+    also records the offices' current names. Returns (the field as the catalog spells it, the
+    commit or None when nothing changed, whether the catalog knows the field)."""
+    name = " ".join(field_name.split())
+    if not name:
+        raise UsageError("Cần tên lĩnh vực.", "Give the field's name.")
+    if office is not None and office not in workspace.config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    actor = actor_office(workspace, by)
+    with Repository(workspace) as repo, repo.write(actor, "fields assign") as tx:
+        known = {cov.words_key(t.field): t.field for t in (repo.catalog() or {}).values() if t.field}
+        spelled = known.get(cov.words_key(name), name)
+        current = repo.organisation()
+        org = org_rules.assign(org_rules.Organisation(dict(workspace.config.offices), dict(current.fields)),
+                               spelled, office)
+        what = f"giao phòng {office}" if office else "bỏ giao phòng"
+        commit = tx.commit_files(
+            {layout.ORGANISATION_FILE: org_rules.organisation_to_json(org).encode("utf-8")},
+            f"Lĩnh vực {spelled}: {what}", {"Action": messages.FIELDS, "Field": spelled, "Field-Office": office or "-"},
+        )
+    return spelled, commit, cov.words_key(name) in known
