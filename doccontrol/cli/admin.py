@@ -79,3 +79,29 @@ def withdraw(ctx: click.Context, code: str, reason: str, effective: str | None, 
         return
     say(f"Đã bãi bỏ {state.code} (lần {state.revision}) từ ngày {date_vi(state.withdrawn_effective)}: "
         f"{state.withdrawn_reason}  [commit {commit[:10]}]")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool) -> None:
+    """What is still missing for true figures: a catalog and its scope, an office for every field,
+    dates in the documents, procedures flagged by coverage, the watcher. Exit 1 when something is."""
+    from doccontrol.service.doctor import LISTED, doctor as diagnose
+
+    found = diagnose(get_workspace(ctx))
+    if as_json:
+        emit_json(found.as_json())
+    else:
+        for check in found.checks:
+            click.echo(f"[{'OK' if check.ok else 'THIẾU'}] {check.message_vi}")
+            click.echo(f"      ({check.message_en})")
+            for item in check.items[:LISTED]:
+                click.echo(f"      - {item}")
+            if len(check.items) > LISTED:
+                click.echo(f"      … và {len(check.items) - LISTED} mục khác (and {len(check.items) - LISTED} more)")
+            if check.hint_vi:
+                click.echo(f"      → {check.hint_vi}")
+        missing = sum(1 for c in found.checks if not c.ok)
+        say(f"{missing} việc cần làm. ({missing} thing(s) to do)" if missing else "Đã đủ. (nothing missing)")
+    ctx.exit(0 if found.healthy else 1)

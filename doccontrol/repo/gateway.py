@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core import timeline as tl
 from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
 from doccontrol.core.organisation import Organisation, assign, field_offices, organisation_from_json, organisation_to_json
@@ -228,6 +229,15 @@ class Repository:
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
         """Every revision of the procedure, by revision number (a historical one in its place)."""
         return sorted((r for r in self.history(state) if r.action == "ingest"), key=lambda r: r.revision)
+
+    def timeline(self) -> list[tl.TimelineEvent]:
+        """Every revision and withdrawal of the repository, with its effective date and its source."""
+        head = self.head()
+        if head is None:
+            return []
+        events = snapshot.read_events(self.git, head)
+        with self.blobs() as blobs:
+            return snapshot.timeline_events(events, blobs)
 
     def revision_numbers(self, slug: str | None = None) -> dict[str, list[int]]:
         """slug → revision numbers, from the tags (one git process; all slugs, or just ``slug``)."""
