@@ -79,7 +79,8 @@ class Detail:
 
     @property
     def revisions(self) -> list[RevisionRecord]:
-        return [r for r in self.history if r.action == "ingest"]
+        """The revisions by number (one loaded late, as history, in its place)."""
+        return sorted((r for r in self.history if r.action == "ingest"), key=lambda r: r.revision)
 
 
 def detail(workspace: Workspace, code: str) -> Detail:
