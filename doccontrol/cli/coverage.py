@@ -52,6 +52,9 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
                 f"{', '.join(changes.missing[:10])}{' …' if len(changes.missing) > 10 else ''}")
         if result.commit is None:
             say("  Danh mục không thay đổi: không tạo commit. (catalog unchanged, no commit)")
+        if tthc.catalog_scope(get_workspace(ctx)).scope.empty:
+            say('  Chưa giới hạn phạm vi: mọi TTHC trong danh mục đều được tính. Giới hạn bằng '
+                'doccontrol catalog scope --agency "TÊN CƠ QUAN". (no scope yet: every TTHC counts)')
         for problem in result.problems:
             say(f"  ! {problem}")
     ctx.exit(EXIT_PROBLEM if result.problems else EXIT_OK)

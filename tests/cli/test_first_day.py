@@ -35,6 +35,8 @@ from support.workspace import git, run, run_json
 
 from doccontrol.cli import main
 from doccontrol.demo.samples import ProcedureSpec, build_docx
+from doccontrol.repo.gateway import Repository
+from doccontrol.workspace import open_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -162,6 +164,8 @@ def test_revisions_committed_in_order_with_their_effective_dates(first_day: Firs
         3, "2025-08-01", "document", today)
     undated = run_json(home, "list", "--office", "HCTP")[1]
     assert (undated["code"], undated["effective"], undated["effective_source"]) == ("QT-02/HCTP", today, "ingest")
+    too_early = run(home, "withdraw", "QT-01/HCTP", "--reason", "x", "--effective", "31/12/2022")
+    assert too_early.exit_code == 2 and "trước ngày hiệu lực" in too_early.stderr
     history = run_json(home, "history", "QT-03/BTTP")
     assert [(h["action"], h["effective"], h["effective_source"]) for h in history] == [
         ("ingest", "2022-09-15", "document"), ("withdraw", "2024-12-01", "document")]
@@ -204,6 +208,12 @@ def test_the_list_on_four_days(first_day: FirstDay) -> None:
         ("BTTP", "QT-03/BTTP", 1, "withdrawn"), ("HCTP", "QT-01/HCTP", 3, "current")]
     # the list names the commit that decides it: the same list from the repository at that commit
     assert end_2025["commit"] == git(home, "log", "-1", "--format=%H", "--grep", "QT-03/BTTP bãi bỏ").strip()
+    with Repository(open_workspace(str(home))) as repo:
+        now, then = repo.in_force(D(2025, 12, 31)), repo.in_force(D(2025, 12, 31), head=str(end_2025["commit"]))
+        assert then.states == now.states and then.commit == now.commit
+        found_late = git(home, "log", "-1", "--format=%H", "--grep", "QT-02/BTTP lần 1").strip()
+        earlier = repo.in_force(D(2022, 12, 31), head=f"{found_late}^")  # as the repository knew it before
+        assert [(s.code, s.revision) for s in earlier.states] == [("QT-01/BTTP", 1), ("QT-03/BTTP", 1)]
 
 
 def report(home: Path, year: int) -> dict[str, object]:
