@@ -75,19 +75,12 @@ class CatalogScope:
             return "toàn bộ danh mục (chưa giới hạn phạm vi)", "the whole catalog (no scope set)"
         parts_vi: list[str] = []
         parts_en: list[str] = []
-
-        def quoted(values: tuple[str, ...], joiner: str) -> str:
-            return f" {joiner} ".join(f"«{v}»" for v in values)
-
-        if self.agencies:
-            parts_vi.append(f"cơ quan thực hiện có {quoted(self.agencies, 'hoặc')}")
-            parts_en.append(f"implementing agency contains {quoted(self.agencies, 'or')}")
-        if self.levels:
-            parts_vi.append(f"cấp thực hiện có {quoted(self.levels, 'hoặc')}")
-            parts_en.append(f"level contains {quoted(self.levels, 'or')}")
-        if self.fields:
-            parts_vi.append(f"lĩnh vực là {quoted(self.fields, 'hoặc')}")
-            parts_en.append(f"field is {quoted(self.fields, 'or')}")
+        for values, vi_label, en_label in ((self.agencies, "cơ quan thực hiện có", "implementing agency contains"),
+                                           (self.levels, "cấp thực hiện có", "level contains"),
+                                           (self.fields, "lĩnh vực là", "field is")):
+            if values:
+                parts_vi.append(f"{vi_label} " + " hoặc ".join(f"«{v}»" for v in values))
+                parts_en.append(f"{en_label} " + " or ".join(f"«{v}»" for v in values))
         if self.codes:
             parts_vi.append(f"mã TTHC thuộc danh sách {len(self.codes)} mã")
             parts_en.append(f"one of {len(self.codes)} listed codes")
