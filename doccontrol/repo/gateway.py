@@ -30,7 +30,7 @@ from doccontrol.core.organisation import Organisation, assign, field_offices, or
 from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
-from doccontrol.repo import history, layout, messages, snapshot
+from doccontrol.repo import history, layout, snapshot
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git, GitError, init_repository
 from doccontrol.repo.state_files import state_from_json
@@ -352,12 +352,11 @@ def create_repository(workspace: Workspace, fields: Mapping[str, str] | None = N
     """Create the workspace's repository (idempotent) with its first commit, the organisation
     (the offices' names, ``fields`` → offices) and an empty index that reflects it."""
     controller = workspace.config.controller
+    org = Organisation(dict(workspace.config.offices))
+    for name, office in (fields or {}).items():
+        org = assign(org, name, office)
     init_repository(workspace.procedures, _REPOSITORY_README, "Khởi tạo kho tài liệu kiểm soát",
-                    controller, workspace.config.office_name(controller))
+                    controller, workspace.config.office_name(controller),
+                    {layout.ORGANISATION_FILE: organisation_to_json(org)})
     with Repository(workspace) as repo, repo.write(controller, "init") as tx:
-        org = Organisation(dict(workspace.config.offices), dict(repo.organisation().fields))
-        for name, office in (fields or {}).items():
-            org = assign(org, name, office)
-        tx.commit_files({layout.ORGANISATION_FILE: organisation_to_json(org).encode("utf-8")},
-                        "Tổ chức: các phòng và lĩnh vực phụ trách", {"Action": messages.FIELDS})
         tx.rebuild_index()
