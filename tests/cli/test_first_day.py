@@ -295,3 +295,18 @@ def test_fields_and_the_doctor(first_day: FirstDay, tmp_path: Path) -> None:
     git(home, "clone", "-q", str(home / "procedures"), str(copy / "procedures"))
     theirs, ours = run_json(copy, "coverage"), run_json(home, "coverage")
     assert (theirs["by_office"], theirs["by_field"], theirs["scope"]) == (ours["by_office"], ours["by_field"], ours["scope"])
+
+
+def test_the_web_view_tells_the_same_story(first_day: FirstDay) -> None:
+    from doccontrol.web import create_app
+
+    client = create_app(first_day.home, testing=True).test_client()
+    page = client.get("/procedure/QT-02/BTTP").get_data(as_text=True)
+    assert "01/06/2022" in page and "01/09/2024" in page and "ghi bổ sung" in page
+    listed = client.get("/list?office=HCTP").get_data(as_text=True)
+    assert "(ngày đưa vào kho)" in listed and "01/08/2025" in listed
+    coverage = client.get("/coverage").get_data(as_text=True)
+    assert 'id="coverage-percent">6,89 %<' in coverage and "cơ quan thực hiện có «Sở Tư pháp»" in coverage
+    old = client.get("/download/1/QT-02/BTTP")
+    assert old.status_code == 200 and old.data == (
+        first_day.home / "procedures" / "BTTP" / "qt-02-bttp" / "history" / "r1" / "original.docx").read_bytes()
