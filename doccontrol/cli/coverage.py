@@ -13,8 +13,9 @@ from doccontrol.reports import coverage_report
 from doccontrol import service
 from doccontrol.service import tthc
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
-from doccontrol.core.labels import TTHC_STATUS, vi
+from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.tables import table
 from doccontrol.errors import UsageError
 
 
@@ -52,9 +53,82 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
                 f"{', '.join(changes.missing[:10])}{' …' if len(changes.missing) > 10 else ''}")
         if result.commit is None:
             say("  Danh mục không thay đổi: không tạo commit. (catalog unchanged, no commit)")
+        if tthc.catalog_scope(get_workspace(ctx)).scope.empty:
+            say('  Chưa giới hạn phạm vi: mọi TTHC trong danh mục đều được tính. Giới hạn bằng '
+                'doccontrol catalog scope --agency "TÊN CƠ QUAN". (no scope yet: every TTHC counts)')
         for problem in result.problems:
             say(f"  ! {printable(problem)}")
     ctx.exit(EXIT_PROBLEM if result.problems else EXIT_OK)
+
+
+def _scope_lines(result: tthc.ScopeResult) -> list[str]:
+    vi_text, en_text = result.scope.describe()
+    lines = [f"Phạm vi danh mục: {vi_text}", f"(catalog scope: {en_text})"]
+    if result.has_catalog:
+        lines.append(f"{result.in_scope}/{result.active} TTHC đang áp dụng trong phạm vi. "
+                     f"({result.in_scope} of {result.active} TTHC in force are in scope)")
+    else:
+        lines.append("Chưa nhập danh mục TTHC. (no catalog imported yet)")
+    return lines
+
+
+def _scope_json(result: tthc.ScopeResult) -> dict[str, object]:
+    scope = result.scope
+    return {"agencies": list(scope.agencies), "levels": list(scope.levels), "fields": list(scope.fields),
+            "codes": list(scope.codes), "description": scope.describe()[0], "description_en": scope.describe()[1],
+            "in_scope": result.in_scope, "active": result.active, "commit": result.commit}
+
+
+@catalog.command("scope")
+@click.option("--agency", "agencies", multiple=True, metavar="TEXT",
+              help='Implementing agency ("Cơ quan thực hiện") contains TEXT (repeatable: any of them).')
+@click.option("--level", "levels", multiple=True, metavar="TEXT", help="Level (cấp thực hiện) contains TEXT.")
+@click.option("--field", "fields", multiple=True, metavar="TEXT", help="Field (lĩnh vực) is TEXT.")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="An explicit TTHC code (repeatable).")
+@click.option("--clear", is_flag=True, help="Remove the scope: the whole catalog counts.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[str, ...], fields: tuple[str, ...],
+                  codes: tuple[str, ...], clear: bool, as_json: bool) -> None:
+    """Which TTHC of the catalog are this department's own; without an option, print it.
+
+    A new call replaces the scope. Values of one option are alternatives, options combine with
+    "and"; text ignores case, diacritics and punctuation. Kept in the repository with its history;
+    coverage, reports and the web count only the TTHC in scope. Exit 1 when the scope holds no
+    TTHC of the imported catalog.
+    """
+    workspace = get_workspace(ctx)
+    given = agencies or levels or fields or codes
+    if clear and given:
+        raise UsageError("--clear không dùng cùng các điều kiện khác.", "--clear takes no other option.")
+    if clear or given:
+        result = tthc.set_catalog_scope(workspace, agencies, levels, fields, codes)
+        if result.commit is None:
+            say("Phạm vi không thay đổi. (scope unchanged, no commit)")
+    else:
+        result = tthc.catalog_scope(workspace)
+    if as_json:
+        emit_json(_scope_json(result))
+    else:
+        for line in _scope_lines(result):
+            say(line)
+    ctx.exit(EXIT_PROBLEM if result.has_catalog and result.in_scope == 0 else EXIT_OK)
+
+
+@catalog.command("undo")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def catalog_undo(ctx: click.Context, as_json: bool) -> None:
+    """Revert the last catalog import: a new commit puts the catalog back as it was before it
+    (nothing is erased from the history). Again: the import before it."""
+    result = tthc.undo_catalog_import(get_workspace(ctx))
+    if as_json:
+        emit_json({"reverted": result.reverted, "decision": result.decision, "commit": result.commit,
+                   "total": result.total})
+        return
+    say(f"Đã hoàn tác lần nhập danh mục {result.decision or result.reverted[:10]} (commit {result.reverted[:10]}); "
+        f"danh mục còn {result.total} TTHC. [commit {(result.commit or '—')[:10]}]")
+    say(f"(reverted the import {result.reverted[:10]}; the catalog holds {result.total} TTHC)")
 
 
 @catalog.command("list")
@@ -71,6 +145,52 @@ def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_j
     for t in entries:
         click.echo(printable(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}"))
     say(f"{len(entries)} TTHC.")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def fields(ctx: click.Context, as_json: bool) -> None:
+    """Every field (lĩnh vực) of the catalog's TTHC in scope: how many TTHC, which office answers
+    for it, or which one to choose (the office whose procedures already cover most of them).
+
+    Exit 1 while a field has no office.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    workspace = get_workspace(ctx)
+    rows = tthc.fields(workspace)
+    if as_json:
+        emit_json([{"field": r.field, "tthc": r.tthc, "office": r.office or None, "source": r.source or None,
+                    "suggested": r.suggested or None, "covered_by": dict(r.covered_by)} for r in rows])
+    else:
+        table_rows = [[r.field, str(r.tthc), r.office or "—", r.source or "",
+                       "" if r.office or not r.suggested else f"{r.suggested} ({r.covered_by[r.suggested]} TTHC)"]
+                      for r in rows]
+        click.echo(table(table_rows, ["Lĩnh vực (field)", "TTHC", "Phòng (office)", "Nguồn (from)",
+                                      "Gợi ý (suggested)"]))
+        missing = sum(1 for r in rows if not r.office)
+        say(f"{len(rows)} lĩnh vực, {missing} chưa giao phòng. Giao: doccontrol fields assign \"LĨNH VỰC\" MÃ_PHÒNG\n"
+            f"({len(rows)} fields, {missing} without an office)")
+    ctx.exit(EXIT_PROBLEM if any(not r.office for r in rows) else EXIT_OK)
+
+
+@fields.command("assign")
+@click.argument("field")
+@click.argument("office")
+@click.option("--by", "by", help="Who records it (default: the document controller office).")
+@click.pass_context
+def fields_assign(ctx: click.Context, field: str, office: str, by: str | None) -> None:
+    """Give FIELD (lĩnh vực, any spelling) to OFFICE; "-" takes it back. A commit, with history."""
+    spelled, commit, known = tthc.assign_field(get_workspace(ctx), field, None if office == "-" else office, by)
+    if commit is None:
+        say("Không có gì thay đổi. (nothing changed)")
+    elif office == "-":
+        say(f"Lĩnh vực «{spelled}» không còn giao phòng nào. [commit {commit[:10]}]")
+    else:
+        say(f"Đã giao lĩnh vực «{spelled}» cho phòng {office}. [commit {commit[:10]}] (field assigned)")
+    if not known:
+        say(f"  ! Danh mục TTHC hiện chưa có lĩnh vực «{spelled}» (the catalog has no such field yet).")
 
 
 def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool) -> None:
@@ -136,6 +256,9 @@ def coverage_cmd(ctx: click.Context, office: str | None, field: str | None, fmt:
     report = result.report
     ok = cov.coverage_ok(report, fail_under)
     if not as_json and fmt == "text" or output is not None:
-        say(f"Tỷ lệ TTHC có quy trình: {report.percent:.1f}% ({report.covered}/{report.total}); "
-            f"{len(report.flagged)} quy trình cần xem xét. {'ĐẠT' if ok else 'CHƯA ĐẠT'} (ngưỡng {fail_under:g}%).")
+        percent, threshold = percent_vi(report.percent), percent_vi(fail_under)
+        say(f"Tỷ lệ TTHC có quy trình: {percent} ({report.covered}/{report.total}); "
+            f"{report.flagged_count} quy trình cần xem xét. {'ĐẠT' if ok else 'CHƯA ĐẠT'} (ngưỡng {threshold}).\n"
+            f"(coverage {percent} ({report.covered}/{report.total}); {report.flagged_count} procedures to review; "
+            f"{'passed' if ok else 'failed'}, threshold {threshold})")
     ctx.exit(EXIT_OK if ok else EXIT_PROBLEM)

@@ -1,59 +1,115 @@
-"""``doccontrol ingest``: run waiting or given files through the pipeline."""
+"""``doccontrol ingest``: run waiting or given files (or whole folder trees) through the pipeline,
+or say what that would do (``--dry-run``)."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
-from doccontrol.core.labels import ingest_status_vi
+from doccontrol.core.labels import effective_vi, ingest_status_vi
 from doccontrol.core.model import IngestStatus, Outcome
-from doccontrol.core.names import printable
 from doccontrol.errors import UsageError
+from doccontrol.core.names import printable
 from doccontrol.ingest.inbox import InboxItem
 from doccontrol.workspace import Workspace
 
+# What an ingested file did (Outcome.action), for people.
+ACTION_VI = {"new": ("quy trình mới", "new procedure"), "revision": ("lần ban hành mới", "new revision"),
+             "historical": ("lần ban hành trước, ghi bổ sung", "earlier revision, recorded as history")}
+PLANNED_VI = {IngestStatus.INGESTED: "sẽ tiếp nhận", IngestStatus.DUPLICATE: "trùng lặp, bỏ qua",
+              IngestStatus.QUARANTINED: "sẽ bị cách ly"}
 
-def describe(outcome: Outcome) -> str:
-    """``[NCC] qt-05.docx: đã tiếp nhận — QT-05/NCC lần 2``; a refused or duplicate file with its reason."""
-    head = f"[{outcome.office}] {printable(Path(outcome.file).name)}: {ingest_status_vi(outcome.status)}"
+
+def describe(outcome: Outcome, planned: bool = False) -> str:
+    """``[NCC] qt-05.docx: đã tiếp nhận — QT-05/NCC lần 2 (lần ban hành mới, hiệu lực 20/01/2025)``;
+    a refused or duplicate file with its reason."""
+    status = PLANNED_VI.get(outcome.status, outcome.status) if planned else ingest_status_vi(outcome.status)
+    head = f"[{outcome.office}] {printable(Path(outcome.file).name)}: {status}"
     if outcome.status == IngestStatus.INGESTED:
-        return f"{head} — {printable(outcome.code or '')} lần {outcome.revision}"
+        kind = ACTION_VI.get(outcome.action or "", (outcome.action or "", ""))[0]
+        since = effective_vi(outcome.effective, outcome.effective_source or "")
+        return (f"{head} — {printable(outcome.code or '')} lần {outcome.revision} "
+                f"({kind}{', hiệu lực ' + since if since else ''})")
     return f"{head} — {printable(outcome.reason or '')}"
 
 
-def summary(outcomes: list[Outcome]) -> str:
+def summary(outcomes: list[Outcome], skipped: int = 0, planned: bool = False) -> str:
+    """Counts by status, the ingested ones by kind, the refused ones by cause; Vietnamese, then English."""
     counts = Counter(o.status for o in outcomes)
     ingested, duplicate, quarantined = (counts[s] for s in IngestStatus)
-    return (
-        f"Tổng cộng {len(outcomes)} tệp: {ingested} đã tiếp nhận, {duplicate} trùng, {quarantined} cách ly.\n"
-        f"(total {len(outcomes)}: {ingested} ingested, {duplicate} duplicate, {quarantined} quarantined)"
+    kinds = Counter(o.action for o in outcomes if o.status == IngestStatus.INGESTED)
+    causes = Counter(o.cause for o in outcomes if o.status == IngestStatus.QUARANTINED)
+    verb_vi, verb_en = ("sẽ ", "would be ") if planned else ("", "")
+    lines = [
+        f"{'Chạy thử (không ghi gì): ' if planned else ''}Tổng cộng {len(outcomes)} tệp: {ingested} {verb_vi}tiếp nhận "
+        f"({kinds['new']} quy trình mới, {kinds['revision']} lần ban hành mới, {kinds['historical']} lần ban hành "
+        f"trước ghi bổ sung), {duplicate} trùng, {quarantined} {verb_vi}cách ly"
+        + (f"; {skipped} tệp không phải văn bản, bỏ qua." if skipped else "."),
+    ]
+    if causes:
+        lines.append("Lý do cách ly: " + ", ".join(f"{cause} {n}" for cause, n in causes.most_common()))
+    lines.append(
+        f"({'dry run, nothing written: ' if planned else ''}total {len(outcomes)}: {ingested} {verb_en}ingested "
+        f"({kinds['new']} new, {kinds['revision']} revisions, {kinds['historical']} earlier revisions), "
+        f"{duplicate} duplicate, {quarantined} {verb_en}quarantined" + (f"; {skipped} other files skipped)" if skipped else ")")
     )
+    return "\n".join(lines)
+
+
+def _items(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office: str | None,
+           recursive: bool) -> tuple[list[tuple[InboxItem, bool]], list[Path]]:
+    """The items to ingest (the inbox's, given files, every document of given folders) and the
+    other files of those folders, skipped."""
+    workspace = get_workspace(ctx)
+    items = [(item, False) for item in service.inbox_items(workspace)] if from_inbox else []
+    skipped: list[Path] = []
+    plain: list[Path] = []
+    for path in files:
+        if not path.is_dir() or path.is_symlink():
+            plain.append(path)
+            continue
+        if not recursive:
+            raise UsageError(f"{path} là thư mục: dùng --recursive để tiếp nhận cả thư mục.",
+                             f"{path} is a folder: use --recursive to load the whole folder tree.")
+        load = service.folder_items(workspace, path, office)
+        items += load.items
+        skipped += load.skipped
+    items += service.items_for_files(workspace, plain, office)
+    return items, skipped
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--inbox", "from_inbox", is_flag=True, help="Process everything waiting in inbox/<OFFICE>/.")
-@click.option("--office", help="The office the given FILES come from (for files outside the inbox).")
+@click.option("--office", help="The office the given FILES or folders come from (for files outside the inbox).")
+@click.option("-r", "--recursive", is_flag=True,
+              help="Load every document (.docx, .pdf, …) in the given folders and their sub-folders.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file on stdout.")
 @click.pass_context
-def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office: str | None, as_json: bool) -> None:
+def ingest(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office: str | None, recursive: bool,
+           dry_run: bool, as_json: bool) -> None:
     """Check files into the controlled repository, or quarantine them with a reason.
 
-    Exit 0 when nothing was refused, 1 when a file went to quarantine.
+    A folder given with --recursive is loaded whole (a department's existing collection): its
+    files are never moved or deleted; several revisions of one procedure, in any order, are
+    committed in revision order, and a revision older than the current one is recorded as
+    history. Exit 0 when nothing was refused, 1 when a file went (or, with --dry-run, would go)
+    to quarantine.
     """
     if not files and not from_inbox:
         raise UsageError(
             "Cần chỉ ra tệp cần tiếp nhận, hoặc dùng --inbox.", "Give FILES to ingest, or use --inbox."
         )
     workspace = get_workspace(ctx)
-    items = [(item, False) for item in service.inbox_items(workspace)] if from_inbox else []
-    items += service.items_for_files(workspace, files, office)
-    run_items(ctx, workspace, items, as_json)
+    items, skipped = _items(ctx, files, from_inbox, office, recursive)
+    run_items(ctx, workspace, items, as_json, len(skipped), dry_run)
 
 
 def page_progress(name: str, done: int, total: int) -> None:
@@ -62,32 +118,41 @@ def page_progress(name: str, done: int, total: int) -> None:
         say(f"  {name}: đã đọc trang {done}/{total} (OCR page {done} of {total})")
 
 
-def run_items(ctx: click.Context, workspace: Workspace, items: list[tuple[InboxItem, bool]], as_json: bool) -> None:
-    """Ingest ``items`` with progress on stderr, print what happened, exit 0 or 1 (any quarantined)."""
+def run_items(ctx: click.Context, workspace: Workspace, items: list[tuple[InboxItem, bool]], as_json: bool,
+              skipped: int = 0, dry_run: bool = False) -> None:
+    """Ingest ``items`` (or, ``dry_run``, say what would happen) with progress on stderr, print what
+    happened, exit 0 or 1 (a file quarantined, or that would be)."""
     if not items:
         say("Không có tệp nào đang chờ. (nothing waiting in the inbox)")
         if as_json:
             emit_json([])
         ctx.exit(EXIT_OK)
+
+    def run(progress: Callable[[Outcome | None], None] | None = None) -> list[Outcome]:
+        if dry_run:
+            return service.plan(workspace, items, progress=progress)
+        return service.ingest(workspace, items, progress=progress, on_page=page_progress)
+
     lines: list[str] = []
     if len(items) > 1 and not as_json:
-        with click.progressbar(length=len(items), label="Đang tiếp nhận", file=sys.stderr) as bar:
+        label = "Đang đọc thử" if dry_run else "Đang tiếp nhận"
+        with click.progressbar(length=len(items), label=label, file=sys.stderr) as bar:
 
             def advance(outcome: Outcome | None) -> None:
                 bar.update(1)
                 if outcome is not None:
-                    lines.append(describe(outcome))
+                    lines.append(describe(outcome, dry_run))
 
-            outcomes = service.ingest(workspace, items, progress=advance, on_page=page_progress)
+            outcomes = run(advance)
     else:
-        outcomes = service.ingest(workspace, items, on_page=page_progress)
-        lines = [describe(o) for o in outcomes]
+        outcomes = run()
+        lines = [describe(o, dry_run) for o in outcomes]
     if as_json:
-        emit_json([o.as_json() for o in outcomes])
+        emit_json([{**o.as_json(), "dry_run": dry_run} if dry_run else o.as_json() for o in outcomes])
     else:
         for line in lines:
             click.echo(line)
-        say(summary(outcomes))
+        say(summary(outcomes, skipped, dry_run))
     ctx.exit(EXIT_PROBLEM if any(o.status == IngestStatus.QUARANTINED for o in outcomes) else EXIT_OK)
 
 

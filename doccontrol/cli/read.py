@@ -10,8 +10,19 @@ import click
 from doccontrol import service
 from doccontrol.cli.app import emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
-from doccontrol.core.labels import action_vi, date_vi, shorten, status_vi, text_origin
-from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.dates import effective_of, ingested_day
+from doccontrol.core.labels import (
+    EFFECTIVE_SOURCE,
+    action_vi,
+    date_vi,
+    effective_vi,
+    shorten,
+    status_vi,
+    text_origin,
+    timestamp_vi,
+    vi,
+)
+from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import printable
 from doccontrol.reports import masterlist
 
@@ -57,13 +68,15 @@ def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fm
 
 
 def _describe_state(state: ProcedureState) -> list[str]:
+    effective, source = effective_of(state)
     lines = [
         f"Mã hiệu:        {state.code}",
         f"Tên:            {state.title}",
         f"Phòng:          {state.office}",
         f"Lần ban hành:   {state.revision}",
         f"Ngày ban hành:  {date_vi(state.issued, '—')}",
-        f"Ngày hiệu lực:  {date_vi(state.effective, '—')}",
+        f"Ngày hiệu lực:  {date_vi(effective, '—')} ({vi(EFFECTIVE_SOURCE, source)})",
+        f"Đưa vào kho:    {date_vi(ingested_day(state), '—')}",
         f"Trạng thái:     {status_vi(state.status)}",
         f"Mã TTHC:        {', '.join(state.tthc) if state.tthc else '—'}",
         f"Dẫn chiếu:      {', '.join(state.citations) if state.citations else '—'}",
@@ -73,8 +86,15 @@ def _describe_state(state: ProcedureState) -> list[str]:
                                         state.identity_source):
         lines.append(f"Nội dung:       {note_vi} ({note_en})")
     if state.status == ProcedureStatus.WITHDRAWN:
-        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn) {state.withdrawn_at}: {state.withdrawn_reason}")
+        since = f" từ ngày {date_vi(state.withdrawn_effective)}" if state.withdrawn_effective else ""
+        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn){since} (ghi nhận {timestamp_vi(state.withdrawn_at)}): "
+                        f"{state.withdrawn_reason}")
     return [printable(line) for line in lines]
+
+
+def _revision_label(record: RevisionRecord) -> str:
+    """``2``, or ``2 (ghi bổ sung)`` for a revision loaded after a higher one."""
+    return f"{record.revision} (ghi bổ sung)" if record.historical else str(record.revision)
 
 
 @main.command()
@@ -87,7 +107,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     if as_json:
         record = service.list_record(found.state)
         record.update(
-            effective=found.state.effective.isoformat() if found.state.effective else None,
+            withdrawn_effective=found.state.withdrawn_effective.isoformat() if found.state.withdrawn_effective else None,
             sha256=found.state.sha256,
             source=found.state.source,
             withdrawn_reason=found.state.withdrawn_reason or None,
@@ -100,8 +120,9 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
         return
     click.echo("\n".join(_describe_state(found.state)))
     click.echo("\nCác lần ban hành (revisions):")
-    rows = [[str(r.revision), r.date[:10], r.office, r.source, r.commit[:10]] for r in found.revisions]
-    click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Tệp", "Commit"]))
+    rows = [[_revision_label(r), effective_vi(r.effective, r.effective_source), timestamp_vi(r.date)[:10], r.office,
+             r.source, r.commit[:10]] for r in found.revisions]
+    click.echo(table(rows, ["Lần", "Hiệu lực (effective)", "Vào kho (loaded)", "Phòng", "Tệp", "Commit"]))
     reviews = [r for r in found.history if r.action == "review"]
     if reviews:
         click.echo("\nCác lần rà soát (confirmed reviews):")
@@ -125,10 +146,12 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
         )
         return
     rows = [
-        [r.date[:19].replace("T", " "), action_vi(r.action), str(r.revision), r.office, shorten(r.note or r.source, 50), r.commit[:10]]
+        [effective_vi(r.effective, r.effective_source, "—"), r.date[:19].replace("T", " "), action_vi(r.action),
+         _revision_label(r), r.office, shorten(r.note or r.source, 50), r.commit[:10]]
         for r in found.history
     ]
-    click.echo(table(rows, ["Thời gian", "Việc", "Lần", "Phòng", "Ghi chú / tệp", "Commit"]))
+    click.echo(table(rows, ["Hiệu lực (effective)", "Vào kho (recorded)", "Việc", "Lần", "Phòng", "Ghi chú / tệp",
+                            "Commit"]))
 
 
 @main.command()

@@ -901,6 +901,20 @@ def merge_catalog(
     return merge.result, merge.changes(current)
 
 
+def import_to_undo(changes: Sequence[tuple[str, str | None]]) -> str | None:
+    """The import ``catalog undo`` reverts: the newest one not reverted yet. ``changes``: the
+    commits that changed the catalog, newest first, as (commit, the import it reverted — None for
+    an import). Everything after it is then an undo or a reverted import, so the catalog goes back
+    to what it was just before it."""
+    undone: set[str] = set()
+    for commit, reverts in changes:
+        if reverts is not None:
+            undone.add(reverts)
+        elif commit not in undone:
+            return commit
+    return None
+
+
 def decision_of(parsed: ParsedCatalog) -> DecisionRef | None:
     """The decision a file names in its title lines (the first one), if any."""
     return parsed.decisions[0] if parsed.decisions else None

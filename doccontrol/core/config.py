@@ -315,7 +315,9 @@ def render_config(
     lines += [f"{_toml_key(code)} = {_toml_str(nfc(name))}" for code, name in offices.items()]
     lines += [
         "",
-        "# Fields (lĩnh vực) of the TTHC catalog and the office responsible for each.",
+        "# Fields (lĩnh vực) of the TTHC catalog and the office responsible for each: set them with",
+        "# `doccontrol fields assign \"Việc làm\" LDVL` (kept in the repository, with history). Entries",
+        "# here still count, for the fields the repository does not map.",
         "[fields]",
     ]
     lines += [f"{_toml_key(nfc(name))} = {_toml_str(code)}" for name, code in (field_offices or {}).items()]

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
+from typing import Protocol
 
 from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
 from doccontrol.core.labels import date_vi
@@ -74,7 +75,7 @@ _WORKERS = -1  # rapidfuzz threads: every core
 
 #: the JSON keys of a report, in order
 REPORT_KEYS = ("total", "covered", "percent", "by_office", "by_field", "uncovered", "flagged", "links",
-               "suggestions", "warnings", "internal", "decisions")
+               "suggestions", "warnings", "internal", "decisions", "scope")
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,6 +148,34 @@ class Flag:
     suggestions: list[Suggestion] = dc_field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FlaggedProcedure:
+    """One procedure to review, counted once, with every finding on it (in :data:`REASONS` order)."""
+
+    code: str
+    title: str
+    office: str
+    flags: tuple[Flag, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(f.reason for f in self.flags)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The TTHC its title resembles (made for the findings about a missing link)."""
+        return next((f.suggestions for f in self.flags if f.suggestions), [])
+
+
+def flagged_procedures(flags: Sequence[Flag]) -> list[FlaggedProcedure]:
+    """The flags grouped by procedure, in the order the procedures first appear: what every face
+    counts and lists (a procedure with two findings is one procedure to review)."""
+    groups: dict[str, list[Flag]] = {}
+    for f in flags:
+        groups.setdefault(code_key(f.code), []).append(f)
+    return [FlaggedProcedure(g[0].code, g[0].title, g[0].office, tuple(g)) for g in groups.values()]
+
+
 @dataclass(slots=True)
 class CoverageWarning:
     kind: str
@@ -185,6 +214,17 @@ class CoverageReport:
     decisions: list[DecisionSeen]
     office: str | None = None  # the scope the report was computed for
     field: str | None = None
+    catalog_scope: tuple[str, str] = ("", "")  # the catalog's scope in words (Vietnamese, English); "" = none given
+    outside_scope: int = 0  # active TTHC of the catalog outside its scope (not counted)
+
+    def flagged_procedures(self) -> list[FlaggedProcedure]:
+        """The procedures to review, each once with all its findings."""
+        return flagged_procedures(self.flagged)
+
+    @property
+    def flagged_count(self) -> int:
+        """How many procedures are to review (not how many findings)."""
+        return len({code_key(f.code) for f in self.flagged})
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,6 +434,14 @@ class _Scope:
                 and (self.field is None or self.keys.words(t.field) == self.field))
 
 
+class CatalogScopeLike(Protocol):
+    """The catalog's scope (``core.scope.CatalogScope``): which TTHC count."""
+
+    def holds(self, t: Tthc) -> bool: ...
+
+    def describe(self) -> tuple[str, str]: ...
+
+
 @dataclass(frozen=True)
 class _CatalogView:
     """The catalog as coverage reads it: codes sorted, the active ones, those in scope, and an
@@ -403,21 +451,30 @@ class _CatalogView:
     active: list[str]
     in_scope: list[str]
     by_name: Mapping[str, list[str]]
+    abolished_by_name: Mapping[str, list[str]]  # the abolished TTHC by name (a title naming one is flagged)
+    scoped_by_name: Mapping[str, list[str]]  # the active TTHC in the catalog's scope, by name (preferred)
+    outside_scope: int  # active TTHC outside the catalog's scope
 
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.in_scope)
 
 
-def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope) -> _CatalogView:
+def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope, catalog_scope: CatalogScopeLike | None) -> _CatalogView:
     codes = sorted(catalog)
     active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
+    ours = set(active) if catalog_scope is None else {c for c in active if catalog_scope.holds(catalog[c])}
     by_name: dict[str, list[str]] = defaultdict(list)
-    for c in active:
+    abolished_by_name: dict[str, list[str]] = defaultdict(list)
+    scoped_by_name: dict[str, list[str]] = defaultdict(list)
+    for c in codes:
         k = scope.keys.name(catalog[c].name)
         if k:
-            by_name[k].append(c)
-    return _CatalogView(codes, active, [c for c in active if scope.holds_tthc(catalog[c])], by_name)
+            (abolished_by_name if catalog[c].status == STATUS_ABOLISHED else by_name)[k].append(c)
+            if c in ours:
+                scoped_by_name[k].append(c)
+    in_scope = [c for c in active if c in ours and scope.holds_tthc(catalog[c])]
+    return _CatalogView(codes, active, in_scope, by_name, abolished_by_name, scoped_by_name, len(active) - len(ours))
 
 
 def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str, ProcedureInfo]:
@@ -431,10 +488,11 @@ def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str,
     return chosen
 
 
-def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], by_name: Mapping[str, list[str]],
-              keys: _Keys) -> LinksOf:
+def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogView, keys: _Keys) -> LinksOf:
     """Every procedure's links: TTHC code → source; the document's codes first, then manual links,
-    then (with neither) the one active TTHC whose name equals the title."""
+    then (with neither) the one active TTHC whose name equals the title (the one in the catalog's
+    scope when several agencies list that name), else the one abolished TTHC of that name (so the
+    procedure is flagged ``abolished_tthc``, not ``no_tthc_link``)."""
     links_of: LinksOf = {}
     for key, p in keyed:
         found: dict[str, str] = {}
@@ -443,7 +501,10 @@ def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], by_name: Mappin
         for raw in manual.get(key, ()):
             found.setdefault(keys.link_target(raw), SOURCE_MANUAL)
         if not found:
-            same = by_name.get(keys.name(p.title), ())
+            title = keys.name(p.title)
+            same = view.scoped_by_name.get(title, ())  # the same name in another agency's list: ours wins
+            if len(same) != 1:
+                same = view.by_name.get(title, ()) or view.abolished_by_name.get(title, ())
             if len(same) == 1:
                 found[same[0]] = SOURCE_NAME
         links_of[key] = found
@@ -633,6 +694,7 @@ def compute_coverage(
     suggest_threshold: float = DEFAULT_SUGGEST_THRESHOLD,
     suggest_limit: int = DEFAULT_SUGGEST_LIMIT,
     replaced_law: Mapping[str, str] | None = None,
+    catalog_scope: CatalogScopeLike | None = None,
 ) -> CoverageReport:
     """The coverage report. Pure.
 
@@ -642,6 +704,8 @@ def compute_coverage(
       flagged (their links still count as cover);
     * ``field_offices``: field name → office; a TTHC's office is that of its field (fields are
       compared folded, punctuation ignored);
+    * ``catalog_scope``: the TTHC that are the workspace's own (``core.scope``); only they are
+      counted, and a title names one of them first (the report says which scope it used);
     * ``office``/``field``: restrict the TTHC counted and the procedures flagged. A procedure is in
       scope when it belongs to the office and, for a field, links a TTHC of that field (or, having
       no such link, belongs to the field's office).
@@ -664,13 +728,13 @@ def compute_coverage(
     internal_keys = {keys.code(k) for k in internal}
     manual = {keys.code(k): v for k, v in manual_links.items()}
     replaced = {keys.code(k): v for k, v in (replaced_law or {}).items()}
-    view = _catalog_view(catalog, scope)
+    view = _catalog_view(catalog, scope, catalog_scope)
     scope_set = view.scope_set
 
     chosen = _one_per_code(procedures, keys)
     keyed = sorted(chosen.items())
     order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-    links_of = _links_of(keyed, manual, view.by_name, keys)
+    links_of = _links_of(keyed, manual, view, keys)
     current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
     withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
     scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
@@ -706,6 +770,8 @@ def compute_coverage(
         decisions=_decisions(catalog, view.codes),
         office=office,
         field=field,
+        catalog_scope=catalog_scope.describe() if catalog_scope is not None else ("", ""),
+        outside_scope=view.outside_scope,
     )
 
 
@@ -841,6 +907,8 @@ def report_to_dict(report: CoverageReport) -> dict[str, object]:
                       "tthc": list(w.tthc), "procedures": list(w.procedures)} for w in report.warnings],
         "internal": [{"code": i.code, "title": i.title, "office": i.office} for i in report.internal],
         "decisions": [{"decision": d.decision, "date": _date(d.date)} for d in report.decisions],
+        "scope": {"catalog": report.catalog_scope[0] or None, "catalog_en": report.catalog_scope[1] or None,
+                  "outside": report.outside_scope, "office": report.office, "field": report.field},
     }
 
 
@@ -930,7 +998,8 @@ def procedure_info(state: object, revision_date: dt.date | None = None) -> Proce
 
 __all__ = [
     "ProcedureInfo", "Tally", "Link", "Suggestion", "Uncovered", "Flag", "CoverageWarning",
-    "InternalProcedure", "DecisionSeen", "CoverageReport", "compute_coverage", "coverage_ok",
+    "InternalProcedure", "DecisionSeen", "CoverageReport", "FlaggedProcedure", "compute_coverage", "coverage_ok",
+    "flagged_procedures",
     "report_to_dict", "name_key", "words_key", "top_matches", "add_link", "remove_link",
     "links_to_json", "links_from_json", "procedure_info", "LinkError", "REPORT_KEYS", "REASONS",
     "REASON_VI", "REASON_EN", "SOURCES",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from doccontrol.core.model import Action, Decision, Drop, ProcedureState, Reason, Stage
 
 
@@ -11,27 +13,65 @@ def may_change(office: str, owner: str, controller: str) -> bool:
     return office in (owner, controller)
 
 
-def decide(current: ProcedureState | None, drop: Drop, controller: str) -> Decision:
-    """Decide what to do with ``drop`` given the procedure's ``current`` state (None if new).
+def needs_earlier(current: ProcedureState | None, drop: Drop) -> bool:
+    """Whether :func:`decide` needs the procedure's earlier revisions for ``drop``: only when its
+    number is not above the current one (a higher number can hold no earlier revision's bytes)."""
+    return current is not None and drop.metadata.revision <= current.revision
+
+
+def decide(current: ProcedureState | None, drop: Drop, controller: str,
+           earlier: Mapping[int, str] | None = None) -> Decision:
+    """Decide what to do with ``drop`` given the procedure's ``current`` state (None if new) and
+    ``earlier``: revision number → sha256 of its other revisions (needed when
+    :func:`needs_earlier`; empty otherwise).
 
     - a new code: a new procedure, owned by the dropping office;
     - a code owned by another office: refused, unless the dropping office is the controller;
-    - identical bytes to the current revision: a duplicate (nothing to commit);
+    - identical bytes to the current revision, or to an earlier one: a duplicate (nothing to commit);
     - identical text, other bytes (a re-save): refused, "trùng nội dung";
     - a higher revision: a new revision (also revives a withdrawn procedure);
-    - the same or a lower revision with other content: refused, the revision must increase.
+    - a lower revision the procedure does not have yet: a historical revision (recorded, never
+      current: a department loading its history, lần 2 after lần 3);
+    - a revision number it already has, with other content: refused (the current number: the
+      revision must increase; an earlier one: that revision is already controlled).
     """
     if current is None:
         return Decision(Action.NEW, owner=drop.office)
     if not may_change(drop.office, current.office, controller):
         return Decision(Action.REFUSE, reason=not_owner(current, drop), owner=current.office)
     if drop.sha256 == current.sha256:
-        return Decision(Action.DUPLICATE, owner=current.office)
+        return Decision(Action.DUPLICATE, owner=current.office, duplicate_of=current.revision)
+    known = earlier or {}
+    same_bytes = [revision for revision, sha in known.items() if sha == drop.sha256]
+    if same_bytes:
+        return Decision(Action.DUPLICATE, owner=current.office, duplicate_of=same_bytes[0])
     if drop.text_sha256 == current.text_sha256:
         return Decision(Action.REFUSE, reason=same_content(current), owner=current.office)
-    if drop.metadata.revision > current.revision:
+    stated = drop.metadata.revision
+    if stated > current.revision:
         return Decision(Action.REVISION, owner=current.office)
+    if stated < current.revision and stated not in known:
+        return Decision(Action.HISTORICAL, owner=current.office)
+    if stated < current.revision:
+        return Decision(Action.REFUSE, reason=revision_taken(current, drop), owner=current.office)
     return Decision(Action.REFUSE, reason=revision_not_increased(current, drop), owner=current.office)
+
+
+def commit_order(keys: Sequence[tuple[str, int] | None]) -> list[int]:
+    """The order in which to commit a batch: ``keys[i]`` is item i's (code key, revision), None
+    for an item that will not be committed. Items of one procedure are committed in revision order
+    (lần 3, lần 1, lần 2 dropped together: 1, 2, 3); each takes one of the places its procedure's
+    items held, so unrelated items keep their order. Returns item indices."""
+    places: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            places.setdefault(key[0], []).append(i)
+    order = list(range(len(keys)))
+    for positions in places.values():
+        by_revision = sorted(positions, key=lambda i: (keys[i][1], i))  # type: ignore[index]
+        for place, item in zip(positions, by_revision):
+            order[place] = item
+    return order
 
 
 def not_owner(current: ProcedureState, drop: Drop) -> Reason:
@@ -83,4 +123,25 @@ def revision_not_increased(current: ProcedureState, drop: Drop) -> Reason:
             f"revision {current.revision} with other content."
         ),
         advice_en=f"Set 'Lần ban hành' to {current.revision + 1} or higher and drop it again.",
+    )
+
+
+def revision_taken(current: ProcedureState, drop: Drop) -> Reason:
+    stated = drop.metadata.revision
+    return Reason(
+        stage=Stage.DECIDE,
+        cause="revision_taken",
+        message_vi=(
+            f"Lần ban hành {stated:02d} của {current.code} đã có trong kho với nội dung khác tệp này "
+            f"(lần ban hành hiện hành là {current.revision:02d})."
+        ),
+        advice_vi=(
+            f"Kiểm tra mục 'Lần ban hành' trong tài liệu. Nếu đây là lần ban hành mới, ghi "
+            f"{current.revision + 1:02d} (hoặc cao hơn) rồi gửi lại; nếu là bản cũ đã lưu, không cần gửi."
+        ),
+        message_en=(
+            f"{current.code} already has revision {stated} with other content "
+            f"(its current revision is {current.revision})."
+        ),
+        advice_en=f"Check 'Lần ban hành': a new revision is {current.revision + 1} or higher.",
     )

@@ -9,6 +9,7 @@ unknown value stands for itself. Pure data and small functions: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 
@@ -44,6 +45,12 @@ LINK_SOURCE: dict[str, Pair] = {
     "name": ("trùng tên", "same name"),
 }
 
+# Where a revision's effective date comes from (``core.model.EFFECTIVE_DOCUMENT``, ``EFFECTIVE_INGEST``).
+EFFECTIVE_SOURCE: dict[str, Pair] = {
+    "document": ("theo văn bản", "stated in the document"),
+    "ingest": ("ngày đưa vào kho", "the day it was loaded: the document states no date"),
+}
+
 # The status of a TTHC in the national catalog (``core.catalog.STATUS_ACTIVE``, ``STATUS_ABOLISHED``;
 # spelled out here because the catalog parser takes its formats from this module).
 TTHC_STATUS: dict[str, Pair] = {
@@ -56,11 +63,6 @@ LEGACY_ENCODING: dict[str, Pair] = {
     "tcvn3": ("TCVN3 (ABC, .VnTime)", "TCVN3 (ABC, .VnTime)"),
     "vni": ("VNI (VNI-Times)", "VNI (VNI-Times)"),
 }
-
-
-def percent_vi(value: float) -> str:
-    """``95.1`` → ``95,1%`` (Vietnamese decimal comma)."""
-    return f"{value:.1f}".replace(".", ",") + "%"
 
 
 def ocr_mark(confidence: float | None) -> Pair | None:
@@ -122,6 +124,13 @@ def date_vi(value: dt.date | None, empty: str = "") -> str:
     return f"{value:%d/%m/%Y}" if value else empty
 
 
+def effective_vi(value: dt.date | None, source: str, empty: str = "") -> str:
+    """An effective date, marked when it is not the document's: ``05/03/2024``, or
+    ``01/06/2023 (ngày đưa vào kho)`` for a document that states no date."""
+    text = date_vi(value, empty)
+    return f"{text} ({vi(EFFECTIVE_SOURCE, source)})" if value and source == "ingest" else text
+
+
 def datetime_vi(value: dt.datetime | None, empty: str = "") -> str:
     """A moment to the minute: ``25/11/2026 21:31`` (``empty`` for none)."""
     return f"{value:%d/%m/%Y %H:%M}" if value else empty
@@ -144,6 +153,17 @@ def timestamp_vi(value: object) -> str:
     return datetime_vi(moment)
 
 
+# --- figures ----------------------------------------------------------------------------------------
+
+
+def percent_vi(value: float) -> str:
+    """A percentage as every face shows it: two decimals, rounded DOWN, a decimal comma and a
+    space before the sign (``92.857`` → ``92,85 %``), so nothing short of 100 % ever reads 100 %."""
+    hundredths = max(0, math.floor(round(value * 100, 6)))  # round first: 66.66 * 100 is 6665.999…
+    whole, part = divmod(hundredths, 100)
+    return f"{whole},{part:02d} %"
+
+
 # --- order and width --------------------------------------------------------------------------------
 
 _DIGIT_RUNS = re.compile(r"(\d+)")
@@ -164,7 +184,8 @@ def shorten(text: str, width: int) -> str:
 
 
 __all__ = [
-    "ACTION", "INGEST_STATUS", "LEGACY_ENCODING", "LINK_SOURCE", "ocr_mark", "percent_vi", "text_origin", "PROCEDURE_STATUS", "TTHC_STATUS", "Pair", "action_vi", "date_vi",
-    "datetime_vi", "ingest_status_vi", "moment_vi", "natural_key", "pair", "shorten", "status_vi", "timestamp_vi",
+    "ACTION", "EFFECTIVE_SOURCE", "INGEST_STATUS", "LEGACY_ENCODING", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS",
+    "Pair", "action_vi", "date_vi", "datetime_vi", "effective_vi", "ingest_status_vi", "moment_vi", "natural_key",
+    "ocr_mark", "pair", "percent_vi", "shorten", "status_vi", "text_origin", "timestamp_vi",
     "vi",
 ]

@@ -215,6 +215,16 @@ class ProcedureState:
     ocr_confidence: float | None = None  # the mean word confidence of that OCR, 0-100
     legacy_encoding: str = ""  # "tcvn3" / "vni": converted from a legacy Vietnamese font
     identity_source: str = ""  # "file_name": code and revision read from the file's name
+    ingested_at: str = ""  # when this revision entered the repository (ngày đưa vào kho), ISO 8601
+    withdrawn_effective: dt.date | None = None  # the day the withdrawal took effect (the abolishing decision's)
+
+
+# Where an effective date comes from: the document (ngày hiệu lực, else ngày ban hành), or the day it
+# entered the repository (the document states no date).
+EFFECTIVE_DOCUMENT = "document"
+EFFECTIVE_INGEST = "ingest"
+# The status a revision recorded after a higher one (a historical revision) carries in its meta.json.
+SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -224,11 +234,14 @@ class RevisionRecord:
     action: str  # "ingest" | "withdraw"
     revision: int
     commit: str
-    date: str  # ISO 8601 commit date
+    date: str  # ISO 8601 commit date: when it entered the repository
     office: str  # the office the commit is attributed to (its author)
     sha256: str = ""
     source: str = ""
     note: str = ""
+    effective: dt.date | None = None  # when it took effect (revisions and withdrawals)
+    effective_source: str = ""  # EFFECTIVE_DOCUMENT | EFFECTIVE_INGEST ("" for other actions)
+    historical: bool = False  # a revision recorded after a higher one (kept under history/)
 
 
 @dataclass(frozen=True)
@@ -250,6 +263,7 @@ class Drop:
 class Action(str, Enum):
     NEW = "new"
     REVISION = "revision"
+    HISTORICAL = "historical"  # an older revision the procedure does not have yet: recorded, not current
     DUPLICATE = "duplicate"
     REFUSE = "refuse"
 
@@ -259,6 +273,7 @@ class Decision:
     action: Action
     reason: Reason | None = None
     owner: str = ""  # the office that owns the procedure after the decision
+    duplicate_of: int | None = None  # for DUPLICATE: the revision that holds the same bytes
 
 
 @dataclass
@@ -275,6 +290,9 @@ class Outcome:
     commit: str | None = None
     quarantined_to: str | None = None
     seconds: float = 0.0
+    action: str | None = None  # for an ingested file: "new" | "revision" | "historical"
+    effective: dt.date | None = None  # the revision's effective date
+    effective_source: str | None = None  # EFFECTIVE_DOCUMENT | EFFECTIVE_INGEST
 
     def as_json(self) -> dict[str, object]:
         """The record ``--json`` prints and the journal keeps. Paths are valid Unicode (bytes of a
@@ -290,6 +308,9 @@ class Outcome:
             "cause": self.cause,
             "commit": self.commit,
             "quarantined_to": readable(self.quarantined_to) if self.quarantined_to is not None else None,
+            "action": self.action,
+            "effective": self.effective.isoformat() if self.effective else None,
+            "effective_source": self.effective_source,
         }
         for key, path in (("file", self.file), ("quarantined_to", self.quarantined_to)):
             if path is not None and has_undecodable(path):

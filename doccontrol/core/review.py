@@ -2,8 +2,8 @@
 
 A procedure's review clock starts at the later of
 
-- its current revision's issue date (ngày ban hành read from the document), else the date its
-  current revision was committed, and
+- its current revision's effective date (ngày hiệu lực, else ngày ban hành read from the
+  document), else the date its current revision was committed (ngày đưa vào kho), and
 - its last confirmed review (``doccontrol review confirm``);
 
 it is due ``review_months`` later (``[review] months`` in ``doccontrol.toml``, default 12). A
@@ -40,10 +40,12 @@ REASON_EN = {
     REASON_PERIOD: "the review period has run out",
     REASON_REPLACED_LAW: "cites a legal document recorded as replaced or amended",
 }
+START_EFFECTIVE = "effective"
 START_ISSUED = "issued"
 START_COMMITTED = "committed"
 START_REVIEW = "review"
-START_VI = {START_ISSUED: "ngày ban hành", START_COMMITTED: "ngày đưa vào kho", START_REVIEW: "lần rà soát gần nhất"}
+START_VI = {START_EFFECTIVE: "ngày hiệu lực", START_ISSUED: "ngày ban hành", START_COMMITTED: "ngày đưa vào kho",
+            START_REVIEW: "lần rà soát gần nhất"}
 
 REVIEWS_FORMAT = "doccontrol.reviews"
 LAWS_FORMAT = "doccontrol.laws"
@@ -184,7 +186,7 @@ class ReviewStatus:
     office: str
     revision: int
     start: dt.date | None  # when the clock started
-    start_source: str  # "issued" | "committed" | "review"
+    start_source: str  # "effective" | "issued" | "committed" | "review"
     due: dt.date | None  # when the period runs out (None: no date known at all → due now)
     last_review: ReviewRecord | None
     replaced: tuple[ReplacedLaw, ...]  # replaced laws it still cites since its revision/review
@@ -247,7 +249,9 @@ def review_status(
     last = max(reviews, key=lambda r: r.date) if reviews else None
     start: dt.date | None = None
     source = START_ISSUED
-    if state.issued is not None:
+    if state.effective is not None:
+        start, source = state.effective, START_EFFECTIVE
+    elif state.issued is not None:
         start = state.issued
     elif committed is not None:
         start, source = committed.date(), START_COMMITTED

@@ -17,122 +17,76 @@ The one entry that opens a transaction and an extractor around an :class:`Ingest
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
 import time
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from doccontrol import faults
 from doccontrol.core import dates
-from doccontrol.core.decide import decide
-from doccontrol.core.metadata import read_metadata
-from doccontrol.core.metadata_problems import blocking_reason
-from doccontrol.core.names import readable
-from doccontrol.core.scan_identity import NameReader, ScanIdentity, read_file_name, scan_identity
-from doccontrol.core.text import code_key
-from doccontrol.core.model import (
-    Action,
-    Drop,
-    Extracted,
-    IngestStatus,
-    Outcome,
-    ProcedureState,
-    ProcedureStatus,
-    Reason,
-    Refused,
-)
-from doccontrol.extract.validate import INCOMPLETE_CAUSES, incomplete_reason, sniff
+from doccontrol.core.decide import commit_order, decide, needs_earlier
+from doccontrol.core.model import Action, Decision, Drop, IngestStatus, Outcome, ProcedureState, Reason, Refused
 from doccontrol.ingest import journal, quarantine, reasons
 from doccontrol.ingest.inbox import InboxItem
-from doccontrol.ingest.staging import Staged, stage_copy, unchanged_since
+from doccontrol.ingest.prepare import (
+    Prepared,
+    Reading,
+    NAME_READER,
+    RetryLater,
+    TextExtractor,
+    new_state,
+    read_drop,
+    text_digest,
+)
+from doccontrol.ingest.staging import Staged, unchanged_since
 from doccontrol.repo.transaction import Transaction
 from doccontrol.workspace import Workspace
 
 UNASSIGNED = "_khong-ro-phong"  # quarantine folder for files outside any known office folder
 RETRY_LATER = "retry_later"  # an outcome that is not final: the file looks half-written
 
-
-class TextExtractor(Protocol):
-    def extract(self, path: Path, kind: str) -> Extracted: ...
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+__all__ = ["RETRY_LATER", "UNASSIGNED", "Ingestor", "RetryLater", "TextExtractor", "decision_for", "new_state",
+           "read_drop", "text_digest", "NAME_READER"]
 
 
-#: How the code and revision of a scan are read from its file name when its text is not sure of
-#: them (``core.scan_identity``): swap in another reader here.
-NAME_READER: NameReader = read_file_name
+class ControlledView(Protocol):
+    """What a decision needs to know of the controlled set (the transaction, or a dry run's view)."""
+
+    def find(self, code_key: str) -> ProcedureState | None: ...
+
+    def earlier_revisions(self, state: ProcedureState) -> dict[int, str]: ...
 
 
-def read_drop(extracted: Extracted, staged: Staged, office: str, name: str, kind: str) -> Drop:
-    """The metadata stage: what the document says about itself. Refuses a document without a code,
-    one whose revision or dates cannot be (``core.metadata_problems``), and a scan whose code and
-    revision are neither read with confidence nor in its file name."""
-    metadata = read_metadata(extracted.text, extracted.properties)
-    identity_source = ""
-    if extracted.ocr is not None:
-        identity = scan_identity(metadata, extracted.ocr, name, NAME_READER)
-        if not isinstance(identity, ScanIdentity):
-            raise Refused(identity)
-        metadata = dataclasses.replace(metadata, code=identity.code, code_key=code_key(identity.code),
-                                       revision=identity.revision, revision_stated=True)
-        identity_source = identity.source
-    if not metadata.code or not metadata.code_key:
-        raise Refused(reasons.no_code())
-    blocking = blocking_reason(metadata.problems)
-    if blocking is not None:
-        raise Refused(blocking)
-    return Drop(
-        office=office,
-        source_name=name,
-        ext=kind,
-        sha256=staged.sha256,
-        text_sha256=text_digest(extracted.text),
-        metadata=metadata,
-        text_source="ocr" if extracted.ocr is not None else "",
-        ocr_confidence=extracted.ocr.mean_confidence if extracted.ocr is not None else None,
-        legacy_encoding=extracted.legacy_encoding,
-        identity_source=identity_source,
-    )
+def decision_for(view: ControlledView, drop: Drop, controller: str) -> tuple[Decision, ProcedureState | None]:
+    """The decision on ``drop`` (``core.decide``) and the procedure's current state, reading the
+    earlier revisions only when the rule needs them."""
+    assert drop.metadata.code_key
+    current = view.find(drop.metadata.code_key)
+    earlier = view.earlier_revisions(current) if current is not None and needs_earlier(current, drop) else {}
+    return decide(current, drop, controller, earlier), current
 
 
-def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str) -> ProcedureState:
-    """The procedure's state after committing ``drop`` as its newest revision (pure but for the clock)."""
-    meta = drop.metadata
-    assert meta.code and meta.code_key
-    return ProcedureState(
-        code=meta.code,
-        code_key=meta.code_key,
-        slug=current.slug if current else slug,
-        office=owner,
-        title=meta.title,
-        revision=meta.revision,
-        status=ProcedureStatus.CURRENT,
-        sha256=drop.sha256,
-        text_sha256=drop.text_sha256,
-        source=readable(drop.source_name),
-        ext=drop.ext,
-        issued=meta.issued,
-        effective=meta.effective,
-        tthc=meta.tthc,
-        updated_at=dates.now_iso(),
-        citations=meta.citations,
-        text_source=drop.text_source,
-        ocr_confidence=drop.ocr_confidence,
-        legacy_encoding=drop.legacy_encoding,
-        identity_source=drop.identity_source,
-    )
+def record_decision(outcome: Outcome, decision: Decision, state: ProcedureState | None) -> None:
+    """What an outcome says about a revision committed (or that would be): which kind, when it
+    takes effect and where that date comes from."""
+    outcome.action = decision.action.value
+    if state is not None:
+        outcome.effective, outcome.effective_source = dates.effective_of(state)
 
 
-class RetryLater(Exception):
-    """The file looks half-written (its item said it may be): leave it for a later try."""
+class _TransactionView:
+    """The controlled set as the ingest transaction sees it."""
 
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def find(self, code_key: str) -> ProcedureState | None:
+        return self.tx.find(code_key)
+
+    def earlier_revisions(self, state: ProcedureState) -> dict[int, str]:
+        """Revision → sha256 of the procedure's other revisions (this session's commits made
+        durable first; asked only for a drop not numbered above the current revision)."""
+        return {r.revision: r.sha256 for r in self.tx.revisions(state) if r.revision != state.revision}
 
 
 class Ingestor:
@@ -155,7 +109,8 @@ class Ingestor:
         """
         self.workspace = workspace
         self.tx = tx
-        self.extractor = extractor
+        self.view = _TransactionView(tx)
+        self.reading = Reading(workspace, extractor, workspace.staging)
         self.journal = journal.path_in(workspace.logs)
         self.group_commit = group_commit
         self.group_max_files = group_max_files
@@ -163,7 +118,7 @@ class Ingestor:
         self._unreleased: list[tuple[InboxItem, Staged]] = []
         self._group_started = 0.0
 
-    # One file -------------------------------------------------------------------------------------
+    # One file, and a batch --------------------------------------------------------------------------
 
     def process(self, item: InboxItem, keep_source: bool = False) -> Outcome | None:
         """Ingest one file. Returns None when the file vanished before it could be read.
@@ -172,27 +127,74 @@ class Ingestor:
         a refused file is copied into the quarantine. An item that ``may_be_incomplete`` and looks
         half-written gets the outcome ``retry_later`` (not journaled, the file untouched).
         """
+        ready = self._prepare(item, keep_source)
+        return self._settle(ready) if isinstance(ready, Prepared) else ready
+
+    def process_batch(
+        self, items: Sequence[tuple[InboxItem, bool]], progress: Callable[[Outcome | None], None] | None = None
+    ) -> list[Outcome]:
+        """Ingest ``(item, keep_source)`` pairs: every file is read first, then committed in
+        ``core.decide.commit_order`` (one procedure's revisions in revision order, however they
+        were dropped). Returns the outcomes in the items' order (none for a file that vanished);
+        ``progress`` hears of each file as it is settled."""
+        slots: list[Outcome | None] = [None] * len(items)
+        ready: list[tuple[int, Prepared]] = []
+        try:
+            for index, (item, keep_source) in enumerate(items):
+                result = self._prepare(item, keep_source)
+                if isinstance(result, Prepared):
+                    ready.append((index, result))
+                    continue
+                slots[index] = result
+                if progress:
+                    progress(result)
+            for place in commit_order([prepared.key for _, prepared in ready]):
+                index, prepared = ready[place]
+                slots[index] = self._settle(prepared)
+                if progress:
+                    progress(slots[index])
+        finally:
+            for _, prepared in ready:
+                prepared.discard()
+        return [outcome for outcome in slots if outcome is not None]
+
+    def _prepare(self, item: InboxItem, keep_source: bool) -> Prepared | Outcome | None:
+        """Read one file (nothing committed yet): Prepared, or the final outcome of a refused file,
+        ``retry_later``, or None when it vanished."""
         started = time.monotonic()
         office = item.office or UNASSIGNED
         outcome = Outcome(file=str(item.path), office=office, status=IngestStatus.QUARANTINED)
-        staged: Staged | None = None
         try:
-            try:
-                self._check_item(item)
-                staged = stage_copy(item.path, self.workspace.staging, self.workspace.config.limits)
-                faults.point("after_stage")
-                self._ingest_staged(item, staged, outcome, keep_source)
-            except Refused as refused:
-                self._quarantine(item, office, refused.reason, staged, outcome, keep_source)
+            return self.reading.read(item, keep_source, outcome)
+        except Refused as refused:  # quarantined when its turn comes (Prepared keeps its staged copy)
+            return Prepared(item, keep_source, self.reading.staged, None, None, outcome, started, refused.reason)
         except FileNotFoundError:
+            self.reading.discard()
             return None  # gone before we could read it (moved away by its owner): nothing to account
         except RetryLater as later:
+            self.reading.discard()
             outcome.status, outcome.cause = RETRY_LATER, later.cause
             return outcome
+
+    def _settle(self, prepared: Prepared) -> Outcome | None:
+        """Decide on a read file and commit it, or quarantine it; then journal it."""
+        item, outcome = prepared.item, prepared.outcome
+        try:
+            try:
+                if prepared.refusal is not None:
+                    raise Refused(prepared.refusal)
+                self._decide_and_commit(prepared)
+            except Refused as refused:
+                self._quarantine(item, item.office or UNASSIGNED, refused.reason, prepared.staged, outcome,
+                                 prepared.keep_source)
+        except FileNotFoundError:
+            return None  # gone before it could be quarantined: nothing to account
         finally:
-            if staged is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    staged.path.unlink()
+            prepared.discard()
+        return self._done(outcome, prepared.started)
+
+    def _done(self, outcome: Outcome, started: float) -> Outcome:
+        """Journal a settled file; make the group durable when it is big or old enough."""
         outcome.seconds = round(time.monotonic() - started, 3)
         self._journal(outcome)
         if self._unreleased and (
@@ -201,45 +203,6 @@ class Ingestor:
         ):
             self.sync()
         return outcome
-
-    def _check_item(self, item: InboxItem) -> None:
-        """Before reading anything: whose file is it, and is it whole yet (when it may not be)?"""
-        if item.office is None:
-            raise Refused(reasons.unknown_office(item))
-        if item.may_be_incomplete and (why := incomplete_reason(item.path, self.workspace.config.limits)):
-            raise RetryLater(why)
-
-    def _ingest_staged(self, item: InboxItem, staged: Staged, outcome: Outcome, keep_source: bool) -> None:
-        """Validate, extract, read and decide on the staged copy, then commit or refuse."""
-        assert item.office is not None
-        kind = sniff(staged.path, self.workspace.config.limits)
-        if hasattr(self.extractor, "label"):  # progress of a long file is told under its own name
-            self.extractor.label = item.source_name
-        try:
-            extracted = self.extractor.extract(staged.path, kind)
-        except Refused as refused:
-            if item.may_be_incomplete and refused.reason.cause in INCOMPLETE_CAUSES:
-                raise RetryLater(refused.reason.cause) from refused
-            raise
-        faults.point("after_extract")
-        drop = read_drop(extracted, staged, item.office, item.source_name, kind)
-        if drop.identity_source:
-            drop = self._adopt_existing_code(drop)
-        outcome.code = drop.metadata.code
-        outcome.revision = drop.metadata.revision
-        self._decide_and_commit(drop, extracted, staged, item, outcome, keep_source)
-
-    def _adopt_existing_code(self, drop: Drop) -> Drop:
-        """A code from a file name has ``-`` for ``/`` (``QT-01-LĐTBXH``): it names the procedure
-        ``QT-01/LĐTBXH`` already controlled when that is the one procedure in its folder."""
-        assert drop.metadata.code_key
-        if self.tx.find(drop.metadata.code_key) is not None:
-            return drop
-        same = self.tx.find_same_slug(drop.metadata.code_key)
-        if len(same) != 1:
-            return drop
-        metadata = dataclasses.replace(drop.metadata, code=same[0].code, code_key=same[0].code_key)
-        return dataclasses.replace(drop, metadata=metadata)
 
     def sync(self) -> None:
         """Make the commits written so far durable, then release their drops and update the index."""
@@ -256,55 +219,52 @@ class Ingestor:
                 faults.point("after_release")
         self.tx.update_index()
 
-    def _decide_and_commit(
-        self, drop: Drop, extracted: Extracted, staged: Staged, item: InboxItem, outcome: Outcome, keep_source: bool
-    ) -> None:
-        assert drop.metadata.code_key
-        current = self.tx.find(drop.metadata.code_key)
-        decision = decide(current, drop, self.workspace.config.controller)
-        duplicate_of = current.revision if decision.action is Action.DUPLICATE and current else None
+    def _decide_and_commit(self, prepared: Prepared) -> None:
+        """The decision (``core.decide``), then a commit: a new procedure, a new revision or a
+        historical one; or a duplicate, released; a refusal raises Refused."""
+        drop, outcome, extracted, staged = prepared.drop, prepared.outcome, prepared.extracted, prepared.staged
+        assert drop is not None and extracted is not None and staged is not None and drop.metadata.code_key
+        if drop.identity_source:
+            drop = self._adopt_existing_code(drop)
+        decision, current = decision_for(self.view, drop, self.workspace.config.controller)
         if decision.action is Action.REFUSE:
             assert decision.reason is not None
-            duplicate_of = self._committed_revision(current, drop, decision.reason.cause)
-            if duplicate_of is None:
-                raise Refused(decision.reason)
-        if duplicate_of is not None:
+            raise Refused(decision.reason)
+        if decision.action is Action.DUPLICATE:
             assert current is not None
             outcome.status = IngestStatus.DUPLICATE
-            outcome.revision = duplicate_of
-            outcome.reason = f"trùng tệp đã lưu: {current.code} lần {duplicate_of}"
+            outcome.revision = decision.duplicate_of
+            outcome.reason = f"trùng tệp đã lưu: {current.code} lần {decision.duplicate_of}"
             outcome.cause = "duplicate"
-            self._release(item, staged, keep_source)
+            self._release(prepared.item, staged, prepared.keep_source)
             return
+        historical = decision.action is Action.HISTORICAL
         slug = current.slug if current else self.tx.new_slug(drop.metadata.code_key)
-        state = new_state(drop, current, decision.owner, slug)
+        state = new_state(drop, current, decision.owner, slug, historical)
         try:
             commit = self.tx.commit_revision(
-                state, staged.path.read_bytes(), extracted.text, drop.office, durable=not self.group_commit,
-                source_file=drop.source_name,
+                state, staged.path.read_bytes(), extracted.text, drop.office,
+                durable=not self.group_commit, historical=historical, source_file=drop.source_name,
             )
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
             self.tx.recover()
             raise Refused(reasons.commit_failed(f"{type(exc).__name__}: {exc}")) from exc
         outcome.status = IngestStatus.INGESTED
         outcome.commit = commit
-        self._release(item, staged, keep_source)
+        record_decision(outcome, decision, state)
+        self._release(prepared.item, staged, prepared.keep_source)
 
-    def _committed_revision(self, current: ProcedureState | None, drop: Drop, cause: str) -> int | None:
-        """The earlier revision of ``current`` that holds exactly the dropped bytes, if any.
-
-        A crash after a group of commits but before their drops left the inbox leaves, say,
-        revisions 1 and 2 committed and both drops waiting: on the re-run revision 1's bytes are
-        no longer the current revision's, yet they are committed — a duplicate, not a refusal
-        ("the revision must increase") with a quarantined copy of a committed file. Asked only
-        for a refusal the dropping office may hear about its own procedure (not ``not_owner``).
-        """
-        if current is None or cause == "not_owner":
-            return None
-        for record in self.tx.revisions(current):  # this session's commits made durable first (rare path)
-            if record.sha256 == drop.sha256:
-                return record.revision
-        return None
+    def _adopt_existing_code(self, drop: Drop) -> Drop:
+        """A code from a file name has ``-`` for ``/`` (``QT-01-LĐTBXH``): it names the procedure
+        ``QT-01/LĐTBXH`` already controlled when that is the one procedure in its folder."""
+        assert drop.metadata.code_key
+        if self.tx.find(drop.metadata.code_key) is not None:
+            return drop
+        same = self.tx.find_same_slug(drop.metadata.code_key)
+        if len(same) != 1:
+            return drop
+        metadata = dataclasses.replace(drop.metadata, code=same[0].code, code_key=same[0].code_key)
+        return dataclasses.replace(drop, metadata=metadata)
 
     def _release(self, item: InboxItem, staged: Staged, keep_source: bool) -> None:
         """The drop's bytes are in the repository: remove it from the inbox once that is durable."""

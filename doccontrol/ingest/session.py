@@ -62,14 +62,9 @@ def ingest_items(
     update_index: bool = True,
     on_page: OnProgress | None = None,
 ) -> list[Outcome]:
-    """Run ``(item, keep_source)`` pairs through one session. Returns one outcome per file still there."""
-    outcomes: list[Outcome] = []
+    """Run ``(item, keep_source)`` pairs through one session: all read first, then committed with
+    each procedure's revisions in revision order. Returns one outcome per file still there."""
     with ingest_session(workspace, update_index=update_index, on_page=on_page) as ingestor:
-        for item, keep_source in items:
-            outcome = ingestor.process(item, keep_source=keep_source)
-            if outcome is not None:
-                outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+        outcomes = ingestor.process_batch(list(items), progress)
     prune_empty_folders(workspace.inbox, workspace.config.offices)
     return outcomes

@@ -91,23 +91,26 @@ class CommitStream:
         tags: Sequence[str] = (),
         timestamp: int | None = None,
         durable: bool = True,
+        authored: int | None = None,
     ) -> str:
         """Write one commit (``None`` deletes a path) and its tags; return its id.
 
+        ``timestamp``: the commit's time (default now); ``authored``: its author date when that
+        differs (a revision's effective day; the committer date stays when it was written).
         ``durable``: checkpoint before returning (pack written, refs updated, fsynced). Otherwise
         the commit is durable only after the next :meth:`checkpoint` (group commit: many
         revisions, one round of fsyncs).
         """
         assert self.process.stdin is not None and self.process.stdout is not None
         when = int(timestamp if timestamp is not None else time.time())
-        tz = _tz_offset(when)
+        author_when = int(authored) if authored is not None else when
         self._mark += 1
         mark = self._mark
         encoded = message.encode("utf-8")
         chunks = [
             f"commit refs/heads/{self.branch}\nmark :{mark}\n".encode(),
-            f"author {_person(author)} {when} {tz}\n".encode(),
-            f"committer {_person(committer)} {when} {tz}\n".encode(),
+            f"author {_person(author)} {author_when} {_tz_offset(author_when)}\n".encode(),
+            f"committer {_person(committer)} {when} {_tz_offset(when)}\n".encode(),
             f"data {len(encoded)}\n".encode(), encoded, b"\n",
         ]
         if self.parent:

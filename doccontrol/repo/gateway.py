@@ -17,14 +17,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core import timeline as tl
 from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.organisation import Organisation, assign, field_offices, organisation_from_json, organisation_to_json
+from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
 from doccontrol.repo import history, layout, messages, snapshot
@@ -189,6 +192,33 @@ class Repository:
         text = self._file_text(layout.CATALOG_FILE)
         return catalog_from_json(text) if text is not None else None
 
+    def organisation(self) -> Organisation:
+        """The offices' names and the fields → offices map the repository keeps (empty when none)."""
+        text = self._file_text(layout.ORGANISATION_FILE)
+        return organisation_from_json(text) if text is not None else Organisation()
+
+    def field_offices(self) -> dict[str, str]:
+        """The field → office map every figure uses (the repository's, then ``[fields]``)."""
+        return field_offices(self.organisation(), self.workspace.config.field_offices)
+
+    def catalog_scope(self) -> CatalogScope:
+        """Which TTHC of the catalog are the workspace's own (an empty scope: all)."""
+        text = self._file_text(layout.SCOPE_FILE)
+        return scope_from_json(text) if text is not None else CatalogScope()
+
+    def has_catalog_scope(self) -> bool:
+        return (self.path / layout.SCOPE_FILE).is_file()
+
+    def catalog_changes(self) -> list[history.Event]:
+        """The commits that changed the catalog, newest first (imports and undos)."""
+        return history.read_log(self.git, "--", layout.CATALOG_FILE)
+
+    def file_before(self, commit: str, rel: str) -> bytes | None:
+        """A repository file as it was just before ``commit`` (None when it did not exist; every
+        commit doccontrol writes has a parent, the repository's first made by ``init``)."""
+        with self.blobs() as blobs:
+            return blobs.read(f"{commit}^:{rel}")
+
     def links(self) -> tuple[dict[str, set[str]], set[str]]:
         """Manual links (procedure code → TTHC codes) and the internal procedures' code keys."""
         text = self._file_text(layout.LINKS_FILE)
@@ -210,13 +240,30 @@ class Repository:
     # --- history --------------------------------------------------------------------------------
 
     def history(self, state: ProcedureState) -> list[RevisionRecord]:
-        """Every commit of this procedure (revisions, withdrawals, confirmed reviews), oldest first."""
+        """Every commit of this procedure (revisions, historical ones included, withdrawals,
+        confirmed reviews), in the order they entered the repository; each revision and withdrawal
+        with the day it took effect."""
         folder = layout.procedure_dir(state.office, state.slug)
-        events = history.read_log(self.git, "--reverse", "--", layout.meta_path(folder), layout.review_path(state.slug))
-        return [history.revision_record(event) for event in events if event.action != messages.UNREADABLE]
+        events = history.read_log(self.git, "--reverse", "--", layout.meta_path(folder),
+                                  f"{folder}/{layout.HISTORY}", layout.review_path(state.slug))
+        events = [event for event in events if event.action != messages.UNREADABLE]
+        if not any(snapshot.needs_meta_for_effective(e) for e in events):
+            return [snapshot.revision_record(e, None) for e in events]
+        with self.blobs() as blobs:
+            return [snapshot.revision_record(e, blobs) for e in events]
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
-        return [r for r in self.history(state) if r.action == "ingest"]
+        """Every revision of the procedure, by revision number (a historical one in its place)."""
+        return sorted((r for r in self.history(state) if r.action == "ingest"), key=lambda r: r.revision)
+
+    def timeline(self) -> list[tl.TimelineEvent]:
+        """Every revision and withdrawal of the repository, with its effective date and its source."""
+        head = self.head()
+        if head is None:
+            return []
+        events = snapshot.read_events(self.git, head)
+        with self.blobs() as blobs:
+            return snapshot.timeline_events(events, blobs)
 
     def revision_numbers(self, slug: str | None = None) -> dict[str, list[int]]:
         """slug → revision numbers, from the tags (one git process; all slugs, or just ``slug``)."""
@@ -243,22 +290,30 @@ class Repository:
             f"Procedure {state.code} has no revision {revision}.",
         )
 
+    def revision_home(self, state: ProcedureState, revision: int) -> str:
+        """The folder that holds revision ``revision``'s files at its tag: its ``history/r<N>/``
+        folder for a historical revision (kept in the work tree from then on), else the
+        procedure's folder."""
+        folder = layout.procedure_dir(state.office, state.slug)
+        historical = layout.history_dir(folder, revision)
+        return historical if (self.path / layout.meta_path(historical)).is_file() else folder
+
     def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(folder)}"))
+        home = self.revision_home(state, revision)
+        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(home)}"))
 
     def text_at(self, state: ProcedureState, revision: int) -> str:
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        return self.git.bytes("show", f"{commit}:{layout.text_path(folder)}").decode("utf-8")
+        home = self.revision_home(state, revision)
+        return self.git.bytes("show", f"{commit}:{layout.text_path(home)}").decode("utf-8")
 
     def original_at(self, state: ProcedureState, revision: int) -> tuple[bytes, ProcedureState]:
         """The dropped bytes of one revision, and the procedure's state at that revision."""
         then = self.state_at(state, revision)
         commit = self.revision_commit(state, revision)
-        folder = layout.procedure_dir(state.office, state.slug)
-        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(folder, then.ext)}")
+        home = self.revision_home(state, revision)
+        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(home, then.ext)}")
         return data, then
 
     def changed_procedures(self, since: str | None, until: str) -> set[str] | None:
@@ -291,9 +346,14 @@ class Repository:
         """The repository at ``commit`` (an empty snapshot for None: before the first commit)."""
         return snapshot.load_snapshot(self.git, commit, with_events)
 
+    def in_force(self, day: dt.date, head: str | None = None) -> snapshot.Snapshot:
+        """The procedures in force on ``day`` by their effective dates (``snapshot.load_in_force``),
+        read from the repository at ``head`` (default HEAD)."""
+        return snapshot.load_in_force(self.git, day, head)
+
     def snapshot_as_of(self, when: dt.datetime | None) -> snapshot.Snapshot:
-        """The repository as it stood at ``when`` (None: now)."""
-        return self.snapshot(self.head() if when is None else self.commit_as_of(when))
+        """Now (None: the repository at HEAD), or the procedures in force on ``when``'s day."""
+        return self.snapshot(self.head()) if when is None else self.in_force(when.date())
 
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for the current procedures that still cite a law recorded as replaced
@@ -314,11 +374,15 @@ Do doccontrol quản lý — đừng sửa tay. Managed by doccontrol: do not ed
 """
 
 
-def create_repository(workspace: Workspace) -> None:
-    """Create the workspace's repository (idempotent) with its first commit, and an empty index
-    that reflects it."""
+def create_repository(workspace: Workspace, fields: Mapping[str, str] | None = None) -> None:
+    """Create the workspace's repository (idempotent) with its first commit, the organisation
+    (the offices' names, ``fields`` → offices) and an empty index that reflects it."""
     controller = workspace.config.controller
+    org = Organisation(dict(workspace.config.offices))
+    for name, office in (fields or {}).items():
+        org = assign(org, name, office)
     init_repository(workspace.procedures, _REPOSITORY_README, "Khởi tạo kho tài liệu kiểm soát",
-                    controller, workspace.config.office_name(controller))
+                    controller, workspace.config.office_name(controller),
+                    {layout.ORGANISATION_FILE: organisation_to_json(org)})
     with Repository(workspace) as repo, repo.write(controller, "init") as tx:
         tx.rebuild_index()

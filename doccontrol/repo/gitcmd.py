@@ -112,8 +112,10 @@ class Git:
                 writer.set_value(section, option, value)
 
 
-def init_repository(path: Path, readme: str, first_message: str, office: str, office_name: str) -> None:
-    """Create the repository at ``path`` (idempotent) with doccontrol's settings and a first commit."""
+def init_repository(path: Path, readme: str, first_message: str, office: str, office_name: str,
+                    files: Mapping[str, str] | None = None) -> None:
+    """Create the repository at ``path`` (idempotent) with doccontrol's settings and a first commit
+    holding the README and ``files`` (repository path → text)."""
     path.mkdir(parents=True, exist_ok=True)
     repo = git.Repo.init(path, initial_branch="main") if not (path / ".git").exists() else git.Repo(path)
     repo.close()
@@ -121,5 +123,8 @@ def init_repository(path: Path, readme: str, first_message: str, office: str, of
         runner.configure(REPO_CONFIG)
         if runner.head() is None:
             (path / "README.md").write_text(readme, encoding="utf-8")
-            runner.run("add", "README.md")
+            for rel, text in (files or {}).items():
+                (path / rel).parent.mkdir(parents=True, exist_ok=True)
+                (path / rel).write_text(text, encoding="utf-8")
+            runner.run("add", "README.md", *(files or {}))
             runner.run("commit", "-q", "--no-verify", "-m", first_message, env=identity_env(office, office_name))

@@ -25,8 +25,9 @@ from doccontrol.repo.gitcmd import AUTHOR_DOMAIN
 if TYPE_CHECKING:
     from doccontrol.repo.gitcmd import Git
 
-# commit, author date (strict ISO), author email, raw message; with ``-z`` each record ends with NUL.
-LOG_FORMAT = "--format=%H%x1f%aI%x1f%ae%x1f%B"
+# commit, author date, committer date (strict ISO), author email, raw message; with ``-z`` each
+# record ends with NUL. The author date of a revision or withdrawal is its effective day.
+LOG_FORMAT = "--format=%H%x1f%aI%x1f%cI%x1f%ae%x1f%B"
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -36,18 +37,35 @@ class Event:
     """One commit of the controlled repository, as its trailers describe it."""
 
     commit: str
-    date: dt.datetime  # author date (timezone-aware)
+    date: dt.datetime  # committer date (timezone-aware): when it entered the repository
     action: str  # the Action trailer: ingest, withdraw, review, catalog-import, link, ...; other; unreadable
     office: str
     trailers: Mapping[str, str]
     subject: str
     body: str
     problem: str = field(default="")  # why the commit is unreadable ("" when it is not)
+    authored: dt.datetime | None = None  # author date: a revision's or withdrawal's effective day
 
     @property
     def revision(self) -> int:
         value = self.trailers.get("Revision", "")
         return int(value) if value.isdigit() else 0
+
+    @property
+    def effective(self) -> dt.date | None:
+        """The effective date the commit's trailers record (None for older commits and others)."""
+        try:
+            return dt.date.fromisoformat(self.trailers.get(messages.EFFECTIVE, ""))
+        except ValueError:
+            return None
+
+    @property
+    def effective_source(self) -> str:
+        return self.trailers.get(messages.EFFECTIVE_SOURCE, "")
+
+    @property
+    def historical(self) -> bool:
+        return self.trailers.get(messages.HISTORICAL, "") == "yes"
 
 
 def author_office(email: str) -> str:
@@ -65,21 +83,22 @@ def _date(text: str) -> dt.datetime:
 
 def parse_entry(entry: str) -> Event:
     """One record of :data:`LOG_FORMAT` output (never raises: an unreadable commit is an event)."""
-    parts = entry.split("\x1f", 3)
-    if len(parts) != 4 or not _COMMIT.fullmatch(parts[0]):
+    parts = entry.split("\x1f", 4)
+    if len(parts) != 5 or not _COMMIT.fullmatch(parts[0]):
         return Event(commit=parts[0][:40] if _COMMIT.match(parts[0]) else "", date=_EPOCH,
                      action=messages.UNREADABLE, office="", trailers={}, subject="", body="",
                      problem="a git log record that does not parse")
-    commit, date, email, message = parts
+    commit, authored, date, email, message = parts
     office = author_office(email)
     try:
         parsed = messages.parse_message(message)
         action = messages.check_trailers(parsed.trailers, office)
     except messages.MessageError as exc:
         return Event(commit=commit, date=_date(date), action=messages.UNREADABLE, office=office, trailers={},
-                     subject=names.printable(message.split("\n", 1)[0])[:200], body="", problem=str(exc))
+                     subject=names.printable(message.split("\n", 1)[0])[:200], body="", problem=str(exc),
+                     authored=_date(authored))
     return Event(commit=commit, date=_date(date), action=action, office=parsed.trailers.get("Office") or office,
-                 trailers=parsed.trailers, subject=parsed.subject, body=parsed.body)
+                 trailers=parsed.trailers, subject=parsed.subject, body=parsed.body, authored=_date(authored))
 
 
 def parse_log(out: str) -> list[Event]:
@@ -107,4 +126,7 @@ def revision_record(event: Event) -> RevisionRecord:
         sha256=event.trailers.get("Sha256", ""),
         source=names.readable(event.trailers.get("Source-File", "")),
         note=event.body if event.action != messages.INGEST else "",
+        effective=event.effective,
+        effective_source=event.effective_source,
+        historical=event.historical,
     )

@@ -124,17 +124,28 @@ def newest_status(state: ProcedureState) -> str:
     return WITHDRAWN if state.status == ProcedureStatus.WITHDRAWN else CURRENT
 
 
+def revision_files(blobs: BlobReader, folder: str, slug: str, revision: int) -> tuple[str, bytes] | None:
+    """(the folder that holds them, meta.json) of one revision at its tag: its historical folder
+    (a revision loaded after a higher one), else the procedure's folder; None when neither has it."""
+    tag = layout.revision_ref(slug, revision)
+    for home in layout.revision_dirs(folder, revision):
+        meta = blobs.read(f"{tag}:{layout.meta_path(home)}")
+        if meta is not None:
+            return home, meta
+    return None
+
+
 def _docs(repo: Repository, state: ProcedureState, older: list[int], blobs: BlobReader | None) -> list[IndexDoc]:
-    """The current revision from the work tree, the ``older`` ones from their tags."""
+    """The current revision from the work tree, the ``older`` ones (historical ones too) from their tags."""
     folder = layout.procedure_dir(state.office, state.slug)
     docs = [_doc(state, (repo.path / layout.text_path(folder)).read_text(encoding="utf-8"), newest_status(state))]
     for revision in older:
         assert blobs is not None
-        tag = layout.revision_ref(state.slug, revision)
-        meta, text = blobs.read(f"{tag}:{layout.meta_path(folder)}"), blobs.read(f"{tag}:{layout.text_path(folder)}")
-        if meta is None or text is None:
+        found = revision_files(blobs, folder, state.slug, revision)
+        text = blobs.read(f"{layout.revision_ref(state.slug, revision)}:{layout.text_path(found[0])}") if found else None
+        if found is None or text is None:
             continue
-        docs.append(_doc(state_from_json(meta.decode("utf-8")), text.decode("utf-8"), SUPERSEDED))
+        docs.append(_doc(state_from_json(found[1].decode("utf-8")), text.decode("utf-8"), SUPERSEDED))
     return docs
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from doccontrol.core.names import printable
 from doccontrol.repo import history, layout
+from doccontrol.repo.index_sync import revision_files
 
 if TYPE_CHECKING:
     from doccontrol.repo.gateway import Repository
@@ -59,12 +60,13 @@ def check_revisions(repo: Repository) -> IntegrityReport:
             folder = layout.procedure_dir(state.office, state.slug)
             for revision in tags.get(state.slug, []):
                 tag = layout.revision_ref(state.slug, revision)
-                meta_bytes = blobs.read(f"{tag}:{layout.meta_path(folder)}")
-                if meta_bytes is None:
+                found = revision_files(blobs, folder, state.slug, revision)
+                if found is None:
                     report.mismatches.append(f"{state.code} lần {revision}: thiếu meta.json (missing metadata)")
                     continue
+                home, meta_bytes = found
                 recorded = json.loads(meta_bytes)
-                data = blobs.read(f"{tag}:{layout.original_path(folder, recorded.get('ext', ''))}")
+                data = blobs.read(f"{tag}:{layout.original_path(home, recorded.get('ext', ''))}")
                 report.revisions_checked += 1
                 if data is None:
                     report.mismatches.append(f"{state.code} lần {revision}: thiếu tệp gốc (original missing)")

@@ -5,11 +5,20 @@
     <OFFICE>/<slug>/original.<ext>   the dropped bytes of the current revision, byte-identical
     <OFFICE>/<slug>/text.txt         the extracted text (``git diff`` / ``git grep`` work on it)
     <OFFICE>/<slug>/meta.json        the procedure's current metadata
-    _catalog/catalog.json            the TTHC catalog (one commit per import)
+    <OFFICE>/<slug>/history/r<N>/    a historical revision: one recorded after a higher one (lần 2
+                                     loaded after lần 3), with its own original.<ext>, text.txt and
+                                     meta.json; never the current revision, never moved or changed
+    _catalog/catalog.json            the TTHC catalog (one commit per import; ``catalog undo`` commits too)
+    _catalog/scope.json              which TTHC of the catalog are the workspace's own (``catalog scope``)
+    _settings/organisation.json      the offices' names and the fields → offices map (``fields assign``)
     _links/links.json                manual links and internal procedures
     _reviews/<slug>.json             a procedure's confirmed reviews
     _laws/replaced.json              legal documents recorded as replaced
     refs/tags/<slug>/r<N>            one tag per revision
+
+Every revision has its tag. A revision committed in order (the newest so far) lives at the top of
+its procedure's folder at its tag; a historical one under ``history/r<N>/`` (from its tag on, and
+at every later commit). :func:`revision_dirs` names both places, the historical one first.
 
 Folders whose name starts with ``_`` are never offices. Nothing outside ``doccontrol.repo``
 builds these names.
@@ -26,8 +35,11 @@ BRANCH = "main"
 META = "meta.json"
 TEXT = "text.txt"
 ORIGINAL_STEM = "original"
+HISTORY = "history"
 RESERVED_PREFIX = "_"
 CATALOG_FILE = "_catalog/catalog.json"
+SCOPE_FILE = "_catalog/scope.json"
+ORGANISATION_FILE = "_settings/organisation.json"
 LINKS_FILE = "_links/links.json"
 REVIEWS_DIR = "_reviews"
 LAWS_FILE = "_laws/replaced.json"
@@ -51,6 +63,17 @@ def text_path(folder: str) -> str:
 
 def original_path(folder: str, ext: str) -> str:
     return f"{folder}/{ORIGINAL_STEM}.{ext}"
+
+
+def history_dir(folder: str, revision: int) -> str:
+    """``OFFICE/slug/history/r<N>``: where a historical revision's files live."""
+    return f"{folder}/{HISTORY}/r{revision}"
+
+
+def revision_dirs(folder: str, revision: int) -> tuple[str, str]:
+    """Where revision ``revision``'s files may be at its tag: its historical folder, else the
+    procedure's folder (read the first that holds a ``meta.json``)."""
+    return history_dir(folder, revision), folder
 
 
 def review_path(slug: str) -> str:

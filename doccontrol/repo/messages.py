@@ -33,6 +33,10 @@ INGEST = "ingest"
 WITHDRAW = "withdraw"
 REVIEW = "review"
 CATALOG_IMPORT = "catalog-import"
+CATALOG_UNDO = "catalog-undo"  # its ``Reverts`` trailer names the import commit it reverted
+CATALOG_SCOPE = "catalog-scope"
+FIELDS = "fields"  # the offices' names and the fields → offices map
+REVERTS = "Reverts"
 LINK = "link"
 UNLINK = "unlink"
 LAWS_REPLACED = "laws-replaced"
@@ -45,6 +49,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     WITHDRAW: _PROCEDURE_KEYS,
     REVIEW: _PROCEDURE_KEYS,
     CATALOG_IMPORT: ("Office",),
+    CATALOG_UNDO: ("Office", REVERTS),
+    CATALOG_SCOPE: ("Office",),
+    FIELDS: ("Office",),
     LINK: ("Office", "Code-Key"),
     UNLINK: ("Office", "Code-Key"),
     LAWS_REPLACED: ("Office",),
@@ -70,6 +77,12 @@ def encode(value: object) -> str:
 
 def decode(text: str) -> str:
     return names.unescape(text)
+
+# Trailers of revisions and withdrawals: when it took effect, where that date comes from
+# (document | ingest), and for a revision recorded after a higher one, that it is historical.
+EFFECTIVE = "Effective"
+EFFECTIVE_SOURCE = "Effective-Source"
+HISTORICAL = "Historical"
 
 
 def format_message(subject: str, trailers: Mapping[str, object], body: str = "") -> str:

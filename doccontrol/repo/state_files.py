@@ -21,6 +21,7 @@ def state_to_json(state: ProcedureState) -> str:
             del data[key]
     data["issued"] = state.issued.isoformat() if state.issued else None
     data["effective"] = state.effective.isoformat() if state.effective else None
+    data["withdrawn_effective"] = state.withdrawn_effective.isoformat() if state.withdrawn_effective else None
     data["tthc"] = list(state.tthc)
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -40,6 +41,7 @@ def state_from_json(text: str) -> ProcedureState:
     values = {key: value for key, value in data.items() if key in known}
     values["issued"] = _date(values.get("issued"))
     values["effective"] = _date(values.get("effective"))
+    values["withdrawn_effective"] = _date(values.get("withdrawn_effective"))
     values["tthc"] = tuple(values.get("tthc") or ())
     values["citations"] = tuple(values.get("citations") or ())
     values["revision"] = int(values.get("revision", 1))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from doccontrol import faults
 from doccontrol.core import dates, names
-from doccontrol.core.model import ProcedureState, RevisionRecord
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, RevisionRecord
 from doccontrol.repo import history, layout, messages
 from doccontrol.repo.commitstream import CommitStream, Person
 from doccontrol.repo.gitcmd import COMMITTER_EMAIL, COMMITTER_NAME, author_email, author_name
@@ -135,17 +135,20 @@ class Transaction:
         tags: tuple[str, ...] = (),
         timestamp: int | None = None,
         durable: bool = True,
+        authored: int | None = None,
     ) -> str:
         """Commit ``changes`` (repository path → bytes, None deletes), then update the work tree.
 
         Durable on return unless ``durable=False``; then :meth:`make_durable` makes it so.
         Author = the office, committer = doccontrol: no git identity is needed anywhere.
+        ``authored``: the author date when it is not the commit's time (an effective day).
         """
         who = self._office(office)
         name = self.repository.workspace.config.office_name(who)
         author = Person(author_name(who, name), author_email(who))
         committer = Person(COMMITTER_NAME, COMMITTER_EMAIL)
-        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp, durable)
+        commit = self._commit_stream().commit(message, author, committer, changes, tags, timestamp, durable,
+                                              authored)
         faults.point("after_stream_commit")
         root = self.repository.path
         for rel, content in changes.items():
@@ -162,43 +165,55 @@ class Transaction:
 
     def commit_revision(
         self, state: ProcedureState, original: bytes, text: str, office: str, durable: bool = True,
-        timestamp: int | None = None, source_file: str | None = None,
+        timestamp: int | None = None, source_file: str | None = None, historical: bool = False,
     ) -> str:
         """One revision (bytes, text, metadata) and its tag, by ``office``. Returns the commit id.
 
+        The newest revision replaces the files at the top of the procedure's folder; a historical
+        one (``historical``: lower than the current revision, recorded late) goes to its own
+        ``history/r<N>/`` folder and leaves the current revision as it is. The author date is the
+        revision's effective day when the document states one (``git log`` then tells the
+        procedure's story); the committer date is when it was written.
+
         ``source_file``: the dropped name as the file system gave it (bytes that are not UTF-8
         kept), for the ``Source-File`` trailer, which keeps it losslessly; ``state.source`` (what
-        ``meta.json`` and people see) is its readable form. Default: ``state.source`` (made
-        readable for ``meta.json`` if it is not).
+        ``meta.json`` and people see) is its readable form. Default: ``state.source``.
         """
         source_file = state.source if source_file is None else source_file
         state = dataclasses.replace(state, source=names.readable(state.source))
         folder = layout.procedure_dir(state.office, state.slug)
-        keep = layout.original_path(folder, state.ext)
+        home = layout.history_dir(folder, state.revision) if historical else folder
+        keep = layout.original_path(home, state.ext)
         changes: dict[str, bytes | None] = {
-            f"{folder}/{old.name}": None
-            for old in (self.repository.path / folder).glob(f"{layout.ORIGINAL_STEM}.*")
-            if f"{folder}/{old.name}" != keep
+            f"{home}/{old.name}": None
+            for old in (self.repository.path / home).glob(f"{layout.ORIGINAL_STEM}.*")
+            if f"{home}/{old.name}" != keep
         }
         changes[keep] = original
-        changes[layout.text_path(folder)] = text.encode("utf-8")
-        changes[layout.meta_path(folder)] = state_to_json(state).encode("utf-8")
-        message = messages.format_message(
-            f"{state.code} lần {state.revision}: {state.title or '(không có tên)'}",
-            {
-                "Action": messages.INGEST,
-                "Office": office,
-                "Owner": state.office,
-                "Revision": state.revision,
-                "Code-Key": state.code_key,
-                "Slug": state.slug,
-                "Source-File": source_file,
-                "Sha256": state.sha256,
-            },
-        )
+        changes[layout.text_path(home)] = text.encode("utf-8")
+        changes[layout.meta_path(home)] = state_to_json(state).encode("utf-8")
+        effective, source = dates.effective_of(state)
+        trailers: dict[str, object] = {
+            "Action": messages.INGEST,
+            "Office": office,
+            "Owner": state.office,
+            "Revision": state.revision,
+            "Code-Key": state.code_key,
+            "Slug": state.slug,
+            "Source-File": source_file,
+            "Sha256": state.sha256,
+            messages.EFFECTIVE: effective.isoformat() if effective else "",
+            messages.EFFECTIVE_SOURCE: source,
+        }
+        if historical:
+            trailers[messages.HISTORICAL] = "yes"
+        subject = f"{state.code} lần {state.revision}{' (lần trước, ghi bổ sung)' if historical else ''}: "
+        message = messages.format_message(subject + (state.title or "(không có tên)"), trailers)
         tag = layout.revision_tag(state.slug, state.revision)
-        commit = self.commit_changes(changes, message, office, (tag,), timestamp, durable)
-        self.repository.remember(state)
+        authored = dates.noon(effective) if effective and source == EFFECTIVE_DOCUMENT else None
+        commit = self.commit_changes(changes, message, office, (tag,), timestamp, durable, authored)
+        if not historical:
+            self.repository.remember(state)
         return commit
 
     def _procedure_trailers(self, action: str, office: str, state: ProcedureState) -> dict[str, object]:
@@ -206,17 +221,25 @@ class Transaction:
                 "Code-Key": state.code_key, "Slug": state.slug}
 
     def commit_withdrawal(
-        self, state: ProcedureState, reason: str, office: str | None = None, timestamp: int | None = None
+        self, state: ProcedureState, reason: str, office: str | None = None, timestamp: int | None = None,
+        effective_source: str = EFFECTIVE_INGEST,
     ) -> str:
-        """The procedure's metadata marked withdrawn (``state`` already says so)."""
+        """The procedure's metadata marked withdrawn (``state`` already says so, with the day the
+        withdrawal takes effect, ``withdrawn_effective``: the commit's author date when it is not
+        the day it is recorded)."""
         who = self._office(office)
+        trailers = self._procedure_trailers(messages.WITHDRAW, who, state)
+        effective = state.withdrawn_effective
+        if effective is not None:
+            trailers[messages.EFFECTIVE] = effective.isoformat()
+            trailers[messages.EFFECTIVE_SOURCE] = effective_source
         message = messages.format_message(
-            f"{state.code} bãi bỏ: {reason.splitlines()[0] if reason else ''}",
-            self._procedure_trailers(messages.WITHDRAW, who, state), body=reason,
+            f"{state.code} bãi bỏ: {reason.splitlines()[0] if reason else ''}", trailers, body=reason,
         )
         folder = layout.procedure_dir(state.office, state.slug)
         changes: dict[str, bytes | None] = {layout.meta_path(folder): state_to_json(state).encode("utf-8")}
-        commit = self.commit_changes(changes, message, who, timestamp=timestamp)
+        authored = dates.noon(effective) if effective is not None and effective != dates.today() else None
+        commit = self.commit_changes(changes, message, who, timestamp=timestamp, authored=authored)
         self.repository.remember(state)
         return commit
 
@@ -233,17 +256,19 @@ class Transaction:
         return self.commit_changes({layout.review_path(state.slug): content}, message, who, timestamp=timestamp)
 
     def commit_files(
-        self, files: Mapping[str, bytes], subject: str, trailers: Mapping[str, object], body: str = "",
+        self, files: Mapping[str, bytes | None], subject: str, trailers: Mapping[str, object], body: str = "",
         office: str | None = None, timestamp: int | None = None,
     ) -> str | None:
-        """Commit repository files (catalog, links, laws) that changed; None when none did.
+        """Commit repository files (catalog, scope, links, laws, settings) that changed (None
+        deletes one); None when none did.
 
         ``trailers`` must name the ``Action``; the ``Office`` trailer is added.
         """
         root = self.repository.path
         changed: dict[str, bytes | None] = {
             rel: data for rel, data in files.items()
-            if not (root / rel).is_file() or (root / rel).read_bytes() != data
+            if (data is None and (root / rel).is_file())
+            or (data is not None and (not (root / rel).is_file() or (root / rel).read_bytes() != data))
         }
         if not changed:
             return None

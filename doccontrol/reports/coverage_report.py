@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from doccontrol.core import cells
-from doccontrol.core.labels import LINK_SOURCE, moment_vi, vi
+from doccontrol.core.labels import LINK_SOURCE, moment_vi, percent_vi, vi
 from doccontrol.core.coverage import (
     REASON_EN,
     REASON_VI,
@@ -67,11 +67,6 @@ class ReportContext:
 # --------------------------------------------------------------------------------------------
 # Shared formatting
 # --------------------------------------------------------------------------------------------
-
-
-def percent_vi(value: float) -> str:
-    """``96.15`` → ``96,15 %``."""
-    return f"{value:.2f}".replace(".", ",") + " %"
 
 
 def score_vi(value: float) -> str:
@@ -123,7 +118,7 @@ def _summary_rows(report: CoverageReport) -> list[tuple[str, str]]:
         ("Đã có quy trình (covered by a current procedure)", str(report.covered)),
         ("Chưa có quy trình (not covered)", str(report.total - report.covered)),
         ("Tỷ lệ (coverage)", percent_vi(report.percent)),
-        ("Quy trình cần xem xét (procedures to review)", str(len({f.code for f in report.flagged}))),
+        ("Quy trình cần xem xét (procedures to review)", str(report.flagged_count)),
     ]
 
 
@@ -136,7 +131,8 @@ Part = tuple[str, str, str, list[str], list[list[str]]]
 
 
 def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
-    """The report's tables, shared by the text, xlsx and html writers."""
+    """The report's tables, shared by the text, xlsx and html writers (and the web page): a
+    procedure to review is one row, its reasons listed together."""
     ol = lambda code: office_label(code, ctx)  # noqa: E731
     parts: list[Part] = [
         ("by_office", "Theo phòng", "By office",
@@ -153,8 +149,9 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
         ("flagged", "Quy trình cần xem xét", "Procedures to review",
          ["Mã quy trình (code)", "Tên quy trình (title)", "Phòng (office)", "Lý do (reason)",
           "Chi tiết (detail)", "Gợi ý TTHC (suggested TTHC)"],
-         [[f.code, f.title, ol(f.office), reason_label(f.reason), f.detail,
-           suggestions_label(f.suggestions, "tthc")] for f in report.flagged]),
+         [[p.code, p.title, ol(p.office), "; ".join(reason_label(r) for r in p.reasons),
+           "; ".join(f.detail for f in p.flags if f.detail), suggestions_label(p.suggestions, "tthc")]
+          for p in report.flagged_procedures()]),
         ("warnings", "Cảnh báo", "Warnings",
          ["Loại (kind)", "Nội dung (message)", "English"],
          [[f"{WARNING_VI.get(w.kind, w.kind)} ({w.kind})", w.message, w.message_en]
@@ -181,12 +178,23 @@ def report_parts(report: CoverageReport, ctx: ReportContext) -> list[Part]:
 
 def _header_lines(report: CoverageReport, ctx: ReportContext) -> list[tuple[str, str]]:
     decisions = decision_labels(report, ctx)
-    return [
+    lines = [
         ("Cơ quan (agency)", ctx.agency),
         ("Ngày lập (generated)", moment_vi(ctx.generated)),
         ("Phạm vi (scope)", scope_label(report, ctx)),
         ("Căn cứ danh mục (catalog decisions)", "; ".join(decisions) if decisions else "(chưa có / none)"),
     ]
+    if report.catalog_scope[0]:
+        lines.insert(3, ("Phạm vi danh mục (catalog scope)", catalog_scope_label(report)))
+    return lines
+
+
+def catalog_scope_label(report: CoverageReport) -> str:
+    """``cơ quan thực hiện có «Sở Tư pháp» (… TTHC ngoài phạm vi không tính) / implementing agency …``."""
+    vi_text, en_text = report.catalog_scope
+    outside = (f" ({report.outside_scope} TTHC ngoài phạm vi, không tính / {report.outside_scope} outside, "
+               "not counted)") if report.outside_scope else ""
+    return f"{vi_text} / {en_text}{outside}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,13 +285,13 @@ def render_csv(report: CoverageReport, ctx: ReportContext | None = None) -> byte
     w.writerow(CSV_HEADINGS)
     w.writerow(["summary", "Tổng hợp", "total", "Tổng số TTHC", "", "", "", "", "", str(report.total)])
     w.writerow(["summary", "Tổng hợp", "covered", "Đã có quy trình", "", "", "", "", "", str(report.covered)])
-    w.writerow(["summary", "Tổng hợp", "percent", "Tỷ lệ", "", "", "", "", "", f"{report.percent:.2f}"])
+    w.writerow(["summary", "Tổng hợp", "percent", "Tỷ lệ", "", "", "", "", "", percent_vi(report.percent)])
     for k, t in report.by_office.items():
         w.writerow(["by_office", "Theo phòng", k, "", "", k, "", f"{t.covered}/{t.total}", "",
-                    f"{t.percent:.2f}"])
+                    percent_vi(t.percent)])
     for k, t in report.by_field.items():
         w.writerow(["by_field", "Theo lĩnh vực", "", "", k, "", "", f"{t.covered}/{t.total}", "",
-                    f"{t.percent:.2f}"])
+                    percent_vi(t.percent)])
     for u in report.uncovered:
         w.writerow(["uncovered", "TTHC chưa có quy trình", u.code, u.name, u.field, u.office, "",
                     " ".join(s.procedure for s in u.suggestions), "", ""])

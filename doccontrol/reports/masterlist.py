@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
-from doccontrol.core.labels import date_vi, datetime_vi, natural_key, ocr_mark, status_vi
-from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.dates import effective_of, ingested_day
+from doccontrol.core.labels import datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
 from doccontrol.reports import sheets
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ TITLE_VI = "DANH MỤC TÀI LIỆU HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
 SUBTITLE_VI = "Các quy trình ISO đang áp dụng (TCVN ISO 9001:2015)"
 TITLE_EN = "Master list of controlled procedures"
 ALL = "all"  # the list of current and withdrawn procedures together
+EFFECTIVE_NOTE = ("theo văn bản (ngày hiệu lực, nếu không có thì ngày ban hành); văn bản không ghi ngày thì lấy "
+                  "ngày đưa vào kho, có ghi chú / as the document states it, else the day it was loaded (marked)")
 STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, ALL)
 STATUS_TITLE_VI = {ProcedureStatus.CURRENT.value: "đang áp dụng", ProcedureStatus.WITHDRAWN.value: "đã bãi bỏ",
                    ALL: "hiện hành và đã bãi bỏ"}
-HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày BH (issued)",
+HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev.)", "Ngày hiệu lực (effective)",
             "Mã TTHC (linked TTHC)"]
 
 
@@ -48,9 +51,11 @@ class MasterEntry:
     office: str
     revision: int
     issued: dt.date | None
-    effective: dt.date | None
+    effective: dt.date | None  # when the revision took effect (the document's date, else the day it was loaded)
     status: str
     tthc: tuple[str, ...]
+    effective_source: str = EFFECTIVE_DOCUMENT  # where ``effective`` comes from: "document" | "ingest"
+    ingested: dt.date | None = None  # ngày đưa vào kho
     ocr_confidence: float | None = None  # the text was read from a scan by OCR, with this confidence
 
 
@@ -90,7 +95,7 @@ def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[st
     if snapshot.catalog is not None:
         infos = [cov.procedure_info(s) for s in snapshot.states]
         report = cov.compute_coverage(snapshot.catalog, infos, snapshot.links, snapshot.internal, field_offices,
-                                      suggest_limit=0)
+                                      suggest_limit=0, catalog_scope=snapshot.scope)
         by_code = {s.code: s.code_key for s in snapshot.states}
         for link in report.links:
             key = by_code.get(link.procedure)
@@ -107,8 +112,9 @@ def select_states(states: Iterable[ProcedureState], office: str | None = None,
 
 def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> MasterEntry:
     """One row of the list; ``tthc``: the TTHC it is linked to (default: the codes in its document)."""
+    effective, source = effective_of(state)
     return MasterEntry(state.code, state.code_key, state.title, state.office, state.revision, state.issued,
-                       state.effective, state.status, state.tthc if tthc is None else tthc,
+                       effective, state.status, state.tthc if tthc is None else tthc, source, ingested_day(state),
                        state.ocr_confidence if state.text_source == "ocr" else None)
 
 
@@ -174,14 +180,15 @@ def header_lines(ml: MasterList) -> list[tuple[str, str]]:
         ("Phiên bản kho (repository commit)",
          f"{ml.commit} ({datetime_vi(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
         ("Tổng số quy trình (procedures)", str(ml.total)),
+        ("Ngày hiệu lực (effective)", EFFECTIVE_NOTE),
     ]
 
 
 def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
     mark = ocr_mark(entry.ocr_confidence)
     title = f"{entry.title} [{mark[0]} / {mark[1]}]" if mark else entry.title
-    values = [str(index), entry.code, title, str(entry.revision), date_vi(entry.issued),
-              ", ".join(entry.tthc)]
+    values = [str(index), entry.code, title, str(entry.revision),
+              effective_vi(entry.effective, entry.effective_source), ", ".join(entry.tthc)]
     if with_status:
         values.append(status_vi(entry.status))
     return values
@@ -229,7 +236,7 @@ def _text_table(headings: list[str], rows: list[list[str]], widths: list[int]) -
 def render_text(ml: MasterList) -> str:
     lines = [ml.agency.upper(), "", TITLE_VI, f"{SUBTITLE_VI} / {TITLE_EN}", ""]
     lines += [f"{label}: {value}" for label, value in header_lines(ml)]
-    widths = [4, 18, 50, 6, 10, 24, 10]
+    widths = [4, 18, 50, 6, 14, 24, 10]
     for group in ml.groups:
         lines += ["", group_title(group)]
         lines += _text_table(headings(ml), rows(group, ml), widths[: len(headings(ml))])
@@ -262,6 +269,8 @@ def to_dict(ml: MasterList) -> dict[str, object]:
                     {"code": e.code, "title": e.title, "revision": e.revision,
                      "issued": e.issued.isoformat() if e.issued else None,
                      "effective": e.effective.isoformat() if e.effective else None,
+                     "effective_source": e.effective_source,
+                     "ingested": e.ingested.isoformat() if e.ingested else None,
                      "status": e.status, "tthc": list(e.tthc),
                      **({"ocr_confidence": e.ocr_confidence} if e.ocr_confidence is not None else {})}
                     for e in g.entries

@@ -1,8 +1,8 @@
 """The yearly report on ISO implementation (báo cáo tình hình thực hiện ISO): its figures (pure).
 
-:func:`build_yearly_report` takes the repository as it stood at the start of the year and at its
-end (or ``--as-of``) — two :class:`~doccontrol.repo.snapshot.Snapshot` — and the ingest journal's
-records, and computes every figure of the report. Nothing is estimated or invented: what only
+:func:`build_yearly_report` takes the procedures in force just before the year and at its end (or
+``--as-of``), by their effective dates — two :class:`~doccontrol.repo.snapshot.Snapshot` — and the
+ingest journal's records, and computes every figure of the report. Nothing is estimated or invented: what only
 people know (internal audit, satisfaction survey, corrective actions) is left to the template's
 marked places (``{{fill:…}}``).
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
+from doccontrol.core import timeline as tl
 from doccontrol.core.labels import date_vi
 from doccontrol.core.model import IngestStatus, ProcedureState
 from doccontrol.core.citations import citation_key
@@ -268,29 +269,41 @@ def _coverage_figures(report: cov.CoverageReport | None) -> CoverageFigures | No
     )
 
 
-def _changes(events: Sequence[Event], all_events: Sequence[Event], titles: Mapping[str, tuple[str, str, str]]
-             ) -> tuple[list[ProcedureChange], list[ProcedureChange], list[ProcedureChange], list[ProcedureChange]]:
-    first_ingest: dict[str, str] = {}
-    for e in all_events:
-        key = e.trailers.get("Code-Key")
-        if e.action == "ingest" and key:
-            first_ingest.setdefault(key, e.commit)
-    new, revised, withdrawn, reviews = [], [], [], []
+def _changes(end: Snapshot, start_day: dt.date, end_day: dt.date
+             ) -> tuple[list[ProcedureChange], list[ProcedureChange], list[ProcedureChange], tl.PeriodChanges]:
+    """(new, revised, withdrawn) in the period, by the day each took effect (``core.timeline``),
+    named as the repository knows each procedure at the period's end."""
+    titles = {s.code_key: (s.code, s.title, s.office) for s in end.states}
+    found = tl.changes_between(end.timeline, start_day, end_day)
+
+    def change(e: tl.TimelineEvent) -> ProcedureChange:
+        code, title, office = titles.get(e.code_key, (e.code_key, "", e.office))
+        return ProcedureChange(code, title, office, e.revision, e.effective, e.note)
+
+    return ([change(e) for e in found.new], [change(e) for e in found.revised], [change(e) for e in found.withdrawn],
+            found)
+
+
+def _reviews(events: Sequence[Event], titles: Mapping[str, tuple[str, str, str]]) -> list[ProcedureChange]:
+    """The reviews confirmed in the period (on the day they were recorded)."""
+    out = []
     for e in events:
         key = e.trailers.get("Code-Key")
-        if not key or e.action not in ("ingest", "withdraw", "review"):
+        if e.action != "review" or not key:
             continue
         code, title, office = titles.get(key, (key, "", e.trailers.get("Owner", e.office)))
-        revision = int(e.trailers.get("Revision", "0") or 0)
-        if e.action == "ingest":
-            target = new if first_ingest.get(key) == e.commit else revised
-            target.append(ProcedureChange(code, title, office, revision, e.date.date()))
-        elif e.action == "withdraw":
-            withdrawn.append(ProcedureChange(code, title, office, revision, e.date.date(), e.body))
-        else:
-            reviews.append(ProcedureChange(code, title, office, revision, e.date.date(),
-                                           f"{e.office}: {e.body}" if e.body else e.office))
-    return new, revised, withdrawn, reviews
+        out.append(ProcedureChange(code, title, office, e.revision, e.date.date(),
+                                   f"{e.office}: {e.body}" if e.body else e.office))
+    return out
+
+
+def _deciding_commit(end: Snapshot, found: tl.PeriodChanges) -> str | None:
+    """The commit the report's figures are read from: the end snapshot's deciding commit, or a
+    later one that recorded a change of the period (a revision superseded within the year)."""
+    orders = [e.order for e in (*found.new, *found.revised, *found.withdrawn)]
+    if end.commit is not None:
+        orders.append(next(i for i, e in enumerate(end.events) if e.commit == end.commit))
+    return end.events[max(orders)].commit if orders else None
 
 
 def _decisions(events: Sequence[Event], end: Snapshot) -> list[DecisionImported]:
@@ -394,13 +407,16 @@ def build_yearly_report(
     period_end: dt.datetime,
     generated: dt.date,
 ) -> YearlyReport:
-    """Every figure of the yearly report (pure). ``start``: the repository just before
-    ``period_start``; ``end``: at ``period_end``; ``journal``: the records of ``logs/ingest.jsonl``."""
+    """Every figure of the yearly report (pure). ``start``: the procedures in force the day before
+    ``period_start``; ``end``: those in force on ``period_end``'s day (``Snapshot`` from
+    ``load_in_force``: by effective dates; reviews, laws and catalog imports by the day they were
+    recorded); ``journal``: the records of ``logs/ingest.jsonl`` (files processed, by when)."""
     months = config.review_months
     current = end.current()
     titles = {s.code_key: (s.code, s.title, s.office) for s in end.states}
     period_events = [e for e in end.events if _in_period(e.date, period_start, period_end)]
-    new, revised, withdrawn, reviews = _changes(period_events, end.events, titles)
+    new, revised, withdrawn, found = _changes(end, period_start.date(), period_end.date())
+    reviews = _reviews(period_events, titles)
     cov_end_report = end.coverage(config.field_offices, months)
     uncovered, flagged = _coverage_lists(cov_end_report)
     ingest, problems = _journal_figures(journal, period_start, period_end)
@@ -410,7 +426,7 @@ def build_yearly_report(
         period_end=period_end,
         generated=generated,
         commit_start=start.commit,
-        commit_end=end.commit,
+        commit_end=_deciding_commit(end, found),
         settings=report_settings(config),
         office_names=dict(config.offices),
         review_months=months,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core.config import office_order
-from doccontrol.core.labels import date_vi
+from doccontrol.core.labels import date_vi, percent_vi
 from doccontrol.reports import template as tpl
 from doccontrol.reports.nd30 import date_line, number_line, recipient_lines
-from doccontrol.reports.yearly import CAUSE_VI, CoverageFigures, ProcedureChange, YearlyReport
+from doccontrol.reports.yearly import CAUSE_VI, CoverageFigures, FlaggedItem, ProcedureChange, YearlyReport
 
 FORMATS = ("docx", "md", "json")
 KIND = "BC"
@@ -32,10 +32,6 @@ class Table:
     rows: list[list[str]]
     shares: list[float]  # relative column widths (millimetres on a portrait A4 page)
     numeric: tuple[int, ...] = ()
-
-
-def percent_vi(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",") + "%"
 
 
 def _office(report: YearlyReport, code: str) -> str:
@@ -165,10 +161,15 @@ def _uncovered_table(report: YearlyReport) -> Table:
 
 
 def _flagged_table(report: YearlyReport) -> Table:
+    """One row per procedure to review, its reasons listed together."""
+    groups: dict[str, list[FlaggedItem]] = {}
+    for f in report.flagged:
+        groups.setdefault(f.code, []).append(f)
     return Table(["TT", "Mã hiệu", "Tên quy trình", "Phòng", "Lý do"],
-                 _numbered([[f.code, f.title, _office(report, f.office),
-                             f"{cov.REASON_VI.get(f.reason, f.reason)}" + (f": {f.detail}" if f.detail else "")]
-                            for f in report.flagged]),
+                 _numbered([[g[0].code, g[0].title, _office(report, g[0].office),
+                             "; ".join(f"{cov.REASON_VI.get(f.reason, f.reason)}" + (f": {f.detail}" if f.detail else "")
+                                       for f in g)]
+                            for g in groups.values()]),
                  [10, 30, 45, 25, 55], (0,))
 
 

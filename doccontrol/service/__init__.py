@@ -9,10 +9,13 @@ and withdrawing), ``searching`` (search, reindex, verify), ``tthc`` (catalog, li
 
 from doccontrol.service.admin import init
 from doccontrol.service.intake import (
+    FolderLoad,
     QuarantinedFile,
+    folder_items,
     inbox_items,
     ingest,
     items_for_files,
+    plan,
     quarantined_files,
     retry_items,
     ocr_missing_packages,
@@ -46,10 +49,10 @@ from doccontrol.service.searching import SearchOutcome, VerifyReport, index_fres
 from doccontrol.service.tthc import catalog, coverage
 
 __all__ = [
-    "STATUSES", "Detail", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
-    "confirm_review", "coverage", "detail", "diff", "export", "export_to", "inbox_items", "index_freshness", "ingest",
-    "init", "items_for_files", "list_record", "master_list", "ocr_missing_packages", "procedures", "procedures_as_of",
-    "quarantined_files", "retry_items",
+    "STATUSES", "Detail", "FolderLoad", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
+    "confirm_review", "coverage", "detail", "diff", "export", "export_to", "folder_items", "inbox_items",
+    "index_freshness", "ingest", "init", "items_for_files", "list_record", "master_list", "ocr_missing_packages",
+    "plan", "procedures", "procedures_as_of", "quarantined_files", "retry_items",
     "recent_ingests", "record_replaced_law", "reindex", "replaced_laws", "review_due", "revision_record",
     "revision_text", "search", "verify", "withdraw", "yearly_report", "yearly_template",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from doccontrol.core.config import CONFIG_NAME, DEFAULT_CONTROLLER, Config
+from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import create_repository
 from doccontrol.workspace import Workspace, write_new
 
@@ -22,18 +23,25 @@ def init(
     field_offices: Mapping[str, str] | None = None,
 ) -> Workspace:
     """Create a workspace at ``root``: configuration, folders, the repository with its first
-    commit and an empty index that reflects it. Refuses to overwrite a configuration.
+    commit, the organisation (the offices' names and ``field_offices``: field → office, kept in
+    the repository) and an empty index that reflects it. Refuses to overwrite a configuration.
 
     All or nothing: a configuration that cannot be valid is refused before anything is written,
     and if creating the repository fails, what this call made is removed again.
     """
+    unknown = sorted({o for o in (field_offices or {}).values()} - set(offices or {}) - {controller})
+    if offices is not None and unknown:
+        raise UsageError(
+            f"Lĩnh vực được giao cho phòng chưa khai báo: {', '.join(unknown)}.",
+            f"Fields assigned to offices that are not declared (--office): {', '.join(unknown)}.",
+        )
     root = root.expanduser().resolve()
     fresh = not root.exists()
     before = Workspace(root=root, config=Config(offices=dict(offices or {})))
     absent = [p for p in before.folders() if not p.exists() and not p.is_symlink()]
-    workspace = write_new(root, offices, controller, agency, parent_agency, province, field_offices)
+    workspace = write_new(root, offices, controller, agency, parent_agency, province)
     try:
-        create_repository(workspace)
+        create_repository(workspace, field_offices)
     except BaseException:
         _undo(root, fresh, absent)
         raise

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import os
 from pathlib import Path
 
 from doccontrol.core import dates
 from doccontrol.core.decide import may_change
+from doccontrol.core.labels import date_vi
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import export_name
-from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
 from doccontrol.workspace import Workspace
@@ -34,23 +36,39 @@ def procedures(workspace: Workspace, office: str | None = None, status: str = Pr
         return select(repo.procedures(), office, status)
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def list_record(state: ProcedureState) -> dict[str, object]:
+    """A procedure as ``list --json`` and ``show --json`` print it: ``effective`` is the day its
+    revision took effect, ``effective_source`` says whether the document states it (``document``)
+    or it is the day the revision was loaded (``ingest``); ``ingested``: ngày đưa vào kho."""
+    effective, source = dates.effective_of(state)
     return {
         "code": state.code,
         "title": state.title,
         "office": state.office,
         "revision": state.revision,
-        "issued": state.issued.isoformat() if state.issued else None,
+        "issued": _iso(state.issued),
+        "effective": _iso(effective),
+        "effective_source": source,
+        "ingested": _iso(dates.ingested_day(state)),
         "status": state.status,
         "tthc": list(state.tthc),
     }
 
 
 def revision_record(record: RevisionRecord) -> dict[str, object]:
+    """One revision (or withdrawal) as ``show --json`` and ``history --json`` print it: ``date``
+    is when it entered the repository, ``effective`` when it took effect."""
     return {
         "revision": record.revision,
         "commit": record.commit,
         "date": record.date,
+        "effective": _iso(record.effective),
+        "effective_source": record.effective_source or None,
+        "historical": record.historical,
         "sha256": record.sha256,
         "source": record.source,
         "office": record.office,
@@ -64,7 +82,8 @@ class Detail:
 
     @property
     def revisions(self) -> list[RevisionRecord]:
-        return [r for r in self.history if r.action == "ingest"]
+        """The revisions by number (one loaded late, as history, in its place)."""
+        return sorted((r for r in self.history if r.action == "ingest"), key=lambda r: r.revision)
 
 
 def detail(workspace: Workspace, code: str) -> Detail:
@@ -183,8 +202,12 @@ def require_owner(workspace: Workspace, actor: str, state: ProcedureState, verb_
         )
 
 
-def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = None) -> tuple[ProcedureState, str]:
-    """Mark a procedure withdrawn (bãi bỏ): a commit; it stays in history, never listed as current."""
+def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = None,
+             effective: dt.date | None = None) -> tuple[ProcedureState, str]:
+    """Mark a procedure withdrawn (bãi bỏ): a commit; it stays in history, never listed as current.
+
+    ``effective``: the day the withdrawal takes effect (the abolishing decision's date; default
+    today); the procedure is in force until the day before, whenever this is recorded."""
     reason = " ".join(reason.split())
     if not reason:
         raise UsageError("Cần ghi lý do bãi bỏ (--reason).", "A reason is required (--reason).")
@@ -196,8 +219,18 @@ def withdraw(workspace: Workspace, code: str, reason: str, office: str | None = 
             raise UsageError(
                 f"Quy trình {state.code} đã bị bãi bỏ từ trước.", f"{state.code} is already withdrawn."
             )
+        since, _ = dates.effective_of(state)
+        if effective is not None and since is not None and effective < since:
+            raise UsageError(
+                f"Ngày bãi bỏ {date_vi(effective)} trước ngày hiệu lực {date_vi(since)} của lần ban hành "
+                f"{state.revision} của {state.code}.",
+                f"The withdrawal date {effective} is before {state.code} revision {state.revision} took effect ({since}).",
+            )
+        now = dates.now_iso()
         withdrawn = dataclasses.replace(
-            state, status=ProcedureStatus.WITHDRAWN, withdrawn_reason=reason, withdrawn_at=dates.now_iso(), updated_at=dates.now_iso()
+            state, status=ProcedureStatus.WITHDRAWN, withdrawn_reason=reason, withdrawn_at=now, updated_at=now,
+            withdrawn_effective=effective or dates.today(),
         )
-        commit = tx.commit_withdrawal(withdrawn, reason)
+        commit = tx.commit_withdrawal(withdrawn, reason,
+                                      effective_source=EFFECTIVE_DOCUMENT if effective else EFFECTIVE_INGEST)
     return withdrawn, commit

@@ -12,7 +12,7 @@ from doccontrol.core.model import Outcome
 from doccontrol.core.text import nfc
 from doccontrol.errors import UsageError
 from doccontrol.core.names import readable
-from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem, item_for, scan
+from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem, is_ignored, item_for, scan
 from doccontrol.ingest.quarantine import entries as quarantine_entries
 from doccontrol.workspace import Workspace
 
@@ -57,6 +57,50 @@ def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | N
             raise UsageError(f"Không có tệp {file}.", f"No such file: {file}")
         result.append((InboxItem(path=absolute, office=office, folder=office), True))
     return result
+
+
+# What a folder load takes as a document; other files (spreadsheets, pictures) are counted as skipped.
+# Kinds doccontrol refuses (.doc, .docm, ...) are still taken, so that the clerk reads why.
+DOCUMENT_SUFFIXES = frozenset({".docx", ".pdf", ".doc", ".docm", ".dotx", ".dot", ".odt", ".rtf"})
+
+
+@dataclasses.dataclass(frozen=True)
+class FolderLoad:
+    """The files of a folder tree: the documents to ingest, and the other files left aside."""
+
+    items: list[tuple[InboxItem, bool]]
+    skipped: list[Path]
+
+
+def folder_items(workspace: Workspace, folder: Path, office: str | None) -> FolderLoad:
+    """Every document in ``folder`` and its sub-folders (names sorted, temp and system files and
+    links to folders left out), for ``office``; never moved or deleted (outside the inbox)."""
+    if office is None:
+        raise UsageError(
+            f"Cần chỉ rõ phòng cho thư mục {folder}: --office MÃ_PHÒNG.",
+            f"Say whose documents {folder} holds with --office CODE.",
+        )
+    found: list[Path] = []
+    skipped: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d) and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            if is_ignored(name):
+                continue
+            (found if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else skipped).append(here / name)
+    return FolderLoad(items_for_files(workspace, found, office), skipped)
+
+
+def plan(
+    workspace: Workspace,
+    items: Iterable[tuple[InboxItem, bool]],
+    progress: Callable[[Outcome | None], None] | None = None,
+) -> list[Outcome]:
+    """The dry run: what ingesting ``items`` would do, nothing written (``ingest.plan``)."""
+    from doccontrol.ingest.plan import plan_items
+
+    return plan_items(workspace, list(items), progress)
 
 
 def ingest(

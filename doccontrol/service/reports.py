@@ -14,7 +14,7 @@ from doccontrol.core import dates
 from doccontrol.core.dates import end_of_day, start_of_day
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import squash_spaces
-from doccontrol.errors import UsageError
+from doccontrol.errors import DoccontrolError, UsageError
 from doccontrol.ingest import journal
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 
 def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot:
+    """The repository now (None), or the procedures in force on ``as_of``'s day (effective dates)."""
     with Repository(workspace) as repo:
         return repo.snapshot_as_of(as_of)
 
@@ -35,7 +36,7 @@ def _snapshot_as_of(workspace: Workspace, as_of: dt.datetime | None) -> Snapshot
 def master_list(
     workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = ProcedureStatus.CURRENT
 ) -> MasterList:
-    """The master list (danh mục tài liệu) now, or as the repository stood at ``as_of``."""
+    """The master list (danh mục tài liệu) now, or of the procedures in force on ``as_of``'s day."""
     from doccontrol.reports.masterlist import build_master_list
 
     check_status(status)
@@ -47,7 +48,7 @@ def master_list(
 def procedures_as_of(
     workspace: Workspace, as_of: dt.datetime, office: str | None = None, status: str = ProcedureStatus.CURRENT
 ) -> tuple[list[ProcedureState], str | None]:
-    """The procedures as the repository stood at ``as_of`` and the commit that was then."""
+    """The procedures in force (or withdrawn) on ``as_of``'s day, and the commit that decides them."""
     check_status(status)
     snap = _snapshot_as_of(workspace, as_of)
     return select(snap.states, office, status), snap.commit
@@ -60,7 +61,7 @@ def review_due(
     most overdue first; and the day that was taken as today."""
     if office is not None and office not in workspace.config.offices:
         raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
-    today = as_of or dt.date.today()
+    today = as_of or dates.today()
     snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
     statuses = snap.statuses(workspace.config.review_months)
     return rv.due_reviews(statuses, today, within_days, office), today
@@ -159,18 +160,33 @@ def yearly_report(
 
     if not 1900 <= year <= 2199:
         raise UsageError(f"Năm không hợp lệ: {year}.", f"Invalid year: {year}.")
-    start = start_of_day(dt.date(year, 1, 1))
-    end = end_of_day(as_of or dt.date(year, 12, 31))
-    if end < start:
+    first_day, last_day = dt.date(year, 1, 1), as_of or dt.date(year, 12, 31)
+    if last_day < first_day:
         raise UsageError(
             f"Ngày --as-of phải thuộc năm {year} trở về sau.", f"--as-of must not be before the start of {year}."
         )
+    today = dates.today()
+    if first_day > today:
+        raise no_data(year, f"năm {year} chưa bắt đầu", f"{year} has not begun")
+    last_day = min(last_day, today)  # a report never counts "up to" a day that has not come
     with Repository(workspace) as repo:
-        first = repo.snapshot(repo.commit_as_of(start - dt.timedelta(seconds=1)))
-        last = repo.snapshot(repo.commit_as_of(end))
+        before = repo.in_force(first_day - dt.timedelta(days=1))
+        after = repo.in_force(last_day)
     records = journal.read_all(journal.path_in(workspace.logs))
-    return build_yearly_report(first, last, records, workspace.config, year, start, end,
-                               generated or dt.date.today())
+    report = build_yearly_report(before, after, records, workspace.config, year, start_of_day(first_day),
+                                 end_of_day(last_day), generated or today)
+    if not report.in_force and not (report.new or report.revised or report.withdrawn):
+        raise no_data(year, "không có quy trình nào có hiệu lực trong năm",
+                      "no procedure was in force during the year")
+    return report
+
+
+def no_data(year: int, why_vi: str, why_en: str) -> DoccontrolError:
+    """The report of a year without data: said, and exit 1 (effective dates decide the year)."""
+    return DoccontrolError(
+        f"Không có số liệu để báo cáo năm {year}: {why_vi} (theo ngày hiệu lực của các quy trình).",
+        f"No data to report for {year}: {why_en} (by the procedures' effective dates).",
+    )
 
 
 def yearly_template(workspace: Workspace) -> str:

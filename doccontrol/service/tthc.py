@@ -16,8 +16,10 @@ from pathlib import Path
 
 from doccontrol.core import catalog as cat
 from doccontrol.core import coverage as cov
+from doccontrol.core import organisation as org_rules
 from doccontrol.core.dates import revision_date
 from doccontrol.core.model import ProcedureState
+from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
 from doccontrol.core.text import code_key
 from doccontrol.errors import UsageError
 from doccontrol.extract.catalog_files import parse_catalog_file
@@ -147,9 +149,11 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         links, internal = repo.links()
         states = repo.procedures()
         replaced = repo.replaced_law_details(workspace.config.review_months)
+        scope = repo.catalog_scope()
+        fields = repo.field_offices()
     report = cov.compute_coverage(
-        catalog, procedure_infos(states), links, internal, workspace.config.field_offices, office, field,
-        replaced_law=replaced,
+        catalog, procedure_infos(states), links, internal, fields, office, field,
+        replaced_law=replaced, catalog_scope=scope,
     )
     config = workspace.config
     context = ReportContext(
@@ -164,7 +168,9 @@ def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
         state = repo.get(code)
         catalog = repo.catalog() or {}
         links, internal = repo.links()
-    report = cov.compute_coverage(catalog, procedure_infos([state]), links, internal, workspace.config.field_offices)
+        scope = repo.catalog_scope()
+        fields = repo.field_offices()
+    report = cov.compute_coverage(catalog, procedure_infos([state]), links, internal, fields, catalog_scope=scope)
     key = code_key(state.code)
     return [(link.tthc, link.name, link.source) for link in report.links if code_key(link.procedure) == key]
 
@@ -173,3 +179,120 @@ def catalog(workspace: Workspace) -> dict[str, cat.Tthc]:
     """The current TTHC catalog ({} when none was imported)."""
     with Repository(workspace) as repo:
         return repo.catalog() or {}
+
+
+# --- the catalog's scope, and undoing an import ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeResult:
+    scope: CatalogScope
+    in_scope: int  # active TTHC in scope
+    active: int  # active TTHC in the catalog
+    has_catalog: bool
+    commit: str | None = None  # the commit that recorded it (when it was set)
+
+
+def catalog_scope(workspace: Workspace) -> ScopeResult:
+    """The catalog's scope and how many active TTHC it holds."""
+    with Repository(workspace) as repo:
+        scope, catalog = repo.catalog_scope(), repo.catalog()
+    in_scope, active = scope.count(catalog or {})
+    return ScopeResult(scope, in_scope, active, catalog is not None)
+
+
+def set_catalog_scope(workspace: Workspace, agencies: Sequence[str] = (), levels: Sequence[str] = (),
+                      fields: Sequence[str] = (), codes: Sequence[str] = (), office: str | None = None) -> ScopeResult:
+    """Replace the catalog's scope (an empty one clears it): one commit of ``_catalog/scope.json``."""
+    try:
+        scope = make_scope(agencies, levels, fields, codes)
+    except ScopeError as exc:
+        raise UsageError(str(exc), str(exc)) from exc
+    actor = actor_office(workspace, office)
+    described = scope.describe()
+    with Repository(workspace) as repo, repo.write(actor, "catalog scope") as tx:
+        commit = tx.commit_files(
+            {layout.SCOPE_FILE: scope_to_json(scope).encode("utf-8")},
+            f"Phạm vi danh mục TTHC: {described[0]}",
+            {"Action": messages.CATALOG_SCOPE}, body=described[1],
+        )
+        catalog = repo.catalog()
+    in_scope, active = scope.count(catalog or {})
+    return ScopeResult(scope, in_scope, active, catalog is not None, commit)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    reverted: str  # the import commit reverted
+    decision: str  # its decision label
+    commit: str | None  # the new commit (None when it changed nothing)
+    total: int  # TTHC in the catalog now
+
+
+def undo_catalog_import(workspace: Workspace, office: str | None = None) -> UndoResult:
+    """Revert the last import not yet reverted: the catalog goes back to what it was before it, in
+    a new commit (nothing is erased from the history)."""
+    actor = actor_office(workspace, office)
+    with Repository(workspace) as repo, repo.write(actor, "catalog undo") as tx:
+        changes = repo.catalog_changes()
+        target = cat.import_to_undo(
+            [(e.commit, e.trailers.get(messages.REVERTS) if e.action == messages.CATALOG_UNDO else None)
+             for e in changes])
+        if target is None:
+            raise UsageError("Không có lần nhập danh mục nào để hoàn tác.", "There is no catalog import to undo.")
+        event = next(e for e in changes if e.commit == target)
+        before = repo.file_before(target, layout.CATALOG_FILE)
+        decision = event.trailers.get("Decision", "")
+        commit = tx.commit_files(
+            {layout.CATALOG_FILE: before},
+            f"Hoàn tác nhập danh mục TTHC: {decision or target[:10]}",
+            {"Action": messages.CATALOG_UNDO, messages.REVERTS: target, "Decision": decision or "-"},
+        )
+        total = len(repo.catalog() or {})
+    return UndoResult(target, decision, commit, total)
+
+
+# --- fields (lĩnh vực) → offices ---------------------------------------------------------------------
+
+
+def fields(workspace: Workspace) -> list[org_rules.FieldRow]:
+    """Every field of the TTHC in scope, with its count, its office or a suggested one."""
+    config = workspace.config
+    with Repository(workspace) as repo:
+        catalog = repo.catalog()
+        if catalog is None:
+            raise no_catalog()
+        org, scope = repo.organisation(), repo.catalog_scope()
+        links, internal = repo.links()
+        states = [s for s in repo.procedures() if s.status == "current"]
+    report = cov.compute_coverage(catalog, procedure_infos(states), links, internal, {}, suggest_limit=0,
+                                  catalog_scope=scope)
+    in_scope = [c for c, t in catalog.items() if t.active and scope.holds(t)]
+    owner = {s.code: s.office for s in states}
+    return org_rules.field_rows(catalog, in_scope, org, config.field_offices, report.links, owner,
+                                list(config.offices))
+
+
+def assign_field(workspace: Workspace, field_name: str, office: str | None, by: str | None = None
+                 ) -> tuple[str, str | None, bool]:
+    """Give a field to an office (None: take it back): a commit of the organisation file, which
+    also records the offices' current names. Returns (the field as the catalog spells it, the
+    commit or None when nothing changed, whether the catalog knows the field)."""
+    name = " ".join(field_name.split())
+    if not name:
+        raise UsageError("Cần tên lĩnh vực.", "Give the field's name.")
+    if office is not None and office not in workspace.config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    actor = actor_office(workspace, by)
+    with Repository(workspace) as repo, repo.write(actor, "fields assign") as tx:
+        known = {cov.words_key(t.field): t.field for t in (repo.catalog() or {}).values() if t.field}
+        spelled = known.get(cov.words_key(name), name)
+        current = repo.organisation()
+        org = org_rules.assign(org_rules.Organisation(dict(workspace.config.offices), dict(current.fields)),
+                               spelled, office)
+        what = f"giao phòng {office}" if office else "bỏ giao phòng"
+        commit = tx.commit_files(
+            {layout.ORGANISATION_FILE: org_rules.organisation_to_json(org).encode("utf-8")},
+            f"Lĩnh vực {spelled}: {what}", {"Action": messages.FIELDS, "Field": spelled, "Field-Office": office or "-"},
+        )
+    return spelled, commit, cov.words_key(name) in known

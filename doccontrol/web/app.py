@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
 from doccontrol.repo.gateway import Repository
 from doccontrol.core import labels as core_labels
+from doccontrol.core.labels import effective_vi
 from doccontrol.web import labels
 from doccontrol.repo.lock import lock_is_held
 from doccontrol.workspace import CONFIG_NAME, Workspace, load
@@ -179,6 +180,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         text_origin=_text_origin, ocr_mark=lambda conf: _pair_label(core_labels.ocr_mark(conf)),
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),
+        effective_vi=effective_vi,
     )
     app.jinja_env.filters["basename"] = _basename
 

@@ -16,6 +16,7 @@ from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
 from doccontrol.service import status, tthc
 from doccontrol.errors import NotFound, UsageError
+from doccontrol.core.dates import effective_of, ingested_day
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.search import snippet_segments
 from doccontrol.core.text import code_key
@@ -83,10 +84,12 @@ def procedure(code: str) -> Any:
     links = _linked_tthc(state)
     diff_to = numbers[-1] if numbers else None
     diff_from = numbers[-2] if len(numbers) > 1 else None
+    effective, effective_source = effective_of(state)
     return render_template(
         "procedure.html", active="", state=state, revisions=list(reversed(revisions)), history=found.history,
         numbers=numbers, shown=shown, text=text, links=links, diff_from=diff_from, diff_to=diff_to,
-        date_vi=present.date_vi, timestamp_vi=present.timestamp_vi,
+        date_vi=present.date_vi, timestamp_vi=present.timestamp_vi, effective=effective,
+        effective_source=effective_source, ingested=ingested_day(state),
     )
 
 
@@ -243,6 +246,7 @@ def coverage() -> Any:
             "coverage.html", active="coverage", result=result, report=report, missing=None, office=office,
             field=field, offices=workspace.config.offices, fields=sorted(set(fields) | {k for k in report.by_field if k}),
             parts=parts, shown_parts=SHOWN_PARTS, summary=coverage_report._summary_rows(report),
+            flagged=report.flagged_procedures(),
             header=coverage_report._header_lines(report, ctx), legend=coverage_report.reason_legend(),
             hint=(coverage_report.HINT_VI, coverage_report.HINT_EN), formats=REPORT_TYPES,
         )

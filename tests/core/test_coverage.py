@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -277,3 +278,29 @@ def test_procedure_info_from_state() -> None:
     info = procedure_info(state)
     assert (info.code_key, info.revision, info.revision_date, info.tthc) == (
         "qt-01", 2, dt.date(2024, 2, 1), ("1.000001",))
+
+
+def test_a_title_naming_an_abolished_tthc_is_flagged_abolished() -> None:
+    gone = dataclasses.replace(tthc("1.000007", "Cấp giấy chứng nhận hộ nghèo", "Bảo trợ xã hội"), status="abolished")
+    cat = {"1.000007": gone, "1.000008": tthc("1.000008", "Đăng ký giám hộ", "Hộ tịch")}
+    procs = [proc("QT-A", "Quy trình cấp giấy chứng nhận hộ nghèo", "BTXH"),
+             proc("QT-B", "Quy trình đăng ký giám hộ", "TP")]
+    r = compute_coverage(cat, procs, {}, set(), {})
+    assert [(f.code, f.reason, f.tthc) for f in r.flagged] == [("QT-A", "abolished_tthc", ("1.000007",))]
+    assert ("QT-A", "1.000007", "name") in {(l.procedure, l.tthc, l.source) for l in r.links} and r.covered == 1
+    # an active TTHC of the same name wins over the abolished one
+    cat["1.000009"] = tthc("1.000009", "Cấp giấy chứng nhận hộ nghèo", "Bảo trợ xã hội")
+    r = compute_coverage(cat, procs, {}, set(), {})
+    assert r.flagged == [] and r.covered == 2
+
+
+def test_a_procedure_with_two_findings_is_one_procedure_to_review() -> None:
+    gone = dataclasses.replace(tthc("1.000007", "Một", "Việc làm"), status="abolished")
+    cat = {"1.000007": gone}
+    procs = [proc("QT-A", "x", "LĐ-VL", tthc=("1.000007", "9.999999")), proc("QT-B", "y", "LĐ-VL")]
+    r = compute_coverage(cat, procs, {}, set(), FIELD_OFFICES)
+    assert [(f.code, f.reason) for f in r.flagged] == [
+        ("QT-A", "unknown_tthc"), ("QT-A", "abolished_tthc"), ("QT-B", "no_tthc_link")]
+    assert r.flagged_count == 2
+    assert [(p.code, p.reasons) for p in r.flagged_procedures()] == [
+        ("QT-A", ("unknown_tthc", "abolished_tthc")), ("QT-B", ("no_tthc_link",))]

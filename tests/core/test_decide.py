@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doccontrol.core.decide import decide
+from doccontrol.core.decide import commit_order, decide
 from doccontrol.core.model import Action, Drop, Metadata, ProcedureState
 
 
@@ -29,16 +29,21 @@ def drop(office: str = "LDVL", revision: int = 3, sha: str = "b", text: str = "t
         (state(), drop(sha="a", text="ta", revision=9), Action.DUPLICATE, None),  # same bytes win over the number
         (state(), drop(sha="x", text="ta", revision=3), Action.REFUSE, "same_content"),
         (state(), drop(revision=2), Action.REFUSE, "revision_not_increased"),
-        (state(), drop(revision=1), Action.REFUSE, "revision_not_increased"),
+        (state(), drop(revision=1), Action.HISTORICAL, None),  # an older revision not yet loaded
         (state(office="NCC"), drop(office="LDVL"), Action.REFUSE, "not_owner"),
         (state(office="NCC"), drop(office="LDVL", sha="a", text="ta"), Action.REFUSE, "not_owner"),
         (state(office="NCC"), drop(office="VP", revision=3), Action.REVISION, None),  # the controller may
         (state(status="withdrawn"), drop(revision=3), Action.REVISION, None),  # a higher revision revives
         (state(status="withdrawn"), drop(revision=2), Action.REFUSE, "revision_not_increased"),
+        (state(status="withdrawn"), drop(revision=1), Action.HISTORICAL, None),
+        (state(revision=4), drop(revision=2), Action.REFUSE, "revision_taken"),  # lần 2 is there already
+        (state(revision=4), drop(revision=2, sha="r2"), Action.DUPLICATE, None),  # lần 2's very bytes
+        (state(revision=4), drop(revision=3), Action.HISTORICAL, None),
     ],
 )
 def test_decide(current: ProcedureState | None, dropped: Drop, action: Action, cause: str | None) -> None:
-    decision = decide(current, dropped, controller="VP")
+    earlier = {1: "r1", 2: "r2"} if current is not None and current.revision == 4 else {}
+    decision = decide(current, dropped, controller="VP", earlier=earlier)
     assert decision.action is action
     assert (decision.reason.cause if decision.reason else None) == cause
     if decision.reason:
@@ -52,6 +57,19 @@ def test_owner_stays_with_the_creating_office_when_the_controller_revises() -> N
 
 
 def test_refusal_messages_name_the_numbers() -> None:
-    reason = decide(state(revision=4), drop(revision=3), controller="VP").reason
+    reason = decide(state(revision=4), drop(revision=4), controller="VP").reason
     assert reason is not None
     assert "Lần ban hành phải tăng" in reason.message_vi and "04" in reason.message_vi and "05" in reason.advice_vi
+
+
+def test_duplicates_name_the_revision_they_repeat() -> None:
+    assert decide(state(revision=4), drop(revision=2, sha="r2"), "VP", {2: "r2"}).duplicate_of == 2
+    assert decide(state(revision=4, sha="x"), drop(revision=4, sha="x"), "VP").duplicate_of == 4
+
+
+def test_a_batch_is_committed_in_revision_order_per_procedure() -> None:
+    keys = [("a", 3), None, ("b", 1), ("a", 1), ("a", 2), ("b", 4), ("b", 2), ("c", 1)]
+    order = commit_order(keys)
+    assert order == [3, 1, 2, 4, 0, 6, 5, 7]
+    assert [keys[i] for i in order if keys[i] and keys[i][0] == "a"] == [("a", 1), ("a", 2), ("a", 3)]
+    assert sorted(order) == list(range(len(keys)))

@@ -56,3 +56,11 @@ def test_natural_order() -> None:
 
 def test_shorten() -> None:
     assert labels.shorten("abc", 3) == "abc" and labels.shorten("abcd", 3) == "ab…"
+
+
+def test_one_percentage_format_rounded_down() -> None:
+    assert labels.percent_vi(92.857) == "92,85 %"
+    assert labels.percent_vi(66.66) == "66,66 %"  # 66.66 * 100 is 6665.999… in floating point
+    assert labels.percent_vi(99.999) == "99,99 %"  # nothing short of 100 reads 100
+    assert labels.percent_vi(100.0) == "100,00 %" and labels.percent_vi(0.0) == "0,00 %"
+    assert labels.percent_vi(2.68) == "2,68 %" and labels.percent_vi(50) == "50,00 %"

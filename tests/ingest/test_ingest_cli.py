@@ -147,7 +147,7 @@ def test_revision_bump_history_diff_and_export(home: Path, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_lower_or_same_revision_with_other_content_is_refused(home: Path) -> None:
+def test_a_number_already_taken_is_refused_an_older_one_is_historical(home: Path) -> None:
     the_spec = spec(revision=3)
     drop(home, "LDVL", the_spec)
     run(home, "ingest", "--inbox")
@@ -155,10 +155,15 @@ def test_lower_or_same_revision_with_other_content_is_refused(home: Path) -> Non
     drop(home, "LDVL", revised(the_spec, 3, "Một thay đổi khác."), name="same.docx")
     result = run(home, "ingest", "--inbox", "--json")
     assert result.exit_code == 1
-    causes = {r["file"].rsplit("/", 1)[-1]: r["cause"] for r in json.loads(result.stdout)}
-    assert causes == {"older.docx": "revision_not_increased", "same.docx": "revision_not_increased"}
-    reason = (home / "quarantine" / "LDVL" / "older.docx.reason.txt").read_text(encoding="utf-8")
+    found = {r["file"].rsplit("/", 1)[-1]: (r["status"], r["cause"], r["action"]) for r in json.loads(result.stdout)}
+    assert found == {"older.docx": ("ingested", None, "historical"),  # lần 2, loaded after lần 3
+                     "same.docx": ("quarantined", "revision_not_increased", None)}
+    reason = (home / "quarantine" / "LDVL" / "same.docx.reason.txt").read_text(encoding="utf-8")
     assert "Lần ban hành phải tăng" in reason and "Reason:" in reason
+    drop(home, "LDVL", revised(the_spec, 2, "Lần 2 khác."), name="older-again.docx")
+    again = run_json(home, "ingest", "--inbox")
+    assert [(r["status"], r["cause"]) for r in again] == [("quarantined", "revision_taken")]
+    assert run_json(home, "show", "QT-01/LĐTBXH")["revision"] == 3
 
 
 @pytest.mark.slow

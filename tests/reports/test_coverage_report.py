@@ -91,7 +91,7 @@ def test_csv(report: CoverageReport) -> None:
                       "link": 7, "suggestion": len(report.suggestions), "warning": 4, "internal": 1,
                       "decision": 3}
     summary = {r[2]: r[9] for r in rows if r[0] == "summary"}
-    assert summary == {"total": "8", "covered": "4", "percent": "50.00"}
+    assert summary == {"total": "8", "covered": "4", "percent": "50,00 %"}  # the one percentage format
     flagged = [r for r in rows if r[0] == "flagged"]
     assert (flagged[2][2], flagged[2][6], flagged[2][7]) == ("QT-06/LĐVL", "unknown_tthc", "9.999999")
 

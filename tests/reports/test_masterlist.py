@@ -33,7 +33,8 @@ def codes(data: dict[str, object]) -> list[tuple[str, str, int]]:
 def test_plain_list_json_keeps_its_record_shape(story: Path) -> None:
     records = run_json(story, "list")
     assert [r["code"] for r in records] == ["QT-01/LĐTBXH", "QT-02/LĐTBXH", "QT-05/NCC"]
-    assert all(set(r) == {"code", "title", "office", "revision", "issued", "status", "tthc"} for r in records)
+    assert all(set(r) == {"code", "title", "office", "revision", "issued", "effective", "effective_source", "ingested",
+                          "status", "tthc"} for r in records)
     as_of = run_json(story, "list", "--as-of", "2023-12-31")
     assert [(r["code"], r["revision"]) for r in as_of] == [("QT-09/BTXH", 1), ("QT-01/LĐTBXH", 1), ("QT-05/NCC", 1)]
     assert all(set(r) == set(records[0]) for r in as_of)

@@ -36,9 +36,10 @@ def test_every_figure_of_2024(story: Path) -> None:
     assert data["in_force"] == {"total": 3, "by_office": [
         {"office": "LDVL", "name": "Phòng Lao động - Việc làm", "count": 2, "codes": ["QT-01/LĐTBXH", "QT-02/LĐTBXH"]},
         {"office": "NCC", "name": "Phòng Người có công", "count": 1, "codes": ["QT-05/NCC"]}]}
-    # new, revised, withdrawn during the year, with codes
-    assert changes(data["new"]) == [("QT-02/LĐTBXH", "LDVL", 1, "2024-01-15")]
-    assert changes(data["revised"]) == [("QT-01/LĐTBXH", "LDVL", 2, "2024-03-01")]
+    # new, revised, withdrawn during the year, with codes, on the day each took effect (the issue
+    # dates the documents state, not the days they were loaded: 15/01 and 01/03)
+    assert changes(data["new"]) == [("QT-02/LĐTBXH", "LDVL", 1, "2024-01-10")]
+    assert changes(data["revised"]) == [("QT-01/LĐTBXH", "LDVL", 2, "2024-02-25")]
     assert changes(data["withdrawn"]) == [("QT-09/BTXH", "BTXH", 1, "2024-08-01")]
     assert data["withdrawn"][0]["note"] == "Gộp vào quy trình chung của Sở"
     # reviews confirmed; procedures overdue for review at the end of the year
@@ -70,7 +71,8 @@ def test_every_figure_of_2024(story: Path) -> None:
 
 def test_2023_and_a_mid_year_as_of(story: Path) -> None:
     y2023 = report_json(story, "--year", "2023")
-    assert changes(y2023["new"]) == [("QT-01/LĐTBXH", "LDVL", 1, "2023-02-10"), ("QT-05/NCC", "NCC", 1, "2023-03-15"),
+    # effective dates: the documents' issue dates; QT-09 states none, so the day it was loaded
+    assert changes(y2023["new"]) == [("QT-01/LĐTBXH", "LDVL", 1, "2023-02-01"), ("QT-05/NCC", "NCC", 1, "2023-03-10"),
                                      ("QT-09/BTXH", "BTXH", 1, "2023-06-01")]
     # nothing before 2023 (the repository's own first commit, made by init, is dated when the test runs)
     assert y2023["coverage_start"] is None and y2023["commit_start"] is None
@@ -96,7 +98,7 @@ def test_markdown_follows_the_template(story: Path) -> None:
         "# BÁO CÁO", "Tình hình thực hiện Hệ thống quản lý chất lượng theo tiêu chuẩn TCVN ISO 9001:2015 năm 2024",
         "## I. KẾT QUẢ THỰC HIỆN", "## II. TỒN TẠI, HẠN CHẾ", "## III. PHƯƠNG HƯỚNG, ĐỀ XUẤT",
         "có 3 quy trình ISO đang áp dụng", "ban hành mới 1 quy trình; sửa đổi, bổ sung 1 quy trình (1 lần ban hành); "
-        "bãi bỏ 1 quy trình", "đầu năm 66,66% (2/3 thủ tục); cuối kỳ báo cáo 75,00% (3/4 thủ tục)",
+        "bãi bỏ 1 quy trình", "đầu năm 66,66 % (2/3 thủ tục); cuối kỳ báo cáo 75,00 % (3/4 thủ tục)",
         "| 1 | Phòng Lao động - Việc làm (LDVL) | 2 | QT-01/LĐTBXH, QT-02/LĐTBXH |",
         "| 1 | 1.001978 | Giải quyết hưởng trợ cấp thất nghiệp | Việc làm | Phòng Lao động - Việc làm (LDVL) |",
         "| 1 | Định dạng Word cũ (.doc) | legacy_doc | 1 |", "| 1 | 77/QĐ-UBND | 05/04/2024 | 10/04/2024 |",

@@ -101,9 +101,9 @@ def test_the_tables_hold_the_figures(report_docx: Path) -> None:
     assert [row.cells[1].text for row in grids["Mã TTHC"].rows[1:]] == ["1.001978"]
     coverage = next(t for t in document.tables if t.rows[0].cells[0].text == "Phòng, đơn vị")
     assert [[c.text for c in row.cells] for row in coverage.rows[1:]] == [
-        ["Phòng Lao động - Việc làm (LDVL)", "1/2 (50,00%)", "2/3 (66,66%)"],
-        ["Phòng Người có công (NCC)", "1/1 (100,00%)", "1/1 (100,00%)"],
-        ["Tổng cộng", "2/3 (66,66%)", "3/4 (75,00%)"]]
+        ["Phòng Lao động - Việc làm (LDVL)", "1/2 (50,00 %)", "2/3 (66,66 %)"],
+        ["Phòng Người có công (NCC)", "1/1 (100,00 %)", "1/1 (100,00 %)"],
+        ["Tổng cộng", "2/3 (66,66 %)", "3/4 (75,00 %)"]]
 
 
 def test_signature_and_recipients(report_docx: Path) -> None:
