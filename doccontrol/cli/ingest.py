@@ -42,7 +42,8 @@ def describe(outcome: Outcome, planned: bool = False) -> str:
 def summary(outcomes: list[Outcome], skipped: int = 0, planned: bool = False) -> str:
     """Counts by status, the ingested ones by kind, the refused ones by cause; Vietnamese, then English."""
     counts = Counter(o.status for o in outcomes)
-    ingested, duplicate, quarantined = (counts[s] for s in IngestStatus)
+    ingested, duplicate, quarantined = (counts[s] for s in (IngestStatus.INGESTED, IngestStatus.DUPLICATE,
+                                                            IngestStatus.QUARANTINED))
     kinds = Counter(o.action for o in outcomes if o.status == IngestStatus.INGESTED)
     causes = Counter(o.cause for o in outcomes if o.status == IngestStatus.QUARANTINED)
     verb_vi, verb_en = ("sẽ ", "would be ") if planned else ("", "")
@@ -54,6 +55,10 @@ def summary(outcomes: list[Outcome], skipped: int = 0, planned: bool = False) ->
     ]
     if causes:
         lines.append("Lý do cách ly: " + ", ".join(f"{cause} {n}" for cause, n in causes.most_common()))
+    unfinished = counts[IngestStatus.RETRY_LATER]
+    if unfinished:
+        lines.append(f"{unfinished} tệp chưa lưu được vào kho, vẫn ở chỗ cũ: chạy lại lệnh để tiếp nhận. "
+                     f"({unfinished} files not committed, left where they were: run the command again.)")
     lines.append(
         f"({'dry run, nothing written: ' if planned else ''}total {len(outcomes)}: {ingested} {verb_en}ingested "
         f"({kinds['new']} new, {kinds['revision']} revisions, {kinds['historical']} earlier revisions), "
@@ -133,7 +138,7 @@ def run_items(ctx: click.Context, workspace: Workspace, items: list[tuple[InboxI
             return service.plan(workspace, items, progress=progress)
         return service.ingest(workspace, items, progress=progress, on_page=page_progress)
 
-    lines: list[str] = []
+    settled: list[Outcome] = []  # in the order settled; described at the end, as they finally are
     if len(items) > 1 and not as_json:
         label = "Đang đọc thử" if dry_run else "Đang tiếp nhận"
         with click.progressbar(length=len(items), label=label, file=sys.stderr) as bar:
@@ -141,19 +146,21 @@ def run_items(ctx: click.Context, workspace: Workspace, items: list[tuple[InboxI
             def advance(outcome: Outcome | None) -> None:
                 bar.update(1)
                 if outcome is not None:
-                    lines.append(describe(outcome, dry_run))
+                    settled.append(outcome)
 
             outcomes = run(advance)
     else:
         outcomes = run()
-        lines = [describe(o, dry_run) for o in outcomes]
+        settled = outcomes
+    lines = [describe(o, dry_run) for o in settled]
     if as_json:
         emit_json([{**o.as_json(), "dry_run": dry_run} if dry_run else o.as_json() for o in outcomes])
     else:
         for line in lines:
             click.echo(line)
         say(summary(outcomes, skipped, dry_run))
-    ctx.exit(EXIT_PROBLEM if any(o.status == IngestStatus.QUARANTINED for o in outcomes) else EXIT_OK)
+    done = (IngestStatus.INGESTED, IngestStatus.DUPLICATE)  # anything else (refused, not committed) is a problem
+    ctx.exit(EXIT_PROBLEM if any(o.status not in done for o in outcomes) else EXIT_OK)
 
 
 @main.command()

@@ -36,6 +36,7 @@ INGEST_STATUS: dict[str, Pair] = {
     IngestStatus.INGESTED.value: ("đã tiếp nhận", "ingested"),
     IngestStatus.DUPLICATE.value: ("trùng lặp", "duplicate"),
     IngestStatus.QUARANTINED.value: ("bị cách ly", "quarantined"),
+    IngestStatus.RETRY_LATER.value: ("chưa xong, sẽ thử lại", "not done, to be tried again"),
 }
 
 # Why a procedure is linked to a TTHC (coverage).

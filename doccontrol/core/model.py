@@ -186,6 +186,7 @@ class IngestStatus(StrEnum):
     INGESTED = "ingested"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
+    RETRY_LATER = "retry_later"  # not final: the file looks half-written, or its commit was lost (never journaled)
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,13 @@ from doccontrol.repo.transaction import Transaction
 from doccontrol.workspace import Workspace
 
 UNASSIGNED = "_khong-ro-phong"  # quarantine folder for files outside any known office folder
-RETRY_LATER = "retry_later"  # an outcome that is not final: the file looks half-written
+RETRY_LATER = IngestStatus.RETRY_LATER  # not final: the file looks half-written, or its commit was lost
+COMMIT_LOST = "commit_lost"  # the cause of a retry_later whose group of commits was lost with the writer
+COMMIT_LOST_VI = ("Chưa lưu được vào kho: tiến trình ghi dừng trước khi nhóm tệp được lưu bền; tệp vẫn ở chỗ cũ "
+                  "và sẽ được tiếp nhận lại. (Not committed: the writer stopped before the group was durable; "
+                  "the file stays where it was and will be taken again.)")
 
-__all__ = ["RETRY_LATER", "UNASSIGNED", "Ingestor", "RetryLater", "TextExtractor", "decision_for", "new_state",
+__all__ = ["COMMIT_LOST", "RETRY_LATER", "UNASSIGNED", "Ingestor", "RetryLater", "TextExtractor", "decision_for", "new_state",
            "read_drop", "text_digest", "NAME_READER"]
 
 
@@ -116,6 +120,7 @@ class Ingestor:
         self.group_max_files = group_max_files
         self.group_max_seconds = group_max_seconds
         self._unreleased: list[tuple[InboxItem, Staged]] = []
+        self._unjournaled: list[Outcome] = []  # outcomes whose commits are not durable yet (group commit)
         self._group_started = 0.0
 
     # One file, and a batch --------------------------------------------------------------------------
@@ -196,7 +201,10 @@ class Ingestor:
     def _done(self, outcome: Outcome, started: float) -> Outcome:
         """Journal a settled file; make the group durable when it is big or old enough."""
         outcome.seconds = round(time.monotonic() - started, 3)
-        self._journal(outcome)
+        if self.group_commit and self.tx.pending and outcome.status in (IngestStatus.INGESTED, IngestStatus.DUPLICATE):
+            self._unjournaled.append(outcome)  # journaled once its group is durable: never a commit that was lost
+        else:
+            self._journal(outcome)
         if self._unreleased and (
             len(self._unreleased) >= self.group_max_files
             or time.monotonic() - self._group_started >= self.group_max_seconds
@@ -205,9 +213,18 @@ class Ingestor:
         return outcome
 
     def sync(self) -> None:
-        """Make the commits written so far durable, then release their drops and update the index."""
-        self.tx.make_durable()
+        """Make the commits written so far durable, then journal them, release their drops and
+        update the index. If the writer stopped first, the group is given back (:meth:`_give_back`)."""
+        try:
+            self.tx.make_durable()
+        except Exception:  # noqa: BLE001 - fast-import died before the checkpoint: its group is gone
+            self.tx.recover()
+            self._give_back()
+            return
         faults.point("after_commit")
+        unjournaled, self._unjournaled = self._unjournaled, []
+        for outcome in unjournaled:
+            self._journal(outcome)
         unreleased, self._unreleased = self._unreleased, []
         for item, staged in unreleased:
             if unchanged_since(item.path, staged):
@@ -247,12 +264,26 @@ class Ingestor:
                 durable=not self.group_commit, historical=historical, source_file=drop.source_name,
             )
         except Exception as exc:  # the repository refused the write: keep the file, never lose it
+            group_pending = self.tx.pending
             self.tx.recover()
+            if group_pending and not self.tx.pending:  # the writer stopped: the group's commits went with it
+                self._give_back()
             raise Refused(reasons.commit_failed(f"{type(exc).__name__}: {exc}")) from exc
         outcome.status = IngestStatus.INGESTED
         outcome.commit = commit
         record_decision(outcome, decision, state)
         self._release(prepared.item, staged, prepared.keep_source)
+
+    def _give_back(self) -> None:
+        """The writer stopped before the group was durable, so its commits do not exist. Their
+        drops stay where they are (never released) and their outcomes become ``retry_later``
+        (cause ``commit_lost``), never journaled as ingested: the watcher takes them again, and
+        ``ingest`` reports them and exits 1."""
+        for outcome in self._unjournaled:
+            outcome.status, outcome.cause, outcome.reason = RETRY_LATER, COMMIT_LOST, COMMIT_LOST_VI
+            outcome.commit = outcome.action = None
+        self._unjournaled = []
+        self._unreleased = []
 
     def _adopt_existing_code(self, drop: Drop) -> Drop:
         """A code from a file name has ``-`` for ``/`` (``QT-01-LĐTBXH``): it names the procedure

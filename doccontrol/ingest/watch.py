@@ -423,6 +423,11 @@ class Watcher:
         return signature, outcome
 
     def _after(self, path: Path, signature: Signature, outcome: Outcome | None) -> None:
+        if outcome is not None and outcome.status == RETRY_LATER:  # its group's commits were lost: again
+            self.summary.count(outcome.status)
+            self.log.warning(format_outcome(outcome))
+            self.tracker.defer(path, time.monotonic() + 1.0, error=True)
+            return
         if outcome is not None:
             self.summary.count(outcome.status)
             line = format_outcome(outcome)

@@ -70,6 +70,7 @@ class CommitStream:
         self.branch = branch
         self.parent = parent
         self.pending = False  # commits written but not yet checkpointed
+        self.broken = False  # an operation failed: the process is gone or going, with what was pending
         self._mark = 0
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
@@ -78,6 +79,7 @@ class CommitStream:
         )
 
     def _error(self, what: str) -> CommitStreamError:
+        self.broken = True
         self._stderr.seek(0)
         detail = self._stderr.read().decode("utf-8", "replace").strip()
         return CommitStreamError(f"git fast-import failed while {what}: {detail or 'no message'}")
@@ -150,6 +152,11 @@ class CommitStream:
         if self.process.stdout.readline().strip() != b"progress checkpoint":
             raise self._error("checkpointing")
         self.pending = False
+
+    @property
+    def stopped(self) -> bool:
+        """True when the process has exited or an operation on it failed (nothing more can be written)."""
+        return self.broken or self.process.poll() is not None
 
     def close(self) -> None:
         if self.process.stdin and not self.process.stdin.closed:

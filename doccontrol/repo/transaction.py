@@ -329,6 +329,9 @@ class Transaction:
         git = self.repository.git
         git_dir = self.repository.path / ".git"
         repaired: list[str] = []
+        stopped = self._drop_stopped_stream()
+        if stopped:
+            repaired.append(stopped)
         for lock in stale_git_locks(git_dir):
             lock.unlink(missing_ok=True)
             repaired.append(f"removed a stale .git/{lock.relative_to(git_dir)}")
@@ -343,6 +346,17 @@ class Transaction:
             repaired.append(f"created the missing tag {tag}")
         return repaired
 
+
+    def _drop_stopped_stream(self) -> str:
+        """Forget a fast-import that has stopped (it died, or a write to it failed). The commits it
+        had not yet made durable are gone with it: :attr:`pending` turns False, which tells the
+        caller that the group it was building must be given back. Returns what was done ("" if
+        nothing)."""
+        if self._stream is None or not self._stream.stopped:
+            return ""
+        lost = self._stream.pending
+        self._close_stream()
+        return "the commit stream had stopped" + ("; its commits not yet durable were discarded" if lost else "")
 
     def _untagged_revisions(self, window: int = 256) -> list[tuple[str, str]]:
         """(tag, commit) of the recent revision commits whose tag is missing.

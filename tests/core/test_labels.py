@@ -12,7 +12,7 @@ from doccontrol.core.model import IngestStatus, ProcedureStatus
 
 def test_enums_are_the_strings_stored_and_printed() -> None:
     assert [s.value for s in ProcedureStatus] == ["current", "withdrawn"]
-    assert [s.value for s in IngestStatus] == ["ingested", "duplicate", "quarantined"]
+    assert [s.value for s in IngestStatus] == ["ingested", "duplicate", "quarantined", "retry_later"]
     assert ProcedureStatus.CURRENT == "current" and json.dumps({"s": IngestStatus.DUPLICATE}) == '{"s": "duplicate"}'
     assert labels.status_vi(ProcedureStatus.WITHDRAWN) == labels.status_vi("withdrawn") == "đã bãi bỏ"
 
