@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from doccontrol.core import deadlines as dl
 from doccontrol.core.catalog import EVENT_TERMS, Tthc
@@ -291,8 +292,14 @@ def _deadline_findings(code: str, t: Tthc, steps: StepTable | None, settings: Se
     return out
 
 
+@lru_cache(maxsize=8192)
+def _basis_refs(basis: str) -> tuple[tuple[str, str], ...]:
+    """(key, normal form) of the documents a legal basis names."""
+    return tuple((citation_key(r), r) for r in citation_refs(basis))
+
+
 def _basis_finding(code: str, t: Tthc, cited: frozenset[str]) -> Finding | None:
-    refs = [r for r in citation_refs(t.basis) if citation_key(r) not in cited] if t.basis else []
+    refs = [r for k, r in _basis_refs(t.basis) if k not in cited] if t.basis else []
     if not refs:
         return None
     return Finding(REASON_LEGAL_BASIS_MISSING, (code,),

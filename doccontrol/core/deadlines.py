@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from doccontrol.core.text import clean, squash_spaces
 
@@ -343,12 +344,14 @@ def _read(text: str, step: bool) -> Reading:
                                          start, start_text))
 
 
+@lru_cache(maxsize=8192)
 def parse_deadline(text: str) -> Reading:
     """A TTHC's *thời hạn giải quyết*: a :class:`Reading` whose ``duration`` is set when it is
     read; ``STEP_EMPTY`` for an empty cell; ``UNREADABLE`` with the reason otherwise."""
     return _read(text, step=False)
 
 
+@lru_cache(maxsize=8192)
 def parse_step_time(text: str) -> Reading:
     """A step's *thời gian*. A bare ``ngày`` stays ``day`` (:mod:`doccontrol.core.conformity`
     counts it in the kind of day of the deadline it is compared with: a step table shares out
@@ -367,6 +370,7 @@ def times_in(text: str) -> list[str]:
     return [written for _, written in sorted(found)]
 
 
+@lru_cache(maxsize=8192)
 def parallel_label(text: str) -> str:
     """The step another runs alongside (``song song với bước 3`` → ``3``), or ``""``."""
     m = _PARALLEL.search(squash_spaces(clean(text)).lower())
