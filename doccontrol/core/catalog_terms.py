@@ -18,6 +18,7 @@ A change of deadline or legal basis is what makes linked procedures ``tthc_chang
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from doccontrol.core import deadlines as dl
 from doccontrol.core.citations import citation_key, citation_refs
@@ -87,3 +88,32 @@ def deadline_problem(text: str) -> tuple[str, str] | None:
     if reading.kind != dl.UNREADABLE:
         return None
     return reading.why_vi, reading.why_en
+
+
+def deadline_label(text: str) -> str:
+    """What a deadline cell reads as: ``5 ngày làm việc, kể từ khi nhận đủ hồ sơ``, or
+    ``KHÔNG ĐỌC ĐƯỢC (why)``."""
+    reading = dl.parse_deadline(text)
+    if reading.duration is None:
+        return f"KHÔNG ĐỌC ĐƯỢC ({reading.why_vi})"
+    receipt = ", kể từ khi nhận đủ hồ sơ" if reading.duration.start == dl.START_RECEIPT else ""
+    return reading.duration.label() + receipt
+
+
+def terms_lines(values: Mapping[str, str], width: int = 110) -> list[str]:
+    """The terms a catalog publishes for one TTHC (``term → text``), one a line, Vietnamese; the
+    deadline with what it reads as (``… → 5 ngày làm việc``)."""
+    lines = []
+    for term in TERMS:
+        value = values.get(term, "")
+        if value:
+            shown = shorten(squash_spaces(value), width)
+            if term == DEADLINE:
+                shown += f" → {deadline_label(value)}"
+            lines.append(f"{TERM_VI[term]}: {shown}")
+    return lines
+
+
+def terms_of(t: object) -> dict[str, str]:
+    """``term → text`` of a TTHC (any object with the terms as attributes)."""
+    return {term: str(getattr(t, term, "") or "") for term in TERMS}

@@ -794,6 +794,33 @@ def compute_coverage(
     )
 
 
+def conformity_findings(
+    catalog: Mapping[str, Tthc],
+    procedures: Sequence[ProcedureInfo],
+    manual_links: Mapping[str, Iterable[str]],
+    internal: Iterable[str],
+    catalog_scope: CatalogScopeLike | None = None,
+    settings: conf.Settings | None = None,
+) -> dict[str, list[conf.Finding]]:
+    """Code key → what the conformity checks find on each current, non-internal procedure against
+    the TTHC it is linked to (the links of :func:`compute_coverage`, without the rest of the
+    report): what ``review`` lists besides its period and replaced laws."""
+    keys = _Keys()
+    scope = _Scope(None, None, {}, keys)
+    view = _catalog_view(catalog, scope, catalog_scope)
+    keyed = sorted(_one_per_code(procedures, keys).items())
+    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view, keys)
+    internal_keys = {keys.code(k) for k in internal}
+    out: dict[str, list[conf.Finding]] = {}
+    for key, p in keyed:
+        if p.status != STATUS_CURRENT or key in internal_keys:
+            continue
+        found = conf.check(links_of[key], catalog, p.steps, p.citations, p.since, settings or conf.Settings())
+        if found:
+            out[key] = found
+    return out
+
+
 def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mapping[str, Tthc],
                      last_review: Mapping[str, CatalogEvent], quiet: frozenset[str]) -> list[Flag]:
     """The findings on one current procedure, given its links (``quiet``: the active TTHC with no
