@@ -26,7 +26,6 @@ from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecor
 from doccontrol.core.names import printable
 from doccontrol.core.catalog_terms import terms_lines, terms_of
 from doccontrol.core.conformity import REASON_VI
-from doccontrol.core.deadlines import STEP_EMPTY, STEP_NO_TIME, Reading
 from doccontrol.reports import masterlist
 from doccontrol.service.conformity import ProcedureConformity, conformity_json, procedure_conformity
 
@@ -148,7 +147,7 @@ def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> lis
     elif not steps:
         lines.append("  (không tìm thấy bảng các bước / no steps table found)")
     else:
-        rows = [[s.label, shorten(s.content, 50), shorten(s.responsible, 24), s.time or "—", _reading(s.reading)]
+        rows = [[s.label, shorten(s.content, 50), shorten(s.responsible, 24), s.time or "—", s.reading.label()]
                 for s in steps.steps]
         lines.append(table(rows, ["Bước", "Nội dung", "Trách nhiệm", "Thời gian", "Đọc là (read as)"]))
         if checked.steps_total:
@@ -166,12 +165,6 @@ def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> lis
     elif checked.linked and state.status == ProcedureStatus.CURRENT:
         lines += ["", "Đối chiếu với TTHC: không có vấn đề (checks against the TTHC: nothing found)"]
     return lines
-
-
-def _reading(reading: Reading) -> str:
-    if reading.duration is not None:
-        return reading.duration.label()
-    return {STEP_NO_TIME: "không tính thời gian", STEP_EMPTY: "—"}.get(reading.kind, "KHÔNG ĐỌC ĐƯỢC")
 
 
 @main.command()

@@ -116,6 +116,13 @@ class Reading:
     def readable(self) -> bool:
         return self.kind != UNREADABLE
 
+    def label(self) -> str:
+        """What it reads as, for people: ``0,5 ngày``, ``không tính thời gian``, ``—``,
+        ``KHÔNG ĐỌC ĐƯỢC``."""
+        if self.duration is not None:
+            return self.duration.label()
+        return {STEP_NO_TIME: "không tính thời gian", STEP_EMPTY: "—"}.get(self.kind, "KHÔNG ĐỌC ĐƯỢC")
+
     def as_json(self) -> dict[str, object]:
         return {"text": self.text, "kind": self.kind,
                 "duration": self.duration.as_json() if self.duration else None,
