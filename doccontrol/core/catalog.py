@@ -425,6 +425,13 @@ def _multi_line(text: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _term_text(text: str) -> str:
+    """A term's cell (a deadline, a fee, a legal basis, a place), its lines joined by ``; ``
+    (a line's own closing ``;`` or ``,`` not doubled)."""
+    parts = [squash_spaces(p).rstrip(";, ") for p in text.splitlines()]
+    return "; ".join(p for p in parts if p)
+
+
 def _row_text(cells: Sequence[str]) -> str:
     """The distinct non-empty cells of a row, in order, joined by a space."""
     seen: list[str] = []
@@ -580,10 +587,10 @@ class _CatalogParser:
             note=" | ".join(p for p in (status, note, basis) if p),
             change=single_change(status) or single_change(note) or self.scope.get("change"),
             sheet=self.sheet,
-            deadline=_multi_line(self._get(cells, ROLE_DEADLINE)),
-            fee=_multi_line(self._get(cells, ROLE_FEE)),
-            basis=_multi_line(self._get(cells, ROLE_BASIS)),
-            place=_multi_line(self._get(cells, ROLE_PLACE)),
+            deadline=_term_text(self._get(cells, ROLE_DEADLINE)),
+            fee=_term_text(self._get(cells, ROLE_FEE)),
+            basis=_term_text(self._get(cells, ROLE_BASIS)),
+            place=_term_text(self._get(cells, ROLE_PLACE)),
         ))
         self.since_total += 1
         self._check_tthc_row(index, code, raw_code, name, where)

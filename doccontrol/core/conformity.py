@@ -109,11 +109,12 @@ class StepTotal:
     empty: tuple[str, ...] = ()  # steps without a time
     parallel: tuple[tuple[str, ...], ...] = ()  # groups of steps counted once
     calendar_days: Fraction | None = None  # a calendar deadline turned into working days: its days
+    durations: int = 0  # counted steps that state a duration
 
     @property
     def timed(self) -> bool:
-        """At least one counted step states a time."""
-        return len(self.counted) > len(self.empty) + len(self.unreadable)
+        """At least one counted step states a duration (``Theo giấy hẹn`` alone is none)."""
+        return self.durations > 0
 
     @property
     def exceeded(self) -> bool:
@@ -211,6 +212,7 @@ def step_total(table: StepTable, deadline: dl.Duration, settings: Settings) -> S
         total=sum(longest.values(), Fraction(0)), unit=unit, allowed=allowed, counted=tuple(s.label for s in steps),
         before_receipt=before, unreadable=tuple(unreadable), empty=tuple(empty),
         parallel=tuple(tuple(m) for m in members.values() if len(m) > 1), calendar_days=calendar_days,
+        durations=sum(1 for _, r in readings if r.duration is not None),
     )
 
 

@@ -129,12 +129,17 @@ def _cells(line: str) -> list[str]:
 
 def _table_at(lines: Sequence[str], start: int, columns: Mapping[str, int]) -> StepTable:
     """The rows after a header at ``lines[start]``: each line with the header's number of cells is
-    a step, a line starting ``Tổng`` the total; the table ends at the first line without cells."""
+    a step, a line starting ``Tổng`` the total; the table ends at the first line without cells,
+    unless the next line is a row of the table again (a one-cell row across it: a phase heading)."""
     width = len(_cells(lines[start]))
     steps: list[Step] = []
     total = ""
-    for line in lines[start + 1:]:
+    for at, line in enumerate(lines[start + 1:], start=start + 1):
         if " | " not in line:
+            following = lines[at + 1] if at + 1 < len(lines) else ""
+            if (" | " in following and len(_cells(following)) == width and not _HEADING.match(line)
+                    and header_columns(_cells(following)) is None):
+                continue
             break
         cells = _cells(line)
         if header_columns(cells) is not None:
