@@ -149,7 +149,7 @@ def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> lis
     else:
         rows = [[s.label, shorten(s.content, 50), shorten(s.responsible, 24), s.time or "—", s.reading.label()]
                 for s in steps.steps]
-        lines.append(table(rows, ["Bước", "Nội dung", "Trách nhiệm", "Thời gian", "Đọc là (read as)"]))
+        lines += table(rows, ["Bước", "Nội dung", "Trách nhiệm", "Thời gian", "Đọc là (read as)"]).splitlines()
         if checked.steps_total:
             lines.append(f"Tổng thời gian các bước: {checked.steps_total} ({checked.hours_per_day:g} giờ = 1 ngày "
                          f"làm việc) / steps total")
