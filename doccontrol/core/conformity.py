@@ -121,8 +121,12 @@ class StepTotal:
         return self.total > self.allowed
 
 
+_LABEL_NUMBER = re.compile(r"\d+[a-z]?(?:\.\d+)?")
+
+
+@lru_cache(maxsize=4096)
 def _label_key(label: str) -> str:
-    m = re.search(r"\d+[a-z]?(?:\.\d+)?", label.lower())
+    m = _LABEL_NUMBER.search(label.lower())
     return m.group() if m else label.strip().lower()
 
 
@@ -134,12 +138,38 @@ def _family(deadline: dl.Duration, explicit_working: bool) -> str:
 
 def _in_unit(d: dl.Duration, unit: str, hpd: Fraction) -> Fraction:
     """A step's duration in the comparison unit (its bare days in the deadline's kind of day)."""
-    days = {dl.UNIT_MONTH: Fraction(DAYS_PER_MONTH)}.get(d.unit, Fraction(1))
+    days = DAYS_PER_MONTH if d.unit == dl.UNIT_MONTH else 1
     if unit == CALENDAR:
         return d.amount * days if d.unit in (dl.UNIT_DAY, dl.UNIT_MONTH) else d.amount / hpd
     if d.unit in (dl.UNIT_WORKING_HOUR, dl.UNIT_HOUR):
         return d.amount
     return d.amount * days * hpd
+
+
+@lru_cache(maxsize=4096)
+def _step_value(time: str, unit: str, hpd_num: int, hpd_den: int) -> Fraction:
+    """A step time as written, in the comparison unit (0 when it states no duration). Cached by
+    the words (and the hours per day as two ints, cheap to hash): tables repeat the same few
+    spellings, and coverage adds up every table."""
+    r = dl.parse_step_time(time)
+    hpd = Fraction(hpd_num, hpd_den)
+    return _in_unit(r.duration, unit, hpd) if r.kind == dl.READ and r.duration is not None else Fraction(0)
+
+
+def _sum(values: Iterable[Fraction]) -> Fraction:
+    """Their sum; whole numbers (most step times in hours or days) added as ints, which is
+    several times faster than adding Fractions."""
+    values = list(values)
+    if all(v.denominator == 1 for v in values):
+        return Fraction(sum(v.numerator for v in values))
+    return sum(values, Fraction(0))
+
+
+@lru_cache(maxsize=4096)
+def _explicit_working(time: str) -> bool:
+    """The step time is written in working days or hours."""
+    d = dl.parse_step_time(time).duration
+    return d is not None and d.unit in (dl.UNIT_WORKING_DAY, dl.UNIT_WORKING_HOUR)
 
 
 def _allowed(deadline: dl.Duration, unit: str, hpd: Fraction) -> tuple[Fraction, Fraction | None]:
@@ -183,14 +213,13 @@ def step_total(table: StepTable, deadline: dl.Duration, settings: Settings) -> S
         first = next((i for i, s in enumerate(steps) if s.receiving), 0)
         before, steps = tuple(s.label for s in steps[:first]), steps[first:]
     readings = [(s, s.reading) for s in steps]
-    explicit = any(r.duration is not None and r.duration.unit in (dl.UNIT_WORKING_DAY, dl.UNIT_WORKING_HOUR)
-                   for _, r in readings)
-    unit = _family(deadline, explicit)
+    unit = _family(deadline, any(_explicit_working(s.time) for s in steps))
     allowed, calendar_days = _allowed(deadline, unit, hpd)
     groups = _Groups()
     keys = {_label_key(s.label) for s in steps}
     for s in steps:
-        other = _label_key(s.parallel_with) if s.parallel_with else ""
+        alongside = s.parallel_with
+        other = _label_key(alongside) if alongside else ""
         if other and other in keys:
             groups.join(_label_key(s.label), other)
     longest: dict[str, Fraction] = {}
@@ -200,16 +229,15 @@ def step_total(table: StepTable, deadline: dl.Duration, settings: Settings) -> S
     for s, r in readings:
         root = groups.find(_label_key(s.label))
         members.setdefault(root, []).append(s.label)
-        value = Fraction(0)
-        if r.kind == dl.READ and r.duration is not None:
-            value = _in_unit(r.duration, unit, hpd)
-        elif r.kind == dl.UNREADABLE:
+        if r.kind == dl.UNREADABLE:
             unreadable.append((s.label, r.text, r.why_vi))
         elif r.kind == dl.STEP_EMPTY:
             empty.append(s.label)
-        longest[root] = max(longest.get(root, Fraction(0)), value)
+        value = _step_value(s.time, unit, hpd.numerator, hpd.denominator)
+        if root not in longest or value > longest[root]:
+            longest[root] = value
     return StepTotal(
-        total=sum(longest.values(), Fraction(0)), unit=unit, allowed=allowed, counted=tuple(s.label for s in steps),
+        total=_sum(longest.values()), unit=unit, allowed=allowed, counted=tuple(s.label for s in steps),
         before_receipt=before, unreadable=tuple(unreadable), empty=tuple(empty),
         parallel=tuple(tuple(m) for m in members.values() if len(m) > 1), calendar_days=calendar_days,
         durations=sum(1 for _, r in readings if r.duration is not None),
@@ -295,6 +323,12 @@ def _deadline_findings(code: str, t: Tthc, steps: StepTable | None, settings: Se
 
 
 @lru_cache(maxsize=8192)
+def _cited_key(ref: str) -> str:
+    """:func:`citation_key`, cached: coverage compares every procedure's citations."""
+    return citation_key(ref)
+
+
+@lru_cache(maxsize=8192)
 def _basis_refs(basis: str) -> tuple[tuple[str, str], ...]:
     """(key, normal form) of the documents a legal basis names."""
     return tuple((citation_key(r), r) for r in citation_refs(basis))
@@ -340,7 +374,7 @@ def check(linked: Iterable[str], catalog: Mapping[str, Tthc], steps: StepTable |
     and details of several joined). ``linked``: the TTHC codes it is linked to; only active ones
     in the catalog are checked. ``since``: when its current revision entered the repository or
     it was last confirmed reviewed, the later (None: unknown, every change counts)."""
-    cited = frozenset(citation_key(c) for c in citations)
+    cited = frozenset(_cited_key(c) for c in citations)
     found: list[Finding] = []
     for code in linked:
         t = catalog.get(code)
