@@ -146,8 +146,8 @@ def make_catalog(rng: random.Random, n: int) -> dict[str, Tthc]:
 
 DEADLINES = [
     "05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ", "15 ngày", "03 giờ làm việc", "Ngay trong ngày",
-    "Trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ", "Tối đa 06 ngày làm việc kể từ ngày cơ quan BHXH "
-    "nhận đủ hồ sơ theo quy định.", "30 Ngày", "7", "Không có thông tin", "20 ngày làm việc",
+    "Trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ",
+    ("Tối đa 06 ngày làm việc kể từ ngày cơ quan BHXH nhận đủ hồ sơ theo quy định."), "30 Ngày", "7", "Không có thông tin", "20 ngày làm việc",
 ]
 BASES = [
     "Bộ luật Lao động số 45/2019/QH14; Nghị định số 152/2020/NĐ-CP", "Nghị định số 131/2021/NĐ-CP",

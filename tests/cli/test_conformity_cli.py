@@ -31,13 +31,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support.reports_builders import LAW_45, LAW_152, LAW_61, Clock, ingest
+from support.reports_builders import LAW_45, LAW_152, LAW_61, Clock, ingest, reuse_one_extractor
 from support.workspace import drop, isolated_environment, make_workspace, map_fields, run, run_json, spec
 
 from doccontrol.demo.samples import Step
-from doccontrol.extract.sandbox import Extractor
-from doccontrol.extract.validate import Limits
-from doccontrol.ingest import session
 
 pytestmark = pytest.mark.slow
 
@@ -165,19 +162,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with pytest.MonkeyPatch.context() as mp:
         isolated_environment(mp, base)
         clock = Clock(mp)
-        shared = Extractor(Limits())
-
-        class ReusedExtractor:
-            def __init__(self, limits: Limits, on_progress: object = None) -> None:
-                del limits, on_progress
-
-            def __enter__(self) -> Extractor:
-                return shared
-
-            def __exit__(self, *exc: object) -> None:
-                return None
-
-        mp.setattr(session, "Extractor", ReusedExtractor)
+        shared = reuse_one_extractor(mp)
         try:
             yield _build(base, clock)
         finally:
