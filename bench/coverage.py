@@ -2,7 +2,10 @@
 
 Target: ``compute_coverage`` under 1 s for the whole report. Run it:
 
-    .venv/bin/python bench/coverage.py [--tthc 5000] [--procedures 20000] [--repeat 3] [--writers]
+    .venv/bin/python bench/coverage.py [--tthc 5000] [--procedures 20000] [--repeat 3] [--writers] [--terms]
+
+``--terms`` gives every TTHC a deadline and a legal basis (real spellings, some unreadable) and
+every procedure a steps table, so the conformity checks (issue 18) run on every linked TTHC.
 
 The data are generated, deterministic (seeded) and shaped like the real thing: Vietnamese TTHC
 names built from the verbs, objects and qualifiers of real names; procedures that cite codes,
@@ -19,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,6 +37,7 @@ from doccontrol.core.catalog import (  # noqa: E402
     Tthc,
 )
 from doccontrol.core.coverage import ProcedureInfo, compute_coverage, report_to_dict  # noqa: E402
+from doccontrol.core.steps import Step, StepTable  # noqa: E402
 from doccontrol.core.text import code_key  # noqa: E402
 
 VERBS = [
@@ -139,6 +144,38 @@ def make_catalog(rng: random.Random, n: int) -> dict[str, Tthc]:
     return cat
 
 
+DEADLINES = [
+    "05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ", "15 ngày", "03 giờ làm việc", "Ngay trong ngày",
+    "Trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ",
+    ("Tối đa 06 ngày làm việc kể từ ngày cơ quan BHXH nhận đủ hồ sơ theo quy định."), "30 Ngày", "7", "Không có thông tin", "20 ngày làm việc",
+]
+BASES = [
+    "Bộ luật Lao động số 45/2019/QH14; Nghị định số 152/2020/NĐ-CP", "Nghị định số 131/2021/NĐ-CP",
+    "Luật Việc làm năm 2013; Nghị định số 28/2015/NĐ-CP", "Nghị định số 20/2021/NĐ-CP",
+]
+STEP_TIMES = [("0,5 ngày", "0,5 ngày", "02 ngày", "0,5 ngày", "01 ngày", "0,5 ngày", "Theo giấy hẹn"),
+              ("04 giờ", "8 giờ làm việc", "03 ngày làm việc", "01 ngày", "Theo giấy hẹn"),
+              ("04 giờ", "Theo quy định", "01 ngày"), ("01 ngày", "05 ngày", "02 ngày (song song với bước 2)")]
+
+
+def with_terms(rng: random.Random, cat: dict[str, Tthc]) -> dict[str, Tthc]:
+    """Every TTHC with a deadline and a legal basis."""
+    return {c: replace(t, deadline=rng.choice(DEADLINES), basis=rng.choice(BASES)) for c, t in cat.items()}
+
+
+def with_steps(rng: random.Random, procs: list[ProcedureInfo]) -> list[ProcedureInfo]:
+    """Every procedure with its own steps table (the step contents name the procedure, as real
+    ones do, so no two tables are equal) and the citations of one legal basis."""
+    cited = [("45/2019/QH14", "152/2020/NĐ-CP"), ("131/2021/NĐ-CP",), ()]
+    out = []
+    for p in procs:
+        times = rng.choice(STEP_TIMES)
+        table = StepTable(tuple(Step(f"B{i}", "Tiếp nhận hồ sơ" if i == 1 else f"Thẩm định hồ sơ {p.title} ({i})",
+                                     time=t) for i, t in enumerate(times, 1)), "table")
+        out.append(replace(p, steps=table, citations=rng.choice(cited)))
+    return out
+
+
 def calibrate() -> float:
     """Seconds for a fixed pure-Python loop (about 0.1 s on an idle 2020s core): printed beside
     the figures so that a run on a busy machine can be read for what it is."""
@@ -215,12 +252,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--writers", action="store_true", help="also time the report writers")
     ap.add_argument("--distinct-titles", action="store_true",
                     help="make every procedure title distinct (worst case for suggestions)")
+    ap.add_argument("--terms", action="store_true",
+                    help="deadlines and legal bases in the catalog, steps in every procedure (conformity checks)")
     args = ap.parse_args(argv)
 
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     cat = make_catalog(rng, args.tthc)
     procs, manual, internal = make_procedures(rng, cat, args.procedures, args.distinct_titles)
+    if args.terms:
+        cat, procs = with_terms(rng, cat), with_steps(rng, procs)
     field_offices = {f: OFFICES[i % len(OFFICES)] for i, f in enumerate(FIELDS[:-1])}  # one unassigned
     print(f"generated {len(cat)} TTHC, {len(procs)} procedures ({len({p.title for p in procs})} "
           f"distinct titles), {len(manual)} manual links, {len(internal)} internal "

@@ -12,7 +12,9 @@ from doccontrol.core import coverage as cov
 from doccontrol.reports import coverage_report
 from doccontrol import service
 from doccontrol.service import tthc
-from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, tthc_to_json
+from doccontrol.core import catalog_terms
+from doccontrol.core import deadlines as dl
+from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, Tthc, tthc_to_json
 from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
@@ -42,12 +44,19 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
             "decision": result.decision, "commit": result.commit, "rows": result.rows,
             "added": list(changes.added), "amended": list(changes.amended), "renamed": list(changes.renamed),
             "abolished": list(changes.abolished), "reinstated": list(changes.reinstated),
-            "updated": list(changes.updated), "missing": list(changes.missing), "problems": result.problems,
+            "updated": list(changes.updated), "terms_changed": list(changes.terms_changed),
+            "to_revise": list(result.to_revise), "missing": list(changes.missing), "problems": result.problems,
         })
     else:
         say(f"Đã nhập danh mục từ {printable(file.name)} ({printable(result.decision)}): {result.rows} dòng; "
             f"{len(changes.added)} mới, {len(changes.amended)} sửa đổi, {len(changes.renamed)} đổi tên, "
             f"{len(changes.abolished)} bãi bỏ, {len(changes.unchanged)} không đổi.")
+        if changes.terms_changed:
+            say(f"  {len(changes.terms_changed)} TTHC đổi thời hạn giải quyết hoặc căn cứ pháp lý: "
+                f"{', '.join(changes.terms_changed)}; {len(result.to_revise)} quy trình liên quan cần rà soát"
+                f"{': ' + printable(', '.join(result.to_revise)) if result.to_revise else ''}. "
+                f"({len(changes.terms_changed)} TTHC changed their deadline or legal basis; "
+                f"{len(result.to_revise)} linked procedures to review: tthc_changed)")
         if changes.missing:
             say(f"  {len(changes.missing)} TTHC đang áp dụng không có trong tệp này (giữ nguyên): "
                 f"{', '.join(changes.missing[:10])}{' …' if len(changes.missing) > 10 else ''}")
@@ -140,11 +149,27 @@ def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_j
     """List the catalog's TTHC."""
     entries = tthc.catalog_entries(get_workspace(ctx), field, status)
     if as_json:
-        emit_json([tthc_to_json(t) for t in entries])
+        emit_json([catalog_record(t) for t in entries])
         return
+    unreadable = 0
     for t in entries:
         click.echo(printable(f"{t.code}  {vi(TTHC_STATUS, t.status):12}  {t.field[:30]:30}  {t.name}"))
+        for line in catalog_terms.terms_lines(catalog_terms.terms_of(t)):
+            click.echo(printable(f"{'':10}{line}"))
+        unreadable += bool(t.deadline) and dl.parse_deadline(t.deadline).kind == dl.UNREADABLE
     say(f"{len(entries)} TTHC.")
+    if unreadable:
+        say(f"{unreadable} TTHC có thời hạn giải quyết không đọc được (giữ nguyên văn bản). "
+            f"({unreadable} deadlines cannot be read: kept as written)")
+
+
+def catalog_record(t: Tthc) -> dict[str, object]:
+    """A TTHC as ``catalog list --json`` prints it: as the catalog keeps it, every term named, the
+    deadline read (``core.deadlines``)."""
+    record = tthc_to_json(t)
+    record.update({term: getattr(t, term) or None for term in catalog_terms.TERMS})
+    record["deadline_reading"] = dl.parse_deadline(t.deadline).as_json() if t.deadline else None
+    return record
 
 
 @main.group(invoke_without_command=True)

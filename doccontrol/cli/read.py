@@ -24,7 +24,10 @@ from doccontrol.core.labels import (
 )
 from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import printable
+from doccontrol.core.catalog_terms import terms_lines, terms_of
+from doccontrol.core.conformity import REASON_VI
 from doccontrol.reports import masterlist
+from doccontrol.service.conformity import ProcedureConformity, conformity_json, procedure_conformity
 
 TITLE_WIDTH = 70  # characters of a title shown in a terminal table
 
@@ -103,7 +106,9 @@ def _revision_label(record: RevisionRecord) -> str:
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """A procedure's metadata and every revision."""
-    found = service.detail(get_workspace(ctx), code)
+    workspace = get_workspace(ctx)
+    found = service.detail(workspace, code)
+    checked = procedure_conformity(workspace, found.state)
     if as_json:
         record = service.list_record(found.state)
         record.update(
@@ -116,6 +121,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
                      for r in found.history if r.action == "review"],
             citations=list(found.state.citations),
         )
+        record.update(conformity_json(checked, found.state))
         emit_json(record)
         return
     click.echo("\n".join(_describe_state(found.state)))
@@ -128,6 +134,37 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
         click.echo("\nCác lần rà soát (confirmed reviews):")
         rows = [[str(r.revision), r.date[:10], r.office, shorten(r.note, 60), r.commit[:10]] for r in reviews]
         click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
+    click.echo("\n".join(printable(line) for line in conformity_lines(found.state, checked)))
+
+
+def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> list[str]:
+    """The steps with their times, the linked TTHC's terms and what the checks found."""
+    lines = ["", "Các bước (steps):"]
+    steps = state.steps
+    if steps is None:
+        lines.append("  (chưa đọc: lần ban hành này được lưu trước khi doccontrol đọc các bước / not read for this "
+                     "revision)")
+    elif not steps:
+        lines.append("  (không tìm thấy bảng các bước / no steps table found)")
+    else:
+        rows = [[s.label, shorten(s.content, 50), shorten(s.responsible, 24), s.time or "—", s.reading.label()]
+                for s in steps.steps]
+        lines += table(rows, ["Bước", "Nội dung", "Trách nhiệm", "Thời gian", "Đọc là (read as)"]).splitlines()
+        if checked.steps_total:
+            lines.append(f"Tổng thời gian các bước: {checked.steps_total} ({checked.hours_per_day:g} giờ = 1 ngày "
+                         f"làm việc) / steps total")
+        if steps.total:
+            lines.append(f"Tổng thời gian ghi trong bảng: {steps.total} / total stated")
+    for t in checked.linked:
+        lines += ["", f"TTHC {t.tthc.code}: {t.tthc.name}"]
+        terms = terms_lines(terms_of(t.tthc))
+        lines += [f"  {line}" for line in terms] or ["  (danh mục không ghi thời hạn, căn cứ pháp lý)"]
+    if checked.findings:
+        lines += ["", "Đối chiếu với TTHC (checks against the TTHC):"]
+        lines += [f"  ! {REASON_VI[f.reason]} ({f.reason}): {f.detail}" for f in checked.findings]
+    elif checked.linked and state.status == ProcedureStatus.CURRENT:
+        lines += ["", "Đối chiếu với TTHC: không có vấn đề (checks against the TTHC: nothing found)"]
+    return lines
 
 
 @main.command()

@@ -112,6 +112,8 @@ def _status_json(s: rv.ReviewStatus, today: dt.date, within: int, office_names: 
                         "note": s.last_review.note} if s.last_review else None,
         "replaced": [{"ref": law.ref, "by": list(law.by), "decision": law.decision,
                       "recorded_at": law.recorded_at.isoformat(timespec="seconds")} for law in s.replaced],
+        "findings": [{"reason": f.reason, "tthc": list(f.tthc), "detail": f.detail, "detail_en": f.detail_en}
+                     for f in s.findings],
     }
 
 
@@ -127,7 +129,9 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
 
     A procedure is due [review] months after the later of its issue date (else the date its
     revision was committed) and its last confirmed review; at once when it cites a law recorded
-    as replaced since then. Exit 1 when a procedure is due now, 0 otherwise.
+    as replaced since then, or when the checks against its TTHC find something (tthc_changed,
+    deadline_exceeded, deadline_unreadable, legal_basis_missing). Exit 1 when a procedure is due
+    now, 0 otherwise.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -144,16 +148,17 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
         rows = []
         for s in due:
             reasons = ", ".join(s.reasons(today, within))
-            why = rv.replaced_law_detail(s.replaced) if s.replaced else (
+            why = "; ".join(([rv.replaced_law_detail(s.replaced)] if s.replaced else [])
+                            + [f.detail for f in s.findings]) or (
                 f"từ {_d(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "không rõ ngày")
             days = s.overdue_days(today)
             rows.append([s.code, s.office, str(s.revision), _d(s.due),
                          str(days) if days > 0 else ("0" if days == 0 else f"còn {-days}"),
                          reasons, shorten(why, 70)])
         click.echo(table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Hạn rà soát", "Quá hạn (ngày)", "Lý do", "Căn cứ"]))
+        shown = [r for r in rv.REASONS if any(r in s.reasons(today, within) for s in due)]
         say(f"{len(now_due)} quy trình đến hạn, {len(due) - len(now_due)} sắp đến hạn (tại {date_vi(today)}). "
-            f"Lý do / reasons: period = {rv.REASON_VI['period']}; cites_replaced_law = "
-            f"{rv.REASON_VI['cites_replaced_law']}.")
+            "Lý do / reasons: " + "; ".join(f"{r} = {rv.REASON_VI[r]}" for r in shown) + ".")
     ctx.exit(EXIT_PROBLEM if now_due else EXIT_OK)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from doccontrol.core import catalog_terms as terms
 from doccontrol.core.labels import shorten
 from doccontrol.core.metadata import tthc_key as metadata_tthc_key
 from doccontrol.core.text import clean, fold_lower, nfc, squash_spaces
@@ -46,7 +47,10 @@ EVENT_RENAMED = "renamed"
 #: field, agency or level changed in a list that does not mark the TTHC amended (another source's
 #: wording, a reorganisation): recorded, but it does not make procedures due for review
 EVENT_UPDATED = "updated"
-EVENT_KINDS = (EVENT_ADDED, EVENT_AMENDED, EVENT_ABOLISHED, EVENT_RENAMED, EVENT_UPDATED)
+#: the deadline or the legal basis changed (its detail says old and new; it carries when it was
+#: recorded): linked procedures are ``tthc_changed`` until their next revision or review
+EVENT_TERMS = "terms"
+EVENT_KINDS = (EVENT_ADDED, EVENT_AMENDED, EVENT_ABOLISHED, EVENT_RENAMED, EVENT_UPDATED, EVENT_TERMS)
 #: Event kinds that change what a procedure must describe (they make linked procedures stale).
 REVIEW_EVENTS = frozenset({EVENT_AMENDED, EVENT_RENAMED})
 
@@ -125,6 +129,17 @@ class CatalogRow:
     note: str
     change: str  # "new" | "amended" | "abolished" | ""
     sheet: str = ""
+    deadline: str = ""  # Thời hạn giải quyết, as written
+    fee: str = ""  # Phí, lệ phí
+    basis: str = ""  # Căn cứ pháp lý (in an abolished part: the abolishing document)
+    place: str = ""  # Địa điểm thực hiện
+
+    def terms(self) -> dict[str, str]:
+        """The deadline, fee, legal basis and place the row states (an abolished row states none:
+        its legal-document column names the abolishing document)."""
+        if self.change == CHANGE_ABOLISHED:
+            return {}
+        return {t: getattr(self, t) for t in terms.TERMS if getattr(self, t)}
 
 
 @dataclass(frozen=True)
@@ -180,6 +195,9 @@ ROLE_LEVEL = "level"
 ROLE_NOTE = "note"
 ROLE_STATUS = "status"
 ROLE_BASIS = "basis"
+ROLE_DEADLINE = "deadline"
+ROLE_FEE = "fee"
+ROLE_PLACE = "place"
 
 
 def column_role(label: str) -> str | None:
@@ -196,6 +214,15 @@ def column_role(label: str) -> str | None:
         return ROLE_BASIS
     if tokens[0] == "ma" and "linh vuc" not in w and "ho so" not in w and len(tokens) <= 7:
         return ROLE_CODE
+    if w in {"so ho so tthc", "so ho so thu tuc", "so ho so thu tuc hanh chinh"}:
+        return ROLE_CODE  # Lạng Sơn's decisions (552/QĐ-UBND 2023) head the code column so
+    if w.startswith(("thoi han giai quyet", "thoi gian giai quyet", "thoi han thuc hien")) or w == "thoi han":
+        return ROLE_DEADLINE
+    if w in {"phi", "le phi", "phi le phi", "muc phi", "phi le phi neu co", "le phi neu co"} or (
+            w.startswith(("phi le phi", "le phi", "muc thu phi")) and len(tokens) <= 6):
+        return ROLE_FEE
+    if w.startswith(("dia diem thuc hien", "dia diem tiep nhan", "noi tiep nhan", "dia diem")):
+        return ROLE_PLACE
     if tokens[0] == "ten" and (len(tokens) == 1 or "thu tuc" in w or "tthc" in w):
         return ROLE_NAME
     if tokens[0] == "linh" and w.startswith("linh vuc") and len(tokens) <= 5:
@@ -398,6 +425,13 @@ def _multi_line(text: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _term_text(text: str) -> str:
+    """A term's cell (a deadline, a fee, a legal basis, a place), its lines joined by ``; ``
+    (a line's own closing ``;`` or ``,`` not doubled)."""
+    parts = [squash_spaces(p).rstrip(";, ") for p in text.splitlines()]
+    return "; ".join(p for p in parts if p)
+
+
 def _row_text(cells: Sequence[str]) -> str:
     """The distinct non-empty cells of a row, in order, joined by a space."""
     seen: list[str] = []
@@ -553,9 +587,24 @@ class _CatalogParser:
             note=" | ".join(p for p in (status, note, basis) if p),
             change=single_change(status) or single_change(note) or self.scope.get("change"),
             sheet=self.sheet,
+            deadline=_term_text(self._get(cells, ROLE_DEADLINE)),
+            fee=_term_text(self._get(cells, ROLE_FEE)),
+            basis=_term_text(self._get(cells, ROLE_BASIS)),
+            place=_term_text(self._get(cells, ROLE_PLACE)),
         ))
         self.since_total += 1
         self._check_tthc_row(index, code, raw_code, name, where)
+        self._check_deadline(self.rows[-1], where)
+
+    def _check_deadline(self, row: CatalogRow, where: tuple[str, str]) -> None:
+        """A deadline that cannot be read is kept as written and reported, never guessed."""
+        problem = terms.deadline_problem(row.terms().get(terms.DEADLINE, ""))
+        if problem is not None:
+            what = f"mã {row.code}" if row.code else "dòng không có mã"
+            self.problems.append(
+                f"{where[0]}: {what}: không đọc được thời hạn giải quyết «{_short(row.deadline)}» ({problem[0]}); "
+                f"giữ nguyên văn bản, không suy đoán / {where[1]}: the deadline '{_short(row.deadline)}' cannot be "
+                f"read ({problem[1]}); kept as written, not guessed")
 
     def _check_tthc_row(self, index: int, code: str | None, raw_code: str, name: str,
                         where: tuple[str, str]) -> None:
@@ -637,8 +686,9 @@ def decode_text(data: bytes) -> str:
 class CatalogEvent:
     date: dt.date | None
     decision: str
-    kind: str  # "added" | "amended" | "abolished" | "renamed"
+    kind: str  # one of EVENT_KINDS
     detail: str = ""
+    recorded: str = ""  # EVENT_TERMS: when the import recorded it (ISO 8601), "" otherwise
 
 
 @dataclass(frozen=True)
@@ -650,6 +700,10 @@ class Tthc:
     level: str
     status: str  # "active" | "abolished"
     history: tuple[CatalogEvent, ...] = ()
+    deadline: str = ""  # Thời hạn giải quyết, as the catalog writes it ("" = not published)
+    fee: str = ""  # Phí, lệ phí
+    basis: str = ""  # Căn cứ pháp lý
+    place: str = ""  # Địa điểm thực hiện
 
     @property
     def active(self) -> bool:
@@ -677,6 +731,7 @@ class CatalogChanges:
     abolished: tuple[str, ...] = ()
     reinstated: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()  # field/agency/level changed without an amendment
+    terms_changed: tuple[str, ...] = ()  # deadline or legal basis changed (EVENT_TERMS)
     unchanged: tuple[str, ...] = ()
     #: active codes of the catalog this import does not list (reported, never abolished)
     missing: tuple[str, ...] = ()
@@ -686,7 +741,7 @@ class CatalogChanges:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.amended or self.renamed or self.abolished or self.reinstated
-                    or self.updated)
+                    or self.updated or self.terms_changed)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -698,6 +753,7 @@ class CatalogChanges:
             "abolished": list(self.abolished),
             "reinstated": list(self.reinstated),
             "updated": list(self.updated),
+            "terms_changed": list(self.terms_changed),
             "unchanged": len(self.unchanged),
             "missing": list(self.missing),
             "skipped_rows": list(self.skipped_rows),
@@ -714,6 +770,8 @@ class CatalogChanges:
             f"Bãi bỏ: {len(self.abolished)} / abolished",
             f"Khôi phục: {len(self.reinstated)} / reinstated",
             f"Cập nhật lĩnh vực, cơ quan, cấp thực hiện: {len(self.updated)} / field, agency or level updated",
+            f"Thay đổi thời hạn giải quyết hoặc căn cứ pháp lý: {len(self.terms_changed)} / deadline or legal "
+            "basis changed",
             f"Không đổi: {len(self.unchanged)} / unchanged",
             f"Có trong danh mục nhưng không có trong tệp này (không bãi bỏ): {len(self.missing)} / "
             f"in the catalog, not in this file (not abolished)",
@@ -743,7 +801,8 @@ def _has_event(t: Tthc, decision: str, kind: str) -> bool:
     return any(e.decision == decision and e.kind == kind for e in t.history)
 
 
-_ATTR_VI = {"name": "Tên", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "level": "Cấp thực hiện"}
+_ATTR_VI = {"name": "Tên", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "level": "Cấp thực hiện",
+            **terms.TERM_VI}
 
 
 @dataclass(frozen=True)
@@ -751,8 +810,9 @@ class _RowValues:
     """A known code's values after one row: the name, field, agency and level, and what changed."""
 
     values: dict[str, str]
-    diffs: list[str]  # "Lĩnh vực: «old» → «new»" for each field, agency, level that changed
+    diffs: list[str]  # "Lĩnh vực: «old» → «new»" for each field, agency, level, fee, place that changed
     rename_detail: str  # "Tên: «old» → «new»", "" when the name did not change
+    terms_diffs: list[str] = field(default_factory=list)  # the deadline or legal basis changed
 
     @property
     def renamed(self) -> bool:
@@ -760,19 +820,29 @@ class _RowValues:
 
 
 def _row_values(old: Tthc, row: CatalogRow) -> _RowValues:
-    """``old``'s values with the row's non-empty ones; case, spacing and punctuation are no change."""
-    values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level}
+    """``old``'s values with the row's non-empty ones; case, spacing and punctuation are no change.
+    A term stated for the first time is no change either; one that changes is (``catalog_terms``)."""
+    values = {"name": old.name, "field": old.field, "agency": old.agency, "level": old.level,
+              **{t: getattr(old, t) for t in terms.TERMS}}
     diffs: list[str] = []
+    terms_diffs: list[str] = []
     for attr in ("field", "agency", "level"):
         new_value = getattr(row, attr)
         if new_value and not _same(new_value, values[attr]):
             if values[attr]:
                 diffs.append(f"{_ATTR_VI[attr]}: «{values[attr]}» → «{new_value}»")
             values[attr] = new_value
+    for term, new_value in row.terms().items():
+        if terms.same(term, values[term], new_value):
+            continue
+        if values[term]:
+            (terms_diffs if term in terms.CHECKED else diffs).append(
+                terms.change_detail(term, values[term], new_value))
+        values[term] = new_value
     name_changed = bool(row.name) and not _same_name(row.name, old.name)
     if name_changed:
         values["name"] = row.name
-    return _RowValues(values, diffs, f"Tên: «{old.name}» → «{row.name}»" if name_changed else "")
+    return _RowValues(values, diffs, f"Tên: «{old.name}» → «{row.name}»" if name_changed else "", terms_diffs)
 
 
 @dataclass
@@ -782,12 +852,14 @@ class _Merge:
     decision: str
     decision_date: dt.date | None
     result: dict[str, Tthc]
+    recorded: str = ""  # when this import is recorded (ISO 8601): carried by its EVENT_TERMS events
     added: set[str] = field(default_factory=set)
     amended: set[str] = field(default_factory=set)
     renamed: set[str] = field(default_factory=set)
     abolished: set[str] = field(default_factory=set)
     reinstated: set[str] = field(default_factory=set)
     updated: set[str] = field(default_factory=set)
+    terms_changed: set[str] = field(default_factory=set)
     touched: set[str] = field(default_factory=set)
     skipped: list[int] = field(default_factory=list)
 
@@ -814,7 +886,7 @@ class _Merge:
         else:
             self.added.add(code)
         return Tthc(code=code, name=row.name, field=row.field, agency=row.agency, level=row.level, status=status,
-                    history=tuple(history))
+                    history=tuple(history), **row.terms())
 
     def _known_code(self, code: str, old: Tthc, row: CatalogRow) -> Tthc:
         """A known code: abolished, or kept active with the events its changes call for."""
@@ -840,6 +912,10 @@ class _Merge:
             self.reinstated.add(code)
         if now.renamed:
             self.renamed.add(code)
+        if now.terms_diffs:
+            history.append(CatalogEvent(self.decision_date, self.decision, EVENT_TERMS, "; ".join(now.terms_diffs),
+                                        self.recorded))
+            self.terms_changed.add(code)
         if row.change == CHANGE_AMENDED:
             # One "amended" event says everything that changed, the name included.
             if not _has_event(old, self.decision, EVENT_AMENDED):
@@ -856,7 +932,7 @@ class _Merge:
     def changes(self, before: Mapping[str, Tthc]) -> CatalogChanges:
         """What the import did; ``missing``: the active codes of ``before`` it did not list."""
         unchanged = (self.touched - self.added - self.amended - self.renamed - self.abolished - self.reinstated
-                     - self.updated)
+                     - self.updated - self.terms_changed)
         missing = {c for c, t in before.items() if t.active and c not in self.touched}
         return CatalogChanges(
             decision=self.decision,
@@ -867,6 +943,7 @@ class _Merge:
             abolished=tuple(sorted(self.abolished)),
             reinstated=tuple(sorted(self.reinstated)),
             updated=tuple(sorted(self.updated)),
+            terms_changed=tuple(sorted(self.terms_changed)),
             unchanged=tuple(sorted(unchanged)),
             missing=tuple(sorted(missing)),
             skipped_rows=tuple(self.skipped),
@@ -878,6 +955,7 @@ def merge_catalog(
     parsed: ParsedCatalog,
     decision: str,
     decision_date: dt.date | None,
+    recorded: str = "",
 ) -> tuple[dict[str, Tthc], CatalogChanges]:
     """Fold one import into the catalog. Pure: ``current`` is not modified.
 
@@ -893,9 +971,14 @@ def merge_catalog(
       code is entered directly as abolished);
     * an abolished code listed again as new/amended/plain is reinstated (``added``);
     * empty cells never erase known values; re-importing the same decision adds no event;
-    * codes of the catalog absent from the import are reported in ``missing`` only.
+    * codes of the catalog absent from the import are reported in ``missing`` only;
+    * the deadline, fee, legal basis and place (``catalog_terms``) are kept when a row states them
+      (never from an abolished row); a changed deadline or legal basis adds an ``terms`` event
+      saying old and new, stamped ``recorded`` (when the import is recorded, ISO 8601), and is
+      listed in ``changes.terms_changed``; a changed fee or place is in the amended or updated
+      event's detail.
     """
-    merge = _Merge(squash_spaces(nfc(decision)), decision_date, dict(current))
+    merge = _Merge(squash_spaces(nfc(decision)), decision_date, dict(current), recorded)
     for row in parsed.rows:
         merge.fold(row)
     return merge.result, merge.changes(current)
@@ -926,12 +1009,16 @@ def decision_of(parsed: ParsedCatalog) -> DecisionRef | None:
 
 
 def _event_to_json(e: CatalogEvent) -> dict[str, object]:
-    return {"date": e.date.isoformat() if e.date else None, "decision": nfc(e.decision),
-            "kind": e.kind, "detail": nfc(e.detail)}
+    out: dict[str, object] = {"date": e.date.isoformat() if e.date else None, "decision": nfc(e.decision),
+                              "kind": e.kind, "detail": nfc(e.detail)}
+    if e.recorded:
+        out["recorded"] = e.recorded
+    return out
 
 
 def tthc_to_json(t: Tthc) -> dict[str, object]:
-    return {
+    """A TTHC as the catalog file keeps it; the terms only when the catalog published them."""
+    out: dict[str, object] = {
         "code": t.code,
         "name": nfc(t.name),
         "field": nfc(t.field),
@@ -940,6 +1027,8 @@ def tthc_to_json(t: Tthc) -> dict[str, object]:
         "status": t.status,
         "history": [_event_to_json(e) for e in t.history],
     }
+    out.update({term: nfc(getattr(t, term)) for term in terms.TERMS if getattr(t, term)})
+    return out
 
 
 def catalog_to_json(cat: Mapping[str, Tthc]) -> str:
@@ -983,10 +1072,12 @@ def catalog_from_json(text: str) -> dict[str, Tthc]:
                     raise ValueError(f"invalid event kind {ev['kind']!r} for {code}")
                 history.append(CatalogEvent(date=_parse_date(ev.get("date")),
                                             decision=nfc(ev.get("decision", "")),
-                                            kind=ev["kind"], detail=nfc(ev.get("detail", ""))))
+                                            kind=ev["kind"], detail=nfc(ev.get("detail", "")),
+                                            recorded=str(ev.get("recorded") or "")))
             out[code] = Tthc(code=code, name=nfc(item.get("name", "")), field=nfc(item.get("field", "")),
                              agency=nfc(item.get("agency", "")), level=nfc(item.get("level", "")),
-                             status=status, history=tuple(history))
+                             status=status, history=tuple(history),
+                             **{term: nfc(str(item.get(term) or "")) for term in terms.TERMS})
         return out
     except (ValueError, KeyError, TypeError) as exc:
         raise CatalogError("tệp danh mục TTHC bị hỏng", f"malformed catalog file: {exc}") from exc

@@ -44,6 +44,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     field_offices: Mapping[str, str] = field(default_factory=dict)
     review_months: int = 12
+    working_hours_per_day: float = 8.0  # [review] working_hours_per_day: a working day in the conformity checks
     git_remote: str = ""
     watch: WatchSettings = field(default_factory=WatchSettings)
     report: Mapping[str, object] = field(default_factory=dict)
@@ -217,6 +218,16 @@ def _watch(reader: _Reader) -> WatchSettings:
     )
 
 
+def _hours_per_day(reader: _Reader) -> float:
+    """``[review] working_hours_per_day``: the working hours of a working day (default 8, at most 24)."""
+    hours = reader.number("review", reader.table("review"), "working_hours_per_day", 8.0, minimum=0)
+    if hours > 24:
+        reader.problem(f"[review] working_hours_per_day = {hours:g}: một ngày không quá 24 giờ.",
+                       f"[review] working_hours_per_day = {hours:g}: a day has at most 24 hours.")
+        return 8.0
+    return hours
+
+
 def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
     """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
     reader = _Reader(raw)
@@ -236,6 +247,7 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
         field_offices=_fields(reader, offices),
         review_months=int(reader.number("review", reader.table("review"), "months", 12, minimum=1, inclusive=True,
                                         integer=True)),
+        working_hours_per_day=_hours_per_day(reader),
         git_remote=reader.text("git", reader.table("git"), "remote", ""),
         watch=_watch(reader),
         report=dict(reader.table("report")),
@@ -345,6 +357,7 @@ def render_config(
         "",
         "[review]",
         "months = 12",
+        "working_hours_per_day = 8  # a working day in the deadline checks (8 giờ làm việc = 1 ngày làm việc)",
         "",
         "[git]",
         '# remote = "https://git.example.invalid/so-ldtbxh/procedures.git"',

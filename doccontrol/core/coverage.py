@@ -25,9 +25,11 @@ from dataclasses import field as dc_field
 from functools import lru_cache
 from typing import Protocol
 
+from doccontrol.core import conformity as conf
 from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
 from doccontrol.core.labels import date_vi
 from doccontrol.core.model import ProcedureStatus
+from doccontrol.core.steps import StepTable
 from doccontrol.core.text import clean, code_key, fold_lower, nfc
 
 SOURCE_DOCUMENT = "document"
@@ -40,7 +42,9 @@ REASON_UNKNOWN = "unknown_tthc"
 REASON_ABOLISHED = "abolished_tthc"
 REASON_REVIEW = "needs_review"
 REASON_REPLACED_LAW = "cites_replaced_law"
-REASONS = (REASON_NO_LINK, REASON_UNKNOWN, REASON_ABOLISHED, REASON_REVIEW, REASON_REPLACED_LAW)
+#: the findings about a link (they get suggestions); the others say what to revise
+LINK_REASONS = (REASON_NO_LINK, REASON_UNKNOWN, REASON_ABOLISHED)
+REASONS = (*LINK_REASONS, REASON_REVIEW, REASON_REPLACED_LAW, *conf.REASONS)
 
 REASON_VI = {
     REASON_NO_LINK: "Chưa gắn với thủ tục hành chính nào",
@@ -48,6 +52,7 @@ REASON_VI = {
     REASON_ABOLISHED: "Dẫn chiếu TTHC đã bị bãi bỏ",
     REASON_REVIEW: "TTHC đã được sửa đổi sau ngày ban hành quy trình, cần rà soát",
     REASON_REPLACED_LAW: "Dẫn chiếu văn bản pháp luật đã được thay thế, sửa đổi, cần rà soát",
+    **conf.REASON_VI,
 }
 REASON_EN = {
     REASON_NO_LINK: "not linked to any TTHC",
@@ -55,6 +60,7 @@ REASON_EN = {
     REASON_ABOLISHED: "cites an abolished TTHC",
     REASON_REVIEW: "its TTHC was amended after the procedure's revision date",
     REASON_REPLACED_LAW: "cites a legal document recorded as replaced or amended since its revision or review",
+    **conf.REASON_EN,
 }
 
 WARN_MULTIPLE = "multiple_cover"
@@ -74,8 +80,8 @@ DEFAULT_SUGGEST_LIMIT = 3
 _WORKERS = -1  # rapidfuzz threads: every core
 
 #: the JSON keys of a report, in order
-REPORT_KEYS = ("total", "covered", "percent", "by_office", "by_field", "uncovered", "flagged", "links",
-               "suggestions", "warnings", "internal", "decisions", "scope")
+REPORT_KEYS = ("total", "covered", "percent", "by_office", "by_field", "uncovered", "flagged", "conformity",
+               "links", "suggestions", "warnings", "internal", "decisions", "scope")
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,6 +102,9 @@ class ProcedureInfo:
     issued: dt.date | None = None
     revision_date: dt.date | None = None
     tthc: tuple[str, ...] = ()  # TTHC codes found in the document
+    citations: tuple[str, ...] = ()  # legal documents cited (core.citations normal forms)
+    steps: StepTable | None = None  # its steps (None: not read for this revision)
+    since: dt.datetime | None = None  # its revision entered the repository or was last reviewed, the later
 
     @property
     def reference_date(self) -> dt.date | None:
@@ -225,6 +234,10 @@ class CoverageReport:
     def flagged_count(self) -> int:
         """How many procedures are to review (not how many findings)."""
         return len({code_key(f.code) for f in self.flagged})
+
+    def conformity_counts(self) -> dict[str, int]:
+        """How many procedures each conformity check flags (``core.conformity``), every check named."""
+        return {r: len({code_key(f.code) for f in self.flagged if f.reason == r}) for r in conf.REASONS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,9 +587,11 @@ def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scop
 
 
 def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog: Mapping[str, Tthc],
-              active: list[str], replaced: Mapping[str, str]) -> tuple[list[tuple[str, Flag]], Keyed]:
+              active: list[str], replaced: Mapping[str, str], settings: conf.Settings
+              ) -> tuple[list[tuple[str, Flag]], Keyed]:
     """The flags of current, non-internal procedures in scope (with their code keys), and those of
-    them with no link to an active TTHC (they get suggestions)."""
+    them with no link to an active TTHC (they get suggestions). The conformity checks
+    (``core.conformity``) run against every TTHC a procedure is linked to."""
     last_review = {c: ev for c in active if (ev := catalog[c].last_change(REVIEW_EVENTS))}
     quiet = frozenset(c for c in active if c not in last_review)
     flagged: list[tuple[str, Flag]] = []
@@ -588,6 +603,8 @@ def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog
         flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
         if key in replaced:
             flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
+        for finding in conf.check(found, catalog, p.steps, p.citations, p.since, settings):
+            flagged.append((key, Flag(p.code, p.title, p.office, finding.reason, finding.tthc, finding.detail)))
         if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
             unlinked.append((key, p))
     return flagged, unlinked
@@ -642,7 +659,7 @@ def _ordered_flags(flagged: list[tuple[str, Flag]], suggestions: Mapping[str, li
                    order_of: Mapping[str, int], keys: _Keys) -> list[Flag]:
     """The flags with their suggestions (not for review findings), by office, code, reason."""
     for key, f in flagged:
-        if f.reason not in (REASON_REVIEW, REASON_REPLACED_LAW):
+        if f.reason in LINK_REASONS:
             f.suggestions = suggestions.get(key, [])
     reason_order = {r: i for i, r in enumerate(REASONS)}
     flags = [f for _, f in flagged]
@@ -695,6 +712,7 @@ def compute_coverage(
     suggest_limit: int = DEFAULT_SUGGEST_LIMIT,
     replaced_law: Mapping[str, str] | None = None,
     catalog_scope: CatalogScopeLike | None = None,
+    conformity: conf.Settings | None = None,
 ) -> CoverageReport:
     """The coverage report. Pure.
 
@@ -744,7 +762,8 @@ def compute_coverage(
     uncovered_codes = [c for c in view.in_scope if c not in covers]
     by_office, by_field = _tallies(view, catalog, covers, scope)
 
-    flagged, unlinked = _findings(scoped, internal_keys, links_of, catalog, view.active, replaced)
+    flagged, unlinked = _findings(scoped, internal_keys, links_of, catalog, view.active, replaced,
+                                  conformity or conf.Settings())
     suggest = _Suggest(suggest_limit, suggest_threshold, keys)
     by_procedure = _procedure_suggestions(unlinked, view, catalog, suggest)
     uncovered = _uncovered(uncovered_codes, [p for k, p in current if k not in internal_keys], catalog, scope,
@@ -773,6 +792,33 @@ def compute_coverage(
         catalog_scope=catalog_scope.describe() if catalog_scope is not None else ("", ""),
         outside_scope=view.outside_scope,
     )
+
+
+def conformity_findings(
+    catalog: Mapping[str, Tthc],
+    procedures: Sequence[ProcedureInfo],
+    manual_links: Mapping[str, Iterable[str]],
+    internal: Iterable[str],
+    catalog_scope: CatalogScopeLike | None = None,
+    settings: conf.Settings | None = None,
+) -> dict[str, list[conf.Finding]]:
+    """Code key → what the conformity checks find on each current, non-internal procedure against
+    the TTHC it is linked to (the links of :func:`compute_coverage`, without the rest of the
+    report): what ``review`` lists besides its period and replaced laws."""
+    keys = _Keys()
+    scope = _Scope(None, None, {}, keys)
+    view = _catalog_view(catalog, scope, catalog_scope)
+    keyed = sorted(_one_per_code(procedures, keys).items())
+    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view, keys)
+    internal_keys = {keys.code(k) for k in internal}
+    out: dict[str, list[conf.Finding]] = {}
+    for key, p in keyed:
+        if p.status != STATUS_CURRENT or key in internal_keys:
+            continue
+        found = conf.check(links_of[key], catalog, p.steps, p.citations, p.since, settings or conf.Settings())
+        if found:
+            out[key] = found
+    return out
 
 
 def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mapping[str, Tthc],
@@ -900,6 +946,7 @@ def report_to_dict(report: CoverageReport) -> dict[str, object]:
                      "tthc": list(f.tthc), "detail": f.detail,
                      "suggestions": [_suggestion_dict(s) for s in f.suggestions]}
                     for f in report.flagged],
+        "conformity": report.conformity_counts(),
         "links": [{"procedure": l.procedure, "tthc": l.tthc, "source": l.source, "title": l.title,
                    "name": l.name} for l in report.links],
         "suggestions": [_suggestion_dict(s) for s in report.suggestions],
@@ -978,11 +1025,24 @@ def links_from_json(text: str) -> tuple[dict[str, set[str]], set[str]]:
     return links, internal
 
 
-def procedure_info(state: object, revision_date: dt.date | None = None) -> ProcedureInfo:
+def _moment(text: object) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo else moment.astimezone()
+
+
+def procedure_info(state: object, revision_date: dt.date | None = None,
+                   reviewed: dt.datetime | None = None) -> ProcedureInfo:
     """A :class:`ProcedureInfo` from a ``doccontrol.model.ProcedureState`` (or any object with the
-    same attributes). The revision date defaults to the state's effective date, else issue date."""
+    same attributes). The revision date defaults to the state's effective date, else issue date;
+    ``since`` is when the revision entered the repository (``ingested_at``, else ``updated_at``)
+    or ``reviewed`` (its last confirmed review), the later."""
     get = lambda name, default=None: getattr(state, name, default)  # noqa: E731
     code = get("code", "")
+    entered = _moment(get("ingested_at")) or _moment(get("updated_at"))
+    since = max((m for m in (entered, reviewed) if m is not None), default=None)
     return ProcedureInfo(
         code=code,
         code_key=get("code_key") or code_key(code),
@@ -993,6 +1053,9 @@ def procedure_info(state: object, revision_date: dt.date | None = None) -> Proce
         issued=get("issued"),
         revision_date=revision_date or get("effective") or get("issued"),
         tthc=tuple(get("tthc", ()) or ()),
+        citations=tuple(get("citations", ()) or ()),
+        steps=get("steps"),
+        since=since,
     )
 
 

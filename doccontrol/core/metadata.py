@@ -21,7 +21,9 @@ What is read:
   is a blocking problem, never "no date";
 - the title (``core.metadata_title``);
 - the national TTHC codes (``1.001234`` or ``1.001234.000.00.00.H37``) anywhere in the text,
-  and the legal documents cited (``core.citations``).
+  and the legal documents cited (``core.citations``);
+- the steps (*Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu*, or numbered
+  paragraphs) with their times as written (``core.steps``).
 
 Problems are returned in ``Metadata.problems`` (``core.metadata_problems``): the pipeline turns
 the blocking ones into the file's quarantine reason (``blocking_reason``).
@@ -43,6 +45,7 @@ from doccontrol.core.metadata_problems import invalid_date, invalid_revision
 from doccontrol.core.metadata_title import read_title
 from doccontrol.core.model import DocProperties, Metadata, MetadataProblem
 from doccontrol.core.revision_value import read_revision_value
+from doccontrol.core.steps import read_steps
 from doccontrol.core.text import clean, code_key
 from doccontrol.core.tthc_codes import find_tthc_codes, tthc_key
 from doccontrol.core.vnpattern import compile_folded
@@ -153,8 +156,9 @@ def prepare(text: str) -> Doc:
 
 
 def read_metadata(text: str, properties: DocProperties) -> Metadata:
-    """Read code, title, revision, dates, TTHC codes and legal citations from a document's text,
-    with the problems found in what it states (see the module's docstring)."""
+    """Read code, title, revision, dates, TTHC codes, legal citations and steps from a document's
+    text, with the problems found in what it states (see the module's docstring)."""
+    steps = read_steps(text)
     doc = prepare(text)
     text = doc.text
     code = _read_code(doc)
@@ -180,4 +184,5 @@ def read_metadata(text: str, properties: DocProperties) -> Metadata:
         citations=citation_refs(text),
         issued_from_decision=from_decision,
         problems=problems,
+        steps=steps,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from doccontrol.core.names import escape, has_undecodable, readable
+from doccontrol.core.steps import StepTable
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Metadata:
     citations: tuple[str, ...] = ()  # legal documents cited, normal form, e.g. "152/2020/NĐ-CP"
     issued_from_decision: bool = False  # issued read from the issuing decision's line, no label
     problems: tuple[MetadataProblem, ...] = ()
+    steps: StepTable = StepTable()  # the steps (Bước | Nội dung | Thời gian ...), core.steps; empty: none
 
     @property
     def document_effective(self) -> dt.date | None:
@@ -218,6 +220,7 @@ class ProcedureState:
     identity_source: str = ""  # "file_name": code and revision read from the file's name
     ingested_at: str = ""  # when this revision entered the repository (ngày đưa vào kho), ISO 8601
     withdrawn_effective: dt.date | None = None  # the day the withdrawal took effect (the abolishing decision's)
+    steps: StepTable | None = None  # the revision's steps (core.steps); None: read before steps were read
 
 
 # Where an effective date comes from: the document (ngày hiệu lực, else ngày ban hành), or the day it

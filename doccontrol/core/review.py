@@ -25,20 +25,23 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from doccontrol.core import conformity as conf
 from doccontrol.core.citations import citation_key
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import nfc
 
 REASON_PERIOD = "period"
 REASON_REPLACED_LAW = "cites_replaced_law"
-REASONS = (REASON_REPLACED_LAW, REASON_PERIOD)
+REASONS = (REASON_REPLACED_LAW, *conf.REASONS, REASON_PERIOD)
 REASON_VI = {
     REASON_PERIOD: "Đến hạn rà soát định kỳ",
     REASON_REPLACED_LAW: "Dẫn chiếu văn bản pháp luật đã được thay thế, sửa đổi",
+    **conf.REASON_VI,
 }
 REASON_EN = {
     REASON_PERIOD: "the review period has run out",
     REASON_REPLACED_LAW: "cites a legal document recorded as replaced or amended",
+    **conf.REASON_EN,
 }
 START_EFFECTIVE = "effective"
 START_ISSUED = "issued"
@@ -191,6 +194,7 @@ class ReviewStatus:
     last_review: ReviewRecord | None
     replaced: tuple[ReplacedLaw, ...]  # replaced laws it still cites since its revision/review
     citations: tuple[str, ...] = ()
+    findings: tuple[conf.Finding, ...] = ()  # what the conformity checks found (core.conformity)
 
     def overdue_days(self, today: dt.date) -> int:
         """Days past the due date (negative: days left)."""
@@ -201,13 +205,15 @@ class ReviewStatus:
         out: list[str] = []
         if self.replaced:
             out.append(REASON_REPLACED_LAW)
+        out += [f.reason for f in self.findings]
         if self.due is None or self.due <= today + dt.timedelta(days=within_days):
             out.append(REASON_PERIOD)
         return tuple(out)
 
     def urgency(self) -> dt.date:
-        """The date it became (or becomes) due: the earlier of its period and a replaced law."""
-        dates = [r.recorded_at.date() for r in self.replaced]
+        """The date it became (or becomes) due: the earlier of its period, a replaced law and a
+        TTHC change."""
+        dates = [r.recorded_at.date() for r in self.replaced] + [f.since for f in self.findings if f.since]
         if self.due is not None:
             dates.append(self.due)
         return min(dates) if dates else dt.date.min
@@ -239,6 +245,7 @@ def review_status(
     reviews: Sequence[ReviewRecord],
     laws: Sequence[ReplacedLaw],
     months: int,
+    findings: Sequence[conf.Finding] = (),
 ) -> ReviewStatus:
     """The review clock of one procedure.
 
@@ -269,6 +276,7 @@ def review_status(
         last_review=last,
         replaced=replaced_cited(state.citations, committed, last.date if last else None, laws),
         citations=state.citations,
+        findings=tuple(findings),
     )
 
 
@@ -278,10 +286,14 @@ def review_statuses(
     reviews: Mapping[str, Sequence[ReviewRecord]],
     laws: Sequence[ReplacedLaw],
     months: int,
+    findings: Mapping[str, Sequence[conf.Finding]] | None = None,
 ) -> list[ReviewStatus]:
-    """The review status of every current procedure (by code key in ``committed``/``reviews``)."""
+    """The review status of every current procedure (by code key in ``committed``/``reviews``/
+    ``findings``, the last from the conformity checks)."""
+    found = findings or {}
     return [
-        review_status(s, committed.get(s.code_key), reviews.get(s.code_key, ()), laws, months)
+        review_status(s, committed.get(s.code_key), reviews.get(s.code_key, ()), laws, months,
+                      found.get(s.code_key, ()))
         for s in states
         if s.status == ProcedureStatus.CURRENT
     ]

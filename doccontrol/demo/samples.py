@@ -557,6 +557,11 @@ def _default_steps(spec: ProcedureSpec) -> tuple[Step, ...]:
     )
 
 
+def spec_steps(spec: ProcedureSpec) -> tuple[Step, ...]:
+    """The steps the document of ``spec`` lists in its steps table (its own, else the usual ones)."""
+    return spec.steps or _default_steps(spec)
+
+
 def _forms(spec: ProcedureSpec) -> tuple[tuple[str, str], ...]:
     if spec.forms:
         return spec.forms
@@ -711,7 +716,7 @@ def _document(spec: ProcedureSpec) -> _Document:
                        f"được báo cáo Lãnh đạo Sở và lưu theo quy định."))
         section = 2
     body.append(_P(f"5.{section}. Quy trình xử lý công việc", "bold"))
-    steps = spec.steps or _default_steps(spec)
+    steps = spec_steps(spec)
     body.append(_T(
         rows=(("Bước", "Nội dung công việc", "Trách nhiệm", "Thời gian", "Biểu mẫu/Kết quả"),)
         + tuple((f"B{i}", s.content, s.responsible, s.duration, s.form)

@@ -122,6 +122,7 @@ def new_state(drop: Drop, current: ProcedureState | None, owner: str, slug: str,
         ocr_confidence=drop.ocr_confidence,
         legacy_encoding=drop.legacy_encoding,
         identity_source=drop.identity_source,
+        steps=meta.steps,
     )
 
 

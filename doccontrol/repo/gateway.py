@@ -237,6 +237,16 @@ class Repository:
         text = self._file_text(layout.review_path(state.slug))
         return rv.reviews_from_json(text)[1] if text is not None else []
 
+    def last_reviews(self) -> dict[str, dt.datetime]:
+        """Code key → when each procedure's last review was confirmed (those reviewed at all)."""
+        folder = self.path / layout.REVIEWS_DIR
+        out: dict[str, dt.datetime] = {}
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            key, records = rv.reviews_from_json(path.read_text(encoding="utf-8"))
+            if records:
+                out[key] = max(r.date for r in records)
+        return out
+
     # --- history --------------------------------------------------------------------------------
 
     def history(self, state: ProcedureState) -> list[RevisionRecord]:

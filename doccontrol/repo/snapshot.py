@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from doccontrol.core import catalog as cat
+from doccontrol.core import conformity as conf
 from doccontrol.core import coverage as cov
 from doccontrol.core import dates
 from doccontrol.core import review as rv
@@ -80,25 +81,41 @@ class Snapshot:
                 out[key] = event.date
         return out
 
-    def statuses(self, months: int) -> list[rv.ReviewStatus]:
-        return rv.review_statuses(self.states, self.committed(), self.reviews, self.laws, months)
+    def infos(self) -> list[cov.ProcedureInfo]:
+        """What coverage and the conformity checks know of every procedure (its last confirmed
+        review from this snapshot's reviews)."""
+        return [cov.procedure_info(s, revision_date(s), _last_review(self.reviews.get(s.code_key)))
+                for s in self.states]
+
+    def statuses(self, months: int, conformity: conf.Settings | None = None) -> list[rv.ReviewStatus]:
+        """The review status of every current procedure; with ``conformity``, what the conformity
+        checks find on it too (``core.conformity``: needs the catalog)."""
+        findings = None
+        if conformity is not None and self.catalog is not None:
+            findings = cov.conformity_findings(self.catalog, self.infos(), self.links, self.internal, self.scope,
+                                               conformity)
+        return rv.review_statuses(self.states, self.committed(), self.reviews, self.laws, months, findings)
 
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for current procedures that still cite a replaced law."""
         return {s.code_key: rv.replaced_law_detail(s.replaced) for s in self.statuses(months) if s.replaced}
 
     def coverage(self, config_field_offices: Mapping[str, str], months: int, office: str | None = None,
-                 suggest_limit: int = 0) -> cov.CoverageReport | None:
+                 suggest_limit: int = 0, conformity: conf.Settings | None = None) -> cov.CoverageReport | None:
         """Coverage at this commit (None when no catalog had been imported yet): the catalog's
         scope and field map of this commit (``[fields]`` of doccontrol.toml filling in)."""
         if self.catalog is None:
             return None
-        infos = [cov.procedure_info(s, revision_date(s)) for s in self.states]
         return cov.compute_coverage(
-            self.catalog, infos, self.links, self.internal, field_offices(self.organisation, config_field_offices),
+            self.catalog, self.infos(), self.links, self.internal, field_offices(self.organisation, config_field_offices),
             office,
             suggest_limit=suggest_limit, replaced_law=self.replaced_law_details(months), catalog_scope=self.scope,
+            conformity=conformity,
         )
+
+
+def _last_review(records: list[rv.ReviewRecord] | None) -> dt.datetime | None:
+    return max((r.date for r in records), default=None) if records else None
 
 
 def commit_as_of(git: Git, when: dt.datetime, head: str | None = None) -> str | None:

@@ -7,11 +7,13 @@ import datetime as dt
 import json
 
 from doccontrol.core.model import ProcedureState
+from doccontrol.core.steps import steps_from_data, steps_to_data
 from doccontrol.core.text import code_key
 
 
 # Fields written only when they say something (most revisions have none of them).
-_OPTIONAL = {"text_source": "", "ocr_confidence": None, "legacy_encoding": "", "identity_source": ""}
+_OPTIONAL = {"text_source": "", "ocr_confidence": None, "legacy_encoding": "", "identity_source": "",
+             "steps": None}
 
 
 def state_to_json(state: ProcedureState) -> str:
@@ -23,6 +25,8 @@ def state_to_json(state: ProcedureState) -> str:
     data["effective"] = state.effective.isoformat() if state.effective else None
     data["withdrawn_effective"] = state.withdrawn_effective.isoformat() if state.withdrawn_effective else None
     data["tthc"] = list(state.tthc)
+    if state.steps is not None:
+        data["steps"] = steps_to_data(state.steps)
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -45,6 +49,7 @@ def state_from_json(text: str) -> ProcedureState:
     values["tthc"] = tuple(values.get("tthc") or ())
     values["citations"] = tuple(values.get("citations") or ())
     values["revision"] = int(values.get("revision", 1))
+    values["steps"] = steps_from_data(values.get("steps"))
     # The code's normal form is recomputed, not trusted: a procedure stored before the normal form
     # changed (``core.text.code_key``) is compared, linked and indexed like one stored today.
     values["code_key"] = code_key(str(values.get("code", ""))) or str(values.get("code_key", ""))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from doccontrol.core import cells
+from doccontrol.core import conformity as conf
 from doccontrol.core.labels import LINK_SOURCE, moment_vi, percent_vi, vi
 from doccontrol.core.coverage import (
     REASON_EN,
@@ -119,7 +120,17 @@ def _summary_rows(report: CoverageReport) -> list[tuple[str, str]]:
         ("Chưa có quy trình (not covered)", str(report.total - report.covered)),
         ("Tỷ lệ (coverage)", percent_vi(report.percent)),
         ("Quy trình cần xem xét (procedures to review)", str(report.flagged_count)),
+        *((CONFORMITY_LABEL[r], str(n)) for r, n in report.conformity_counts().items()),
     ]
+
+
+#: the conformity figures in the summary: how many procedures each check flags
+CONFORMITY_LABEL = {
+    conf.REASON_TTHC_CHANGED: "Trong đó: TTHC đổi thời hạn, căn cứ pháp lý (of which: TTHC changed)",
+    conf.REASON_DEADLINE_EXCEEDED: "Trong đó: vượt thời hạn giải quyết (of which: deadline exceeded)",
+    conf.REASON_DEADLINE_UNREADABLE: "Trong đó: không đọc được thời hạn (of which: deadline unreadable)",
+    conf.REASON_LEGAL_BASIS_MISSING: "Trong đó: thiếu căn cứ pháp lý (of which: legal basis missing)",
+}
 
 
 def _tally_rows(tallies: Mapping[str, Tally], label: Callable[[str], str]) -> list[list[str]]:
@@ -286,6 +297,8 @@ def render_csv(report: CoverageReport, ctx: ReportContext | None = None) -> byte
     w.writerow(["summary", "Tổng hợp", "total", "Tổng số TTHC", "", "", "", "", "", str(report.total)])
     w.writerow(["summary", "Tổng hợp", "covered", "Đã có quy trình", "", "", "", "", "", str(report.covered)])
     w.writerow(["summary", "Tổng hợp", "percent", "Tỷ lệ", "", "", "", "", "", percent_vi(report.percent)])
+    for reason, n in report.conformity_counts().items():
+        w.writerow(["conformity", "Đối chiếu TTHC", reason, REASON_VI[reason], "", "", reason, "", "", str(n)])
     for k, t in report.by_office.items():
         w.writerow(["by_office", "Theo phòng", k, "", "", k, "", f"{t.covered}/{t.total}", "",
                     percent_vi(t.percent)])

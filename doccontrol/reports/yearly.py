@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from doccontrol.core import conformity as conf
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core import timeline as tl
@@ -364,16 +365,22 @@ def _in_force(config: Config, current: Sequence[ProcedureState]) -> list[OfficeC
     return out
 
 
-def _overdue(end: Snapshot, months: int, today: dt.date) -> list[OverdueItem]:
+def _overdue(end: Snapshot, months: int, today: dt.date, settings: conf.Settings) -> list[OverdueItem]:
     """The procedures due for review on ``today``, with what their due date counts from."""
     return [
-        OverdueItem(
-            s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today),
-            rv.replaced_law_detail(s.replaced) if s.replaced else
-            f"Rà soát lần cuối / bắt đầu tính: {date_vi(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "",
-        )
-        for s in rv.due_reviews(end.statuses(months), today)
+        OverdueItem(s.code, s.title, s.office, s.due, s.overdue_days(today), s.reasons(today), _overdue_detail(s))
+        for s in rv.due_reviews(end.statuses(months, settings), today)
     ]
+
+
+def _overdue_detail(s: rv.ReviewStatus) -> str:
+    """Why a procedure is due: the replaced laws it cites, what the conformity checks found, else
+    what its period counts from."""
+    parts = [rv.replaced_law_detail(s.replaced)] if s.replaced else []
+    parts += [f.detail for f in s.findings]
+    if not parts and s.start:
+        parts.append(f"Rà soát lần cuối / bắt đầu tính: {date_vi(s.start)} ({rv.START_VI[s.start_source]})")
+    return "; ".join(parts)
 
 
 def _laws_replaced(end: Snapshot, current: Sequence[ProcedureState], start: dt.datetime, stop: dt.datetime
@@ -412,12 +419,13 @@ def build_yearly_report(
     ``load_in_force``: by effective dates; reviews, laws and catalog imports by the day they were
     recorded); ``journal``: the records of ``logs/ingest.jsonl`` (files processed, by when)."""
     months = config.review_months
+    settings = conf.Settings.of(config.working_hours_per_day)
     current = end.current()
     titles = {s.code_key: (s.code, s.title, s.office) for s in end.states}
     period_events = [e for e in end.events if _in_period(e.date, period_start, period_end)]
     new, revised, withdrawn, found = _changes(end, period_start.date(), period_end.date())
     reviews = _reviews(period_events, titles)
-    cov_end_report = end.coverage(config.field_offices, months)
+    cov_end_report = end.coverage(config.field_offices, months, conformity=settings)
     uncovered, flagged = _coverage_lists(cov_end_report)
     ingest, problems = _journal_figures(journal, period_start, period_end)
     return YearlyReport(
@@ -435,10 +443,10 @@ def build_yearly_report(
         revised=tuple(revised),
         withdrawn=tuple(withdrawn),
         reviews=tuple(reviews),
-        overdue=tuple(_overdue(end, months, period_end.date())),
+        overdue=tuple(_overdue(end, months, period_end.date(), settings)),
         laws_replaced=tuple(_laws_replaced(end, current, period_start, period_end)),
         decisions=tuple(_decisions(period_events, end)),
-        coverage_start=_coverage_figures(start.coverage(config.field_offices, months)),
+        coverage_start=_coverage_figures(start.coverage(config.field_offices, months, conformity=settings)),
         coverage_end=_coverage_figures(cov_end_report),
         uncovered=uncovered,
         flagged=flagged,

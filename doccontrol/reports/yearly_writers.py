@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from doccontrol.core import conformity as conf
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core.config import office_order
@@ -74,6 +75,7 @@ def values(report: YearlyReport) -> dict[str, str]:
         "decisions_count": str(len(report.decisions)),
         "uncovered_count": str(len(report.uncovered)),
         "flagged_count": str(len({f.code for f in report.flagged})),
+        **{f"{reason}_count": str(n) for reason, n in conformity_counts(report).items()},
         "processed_count": str(report.ingest.processed),
         "ingested_count": str(report.ingest.ingested),
         "duplicate_count": str(report.ingest.duplicates),
@@ -82,6 +84,12 @@ def values(report: YearlyReport) -> dict[str, str]:
     out.update(_coverage_values("coverage_start", report.coverage_start))
     out.update(_coverage_values("coverage_end", report.coverage_end))
     return out
+
+
+def conformity_counts(report: YearlyReport) -> dict[str, int]:
+    """How many procedures to revise each conformity check found at the period's end
+    (``core.conformity``: ``tthc_changed``, ``deadline_exceeded``, ...)."""
+    return {reason: len({f.code for f in report.flagged if f.reason == reason}) for reason in conf.REASONS}
 
 
 def _change_rows(kind: str, changes: Sequence[ProcedureChange], report: YearlyReport) -> list[list[str]]:
@@ -262,6 +270,7 @@ def to_dict(report: YearlyReport) -> dict[str, object]:
         "uncovered": [{"code": u.code, "name": u.name, "field": u.field, "office": u.office} for u in report.uncovered],
         "flagged": [{"code": f.code, "title": f.title, "office": f.office, "reason": f.reason, "detail": f.detail}
                     for f in report.flagged],
+        "conformity": conformity_counts(report),
         "ingest": {"processed": report.ingest.processed, "ingested": report.ingest.ingested,
                    "duplicates": report.ingest.duplicates, "refused": report.ingest.refused,
                    "by_cause": [{"cause": c, "label": CAUSE_VI.get(c, c), "count": n}

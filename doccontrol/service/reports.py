@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doccontrol.core import conformity as conf
 from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_key, parse_citation
 from doccontrol.core import dates
@@ -63,7 +64,7 @@ def review_due(
         raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
     today = as_of or dates.today()
     snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
-    statuses = snap.statuses(workspace.config.review_months)
+    statuses = snap.statuses(workspace.config.review_months, conf.Settings.of(workspace.config.working_hours_per_day))
     return rv.due_reviews(statuses, today, within_days, office), today
 
 

@@ -10,12 +10,14 @@ gateway and feeds the pure functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol.core import catalog as cat
+from doccontrol.core import conformity as conf
 from doccontrol.core import coverage as cov
+from doccontrol.core import dates
 from doccontrol.core import organisation as org_rules
 from doccontrol.core.dates import revision_date
 from doccontrol.core.model import ProcedureState
@@ -56,6 +58,9 @@ class ImportResult:
     rows: int
     commit: str | None
     decision: str
+    #: the current procedures linked to a TTHC whose deadline or legal basis this import changed
+    #: (``tthc_changed`` from now on, until their next revision or confirmed review)
+    to_revise: tuple[str, ...] = ()
 
 
 def import_catalog(workspace: Workspace, path: Path, decision: str | None = None) -> ImportResult:
@@ -73,7 +78,7 @@ def import_catalog(workspace: Workspace, path: Path, decision: str | None = None
     label = ref.number if ref else (decision.strip() if decision else f"tệp {path.name}")
     date = ref.date if ref else None
     with Repository(workspace) as repo, repo.write(workspace.config.controller, "catalog import") as tx:
-        merged, changes = cat.merge_catalog(repo.catalog() or {}, parsed, label, date)
+        merged, changes = cat.merge_catalog(repo.catalog() or {}, parsed, label, date, dates.now_iso())
         summary = (
             f"{len(changes.added)} mới, {len(changes.amended)} sửa đổi, {len(changes.renamed)} đổi tên, "
             f"{len(changes.abolished)} bãi bỏ"
@@ -83,8 +88,21 @@ def import_catalog(workspace: Workspace, path: Path, decision: str | None = None
             f"Danh mục TTHC: {label} ({summary})",
             {"Action": messages.CATALOG_IMPORT, "Source-File": path.name, "Decision": label},
         )
+        to_revise = _linked_to(repo, merged, set(changes.terms_changed), workspace) if changes.terms_changed else ()
     return ImportResult(changes=changes, problems=list(parsed.problems), rows=len(parsed.rows), commit=commit,
-                        decision=label)
+                        decision=label, to_revise=to_revise)
+
+
+def _linked_to(repo: Repository, catalog: dict[str, cat.Tthc], codes: set[str], workspace: Workspace
+               ) -> tuple[str, ...]:
+    """The current procedures the conformity checks find ``tthc_changed`` for one of ``codes``."""
+    links, internal = repo.links()
+    states = repo.procedures()
+    found = cov.conformity_findings(catalog, procedure_infos(states, repo.last_reviews()), links, internal,
+                                    repo.catalog_scope(), conformity_settings(workspace))
+    code_of = {s.code_key: s.code for s in states}
+    return tuple(sorted(code_of[key] for key, fs in found.items()
+                        if any(f.reason == conf.REASON_TTHC_CHANGED and codes & set(f.tthc) for f in fs)))
 
 
 def catalog_entries(workspace: Workspace, field: str | None = None, status: str | None = None) -> list[cat.Tthc]:
@@ -128,8 +146,16 @@ def change_links(
         )
 
 
-def procedure_infos(states: Iterable[ProcedureState]) -> list[cov.ProcedureInfo]:
-    return [cov.procedure_info(s, revision_date(s)) for s in states]
+def procedure_infos(states: Iterable[ProcedureState],
+                    reviewed: Mapping[str, dt.datetime] | None = None) -> list[cov.ProcedureInfo]:
+    """What coverage knows of each procedure (``reviewed``: code key → its last confirmed review)."""
+    reviewed = reviewed or {}
+    return [cov.procedure_info(s, revision_date(s), reviewed.get(s.code_key)) for s in states]
+
+
+def conformity_settings(workspace: Workspace) -> conf.Settings:
+    """The conformity checks' settings from ``doccontrol.toml`` (``[review] working_hours_per_day``)."""
+    return conf.Settings.of(workspace.config.working_hours_per_day)
 
 
 @dataclass(frozen=True)
@@ -151,9 +177,10 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         replaced = repo.replaced_law_details(workspace.config.review_months)
         scope = repo.catalog_scope()
         fields = repo.field_offices()
+        reviewed = repo.last_reviews()
     report = cov.compute_coverage(
-        catalog, procedure_infos(states), links, internal, fields, office, field,
-        replaced_law=replaced, catalog_scope=scope,
+        catalog, procedure_infos(states, reviewed), links, internal, fields, office, field,
+        replaced_law=replaced, catalog_scope=scope, conformity=conformity_settings(workspace),
     )
     config = workspace.config
     context = ReportContext(

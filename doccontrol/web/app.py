@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from doccontrol.errors import DoccontrolError, NotFound, UsageError, WorkspaceError
 from doccontrol.repo.gateway import Repository
 from doccontrol.core import labels as core_labels
+from doccontrol.core.catalog_terms import deadline_label
 from doccontrol.core.labels import effective_vi
 from doccontrol.web import labels
 from doccontrol.repo.lock import lock_is_held
@@ -177,6 +178,8 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
     app.jinja_env.globals.update(
         t=_label, tp=_label_plain, status_label=_status_label, action_label=_action_label,
         source_label=lambda source: labels.both(labels.LINK_SOURCE, source, current_lang()),
+        finding_label=lambda reason: labels.both(labels.FINDING, reason, current_lang()),
+        deadline_label=deadline_label,
         text_origin=_text_origin, ocr_mark=lambda conf: _pair_label(core_labels.ocr_mark(conf)),
         lang_url=_lang_url, site_agency=lambda: site().workspace.config.agency,
         office_name=lambda code: site().workspace.config.office_name(code),

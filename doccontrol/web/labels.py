@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from doccontrol.core import conformity as conf
 from doccontrol.core import labels as core_labels
 from doccontrol.core.labels import pair
 
@@ -61,6 +62,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "link_source": ("Nguồn liên kết", "Link source"),
     "no_tthc": ("Không gắn TTHC nào.", "No linked TTHC."),
     "no_catalog_name": ("(không có trong danh mục)", "(not in the catalog)"),
+    "tthc_terms": ("Thời hạn, phí, căn cứ pháp lý theo danh mục", "Deadline, fee, legal basis in the catalog"),
+    "tthc_deadline": ("Thời hạn giải quyết", "Deadline"),
+    "tthc_fee": ("Phí, lệ phí", "Fee"),
+    "tthc_basis": ("Căn cứ pháp lý", "Legal basis"),
+    "tthc_place": ("Địa điểm thực hiện", "Place"),
+    "read_as": ("Đọc là", "Read as"),
+    "steps": ("Các bước thực hiện", "Steps"),
+    "step": ("Bước", "Step"),
+    "step_content": ("Nội dung công việc", "Task"),
+    "step_responsible": ("Trách nhiệm", "Responsible"),
+    "step_time": ("Thời gian", "Time"),
+    "steps_total": ("Tổng thời gian các bước", "Steps total"),
+    "steps_total_stated": ("Tổng thời gian ghi trong bảng", "Total stated in the table"),
+    "hours_per_day": ("giờ = 1 ngày làm việc", "hours = 1 working day"),
+    "steps_not_read": ("Lần ban hành này được lưu trước khi doccontrol đọc các bước.",
+                       "This revision was stored before doccontrol read steps."),
+    "no_steps": ("Không tìm thấy bảng các bước.", "No steps table found."),
+    "checks": ("Đối chiếu với TTHC", "Checks against the TTHC"),
+    "checks_ok": ("Không phát hiện vấn đề.", "Nothing found."),
     "revisions": ("Các lần ban hành", "Revisions"),
     "date_committed": ("Ngày vào kho", "Committed"),
     "date_effective": ("Ngày hiệu lực", "Effective"),
@@ -173,6 +193,10 @@ def plain(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
+#: the conformity checks' findings (reason → Vietnamese, English)
+FINDING: dict[str, tuple[str, str]] = {r: (conf.REASON_VI[r], conf.REASON_EN[r]) for r in conf.REASONS}
+
+
 def both(table: dict[str, tuple[str, str]], key: str, lang: str) -> Markup:
     """The chosen language, then the other one small beside it (escaped, safe to print)."""
     vi, en = pair(table, key)
@@ -182,5 +206,5 @@ def both(table: dict[str, tuple[str, str]], key: str, lang: str) -> Markup:
     return Markup('{} <span class="alt" lang="{}">{}</span>').format(first, second_lang, second)
 
 
-__all__ = ["ACTION", "DEFAULT_LANG", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "pair",
+__all__ = ["ACTION", "DEFAULT_LANG", "FINDING", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "pair",
            "plain"]

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
 from doccontrol.service import status, tthc
+from doccontrol.service.conformity import procedure_conformity
 from doccontrol.errors import NotFound, UsageError
 from doccontrol.core.dates import effective_of, ingested_day
 from doccontrol.core.model import ProcedureState, ProcedureStatus
@@ -82,6 +83,7 @@ def procedure(code: str) -> Any:
     except UsageError as exc:
         return _not_found(exc)
     links = _linked_tthc(state)
+    checked = procedure_conformity(workspace, state, [code for code, _, _ in links])
     diff_to = numbers[-1] if numbers else None
     diff_from = numbers[-2] if len(numbers) > 1 else None
     effective, effective_source = effective_of(state)
@@ -89,7 +91,7 @@ def procedure(code: str) -> Any:
         "procedure.html", active="", state=state, revisions=list(reversed(revisions)), history=found.history,
         numbers=numbers, shown=shown, text=text, links=links, diff_from=diff_from, diff_to=diff_to,
         date_vi=present.date_vi, timestamp_vi=present.timestamp_vi, effective=effective,
-        effective_source=effective_source, ingested=ingested_day(state),
+        effective_source=effective_source, ingested=ingested_day(state), checked=checked,
     )
 
 

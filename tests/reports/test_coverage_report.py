@@ -87,9 +87,11 @@ def test_csv(report: CoverageReport) -> None:
     assert all(len(r) == len(CSV_HEADINGS) for r in rows)
     parts = [r[0] for r in rows[1:]]
     counts = {p: parts.count(p) for p in set(parts)}
-    assert counts == {"summary": 3, "by_office": 4, "by_field": 4, "uncovered": 4, "flagged": 4,
+    assert counts == {"summary": 3, "conformity": 4, "by_office": 4, "by_field": 4, "uncovered": 4, "flagged": 4,
                       "link": 7, "suggestion": len(report.suggestions), "warning": 4, "internal": 1,
-                      "decision": 3}
+                      "decision": 3}  # "conformity": the four checks of issue 18, each with its count
+    assert {r[2]: r[9] for r in rows if r[0] == "conformity"} == {
+        "tthc_changed": "0", "deadline_exceeded": "0", "deadline_unreadable": "0", "legal_basis_missing": "0"}
     summary = {r[2]: r[9] for r in rows if r[0] == "summary"}
     assert summary == {"total": "8", "covered": "4", "percent": "50,00 %"}  # the one percentage format
     flagged = [r for r in rows if r[0] == "flagged"]

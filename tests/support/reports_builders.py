@@ -144,23 +144,30 @@ def build_two_year_workspace(tmp_path: Path) -> Path:
         home_env.mkdir()
         isolated_environment(mp, home_env)
         clock = Clock(mp)
-        shared = Extractor(Limits())
-
-        class ReusedExtractor:
-            def __init__(self, limits: Limits, on_progress: object = None) -> None:
-                del limits, on_progress
-
-            def __enter__(self) -> Extractor:
-                return shared
-
-            def __exit__(self, *exc: object) -> None:
-                return None
-
-        mp.setattr(session, "Extractor", ReusedExtractor)
+        shared = reuse_one_extractor(mp)
         try:
             return _story(tmp_path, clock)
         finally:
             shared.close()
+
+
+def reuse_one_extractor(mp: pytest.MonkeyPatch) -> Extractor:
+    """Make every ingest session use one extraction worker (started here; the caller closes
+    it): one worker start instead of one per ingest."""
+    shared = Extractor(Limits())
+
+    class ReusedExtractor:
+        def __init__(self, limits: Limits, on_progress: object = None) -> None:
+            del limits, on_progress
+
+        def __enter__(self) -> Extractor:
+            return shared
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    mp.setattr(session, "Extractor", ReusedExtractor)
+    return shared
 
 
 def _story(tmp_path: Path, clock: Clock) -> Path:
