@@ -68,7 +68,7 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
-FORMAT = 5  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes)
+FORMAT = 6  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
 POINTER = "CURRENT"
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
@@ -120,6 +120,7 @@ def make_schema() -> Schema:
         slug=ID(stored=True),
         status=ID(stored=True),
         office_key=ID(),
+        department=ID(stored=True),  # the department's code, in the province's index only
         code_key=ID(sortable=True),  # a column too: browsing lists documents in code order
         tthc=TermsField(scorable=False),
         title_x=TermsField("exact"),
@@ -163,6 +164,7 @@ def doc_fields(doc: IndexDoc) -> dict[str, Any]:
         "tthc_codes": tuple(doc.tthc),
         "fingerprint": fingerprint(doc).encode("ascii"),
         "text": doc.text,  # whoosh compresses stored fields
+        "department": doc.department or None,
     }
 
 
@@ -548,7 +550,7 @@ class WhooshBackend:
         if request.limit < 1:
             raise ValueError("limit must be at least 1")
         parsed = parse(request.query)
-        if parsed.is_empty and not request.office:
+        if parsed.is_empty and not request.office and not request.department:
             return []
         with self._lock:  # a whoosh searcher is not for two threads at once
             snap = self._current_snapshot()
@@ -647,6 +649,8 @@ class _Search:
             offices.append(office_key(self.request.office))
         for key in dict.fromkeys(offices):
             allowed = allowed & snap.term_mask("office_key", key)
+        if self.request.department:
+            allowed = allowed & snap.term_mask("department", self.request.department)
         if self.q.code_filters:
             allowed = allowed & snap.mask(self.docs(self.code_query(self.q.code_filters)))
         if self.q.tthc_filters:
@@ -816,6 +820,7 @@ class _Search:
             status=stored.get("status", ""),
             score=float(score),
             snippet=make_snippet(_text(stored), self.q),
+            department=stored.get("department") or "",
         )
 
 

@@ -18,6 +18,7 @@ from doccontrol.core import catalog as cat
 from doccontrol.core import coverage as cov
 from doccontrol.core import organisation as org_rules
 from doccontrol.core.dates import revision_date
+from doccontrol.core.config import Config
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
 from doccontrol.core.text import code_key
@@ -25,6 +26,7 @@ from doccontrol.errors import UsageError
 from doccontrol.extract.catalog_files import parse_catalog_file
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
+from doccontrol.repo.snapshot import Snapshot
 from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.service.controlled_set import actor_office
 from doccontrol.workspace import Workspace
@@ -138,6 +140,45 @@ class CoverageResult:
     context: ReportContext
 
 
+@dataclass(frozen=True)
+class CoverageInputs:
+    """Everything coverage reads from a repository (its work tree now, or a snapshot)."""
+
+    catalog: dict[str, cat.Tthc]
+    states: list[ProcedureState]
+    links: dict[str, set[str]]
+    internal: set[str]
+    replaced: dict[str, str]  # code key → the replaced law a current procedure still cites
+    scope: CatalogScope
+    fields: dict[str, str]  # field → office: the repository's, then [fields] of doccontrol.toml
+
+
+def coverage_inputs(snapshot: Snapshot, config: Config) -> CoverageInputs:
+    """What coverage reads, from the repository at one commit (``[fields]`` of ``config`` filling
+    in the fields the repository does not map, as for the work tree)."""
+    if snapshot.catalog is None:
+        raise no_catalog()
+    return CoverageInputs(snapshot.catalog, list(snapshot.states), snapshot.links, snapshot.internal,
+                          snapshot.replaced_law_details(config.review_months), snapshot.scope,
+                          org_rules.field_offices(snapshot.organisation, config.field_offices))
+
+
+def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = None, field: str | None = None
+                  ) -> CoverageResult:
+    """The 100% TTHC check over ``inputs`` (the one computation behind ``coverage``, the web's
+    coverage page and the province's figures for a department)."""
+    if office is not None and office not in config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    report = cov.compute_coverage(
+        inputs.catalog, procedure_infos(inputs.states), inputs.links, inputs.internal, inputs.fields, office, field,
+        replaced_law=inputs.replaced, catalog_scope=inputs.scope,
+    )
+    context = ReportContext(
+        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
+    )
+    return CoverageResult(report=report, context=context)
+
+
 def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
     """The 100% TTHC check over the repository's catalog, links and procedures (reads only)."""
     if office is not None and office not in workspace.config.offices:
@@ -147,19 +188,10 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         if catalog is None:
             raise no_catalog()
         links, internal = repo.links()
-        states = repo.procedures()
-        replaced = repo.replaced_law_details(workspace.config.review_months)
-        scope = repo.catalog_scope()
-        fields = repo.field_offices()
-    report = cov.compute_coverage(
-        catalog, procedure_infos(states), links, internal, fields, office, field,
-        replaced_law=replaced, catalog_scope=scope,
-    )
-    config = workspace.config
-    context = ReportContext(
-        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
-    )
-    return CoverageResult(report=report, context=context)
+        inputs = CoverageInputs(catalog, repo.procedures(), links, internal,
+                                repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
+                                repo.field_offices())
+    return coverage_from(inputs, workspace.config, office, field)
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
