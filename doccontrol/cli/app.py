@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from doccontrol import __version__
 from doccontrol.errors import DoccontrolError
-from doccontrol.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:  # finding a workspace is imported by the commands that need one (a light `province search`)
+    from doccontrol.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -93,6 +95,8 @@ def get_workspace(ctx: click.Context) -> Workspace:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "workspace" not in root.obj:
+        from doccontrol.workspace import open_workspace
+
         root.obj["workspace"] = open_workspace(root.obj.get("home"))
     return root.obj["workspace"]  # type: ignore[no-any-return]
 
