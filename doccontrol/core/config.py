@@ -47,6 +47,7 @@ class Config:
     git_remote: str = ""
     watch: WatchSettings = field(default_factory=WatchSettings)
     report: Mapping[str, object] = field(default_factory=dict)
+    search_engine: str = "whoosh"  # [search] engine: whoosh or tantivy (the index is rebuilt when it changes)
 
     def office_name(self, code: str) -> str:
         return self.offices.get(code, code)
@@ -217,6 +218,18 @@ def _watch(reader: _Reader) -> WatchSettings:
     )
 
 
+SEARCH_ENGINES = ("whoosh", "tantivy")
+
+
+def _engine(reader: _Reader) -> str:
+    engine = reader.text("search", reader.table("search"), "engine", "whoosh")
+    if engine not in SEARCH_ENGINES:
+        reader.problem(f"[search] engine = {engine!r}: chỉ có {', '.join(SEARCH_ENGINES)}.",
+                       f"[search] engine = {engine!r}: one of {', '.join(SEARCH_ENGINES)}.")
+        return "whoosh"
+    return engine
+
+
 def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
     """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
     reader = _Reader(raw)
@@ -239,6 +252,7 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
         git_remote=reader.text("git", reader.table("git"), "remote", ""),
         watch=_watch(reader),
         report=dict(reader.table("report")),
+        search_engine=_engine(reader),
     )
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -345,6 +359,9 @@ def render_config(
         "",
         "[review]",
         "months = 12",
+        "",
+        "[search]",
+        'engine = "whoosh"       # or "tantivy" (the index is rebuilt at the next search when it changes)',
         "",
         "[git]",
         '# remote = "https://git.example.invalid/so-ldtbxh/procedures.git"',

@@ -20,7 +20,7 @@ from doccontrol.core.text import nfc
 PROVINCE_CONFIG_NAME = "province.toml"
 DEFAULT_JOBS = 4
 DEFAULT_TIMEOUT = 120.0
-ENGINES = ("whoosh",)
+ENGINES = ("tantivy", "whoosh")  # the province index: tantivy loads in milliseconds (docs/province.md)
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -37,7 +37,7 @@ class ProvinceConfig:
     departments: Mapping[str, Department] = field(default_factory=dict)  # code → department, in file order
     jobs: int = DEFAULT_JOBS  # departments fetched at once
     timeout: float = DEFAULT_TIMEOUT  # seconds one department's fetch may take
-    engine: str = "whoosh"  # the search engine of the province index
+    engine: str = "tantivy"  # the search engine of the province index
 
     def department(self, code: str) -> Department | None:
         """The department with ``code`` (case does not matter)."""
@@ -89,7 +89,7 @@ def parse_province(raw: Mapping[str, object], path: object = PROVINCE_CONFIG_NAM
         departments[code] = Department(code, name or code, str(url).strip())
     sync = reader.table("sync")
     search = reader.table("search")
-    engine = reader.text("search", search, "engine", "whoosh")
+    engine = reader.text("search", search, "engine", ProvinceConfig.engine)
     if engine not in ENGINES:
         reader.problem(f"[search] engine = {engine!r}: chỉ hỗ trợ {', '.join(ENGINES)}.",
                        f"[search] engine = {engine!r}: one of {', '.join(ENGINES)}.")
@@ -122,7 +122,7 @@ def render_province(config: ProvinceConfig) -> str:
         f"timeout_seconds = {config.timeout:g}   # one department's fetch, at most",
         "",
         "[search]",
-        f"engine = {_toml_str(config.engine)}",
+        f"engine = {_toml_str(config.engine)}   # tantivy or whoosh (the province's index is rebuilt when it changes)",
         "",
     ]
     for code, dept in config.departments.items():

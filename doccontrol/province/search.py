@@ -58,7 +58,7 @@ def tips(province: Province) -> dict[str, str]:
 
 def behind(province: Province, backend: object | None = None) -> bool:
     """Whether the index does not reflect every department's tip."""
-    backend = backend or open_backend(province.index_dir)
+    backend = backend or open_backend(province.index_dir, province.config.engine)
     return reflected(backend) != tips(province)
 
 
@@ -74,7 +74,7 @@ def _all_docs(province: Province, wanted: Mapping[str, str]) -> Iterator[IndexDo
 def rebuild(province: Province) -> int:
     """Rebuild the whole index from the mirrors' tips (a new generation, swapped in atomically)."""
     wanted = tips(province)
-    backend = open_backend(province.index_dir)
+    backend = open_backend(province.index_dir, province.config.engine)
     count = 0
 
     def counted() -> Iterator[IndexDoc]:
@@ -94,7 +94,7 @@ def update(province: Province) -> str:
     from doccontrol.repo.index_sync import docs_at, procedure_folders
 
     wanted = tips(province)
-    backend = open_backend(province.index_dir)
+    backend = open_backend(province.index_dir, province.config.engine)
     have = reflected(backend)
     if have is None or set(have) - set(wanted):  # unreadable, or a department left the province
         return f"rebuilt ({rebuild(province)} documents)"
@@ -124,7 +124,7 @@ def search(province: Province, request: SearchRequest, wait: bool = True) -> Pro
     """Search every department (or ``request.department``); an index behind the mirrors is
     brought up to them first, and the notice says so. ``wait=False`` (the web): WorkspaceError
     at once when a sync holds the lock, instead of waiting for it."""
-    backend = open_backend(province.index_dir)
+    backend = open_backend(province.index_dir, province.config.engine)
     out = ProvinceSearch()
     if behind(province, backend):
         from doccontrol.repo.lock import writer_lock
@@ -134,7 +134,7 @@ def search(province: Province, request: SearchRequest, wait: bool = True) -> Pro
         if done:
             out.notices.append(f"Chỉ mục tìm kiếm của tỉnh đã được cập nhật theo các kho: {done}. "
                                f"(the province index was brought up to the mirrors: {done})")
-        backend = open_backend(province.index_dir)
+        backend = open_backend(province.index_dir, province.config.engine)
     if request.department:
         request = _with_department(request, province.department(request.department).code)
     out.hits = backend.search(request)

@@ -221,7 +221,7 @@ class IndexSync:
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-        self.backend: SearchBackend = open_backend(repo.workspace.index_dir)
+        self.backend: SearchBackend = open_backend(repo.workspace.index_dir, repo.workspace.config.search_engine)
 
     # -- reading -------------------------------------------------------------------------------
 

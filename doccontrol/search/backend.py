@@ -173,12 +173,23 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
 _MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
 
 
-def open_backend(index_dir: Path) -> SearchBackend:
-    """The search backend for the index kept in ``index_dir`` (the whoosh one).
+ENGINES = ("whoosh", "tantivy")
+
+
+def open_backend(index_dir: Path, engine: str = "whoosh") -> SearchBackend:
+    """The search backend for the index kept in ``index_dir``: whoosh (``whoosh3``, the default)
+    or tantivy (PyPI ``tantivy``), as the configuration chooses.
 
     Opening never fails for a missing or damaged index; operations that need it raise
-    :class:`IndexUnavailable`, and :meth:`SearchBackend.rebuild` makes a new one.
+    :class:`IndexUnavailable`, and :meth:`SearchBackend.rebuild` makes a new one. An index
+    written by the other engine is unavailable for this one (its format differs): rebuilt.
     """
+    if engine == "tantivy":
+        from doccontrol.search.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(Path(index_dir))
+    if engine != "whoosh":
+        raise ValueError(f"unknown search engine {engine!r}: one of {', '.join(ENGINES)}")
     from doccontrol.search.whoosh_backend import WhooshBackend
 
     return WhooshBackend(Path(index_dir))

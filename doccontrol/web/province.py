@@ -121,7 +121,7 @@ def search() -> Any:
             hits, notices = found.hits, found.notices
         except WorkspaceError as exc:
             notices = [exc.message_vi]
-            hits = open_backend(province.index_dir).search(search_request)
+            hits = open_backend(province.index_dir, province.config.engine).search(search_request)
     names = {c: d.name for c, d in site().province.config.departments.items()}
     return _page("province/search.html", active="search", q=q, hits=hits, notices=notices, names=names,
                  selected=selected.code if selected else "", segments=snippet_segments)
