@@ -2,7 +2,7 @@
 every department; the province's coverage and each department's; the master lists.
 
 The same guarantees as the department's site (``web.app``): GET and HEAD only, no request body
-(413), every value escaped by the templates, the same security headers and error pages. The
+(served by ``cli.serve.run_server``, whose limits refuse one with 413), every value escaped by the templates, the same security headers and error pages. The
 province's figures are computed by ``doccontrol.province`` (from the mirrors, through the
 department's own functions) and kept per sync: a result is keyed by the sync state's stamp, so it
 is never older than the mirrors. A search never waits for a sync: when the index is behind and a

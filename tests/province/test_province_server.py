@@ -216,3 +216,20 @@ def test_five_departments_through_a_git_daemon(tmp_path: Path) -> None:
                                    "--format=%(refname)", "refs/province/replaced/"],
                                   capture_output=True, text=True, check=True).stdout
         assert "/heads/main" in replaced
+
+        # the web view: a department menu, the rewritten department flagged, read-only
+        from doccontrol.province.home import open_province
+        from doccontrol.web.province import create_province_app
+
+        client = create_province_app(open_province(str(province)), testing=True).test_client()
+        page = client.get("/?q=mai+tang+phi").get_data(as_text=True)
+        assert "QT-09/S3" in page and all(f">{d.code}<" in page or f">{d.code} " in page for d in depts)
+        assert client.get("/?q=thu+tuc&department=SO4").status_code == 200
+        assert "TOÀN TỈNH" in client.get("/coverage").get_data(as_text=True)
+        dept_page = client.get("/department/SO3")
+        assert dept_page.status_code == 200 and "QT-09/S3" in dept_page.get_data(as_text=True)
+        assert client.get("/department/NOPE").status_code == 404
+        assert client.get("/list").status_code == 200
+        assert client.post("/").status_code == 405
+        assert "default-src 'none'" in client.get("/coverage").headers["Content-Security-Policy"]
+
