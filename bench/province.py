@@ -24,60 +24,34 @@ whole process, pages p95 ≤ 300 ms. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
 import http.client
 import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import web as web_bench  # noqa: E402  (bench/web.py: the fast workspace builder)
+from support.git_server import git_daemon  # noqa: E402  (tests/support: git daemon on 127.0.0.1)
 
 from doccontrol import workspace  # noqa: E402
 from doccontrol.core.model import Drop, Metadata  # noqa: E402
-from doccontrol.demo.samples import spec_text  # noqa: E402
 from doccontrol.ingest.pipeline import new_state, text_digest  # noqa: E402
 from doccontrol.repo import remote  # noqa: E402
 from doccontrol.repo.gateway import Repository  # noqa: E402
 
 SEARCHES = ["tro cap that nghiep", "giay phep lao dong", "nguoi co cong", "ho so", "kiem soat tai lieu",
             "thờ cúng liệt sĩ", '"giấy phép lao động"', "mai tang phi", "viec lam", "cap lai"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def git_daemon(base: Path) -> Iterator[int]:
-    port = _free_port()
-    process = subprocess.Popen(["git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
-                                f"--base-path={base}", "--listen=127.0.0.1", f"--port={port}", str(base)],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-            time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def set_remote(root: Path, url: str) -> workspace.Workspace:

@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "reports": {"core", "errors", "repo", "workspace"},
     "service": {"core", "errors", "extract", "repo", "search", "ingest", "reports", "workspace"},
     # the province view: reads the departments' mirrors (repo), computes through the same use cases
-    "province": {"core", "errors", "repo", "search", "reports", "service"},
+    "province": {"core", "errors", "repo", "search", "reports", "service", "workspace"},
     "cli": {"core", "errors", "service", "ingest", "reports", "search", "repo", "workspace", "demo", "web",
             "province"},
     "web": {"core", "errors", "service", "reports", "search", "repo", "workspace", "province"},

@@ -27,15 +27,9 @@ def get_province(ctx: click.Context) -> Province:
 
 
 def _write(data: str | bytes, output: Path | None, fmt: str, binary: bool) -> None:
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    if output is not None:
-        output.write_bytes(payload)
-        say(f"Đã ghi ({fmt}) vào {output}")
-    elif binary and sys.stdout.isatty():
-        raise UsageError(f"Định dạng {fmt} cần -o TỆP.", f"The {fmt} format is binary: write it with -o FILE.")
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+    from doccontrol.cli.reports import _write as write_output  # what ``report`` and ``list`` do
+
+    write_output(data, output, fmt, binary)
 
 
 def _warn(warnings: list[str]) -> None:
@@ -197,8 +191,9 @@ def province_coverage(ctx: click.Context, department: str | None, office: str | 
 def province_search(ctx: click.Context, query: tuple[str, ...], department: str | None, office: str | None,
                     all_revisions: bool, include_withdrawn: bool, limit: int, as_json: bool) -> None:
     """Full-text search over every department, with or without diacritics."""
+    from doccontrol.cli.tables import render_snippet
     from doccontrol.province import search as province_search_
-    from doccontrol.search import SearchRequest, snippet_segments
+    from doccontrol.search import SearchRequest
 
     request = SearchRequest(query=" ".join(query), office=office, all_revisions=all_revisions,
                             include_withdrawn=include_withdrawn, limit=limit, department=department)
@@ -219,8 +214,7 @@ def province_search(ctx: click.Context, query: tuple[str, ...], department: str 
         click.echo(click.style(head, bold=True) if color else head)
         click.echo(f"   Sở {hit.department} · phòng {hit.office} · lần ban hành {hit.revision} · {hit.status}")
         if hit.snippet:
-            click.echo("   " + "".join(click.style(t, bold=True, fg="yellow") if m and color else (f"*{t}*" if m else t)
-                                       for t, m in snippet_segments(hit.snippet)))
+            click.echo(f"   {render_snippet(hit.snippet, color)}")
 
 
 @province.command("list")

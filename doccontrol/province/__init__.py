@@ -6,6 +6,6 @@ and computes every figure of a department from its mirror with the functions the
 commands use (``department``, ``figures``), and searches them all in one index (``search``).
 
 Import rules (``tests/test_architecture.py``): ``province`` may import ``core``, ``errors``,
-``repo`` (reads, and the mirrors), ``search``, ``reports`` and ``service`` (the use cases whose
-computations it reuses); only the faces (``cli``, ``web``) import it.
+``repo`` (reads, and the mirrors), ``search``, ``reports``, ``service`` (the use cases whose
+computations it reuses) and ``workspace`` (finding and reading a configuration file); only the faces (``cli``, ``web``) import it.
 """

@@ -7,6 +7,7 @@ with the province's totals (``reports.province``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from doccontrol.core.model import ProcedureStatus
@@ -27,31 +28,39 @@ def _part(province: Province, code: str, state: dict[str, dict[str, object]]) ->
                           str(entry.get("last_success") or ""))
 
 
+NEVER_SYNCED = "chưa đồng bộ (never synced)"
+
+
+def _synced(province: Province, department: str | None, office: str | None
+            ) -> Iterator[tuple[DepartmentPart, dep.DepartmentData | None]]:
+    """Each department (or the one named) with its data at its synced commit (None: never synced);
+    with ``office``, only the departments that have that office (UsageError when the one named
+    has not)."""
+    state = read_state(province)
+    for dept in dep.departments(province, department):
+        data = dep.refresh(province, dept)
+        if data is not None and office is not None and office not in data.config.offices:
+            if department is not None:
+                raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+            continue  # the office is another department's
+        yield _part(province, dept.code, state), data
+
+
 def coverage(province: Province, department: str | None = None, office: str | None = None,
              field: str | None = None) -> ProvinceCoverage:
     """Each department against its own catalog and scope (``office``/``field``: only those of
     each department's), with the province's totals. A department never synced, or without a
     catalog, is listed with what is missing."""
-    state = read_state(province)
     rows: list[DepartmentCoverage] = []
-    for dept in dep.departments(province, department):
-        part = _part(province, dept.code, state)
-        data = dep.refresh(province, dept)
+    for part, data in _synced(province, department, office):
         if data is None:
-            rows.append(DepartmentCoverage(part, None, None, None, "chưa đồng bộ (never synced)"))
-            continue
-        if data.snapshot.catalog is None:
+            rows.append(DepartmentCoverage(part, None, None, None, NEVER_SYNCED))
+        elif data.snapshot.catalog is None:
             rows.append(DepartmentCoverage(part, data.commit, None, None, "chưa nhập danh mục TTHC (no catalog imported)"))
-            continue
-        if office is not None and office not in data.config.offices:
-            if department is not None:
-                raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
-            continue  # the office is another department's
-        if office is None and field is None and data.coverage is not None:
-            result = data.coverage
         else:
-            result = coverage_from(coverage_inputs(data.snapshot, data.config), data.config, office, field)
-        rows.append(DepartmentCoverage(part, data.commit, result.report, result.context))
+            result = data.coverage if office is None and field is None and data.coverage is not None else \
+                coverage_from(coverage_inputs(data.snapshot, data.config), data.config, office, field)
+            rows.append(DepartmentCoverage(part, data.commit, result.report, result.context))
     return ProvinceCoverage(province.config.name, dep.generated_now(), tuple(rows), office, field)
 
 
@@ -66,22 +75,15 @@ def master_lists(province: Province, department: str | None = None, office: str 
                  status: str = ProcedureStatus.CURRENT, as_of: dt.datetime | None = None) -> list[DepartmentList]:
     """The master list of every department (or one), now or of the procedures in force on
     ``as_of``'s day, as its own ``list`` gives it."""
-    state = read_state(province)
     out = []
-    for dept in dep.departments(province, department):
-        part = _part(province, dept.code, state)
-        data = dep.refresh(province, dept)
+    for part, data in _synced(province, department, office):
         if data is None:
-            out.append(DepartmentList(part, None, "chưa đồng bộ (never synced)"))
-            continue
-        if office is not None and office not in data.config.offices:
-            if department is not None:
-                raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+            out.append(DepartmentList(part, None, NEVER_SYNCED))
             continue
         if as_of is None:
             snap = data.snapshot
         else:
-            with dep.in_force_reader(province, dept.code, data.commit) as in_force:
+            with dep.in_force_reader(province, data.code, data.commit) as in_force:
                 snap = in_force(as_of.date())  # type: ignore[operator]
         out.append(DepartmentList(part, master_list_of(snap, data.config, as_of, office, status)))
     return out
@@ -101,16 +103,13 @@ def yearly_reports(province: Province, year: int, department: str | None = None,
     files-processed figures are not part of the province's report."""
     if not 1900 <= year <= 2199:
         raise UsageError(f"Năm không hợp lệ: {year}.", f"Invalid year: {year}.")
-    state = read_state(province)
     out = []
-    for dept in dep.departments(province, department):
-        part = _part(province, dept.code, state)
-        data = dep.refresh(province, dept)
+    for part, data in _synced(province, department, None):
         if data is None:
-            out.append(DepartmentReport(part, None, "chưa đồng bộ (never synced)"))
+            out.append(DepartmentReport(part, None, NEVER_SYNCED))
             continue
         try:
-            with dep.in_force_reader(province, dept.code, data.commit) as in_force:
+            with dep.in_force_reader(province, data.code, data.commit) as in_force:
                 report = yearly_report_of(in_force, [], data.config, year, as_of, generated)  # type: ignore[arg-type]
         except UsageError:
             raise

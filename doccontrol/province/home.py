@@ -34,6 +34,7 @@ from doccontrol.core.province import (
 )
 from doccontrol.core.text import nfc
 from doccontrol.errors import UsageError, WorkspaceError
+from doccontrol.workspace import read_toml, search_upwards
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def find_root(home: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
             )
         return root
     start = (cwd or Path.cwd()).resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / PROVINCE_CONFIG_NAME).is_file():
-            return candidate
+    found = search_upwards(start, PROVINCE_CONFIG_NAME)
+    if found is not None:
+        return found
     raise WorkspaceError(
         f"Không tìm thấy thư mục tỉnh (thư mục có {PROVINCE_CONFIG_NAME}).",
         f"No province folder found from {start} upwards. Use --home PATH, set DOCCONTROL_HOME, or create one "
@@ -94,13 +95,7 @@ def find_root(home: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
 
 def load(root: Path) -> Province:
     path = root / PROVINCE_CONFIG_NAME
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise WorkspaceError(f"Thiếu tệp {path}.", f"{path} is missing.") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"Tệp cấu hình {path} bị lỗi: {exc}", f"The configuration {path} cannot be read: {exc}") from exc
-    return Province(root, parse_province(raw, path))
+    return Province(root, parse_province(read_toml(path), path))
 
 
 def open_province(home: str | os.PathLike[str] | None, cwd: Path | None = None) -> Province:

@@ -135,7 +135,7 @@ def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
         nonlocal done
         try:
             result = _sync_one(province, dept, dept.code in accept)
-        except (mirror.MirrorError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one department's trouble never stops the others
             result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, dep.synced_tip(province, dept.code),
                                  message=str(exc)[:600])
         with lock:

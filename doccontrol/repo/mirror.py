@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol.repo import layout
-from doccontrol.repo.remote import _git_env, redact
+from doccontrol.repo.remote import _git, _git_env, _refs, redact
 
 INCOMING = "refs/incoming"
 REPLACED = "refs/province/replaced"
@@ -45,15 +45,8 @@ class Fetched:
     message: str = ""
 
 
-def _run(path: Path, *args: str, check: bool = True, stdin: str | None = None,
-         timeout: float = _LOCAL_TIMEOUT) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        ["git", "-C", str(path), *args], capture_output=True, text=True, env=_git_env(),
-        input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL, timeout=timeout,
-    )
-    if check and result.returncode != 0:
-        raise MirrorError(f"git {' '.join(args[:3])}: {result.stderr.strip()[:500]}")
-    return result
+def _run(path: Path, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return _git(path, *args, check=check, stdin=stdin, timeout=_LOCAL_TIMEOUT, error=MirrorError)
 
 
 def ensure(path: Path) -> None:
@@ -69,13 +62,7 @@ def ensure(path: Path) -> None:
 
 def refs(path: Path, prefix: str) -> dict[str, str]:
     """Ref name (after ``prefix/``) → object id, for every ref under ``prefix``."""
-    out = _run(path, "for-each-ref", "--format=%(refname)%00%(objectname)", prefix).stdout
-    found: dict[str, str] = {}
-    for line in out.splitlines():
-        name, _, oid = line.partition("\0")
-        if name.startswith(prefix + "/"):
-            found[name[len(prefix) + 1:]] = oid
-    return found
+    return _refs(path, prefix)
 
 
 def tip(path: Path) -> str | None:

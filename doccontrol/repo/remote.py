@@ -97,13 +97,15 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _git(repo: Path, *args: str, check: bool = True, stdin: str | None = None, timeout: float = _GIT_TIMEOUT,
+         error: type[Exception] = PushError) -> subprocess.CompletedProcess[str]:
+    """A local git command (no prompt; ``stdin`` its input, else none); ``error`` when it fails."""
     result = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True, text=True, env=_git_env(), stdin=subprocess.DEVNULL, timeout=_GIT_TIMEOUT,
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=_git_env(), input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL, timeout=timeout,
     )
     if check and result.returncode != 0:
-        raise PushError(f"git {' '.join(args)}: {result.stderr.strip()[:500]}")
+        raise error(f"git {' '.join(args[:3])}: {result.stderr.strip()[:500]}")
     return result
 
 

@@ -22,12 +22,9 @@ stored "meta" document written in the same tantivy commit as the documents.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
 import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,13 +33,13 @@ import tantivy
 
 from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
-from doccontrol.search import plan, vietnamese
+from doccontrol.search import generations, plan, vietnamese
 from doccontrol.search.backend import CURRENT, Hit, IndexDoc, IndexUnavailable, SearchRequest, fingerprint
 from doccontrol.search.query import ParsedQuery, office_key, parse, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
 
 FORMAT = "tantivy-1"
-POINTER = "CURRENT"
+POINTER = generations.POINTER
 GENERATION_META = "doccontrol-index.json"
 META_DOC_ID = "__doccontrol_meta__"
 META_STATUS = "meta"
@@ -51,7 +48,6 @@ KEYS = ("doc_id", "slug", "status", "office_key", "code_key", "department")
 TEXT_FIELDS = {"title_x": "exact", "title_f": "folded", "title_bi": "bigrams",
                "body_x": "exact", "body_f": "folded", "body_bi": "bigrams"}
 WRITER_HEAP = 64 * 2**20
-_GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")
 
 
 def make_schema() -> Any:
@@ -98,8 +94,7 @@ def _meta_document(commit: str) -> Any:
     return out
 
 
-def _unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
-    return IndexUnavailable(f"Chỉ mục tìm kiếm {what} / search index {english}: {index_dir}")
+_unavailable = generations.unavailable
 
 
 class TantivyBackend:
@@ -114,15 +109,7 @@ class TantivyBackend:
     # -- generations ---------------------------------------------------------------------
 
     def _live_generation(self) -> str:
-        try:
-            name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-        if not _GENERATION_NAME.fullmatch(name):
-            raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
-        return name
+        return generations.live(self.index_dir)
 
     def _index(self) -> Any:
         """The open index of the live generation (reopened after a rebuild)."""
@@ -200,11 +187,8 @@ class TantivyBackend:
     def rebuild(self, docs: Iterable[IndexDoc], commit: str) -> None:
         """Build a new generation from ``docs`` and switch to it."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            previous: str | None = self._live_generation()
-        except IndexUnavailable:
-            previous = None
-        name = f"g{time.time_ns():x}-{secrets.token_hex(3)}"
+        previous = generations.live_or_none(self.index_dir)
+        name = generations.new_name()
         gdir = self.index_dir / name
         gdir.mkdir()
         try:
@@ -226,17 +210,13 @@ class TantivyBackend:
             writer.add_document(_meta_document(commit))
             writer.commit()
             writer.wait_merging_threads()
-            pointer_tmp = self.index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
-            pointer_tmp.write_text(name + "\n", encoding="utf-8")
-            os.replace(pointer_tmp, self.index_dir / POINTER)
+            generations.publish(self.index_dir, name)
         except BaseException:
             shutil.rmtree(gdir, ignore_errors=True)
             raise
         with self._lock:
             self._open = None
-        for entry in os.scandir(self.index_dir):
-            if entry.is_dir() and _GENERATION_NAME.fullmatch(entry.name) and entry.name not in (name, previous):
-                shutil.rmtree(entry.path, ignore_errors=True)
+        generations.drop_older(self.index_dir, (name, previous))
 
     # -- reading -------------------------------------------------------------------------
 

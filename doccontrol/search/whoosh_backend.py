@@ -33,15 +33,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +63,12 @@ from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tt
 from doccontrol.search.snippets import make_snippet, phrase_check
 from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
-from doccontrol.search import plan
+from doccontrol.search import generations, plan
 from doccontrol.search.plan import FIELD_B, Part
 from doccontrol.search.whoosh_read import Lists, top_k
 
 FORMAT = 6  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
-POINTER = "CURRENT"
+POINTER = generations.POINTER
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
 META_DOC_ID = "__doccontrol_meta__"
@@ -178,7 +175,7 @@ def _meta_fields(commit: str) -> dict[str, Any]:
 
 # --- files ----------------------------------------------------------------------------------
 
-_GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what rebuild() names them
+_GENERATION_NAME = generations.GENERATION_NAME
 _TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
 _SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
 
@@ -224,8 +221,7 @@ def _refresh_checksums(gdir: Path) -> None:
     _write_json(path, new)
 
 
-def _unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
-    return IndexUnavailable(f"Chỉ mục tìm kiếm {what} / search index {english}: {index_dir}")
+_unavailable = generations.unavailable
 
 
 def _start_method() -> str:
@@ -330,15 +326,7 @@ class WhooshBackend:
     # -- generations ---------------------------------------------------------------------
 
     def _live_generation(self) -> str:
-        try:
-            name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
-        except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
-            raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-        if not _GENERATION_NAME.fullmatch(name):
-            raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
-        return name
+        return generations.live(self.index_dir)
 
     def _open_generation(self, name: str) -> Any:
         gdir = self.index_dir / name
@@ -446,11 +434,8 @@ class WhooshBackend:
         there are :data:`PARALLEL_THRESHOLD` documents).
         """
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            previous: str | None = self._live_generation()
-        except IndexUnavailable:
-            previous = None
-        name = f"g{time.time_ns():x}-{secrets.token_hex(3)}"
+        previous = generations.live_or_none(self.index_dir)
+        name = generations.new_name()
         gdir = self.index_dir / name
         gdir.mkdir()
         try:
@@ -486,18 +471,13 @@ class WhooshBackend:
             whoosh_index.clean_files(storage, INDEX_NAME, 1, segments)
             shutil.rmtree(gdir / f"{INDEX_NAME}.tmp", ignore_errors=True)
             _refresh_checksums(gdir)
-            pointer_tmp = self.index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
-            pointer_tmp.write_text(name + "\n", encoding="utf-8")
-            os.replace(pointer_tmp, self.index_dir / POINTER)
+            generations.publish(self.index_dir, name)
         except BaseException:
             shutil.rmtree(gdir, ignore_errors=True)
             raise
         self._drop_snapshot()
         # Keep the generation just replaced (readers may have it open); drop older ones.
-        for entry in os.scandir(self.index_dir):
-            if (entry.is_dir() and _GENERATION_NAME.fullmatch(entry.name)
-                    and entry.name not in (name, previous)):
-                shutil.rmtree(entry.path, ignore_errors=True)
+        generations.drop_older(self.index_dir, (name, previous))
 
     # -- reading -------------------------------------------------------------------------
 

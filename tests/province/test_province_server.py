@@ -6,15 +6,11 @@ equal the department's own; then one department goes offline, another's history 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import json
 import shutil
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +18,7 @@ from typing import Any
 import pytest
 
 from support.catalog_builders import write_workbook
+from support.git_server import git_daemon
 from support.watch import set_config
 from support.workspace import OFFICES, drop, run, spec
 
@@ -39,33 +36,6 @@ class Dept:
     home: Path
     url: str
     bare: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def git_daemon(base: Path) -> Iterator[int]:
-    port = _free_port()
-    process = subprocess.Popen(
-        ["git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr", f"--base-path={base}",
-         "--listen=127.0.0.1", f"--port={port}", str(base)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("git daemon did not start")
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _ok(result: Any, *codes: int) -> Any:
