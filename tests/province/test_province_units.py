@@ -101,6 +101,7 @@ def test_a_mirror_takes_new_commits_and_never_a_rewritten_history(tmp_path: Path
     assert first.ok and first.tip == _git(department_repo, "rev-parse", "HEAD")
     mirror.promote(path, first.tip)
     assert mirror.tip(path) == first.tip and mirror.revision_numbers(path) == {"a": [1]}
+    assert not [p for p in (path / "refs").rglob("*") if p.is_file()]  # packed: a fetch walks one file
 
     second = _commit(department_repo, "b")
     fetched = mirror.fetch(path, str(department_repo), 30)
