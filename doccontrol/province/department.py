@@ -1,8 +1,9 @@
 """One department as the province reads it: its mirror at the tip the last sync took, the
 repository at that commit (a ``Snapshot``), the configuration its figures need (from what the
 repository keeps: the offices' names and order, fields → offices, the catalog's scope), and its
-coverage at that commit — computed once per tip and kept in ``cache/<CODE>.pickle`` (derived:
-rebuilt when missing, never trusted for another commit).
+coverage at that commit — computed once per tip and kept in ``cache/<CODE>.figures.pickle``, the
+repository read in ``cache/<CODE>.snapshot.pickle`` (derived: rebuilt when missing, never trusted
+for another commit; the snapshot is read only by the views that need it).
 
 Every figure goes through the functions the department's own commands use
 (``service.tthc.coverage_from``, ``service.reports.master_list_of``, ``yearly_report_of``) on
@@ -16,8 +17,10 @@ import datetime as dt
 import os
 import pickle
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from doccontrol.core.config import DEFAULT_CONTROLLER, Config
 from doccontrol.core.province import Department
@@ -28,55 +31,89 @@ from doccontrol.repo.gitcmd import Git
 from doccontrol.repo.snapshot import Snapshot, load_in_force, load_snapshot
 from doccontrol.service.tthc import CoverageResult, coverage_from, coverage_inputs
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
 class DepartmentData:
-    """A department's repository at one commit, with what is computed from it once."""
+    """A department's repository at one commit, with what is computed from it once. The
+    repository itself (``snapshot``) is read only when a view needs it: the province's coverage
+    needs only what was computed."""
 
     code: str
     commit: str
-    snapshot: Snapshot
+    offices: dict[str, str]  # the offices the figures name (code → name), as the repository keeps them
+    has_catalog: bool
     config: Config
     coverage: CoverageResult | None  # the whole coverage (None: no catalog imported)
+    load_snapshot: Callable[[], Snapshot] = field(repr=False, compare=False)
+    _snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            self._snapshot = self.load_snapshot()
+        return self._snapshot
 
 
-def department_config(dept: Department, snapshot: Snapshot, province_name: str) -> Config:
-    """The configuration the department's figures need, from its repository: its offices (names,
-    order) and fields → offices as the repository keeps them; its name from ``province.toml``.
-    Settings local to the department's machine (paths, watcher, remote) play no part."""
+def offices_of(snapshot: Snapshot) -> dict[str, str]:
+    """The department's offices (names, order) as its repository keeps them, with any office that
+    owns procedures but was never recorded."""
     offices = dict(snapshot.organisation.offices)
-    for state in snapshot.states:  # an office that owns procedures but was never recorded
+    for state in snapshot.states:
         offices.setdefault(state.office, state.office)
+    return offices
+
+
+def department_config(dept: Department, offices: dict[str, str], province_name: str) -> Config:
+    """The configuration the department's figures need, from its repository: its offices (names,
+    order; fields → offices are read from the repository by the figures themselves); its name
+    from ``province.toml``. Settings local to the department's machine (paths, watcher, remote)
+    play no part."""
     controller = DEFAULT_CONTROLLER if DEFAULT_CONTROLLER in offices or not offices else next(iter(offices))
-    return Config(agency=dept.name, parent_agency=province_name, province=province_name, offices=offices,
+    return Config(agency=dept.name, parent_agency=province_name, province=province_name, offices=dict(offices),
                   controller=controller, field_offices={})
 
 
-def _cache_path(province: Province, code: str) -> os.PathLike[str]:
-    return province.cache_dir / f"{code}.pickle"
+def _cache_path(province: Province, code: str, part: str) -> Path:
+    return province.cache_dir / f"{code}.{part}.pickle"
 
 
-def _read_cache(province: Province, code: str, commit: str) -> DepartmentData | None:
+def _read_kept(path: Path, commit: str) -> dict[str, Any] | None:
     try:
-        with open(_cache_path(province, code), "rb") as f:
+        with open(path, "rb") as f:
             kept = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     if not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT or kept.get("commit") != commit:
         return None
-    data = kept.get("data")
-    return data if isinstance(data, DepartmentData) else None
+    return kept
 
 
-def _write_cache(province: Province, data: DepartmentData) -> None:
-    province.cache_dir.mkdir(parents=True, exist_ok=True)
-    path = province.cache_dir / f"{data.code}.pickle"
+def _write_kept(path: Path, kept: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as f:
-        pickle.dump({"format": CACHE_FORMAT, "commit": data.commit, "data": data}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"format": CACHE_FORMAT, **kept}, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def _snapshot_loader(province: Province, code: str, commit: str) -> Callable[[], Snapshot]:
+    """Read the repository at ``commit``: from ``cache/<CODE>.snapshot.pickle`` when it is of that
+    commit, else from the mirror (and kept)."""
+
+    def load() -> Snapshot:
+        path = _cache_path(province, code, "snapshot")
+        kept = _read_kept(path, commit)
+        if kept is not None and isinstance(kept.get("snapshot"), Snapshot):
+            return kept["snapshot"]
+        with Git(province.mirror(code)) as git:
+            snap = load_snapshot(git, commit)
+        with contextlib.suppress(OSError):
+            _write_kept(path, {"commit": commit, "snapshot": snap})
+        return snap
+
+    return load
 
 
 def synced_tip(province: Province, code: str) -> str | None:
@@ -87,26 +124,31 @@ def synced_tip(province: Province, code: str) -> str | None:
 
 def compute(province: Province, dept: Department, commit: str) -> DepartmentData:
     """Read the department's repository at ``commit`` and compute its coverage (no cache)."""
-    with Git(province.mirror(dept.code)) as git:
-        snap = load_snapshot(git, commit)
-    config = department_config(dept, snap, province.config.name)
+    load = _snapshot_loader(province, dept.code, commit)
+    snap = load()
+    offices = offices_of(snap)
+    config = department_config(dept, offices, province.config.name)
     result = coverage_from(coverage_inputs(snap, config), config) if snap.catalog is not None else None
-    return DepartmentData(dept.code, commit, snap, config, result)
+    return DepartmentData(dept.code, commit, offices, snap.catalog is not None, config, result, load, snap)
 
 
 def refresh(province: Province, dept: Department) -> DepartmentData | None:
-    """The department's data at its mirror's tip: from the cache when it is for that commit, else
-    computed and kept. None when the department was never synced."""
+    """The department's data at its mirror's tip: from the cache (``cache/<CODE>.figures.pickle``)
+    when it is for that commit, else computed and kept. None when the department was never synced."""
     commit = synced_tip(province, dept.code)
     if commit is None:
         return None
-    found = _read_cache(province, dept.code, commit)
-    if found is not None:
-        found.config = department_config(dept, found.snapshot, province.config.name)  # names may change in the toml
-        return found
+    path = _cache_path(province, dept.code, "figures")
+    kept = _read_kept(path, commit)
+    if kept is not None:
+        offices = kept["offices"]  # the names in province.toml may have changed: the config is made anew
+        return DepartmentData(dept.code, commit, offices, kept["has_catalog"],
+                              department_config(dept, offices, province.config.name), kept["coverage"],
+                              _snapshot_loader(province, dept.code, commit))
     data = compute(province, dept, commit)
     with contextlib.suppress(OSError):
-        _write_cache(province, data)
+        _write_kept(path, {"commit": commit, "offices": data.offices, "has_catalog": data.has_catalog,
+                           "coverage": data.coverage})
     return data
 
 

@@ -55,7 +55,7 @@ def coverage(province: Province, department: str | None = None, office: str | No
     for part, data in _synced(province, department, office):
         if data is None:
             rows.append(DepartmentCoverage(part, None, None, None, NEVER_SYNCED))
-        elif data.snapshot.catalog is None:
+        elif not data.has_catalog:
             rows.append(DepartmentCoverage(part, data.commit, None, None, "chưa nhập danh mục TTHC (no catalog imported)"))
         else:
             result = data.coverage if office is None and field is None and data.coverage is not None else \
