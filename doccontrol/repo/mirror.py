@@ -15,15 +15,12 @@ copies data by hand.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol.repo import layout
-from doccontrol.repo.remote import _git, _git_env, _refs, redact
+from doccontrol.repo.remote import _git, _git_env, _refs, network_git, redact
 
 INCOMING = "refs/incoming"
 REPLACED = "refs/province/replaced"
@@ -86,18 +83,12 @@ def fetch(path: Path, url: str, timeout: float) -> Fetched:
                f"+refs/heads/*:{INCOMING}/heads/*", f"+refs/tags/*:{INCOMING}/tags/*"]
     env = _git_env()
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=20")
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env, start_new_session=True)
-    try:
-        _, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    done = network_git(command, env, timeout)
+    if done is None:
         return Fetched(False, None, f"quá thời gian {timeout:g} s (timed out after {timeout:g} s)")
-    if process.returncode != 0:
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        return Fetched(False, None, redact("; ".join(lines[:3]) or f"git fetch exited with {process.returncode}")[:600])
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        return Fetched(False, None, redact("; ".join(lines[:3]) or f"git fetch exited with {done.returncode}")[:600])
     incoming = _incoming_branch(refs(path, f"{INCOMING}/heads"))
     if incoming is None:
         return Fetched(False, None, f"máy chủ không có nhánh {layout.BRANCH} (the server has no {layout.BRANCH} branch)")
