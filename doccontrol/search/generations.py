@@ -48,6 +48,17 @@ def new_name() -> str:
     return f"g{time.time_ns():x}-{secrets.token_hex(3)}"
 
 
+def start(index_dir: Path) -> tuple[str | None, str, Path]:
+    """Begin a new generation: (the live one's name or None, the new one's name, its new empty
+    folder). The caller writes it, then :func:`publish`\ es it, or removes the folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = live_or_none(index_dir)
+    name = new_name()
+    gdir = index_dir / name
+    gdir.mkdir()
+    return previous, name, gdir
+
+
 def publish(index_dir: Path, name: str) -> None:
     """Make generation ``name`` the live one (atomically)."""
     pointer_tmp = index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"

@@ -186,11 +186,7 @@ class TantivyBackend:
 
     def rebuild(self, docs: Iterable[IndexDoc], commit: str) -> None:
         """Build a new generation from ``docs`` and switch to it."""
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        previous = generations.live_or_none(self.index_dir)
-        name = generations.new_name()
-        gdir = self.index_dir / name
-        gdir.mkdir()
+        previous, name, gdir = generations.start(self.index_dir)
         try:
             (gdir / GENERATION_META).write_text(json.dumps({"format": FORMAT, "engine": "tantivy"}), encoding="utf-8")
             index = tantivy.Index(make_schema(), path=str(gdir), reuse=False)

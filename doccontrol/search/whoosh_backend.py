@@ -433,11 +433,7 @@ class WhooshBackend:
         ``procs``: writer processes (default: the usable CPUs, at most :data:`MAX_PROCS`, once
         there are :data:`PARALLEL_THRESHOLD` documents).
         """
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        previous = generations.live_or_none(self.index_dir)
-        name = generations.new_name()
-        gdir = self.index_dir / name
-        gdir.mkdir()
+        previous, name, gdir = generations.start(self.index_dir)
         try:
             _write_json(gdir / GENERATION_META, {"format": FORMAT})
             schema = make_schema()
