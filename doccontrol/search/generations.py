@@ -50,7 +50,7 @@ def new_name() -> str:
 
 def start(index_dir: Path) -> tuple[str | None, str, Path]:
     """Begin a new generation: (the live one's name or None, the new one's name, its new empty
-    folder). The caller writes it, then :func:`publish`\ es it, or removes the folder."""
+    folder). The caller writes it, then publishes it (:func:`publish`) or removes the folder."""
     index_dir.mkdir(parents=True, exist_ok=True)
     previous = live_or_none(index_dir)
     name = new_name()
