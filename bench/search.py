@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py              # N=20000, ~8 KB each (a few minutes)
     .venv/bin/python bench/search.py --n 2000 --profile
+    .venv/bin/python bench/search.py --n 100000 --engine tantivy --no-grep   # the province's engine
 
 Measures in one run:
 
@@ -183,9 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the query runs")
     parser.add_argument("--no-grep", action="store_true")
     parser.add_argument("--keep", type=Path, default=None, help="build the index here; keep it")
+    parser.add_argument("--engine", choices=("whoosh", "tantivy"), default="whoosh",
+                        help="the search engine measured ([search] engine)")
     args = parser.parse_args(argv)
 
-    print(f"doccontrol search benchmark: N={args.n}, seed={args.seed}, {os.cpu_count()} CPUs, "
+    print(f"doccontrol search benchmark ({args.engine}): N={args.n}, seed={args.seed}, {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}, load {load()}")
     t0 = time.perf_counter()
     corpus = build_corpus(args.n, args.seed)
@@ -199,18 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep and index_dir.exists():
         shutil.rmtree(index_dir)
     try:
-        import doccontrol.search.whoosh_backend  # noqa: F401 - imports are not search time
+        import doccontrol.search.tantivy_backend  # noqa: F401 - imports are not search time
+        import doccontrol.search.whoosh_backend  # noqa: F401
 
-        backend = open_backend(index_dir)
+        backend = open_backend(index_dir, args.engine)
         cpu0, t0 = cpu_seconds(), time.perf_counter()
-        backend.rebuild(corpus.docs, commit="bench", procs=args.procs)
+        options = {"procs": args.procs} if args.engine == "whoosh" else {}  # tantivy's writer has its own threads
+        backend.rebuild(corpus.docs, commit="bench", **options)
         rebuild_s, rebuild_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         size = du(index_dir)
         print(f"rebuild: {rebuild_s:.1f} s wall (target ≤ 120 s), {rebuild_cpu:.1f} s CPU "
               f"(all processes); index {size / 1e6:.1f} MB ({size / max(text_bytes, 1):.2f} × "
               f"the text); load {load()}")
 
-        verifier = open_backend(index_dir)
+        verifier = open_backend(index_dir, args.engine)
         t0 = time.perf_counter()
         prints = verifier.doc_fingerprints()
         t1 = time.perf_counter()
@@ -228,14 +233,14 @@ def main(argv: list[str] | None = None) -> int:
             if cold_profiler:
                 cold_profiler.enable()
             c0, t0 = time.process_time(), time.perf_counter()
-            hits = open_backend(index_dir).search(SearchRequest(q))
+            hits = open_backend(index_dir, args.engine).search(SearchRequest(q))
             cold[q] = (time.perf_counter() - t0) * 1000
             cold_cpu.append((time.process_time() - c0) * 1000)
             if cold_profiler:
                 cold_profiler.disable()
             hits_of[q] = len(hits)
 
-        warm_backend = open_backend(index_dir)
+        warm_backend = open_backend(index_dir, args.engine)
         for _, q in queries:  # warm-up pass
             warm_backend.search(SearchRequest(q))
         warm: dict[str, list[float]] = {q: [] for _, q in queries}

@@ -74,12 +74,15 @@ SEARCHES = ["tro cap that nghiep", "giay phep lao dong", "nguoi co cong", "bao t
 # --- building the workspace ---------------------------------------------------------------------------
 
 
-def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
+def build(root: Path, n: int, real_docx: int, seed: int = 11, catalog_size: int = CATALOG_SIZE,
+          index: bool = True, quiet: bool = False) -> None:
+    """A workspace of ``n`` procedures (``bench/province.py`` builds its departments with it:
+    a catalog of ``catalog_size``, no search index)."""
     rng = random.Random(seed)
     specs = generated_specs(n, seed=seed, offices=tuple(OFFICES))
     fields = {s.field: s.office for s in specs if s.field}
     ws = service.init(root, OFFICES, field_offices=fields)
-    catalog_codes = [f"1.{number:06d}" for number in rng.sample(range(100, 14000), CATALOG_SIZE)]
+    catalog_codes = [f"1.{number:06d}" for number in rng.sample(range(100, 14000), catalog_size)]
     cited: dict[str, tuple[str, str]] = {}  # TTHC code -> (name, field) of the first procedure citing it
     internal: list[str] = []
     scratch = Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-"))
@@ -126,7 +129,8 @@ def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
                 commits += 1
             if number % 500 == 499:
                 store.make_durable()
-                print(f"  {number + 1} procedures, {commits} revisions, {time.perf_counter() - started:.0f} s",
+                if not quiet:
+                    print(f"  {number + 1} procedures, {commits} revisions, {time.perf_counter() - started:.0f} s",
                       file=sys.stderr)
         store.make_durable()
         catalog = {}
@@ -139,6 +143,8 @@ def build(root: Path, n: int, real_docx: int, seed: int = 11) -> None:
         store.commit_files({layout.LINKS_FILE: links_to_json({}, internal).encode("utf-8")},
                            "Quy trình nội bộ: bench", {"Action": messages.LINK})
     print(f"built {n} procedures, {commits} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if not index:
+        return
     started = time.perf_counter()
     documents = service.reindex(ws)
     print(f"indexed {documents} revisions in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -23,7 +23,7 @@ from doccontrol.core.config import (
 from doccontrol.errors import WorkspaceError
 
 __all__ = ["CONFIG_NAME", "DEFAULT_CONTROLLER", "Config", "Workspace", "find_root", "load", "open_workspace",
-           "write_new"]
+           "read_toml", "search_upwards", "write_new"]
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ def find_root(home: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
             )
         return root
     start = (cwd or Path.cwd()).resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate
+    found = search_upwards(start, CONFIG_NAME)
+    if found is not None:
+        return found
     raise WorkspaceError(
         "Không tìm thấy không gian làm việc doccontrol (thư mục có doccontrol.toml).",
         f"No doccontrol workspace found from {start} upwards. Use --home PATH, set DOCCONTROL_HOME, "
@@ -106,17 +106,29 @@ def find_root(home: str | os.PathLike[str] | None, cwd: Path | None = None) -> P
     )
 
 
-def load(root: Path) -> Workspace:
-    path = root / CONFIG_NAME
+def search_upwards(start: Path, name: str) -> Path | None:
+    """The first of ``start`` and its parents that holds a file ``name`` (as git finds its folder)."""
+    for candidate in (start, *start.parents):
+        if (candidate / name).is_file():
+            return candidate
+    return None
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    """A configuration file's data; WorkspaceError (exit 2) when it is missing or not TOML."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise WorkspaceError(f"Thiếu tệp {path}.", f"{path} is missing.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(
             f"Tệp cấu hình {path} bị lỗi: {exc}", f"The configuration {path} cannot be read: {exc}"
         ) from exc
-    config = parse_config(raw, path)
+
+
+def load(root: Path) -> Workspace:
+    path = root / CONFIG_NAME
+    config = parse_config(read_toml(path), path)
     workspace = Workspace(root=root, config=config)
     workspace.check_folders()
     if not workspace.procedures.joinpath(".git").exists():

@@ -30,8 +30,11 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"core", "errors", "faults", "extract", "repo", "workspace"},
     "reports": {"core", "errors", "repo", "workspace"},
     "service": {"core", "errors", "extract", "repo", "search", "ingest", "reports", "workspace"},
-    "cli": {"core", "errors", "service", "ingest", "reports", "search", "repo", "workspace", "demo", "web"},
-    "web": {"core", "errors", "service", "reports", "search", "repo", "workspace"},
+    # the province view: reads the departments' mirrors (repo), computes through the same use cases
+    "province": {"core", "errors", "repo", "search", "reports", "service", "workspace"},
+    "cli": {"core", "errors", "service", "ingest", "reports", "search", "repo", "workspace", "demo", "web",
+            "province"},
+    "web": {"core", "errors", "service", "reports", "search", "repo", "workspace", "province"},
 }
 ENTRY_POINTS = {"__init__", "__main__"}
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from doccontrol import __version__
 from doccontrol.errors import DoccontrolError
-from doccontrol.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:  # finding a workspace is imported by the commands that need one (a light `province search`)
+    from doccontrol.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -23,7 +25,29 @@ EXIT_USAGE = 2
 
 
 class DoccontrolGroup(click.Group):
-    """Turns doccontrol's errors into a message and an exit code, never a traceback."""
+    """Turns doccontrol's errors into a message and an exit code, never a traceback; imports
+    the modules that register commands when a command is looked up (see ``doccontrol.cli``)."""
+
+    lazy_modules: tuple[str, ...] = ()
+    lazy_hints: dict[str, str] = {}
+
+    def _load(self, module: str) -> None:
+        import importlib
+
+        importlib.import_module(module)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_hints:
+            self._load(self.lazy_hints[cmd_name])
+        if cmd_name not in self.commands:
+            for module in self.lazy_modules:
+                self._load(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in self.lazy_modules:
+            self._load(module)
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -71,6 +95,8 @@ def get_workspace(ctx: click.Context) -> Workspace:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "workspace" not in root.obj:
+        from doccontrol.workspace import open_workspace
+
         root.obj["workspace"] = open_workspace(root.obj.get("home"))
     return root.obj["workspace"]  # type: ignore[no-any-return]
 

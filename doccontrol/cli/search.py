@@ -9,15 +9,11 @@ import click
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.core.labels import status_vi
-from doccontrol.search import Hit, SearchRequest, snippet_segments
+from doccontrol.cli.tables import render_snippet
+from doccontrol.search import Hit, SearchRequest
 
 
 
-def render_snippet(snippet: str, color: bool) -> str:
-    pieces = []
-    for text, marked in snippet_segments(snippet):
-        pieces.append(click.style(text, bold=True, fg="yellow") if marked and color else (f"*{text}*" if marked else text))
-    return "".join(pieces)
 
 
 def hit_record(hit: Hit) -> dict[str, object]:

@@ -59,11 +59,16 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     this one can read every procedure: there is no login. Stop with Ctrl+C.
     """
     workspace = get_workspace(ctx)
-    from waitress import create_server
-
     from doccontrol.web import create_app
 
-    app = create_app(workspace, warm=True)
+    run_server(create_app(workspace, warm=True), host, port, threads)
+
+
+def run_server(app: object, host: str, port: int, threads: int) -> None:
+    """Serve ``app`` with waitress until Ctrl+C or SIGTERM, with the limits and the warning of
+    ``serve`` (the province's ``serve`` too)."""
+    from waitress import create_server
+
     if not is_loopback(host):
         say(
             f"CẢNH BÁO: trang web mở cho mạng ({host}); trang không có đăng nhập, mọi máy trong mạng đều đọc được "

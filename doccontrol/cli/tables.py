@@ -15,3 +15,15 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     return "\n".join(out)
+
+
+def render_snippet(snippet: str, color: bool) -> str:
+    """A search hit's snippet for a terminal: the query's words bold (or between ``*``)."""
+    import click
+
+    from doccontrol.search.backend import snippet_segments
+
+    pieces = []
+    for text, marked in snippet_segments(snippet):
+        pieces.append(click.style(text, bold=True, fg="yellow") if marked and color else (f"*{text}*" if marked else text))
+    return "".join(pieces)

@@ -48,6 +48,7 @@ class Config:
     git_remote: str = ""
     watch: WatchSettings = field(default_factory=WatchSettings)
     report: Mapping[str, object] = field(default_factory=dict)
+    search_engine: str = "whoosh"  # [search] engine: whoosh or tantivy (the index is rebuilt when it changes)
 
     def office_name(self, code: str) -> str:
         return self.offices.get(code, code)
@@ -228,6 +229,18 @@ def _hours_per_day(reader: _Reader) -> float:
     return hours
 
 
+SEARCH_ENGINES = ("whoosh", "tantivy")
+
+
+def _engine(reader: _Reader) -> str:
+    engine = reader.text("search", reader.table("search"), "engine", "whoosh")
+    if engine not in SEARCH_ENGINES:
+        reader.problem(f"[search] engine = {engine!r}: chỉ có {', '.join(SEARCH_ENGINES)}.",
+                       f"[search] engine = {engine!r}: one of {', '.join(SEARCH_ENGINES)}.")
+        return "whoosh"
+    return engine
+
+
 def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
     """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
     reader = _Reader(raw)
@@ -251,6 +264,7 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
         git_remote=reader.text("git", reader.table("git"), "remote", ""),
         watch=_watch(reader),
         report=dict(reader.table("report")),
+        search_engine=_engine(reader),
     )
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -358,6 +372,9 @@ def render_config(
         "[review]",
         "months = 12",
         "working_hours_per_day = 8  # a working day in the deadline checks (8 giờ làm việc = 1 ngày làm việc)",
+        "",
+        "[search]",
+        'engine = "whoosh"       # or "tantivy" (the index is rebuilt at the next search when it changes)',
         "",
         "[git]",
         '# remote = "https://git.example.invalid/so-ldtbxh/procedures.git"',

@@ -2,7 +2,8 @@
 answers for each field (lĩnh vực) of the TTHC catalog. Pure.
 
 Kept in the repository (``_settings/organisation.json``, with history, written by ``init
---field`` and ``fields assign``) so that a copy of the repository alone gives the same coverage
+--field`` and ``fields assign``; the offices in their configured order, which every list by office
+follows) so that a copy of the repository alone gives the same coverage
 figures. ``[fields]`` in ``doccontrol.toml`` is still read, for workspaces that mapped their fields
 there before: the repository's map wins, and ``[fields]`` fills in the fields it does not map
 (:func:`field_offices`). Fields compare without case, diacritics or punctuation.
@@ -60,6 +61,7 @@ def organisation_to_json(org: Organisation) -> str:
         "format": ORGANISATION_FORMAT,
         "version": ORGANISATION_VERSION,
         "offices": {code: nfc(name) for code, name in org.offices.items()},
+        "office_order": list(org.offices),  # the offices' order (lists by office follow it)
         "fields": {nfc(name): code for name, code in org.fields.items()},
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -70,8 +72,10 @@ def organisation_from_json(text: str) -> Organisation:
         doc = json.loads(text)
         if not isinstance(doc, dict) or doc.get("format") != ORGANISATION_FORMAT:
             raise ValueError("not a doccontrol organisation file")
-        return Organisation({str(k): nfc(str(v)) for k, v in doc.get("offices", {}).items()},
-                            {nfc(str(k)): str(v) for k, v in doc.get("fields", {}).items()})
+        offices = {str(k): nfc(str(v)) for k, v in doc.get("offices", {}).items()}
+        order = [str(c) for c in doc.get("office_order", ()) if str(c) in offices]  # absent in older files
+        offices = {c: offices[c] for c in dict.fromkeys([*order, *sorted(offices)])}
+        return Organisation(offices, {nfc(str(k)): str(v) for k, v in doc.get("fields", {}).items()})
     except (ValueError, TypeError, AttributeError) as exc:
         raise OrganisationError(f"tệp tổ chức bị hỏng / malformed organisation file: {exc}") from exc
 

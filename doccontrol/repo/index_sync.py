@@ -10,9 +10,11 @@ repository silently.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccontrol.core.model import ProcedureState, ProcedureStatus
@@ -149,6 +151,50 @@ def _docs(repo: Repository, state: ProcedureState, older: list[int], blobs: Blob
     return docs
 
 
+def qualified(doc: IndexDoc, department: str) -> IndexDoc:
+    """``doc`` as the province index holds it: its slug and id prefixed by the department
+    (``SOTP/qt-01-stp@2``: two departments may use the same code), the department recorded."""
+    return dataclasses.replace(doc, doc_id=f"{department}/{doc.doc_id}", slug=f"{department}/{doc.slug}",
+                               department=department)
+
+
+def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) -> dict[str, list[IndexDoc]]:
+    """Every revision of the procedures in ``folders`` (``OFFICE/slug``) of the bare repository at
+    ``path`` as it is at ``commit``, as the province index holds them (:func:`qualified`), by
+    qualified slug; a folder gone at ``commit`` maps to no document (removed from the index)."""
+    from doccontrol.repo import mirror
+
+    tags = mirror.revision_numbers(path)
+    out: dict[str, list[IndexDoc]] = {}
+    with BlobReader(path) as blobs:
+        for folder in sorted(set(folders)):
+            slug = layout.slug_of(folder)
+            key = f"{department}/{slug}"
+            meta = blobs.read(f"{commit}:{layout.meta_path(folder)}")
+            text = blobs.read(f"{commit}:{layout.text_path(folder)}")
+            if meta is None:
+                out[key] = []
+                continue
+            state = state_from_json(meta.decode("utf-8"))
+            docs = [_doc(state, (text or b"").decode("utf-8"), newest_status(state))]
+            for revision in (r for r in tags.get(state.slug, []) if r < state.revision):
+                found = revision_files(blobs, folder, state.slug, revision)
+                old = blobs.read(f"{layout.revision_ref(state.slug, revision)}:{layout.text_path(found[0])}") if found else None
+                if found is not None and old is not None:
+                    docs.append(_doc(state_from_json(found[1].decode("utf-8")), old.decode("utf-8"), SUPERSEDED))
+            out[key] = [qualified(d, department) for d in docs]
+    return out
+
+
+def procedure_folders(path: Path, commit: str) -> set[str]:
+    """Every procedure folder (``OFFICE/slug``) of the bare repository at ``path`` at ``commit``."""
+    from doccontrol.repo.gitcmd import Git
+
+    with Git(path) as git:
+        out = git.bytes("ls-tree", "-r", "-z", "--name-only", commit)
+    return {layout.procedure_of(p) or "" for p in out.decode("utf-8").split("\0") if layout.is_meta(p)} - {""}
+
+
 def docs_for(repo: Repository, state: ProcedureState) -> list[IndexDoc]:
     """Every revision of one procedure, as index documents (the newest first)."""
     older = [r for r in repo.revision_numbers(state.slug).get(state.slug, []) if r < state.revision]
@@ -175,7 +221,7 @@ class IndexSync:
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-        self.backend: SearchBackend = open_backend(repo.workspace.index_dir)
+        self.backend: SearchBackend = open_backend(repo.workspace.index_dir, repo.workspace.config.search_engine)
 
     # -- reading -------------------------------------------------------------------------------
 

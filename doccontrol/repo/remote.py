@@ -97,13 +97,40 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def network_git(command: list[str], env: dict[str, str], timeout: float,
+                running: _Running | None = None) -> subprocess.CompletedProcess[str] | None:
+    """A git command that talks to a server (push, fetch), in its own process group so that a
+    timeout kills its ssh/https helpers too; None when it ran out of ``timeout`` seconds.
+    ``running`` (a push) is told the process while it runs, so that it can be stopped."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env, start_new_session=True)
+    if running is not None:
+        with running.lock:
+            running.process = process
+    try:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None
+    finally:
+        if running is not None:
+            with running.lock:
+                running.process = None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _git(repo: Path, *args: str, check: bool = True, stdin: str | None = None, timeout: float = _GIT_TIMEOUT,
+         error: type[Exception] = PushError) -> subprocess.CompletedProcess[str]:
+    """A local git command (no prompt; ``stdin`` its input, else none); ``error`` when it fails."""
     result = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True, text=True, env=_git_env(), stdin=subprocess.DEVNULL, timeout=_GIT_TIMEOUT,
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=_git_env(), input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL, timeout=timeout,
     )
     if check and result.returncode != 0:
-        raise PushError(f"git {' '.join(args)}: {result.stderr.strip()[:500]}")
+        raise error(f"git {' '.join(args[:3])}: {result.stderr.strip()[:500]}")
     return result
 
 
@@ -224,28 +251,12 @@ def push(workspace: Workspace, timeout: float = PUSH_TIMEOUT, running: _Running 
     env = _git_env()
     if "GIT_SSH_COMMAND" not in env and not _git(repo, "config", "--get", "core.sshCommand", check=False).stdout.strip():
         env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o ConnectTimeout=20"
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env, start_new_session=True,  # its own process group: a timeout kills ssh/https helpers too
-    )
-    if running is not None:
-        with running.lock:
-            running.process = process
-    try:
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return _record(workspace, previous, url, False, f"timed out after {timeout:g} s", started, 0, 0)
-    finally:
-        if running is not None:
-            with running.lock:
-                running.process = None
-    if process.returncode == 0:
+    done = network_git(command, env, timeout, running)
+    if done is None:
+        return _record(workspace, previous, url, False, f"timed out after {timeout:g} s", started, 0, 0)
+    if done.returncode == 0:
         return _record(workspace, previous, url, True, "", started, before.commits, before.tags)
-    message = _failure_text(stdout, stderr, process.returncode)
+    message = _failure_text(done.stdout, done.stderr, done.returncode)
     return _record(workspace, previous, url, False, message, started, 0, 0)
 
 

@@ -42,6 +42,7 @@ class IndexDoc:
     text: str
     tthc: tuple[str, ...] = ()
     issued: str = ""  # ISO date or ""
+    department: str = ""  # the department's code in the province's index ("" in a department's own)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -64,6 +65,8 @@ def fingerprint(doc: IndexDoc) -> str:
          doc.status, list(doc.tthc), doc.issued],
         ensure_ascii=False,
     )
+    if doc.department:  # only in the province's index: a department's own fingerprints stay as they were
+        meta += "\0" + doc.department
     digest = hashlib.sha256()
     digest.update(meta.encode("utf-8"))
     digest.update(b"\0")
@@ -78,6 +81,7 @@ class SearchRequest:
     all_revisions: bool = False  # also superseded revisions
     include_withdrawn: bool = False  # also withdrawn procedures
     limit: int = 20
+    department: str | None = None  # only this department's procedures (the province's index)
 
     def statuses(self) -> tuple[str, ...]:
         """The statuses this request may return."""
@@ -100,6 +104,7 @@ class Hit:
     status: str
     score: float
     snippet: str  # plain text; highlighted words between MARK_START and MARK_END
+    department: str = ""  # the department's code (the province's index)
 
 
 class IndexUnavailable(Exception):
@@ -168,12 +173,23 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
 _MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
 
 
-def open_backend(index_dir: Path) -> SearchBackend:
-    """The search backend for the index kept in ``index_dir`` (the whoosh one).
+ENGINES = ("whoosh", "tantivy")
+
+
+def open_backend(index_dir: Path, engine: str = "whoosh") -> SearchBackend:
+    """The search backend for the index kept in ``index_dir``: whoosh (``whoosh3``, the default)
+    or tantivy (PyPI ``tantivy``), as the configuration chooses.
 
     Opening never fails for a missing or damaged index; operations that need it raise
-    :class:`IndexUnavailable`, and :meth:`SearchBackend.rebuild` makes a new one.
+    :class:`IndexUnavailable`, and :meth:`SearchBackend.rebuild` makes a new one. An index
+    written by the other engine is unavailable for this one (its format differs): rebuilt.
     """
+    if engine == "tantivy":
+        from doccontrol.search.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(Path(index_dir))
+    if engine != "whoosh":
+        raise ValueError(f"unknown search engine {engine!r}: one of {', '.join(ENGINES)}")
     from doccontrol.search.whoosh_backend import WhooshBackend
 
     return WhooshBackend(Path(index_dir))

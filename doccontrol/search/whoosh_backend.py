@@ -33,15 +33,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +63,12 @@ from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tt
 from doccontrol.search.snippets import make_snippet, phrase_check
 from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
-from doccontrol.search.whoosh_read import Lists, Part, top_k
+from doccontrol.search import generations, plan
+from doccontrol.search.plan import FIELD_B, Part
+from doccontrol.search.whoosh_read import Lists, top_k
 
-FORMAT = 5  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes)
-POINTER = "CURRENT"
+FORMAT = 6  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
+POINTER = generations.POINTER
 GENERATION_META = "doccontrol-index.json"
 CHECKSUMS = "checksums.json"
 META_DOC_ID = "__doccontrol_meta__"
@@ -120,6 +119,7 @@ def make_schema() -> Schema:
         slug=ID(stored=True),
         status=ID(stored=True),
         office_key=ID(),
+        department=ID(stored=True),  # the department's code, in the province's index only
         code_key=ID(sortable=True),  # a column too: browsing lists documents in code order
         tthc=TermsField(scorable=False),
         title_x=TermsField("exact"),
@@ -163,6 +163,7 @@ def doc_fields(doc: IndexDoc) -> dict[str, Any]:
         "tthc_codes": tuple(doc.tthc),
         "fingerprint": fingerprint(doc).encode("ascii"),
         "text": doc.text,  # whoosh compresses stored fields
+        "department": doc.department or None,
     }
 
 
@@ -172,27 +173,9 @@ def _meta_fields(commit: str) -> dict[str, Any]:
 
 # --- scoring --------------------------------------------------------------------------------
 
-# How much a match in each field counts (multiplies the field's BM25).  Titles are short and
-# say what a procedure is: they weigh most; adjacent syllables (bigrams) weigh more than
-# scattered ones; exact spellings count for queries typed with diacritics.
-FIELD_WEIGHTS: dict[str, float] = {
-    "body_f": 1.0,
-    "body_x": 1.0,
-    "body_bi": 1.5,
-    "title_f": 3.0,
-    "title_x": 3.0,
-    "title_bi": 4.0,
-}
-# For a query typed with diacritics the exact spellings carry the weight; a title that only
-# matches folded (``dưỡng`` for ``đương``) gets this much instead of ``title_f``.
-FOLDED_TITLE_WEIGHT_WHEN_ACCENTED = 0.5
-# BM25 length normalisation: weak for titles (a long title is not a worse match).
-FIELD_B: dict[str, float] = {"title_f": 0.3, "title_x": 0.3, "title_bi": 0.3}
-
-
 # --- files ----------------------------------------------------------------------------------
 
-_GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what rebuild() names them
+_GENERATION_NAME = generations.GENERATION_NAME
 _TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
 _SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
 
@@ -238,8 +221,7 @@ def _refresh_checksums(gdir: Path) -> None:
     _write_json(path, new)
 
 
-def _unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
-    return IndexUnavailable(f"Chỉ mục tìm kiếm {what} / search index {english}: {index_dir}")
+_unavailable = generations.unavailable
 
 
 def _start_method() -> str:
@@ -344,15 +326,7 @@ class WhooshBackend:
     # -- generations ---------------------------------------------------------------------
 
     def _live_generation(self) -> str:
-        try:
-            name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
-        except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
-            raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-        if not _GENERATION_NAME.fullmatch(name):
-            raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
-        return name
+        return generations.live(self.index_dir)
 
     def _open_generation(self, name: str) -> Any:
         gdir = self.index_dir / name
@@ -459,14 +433,7 @@ class WhooshBackend:
         ``procs``: writer processes (default: the usable CPUs, at most :data:`MAX_PROCS`, once
         there are :data:`PARALLEL_THRESHOLD` documents).
         """
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            previous: str | None = self._live_generation()
-        except IndexUnavailable:
-            previous = None
-        name = f"g{time.time_ns():x}-{secrets.token_hex(3)}"
-        gdir = self.index_dir / name
-        gdir.mkdir()
+        previous, name, gdir = generations.start(self.index_dir)
         try:
             _write_json(gdir / GENERATION_META, {"format": FORMAT})
             schema = make_schema()
@@ -500,18 +467,13 @@ class WhooshBackend:
             whoosh_index.clean_files(storage, INDEX_NAME, 1, segments)
             shutil.rmtree(gdir / f"{INDEX_NAME}.tmp", ignore_errors=True)
             _refresh_checksums(gdir)
-            pointer_tmp = self.index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
-            pointer_tmp.write_text(name + "\n", encoding="utf-8")
-            os.replace(pointer_tmp, self.index_dir / POINTER)
+            generations.publish(self.index_dir, name)
         except BaseException:
             shutil.rmtree(gdir, ignore_errors=True)
             raise
         self._drop_snapshot()
         # Keep the generation just replaced (readers may have it open); drop older ones.
-        for entry in os.scandir(self.index_dir):
-            if (entry.is_dir() and _GENERATION_NAME.fullmatch(entry.name)
-                    and entry.name not in (name, previous)):
-                shutil.rmtree(entry.path, ignore_errors=True)
+        generations.drop_older(self.index_dir, (name, previous))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -548,7 +510,7 @@ class WhooshBackend:
         if request.limit < 1:
             raise ValueError("limit must be at least 1")
         parsed = parse(request.query)
-        if parsed.is_empty and not request.office:
+        if parsed.is_empty and not request.office and not request.department:
             return []
         with self._lock:  # a whoosh searcher is not for two threads at once
             snap = self._current_snapshot()
@@ -647,6 +609,8 @@ class _Search:
             offices.append(office_key(self.request.office))
         for key in dict.fromkeys(offices):
             allowed = allowed & snap.term_mask("office_key", key)
+        if self.request.department:
+            allowed = allowed & snap.term_mask("department", self.request.department)
         if self.q.code_filters:
             allowed = allowed & snap.mask(self.docs(self.code_query(self.q.code_filters)))
         if self.q.tthc_filters:
@@ -729,36 +693,7 @@ class _Search:
 
     def text_parts(self) -> list[list[Part]]:
         """The weighted terms of the query; several lists are alternatives (code phrases)."""
-        q = self.q
-        accented = q.accented
-        parts: list[Part] = []
-        groups = count(1)
-        seen: set[str] = set()
-        for syl in q.free:
-            if syl.folded in seen:
-                continue
-            seen.add(syl.folded)
-            group = next(groups)
-            # Every syllable must occur (folded); with diacritics typed, the exact spelling
-            # scores and the folded one only admits.
-            parts.append(Part("body_f", syl.folded, FIELD_WEIGHTS["body_f"], group,
-                              scored=not accented))
-            if accented:
-                parts.append(Part("title_f", syl.folded, FOLDED_TITLE_WEIGHT_WHEN_ACCENTED))
-                parts.append(Part("body_x", syl.exact, FIELD_WEIGHTS["body_x"]))
-                parts.append(Part("title_x", syl.exact, FIELD_WEIGHTS["title_x"]))
-            else:
-                parts.append(Part("title_f", syl.folded, FIELD_WEIGHTS["title_f"]))
-        for run in q.runs:
-            for bigram in dict.fromkeys(vietnamese.bigrams([s.folded for s in run])):
-                parts.append(Part("body_bi", bigram, FIELD_WEIGHTS["body_bi"]))
-                parts.append(Part("title_bi", bigram, FIELD_WEIGHTS["title_bi"]))
-        for phrase in q.phrases:
-            parts.extend(_phrase_parts(phrase, accented, groups))
-        if parts:
-            return [parts]
-        # Only codes: documents that cite one of them in their text.
-        return [_phrase_parts(p, False, count(1)) for p in q.code_phrases]
+        return plan.text_parts(self.q)
 
     def text_hits(self, allowed: np.ndarray, exclude: set[int],
                   want: int) -> list[tuple[int, float]]:
@@ -816,25 +751,9 @@ class _Search:
             status=stored.get("status", ""),
             score=float(score),
             snippet=make_snippet(_text(stored), self.q),
+            department=stored.get("department") or "",
         )
 
 
 def _text(stored: dict[str, Any]) -> str:
     return stored.get("text") or ""
-
-
-def _phrase_parts(phrase: Sequence[Syllable], exact: bool, groups: Iterator[int]) -> list[Part]:
-    """Parts every document containing the phrase matches (its bigrams, or its syllable),
-    each required (a group of its own)."""
-    if len(phrase) == 1:
-        syl = phrase[0]
-        if exact:
-            return [Part("body_x", syl.exact, FIELD_WEIGHTS["body_x"], next(groups)),
-                    Part("title_x", syl.exact, FIELD_WEIGHTS["title_x"])]
-        return [Part("body_f", syl.folded, FIELD_WEIGHTS["body_f"], next(groups)),
-                Part("title_f", syl.folded, FIELD_WEIGHTS["title_f"])]
-    parts = []
-    for bigram in dict.fromkeys(vietnamese.bigrams([s.folded for s in phrase])):
-        parts.append(Part("body_bi", bigram, FIELD_WEIGHTS["body_bi"], next(groups)))
-        parts.append(Part("title_bi", bigram, FIELD_WEIGHTS["title_bi"]))
-    return parts

@@ -33,22 +33,12 @@ from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from doccontrol.search import postings_cache
+from doccontrol.search.plan import Part
 
 K1 = 1.2
 DEFAULT_B = 0.75
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 MAX_CACHED_POSTINGS = 8_000_000  # decoded postings kept per open searcher (8 bytes each)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One weighted term of a query: BM25 of ``term`` in ``field``, times ``weight``."""
-
-    field: str
-    term: str
-    weight: float
-    group: int | None = None  # required group: a document must match a part of every group
-    scored: bool = True  # False: only a requirement, no score
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def procedure_conformity(workspace: Workspace, state: ProcedureState,
     """The linked TTHC's terms, the steps' total and the findings on ``state`` (a withdrawn
     procedure is not checked). ``linked``: the TTHC codes it is linked to, when the caller knows
     them already (the web's cached coverage report); else they are computed."""
-    settings = conformity_settings(workspace)
+    settings = conformity_settings(workspace.config)
     if linked is None:
         linked = [code for code, _, _ in linked_tthc(workspace, state.code)]
     with Repository(workspace) as repo:

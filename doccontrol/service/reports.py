@@ -4,7 +4,7 @@ confirmed, legal documents replaced and who cites them, the yearly ISO report.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_key, parse_citation
 from doccontrol.core import dates
 from doccontrol.core.dates import end_of_day, start_of_day
+from doccontrol.core.config import Config
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import squash_spaces
 from doccontrol.errors import DoccontrolError, UsageError
@@ -38,11 +39,18 @@ def master_list(
     workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None, status: str = ProcedureStatus.CURRENT
 ) -> MasterList:
     """The master list (danh mục tài liệu) now, or of the procedures in force on ``as_of``'s day."""
+    check_status(status)
+    return master_list_of(_snapshot_as_of(workspace, as_of), workspace.config, as_of, office, status)
+
+
+def master_list_of(snapshot: Snapshot, config: Config, as_of: dt.datetime | None = None, office: str | None = None,
+                   status: str = ProcedureStatus.CURRENT) -> MasterList:
+    """The master list of the repository at ``snapshot`` (the one computation behind ``list`` and
+    the province's list of a department)."""
     from doccontrol.reports.masterlist import build_master_list
 
     check_status(status)
-    snap = _snapshot_as_of(workspace, as_of)
-    return build_master_list(snap, workspace.config, dt.datetime.now().astimezone().replace(microsecond=0),
+    return build_master_list(snapshot, config, dt.datetime.now().astimezone().replace(microsecond=0),
                              as_of, office, status)
 
 
@@ -157,6 +165,18 @@ def yearly_report(
     workspace: Workspace, year: int, as_of: dt.date | None = None, generated: dt.date | None = None
 ) -> YearlyReport:
     """The figures of the yearly ISO report, from the repository as of the year's end (or ``as_of``)."""
+    with Repository(workspace) as repo:
+        return yearly_report_of(lambda day: repo.in_force(day), journal.read_all(journal.path_in(workspace.logs)),
+                                workspace.config, year, as_of, generated)
+
+
+def yearly_report_of(
+    in_force: Callable[[dt.date], Snapshot], records: Iterable[Mapping[str, object]], config: Config, year: int,
+    as_of: dt.date | None = None, generated: dt.date | None = None,
+) -> YearlyReport:
+    """The yearly report's figures from ``in_force`` (the procedures in force on a day, from one
+    repository) and the ingest journal's ``records`` (the one computation behind ``report`` and
+    the province's report of a department, which has no journal: the repository does not keep it)."""
     from doccontrol.reports.yearly import build_yearly_report
 
     if not 1900 <= year <= 2199:
@@ -170,11 +190,9 @@ def yearly_report(
     if first_day > today:
         raise no_data(year, f"năm {year} chưa bắt đầu", f"{year} has not begun")
     last_day = min(last_day, today)  # a report never counts "up to" a day that has not come
-    with Repository(workspace) as repo:
-        before = repo.in_force(first_day - dt.timedelta(days=1))
-        after = repo.in_force(last_day)
-    records = journal.read_all(journal.path_in(workspace.logs))
-    report = build_yearly_report(before, after, records, workspace.config, year, start_of_day(first_day),
+    before = in_force(first_day - dt.timedelta(days=1))
+    after = in_force(last_day)
+    report = build_yearly_report(before, after, records, config, year, start_of_day(first_day),
                                  end_of_day(last_day), generated or today)
     if not report.in_force and not (report.new or report.revised or report.withdrawn):
         raise no_data(year, "không có quy trình nào có hiệu lực trong năm",

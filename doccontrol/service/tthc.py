@@ -20,6 +20,7 @@ from doccontrol.core import coverage as cov
 from doccontrol.core import dates
 from doccontrol.core import organisation as org_rules
 from doccontrol.core.dates import revision_date
+from doccontrol.core.config import Config
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
 from doccontrol.core.text import code_key
@@ -27,6 +28,7 @@ from doccontrol.errors import UsageError
 from doccontrol.extract.catalog_files import parse_catalog_file
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
+from doccontrol.repo.snapshot import Snapshot
 from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.service.controlled_set import actor_office
 from doccontrol.workspace import Workspace
@@ -99,7 +101,7 @@ def _linked_to(repo: Repository, catalog: dict[str, cat.Tthc], codes: set[str], 
     links, internal = repo.links()
     states = repo.procedures()
     found = cov.conformity_findings(catalog, procedure_infos(states, repo.last_reviews()), links, internal,
-                                    repo.catalog_scope(), conformity_settings(workspace))
+                                    repo.catalog_scope(), conformity_settings(workspace.config))
     code_of = {s.code_key: s.code for s in states}
     return tuple(sorted(code_of[key] for key, fs in found.items()
                         if any(f.reason == conf.REASON_TTHC_CHANGED and codes & set(f.tthc) for f in fs)))
@@ -153,15 +155,57 @@ def procedure_infos(states: Iterable[ProcedureState],
     return [cov.procedure_info(s, revision_date(s), reviewed.get(s.code_key)) for s in states]
 
 
-def conformity_settings(workspace: Workspace) -> conf.Settings:
+def conformity_settings(config: Config) -> conf.Settings:
     """The conformity checks' settings from ``doccontrol.toml`` (``[review] working_hours_per_day``)."""
-    return conf.Settings.of(workspace.config.working_hours_per_day)
+    return conf.Settings.of(config.working_hours_per_day)
 
 
 @dataclass(frozen=True)
 class CoverageResult:
     report: cov.CoverageReport
     context: ReportContext
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
+    """Everything coverage reads from a repository (its work tree now, or a snapshot)."""
+
+    catalog: dict[str, cat.Tthc]
+    states: list[ProcedureState]
+    links: dict[str, set[str]]
+    internal: set[str]
+    replaced: dict[str, str]  # code key → the replaced law a current procedure still cites
+    scope: CatalogScope
+    fields: dict[str, str]  # field → office: the repository's, then [fields] of doccontrol.toml
+    reviewed: Mapping[str, dt.datetime]  # code key → the procedure's last confirmed review
+
+
+def coverage_inputs(snapshot: Snapshot, config: Config) -> CoverageInputs:
+    """What coverage reads, from the repository at one commit (``[fields]`` of ``config`` filling
+    in the fields the repository does not map, as for the work tree)."""
+    if snapshot.catalog is None:
+        raise no_catalog()
+    return CoverageInputs(snapshot.catalog, list(snapshot.states), snapshot.links, snapshot.internal,
+                          snapshot.replaced_law_details(config.review_months), snapshot.scope,
+                          org_rules.field_offices(snapshot.organisation, config.field_offices),
+                          {key: max(r.date for r in records) for key, records in snapshot.reviews.items() if records})
+
+
+def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = None, field: str | None = None
+                  ) -> CoverageResult:
+    """The 100% TTHC check over ``inputs`` (the one computation behind ``coverage``, the web's
+    coverage page and the province's figures for a department)."""
+    if office is not None and office not in config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    report = cov.compute_coverage(
+        inputs.catalog, procedure_infos(inputs.states, inputs.reviewed), inputs.links, inputs.internal, inputs.fields,
+        office, field, replaced_law=inputs.replaced, catalog_scope=inputs.scope,
+        conformity=conformity_settings(config),
+    )
+    context = ReportContext(
+        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
+    )
+    return CoverageResult(report=report, context=context)
 
 
 def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
@@ -173,20 +217,10 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         if catalog is None:
             raise no_catalog()
         links, internal = repo.links()
-        states = repo.procedures()
-        replaced = repo.replaced_law_details(workspace.config.review_months)
-        scope = repo.catalog_scope()
-        fields = repo.field_offices()
-        reviewed = repo.last_reviews()
-    report = cov.compute_coverage(
-        catalog, procedure_infos(states, reviewed), links, internal, fields, office, field,
-        replaced_law=replaced, catalog_scope=scope, conformity=conformity_settings(workspace),
-    )
-    config = workspace.config
-    context = ReportContext(
-        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
-    )
-    return CoverageResult(report=report, context=context)
+        inputs = CoverageInputs(catalog, repo.procedures(), links, internal,
+                                repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
+                                repo.field_offices(), repo.last_reviews())
+    return coverage_from(inputs, workspace.config, office, field)
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:

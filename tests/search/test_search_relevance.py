@@ -7,14 +7,17 @@ import unicodedata
 import pytest
 
 from doccontrol.search import CURRENT, SearchRequest, open_backend
-from doccontrol.search.backend import SearchBackend
+from doccontrol.search.backend import ENGINES, SearchBackend
 from doccontrol.core.text import code_key
 from support.search_corpus import CASES, HIDDEN_BY_DEFAULT, NFD, PROCEDURES, Case, index_docs
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
-    backend = open_backend(tmp_path_factory.mktemp("relevance") / "index")
+@pytest.fixture(scope="module", params=ENGINES)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
+    """The same relevance tests on each engine (whoosh, tantivy)."""
+    if request.param == "tantivy":
+        pytest.importorskip("tantivy", reason="the tantivy engine is not installed (pip install tantivy)")
+    backend = open_backend(tmp_path_factory.mktemp("relevance") / "index", request.param)
     backend.rebuild(index_docs(), commit="c0ffee")
     return backend
 

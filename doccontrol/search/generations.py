@@ -1,0 +1,73 @@
+"""An index directory's generations, for every engine: ``CURRENT`` names the live one.
+
+A rebuild writes a complete new generation ``g<time>-<random>/`` beside the live one, then
+points ``CURRENT`` at it (``os.replace``: atomic); readers that opened the old one keep reading
+it until the next rebuild removes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from doccontrol.search.backend import IndexUnavailable
+
+POINTER = "CURRENT"
+GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what new_name() gives
+
+
+def unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
+    return IndexUnavailable(f"Chỉ mục tìm kiếm {what} / search index {english}: {index_dir}")
+
+
+def live(index_dir: Path) -> str:
+    """The live generation's name; IndexUnavailable when there is none or the pointer is damaged."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise unavailable(index_dir, "chưa được tạo", "does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
+        raise unavailable(index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
+    if not GENERATION_NAME.fullmatch(name):
+        raise unavailable(index_dir, "có con trỏ hỏng", "has a damaged pointer file")
+    return name
+
+
+def live_or_none(index_dir: Path) -> str | None:
+    try:
+        return live(index_dir)
+    except IndexUnavailable:
+        return None
+
+
+def new_name() -> str:
+    return f"g{time.time_ns():x}-{secrets.token_hex(3)}"
+
+
+def start(index_dir: Path) -> tuple[str | None, str, Path]:
+    """Begin a new generation: (the live one's name or None, the new one's name, its new empty
+    folder). The caller writes it, then publishes it (:func:`publish`) or removes the folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = live_or_none(index_dir)
+    name = new_name()
+    gdir = index_dir / name
+    gdir.mkdir()
+    return previous, name, gdir
+
+
+def publish(index_dir: Path, name: str) -> None:
+    """Make generation ``name`` the live one (atomically)."""
+    pointer_tmp = index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
+    pointer_tmp.write_text(name + "\n", encoding="utf-8")
+    os.replace(pointer_tmp, index_dir / POINTER)
+
+
+def drop_older(index_dir: Path, keep: tuple[str | None, ...]) -> None:
+    """Remove the generations other than ``keep`` (the new one and the one just replaced)."""
+    for entry in os.scandir(index_dir):
+        if entry.is_dir() and GENERATION_NAME.fullmatch(entry.name) and entry.name not in keep:
+            shutil.rmtree(entry.path, ignore_errors=True)
