@@ -6,6 +6,7 @@ workspace errors. With ``--json`` only JSON goes to stdout; messages go to stder
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -21,9 +22,32 @@ EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 
+# Each command and the module of ``doccontrol.cli`` that defines it. A module is imported when one
+# of its commands runs (or ``--help`` lists them all), so a command loads only what it uses.
+COMMAND_MODULES = {
+    "init": "admin", "withdraw": "admin", "doctor": "admin",
+    "catalog": "coverage", "fields": "coverage", "link": "coverage", "unlink": "coverage", "coverage": "coverage",
+    "demo": "demo",
+    "ingest": "ingest", "retry": "ingest",
+    "list": "read", "show": "read", "history": "read", "diff": "read", "export": "read",
+    "review": "reports", "cites": "reports", "laws": "reports", "report": "reports",
+    "search": "search", "reindex": "search", "verify": "search",
+    "serve": "serve",
+    "watch": "watch", "status": "watch", "push": "watch",
+}
+
 
 class DoccontrolGroup(click.Group):
-    """Turns doccontrol's errors into a message and an exit code, never a traceback."""
+    """Loads each command's module when it is needed, and turns doccontrol's errors into a
+    message and an exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"doccontrol.cli.{COMMAND_MODULES[cmd_name]}")  # registers its commands
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from doccontrol.core.metadata import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
+from doccontrol.core.tthc_codes import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
 from doccontrol.search import vietnamese
 from doccontrol.core.text import clean, code_key, fold_lower, squash_spaces
 
