@@ -30,10 +30,8 @@ queries ranked by :mod:`doccontrol.search.whoosh_read`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import threading
@@ -54,6 +52,18 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
 from doccontrol.search import vietnamese, whoosh_bulk
+from doccontrol.search.index_files import (
+    CHECKSUMS,
+    GENERATION_META,
+    GENERATION_NAME,
+    INDEX_FORMAT as FORMAT,
+    POINTER,
+    PointerError,
+    live_generation,
+    record_reflected,
+    sha256_of,
+    write_json,
+)
 from doccontrol.search.backend import (
     CURRENT,
     Hit,
@@ -68,10 +78,6 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search.whoosh_read import Lists, Part, top_k
 
-FORMAT = 5  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes)
-POINTER = "CURRENT"
-GENERATION_META = "doccontrol-index.json"
-CHECKSUMS = "checksums.json"
 META_DOC_ID = "__doccontrol_meta__"
 META_STATUS = "meta"
 INDEX_NAME = whoosh_index._DEF_INDEX_NAME
@@ -192,17 +198,8 @@ FIELD_B: dict[str, float] = {"title_f": 0.3, "title_x": 0.3, "title_bi": 0.3}
 
 # --- files ----------------------------------------------------------------------------------
 
-_GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what rebuild() names them
 _TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
 _SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _whoosh_files(gdir: Path) -> list[str]:
@@ -212,12 +209,6 @@ def _whoosh_files(gdir: Path) -> list[str]:
         if entry.is_file() and (_TOC_FILE.match(entry.name) or _SEGMENT_FILE.fullmatch(entry.name)):
             names.append(entry.name)
     return sorted(names)
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _refresh_checksums(gdir: Path) -> None:
@@ -234,8 +225,8 @@ def _refresh_checksums(gdir: Path) -> None:
         if known and known.get("size") == size:
             new[name] = known
         else:
-            new[name] = {"size": size, "sha256": _sha256(gdir / name)}
-    _write_json(path, new)
+            new[name] = {"size": size, "sha256": sha256_of(gdir / name)}
+    write_json(path, new)
 
 
 def _unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
@@ -345,14 +336,9 @@ class WhooshBackend:
 
     def _live_generation(self) -> str:
         try:
-            name = (self.index_dir / POINTER).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise _unavailable(self.index_dir, "chưa được tạo", "does not exist") from None
-        except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
-            raise _unavailable(self.index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-        if not _GENERATION_NAME.fullmatch(name):
-            raise _unavailable(self.index_dir, "có con trỏ hỏng", "has a damaged pointer file")
-        return name
+            return live_generation(self.index_dir)
+        except PointerError as e:
+            raise _unavailable(self.index_dir, e.what_vi, e.what_en) from e.__cause__
 
     def _open_generation(self, name: str) -> Any:
         gdir = self.index_dir / name
@@ -407,7 +393,8 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _write(self, fn: Any) -> None:
+    def _write(self, fn: Any, commit: str) -> None:
+        """Run ``fn(writer)`` as one whoosh commit that brings the index to ``commit``."""
         name = self._live_generation()
         ix = self._open_generation(name)
         try:
@@ -421,6 +408,7 @@ class WhooshBackend:
             raise
         writer.commit()
         _refresh_checksums(self.index_dir / name)
+        record_reflected(self.index_dir / name, commit)
 
     def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
         self.replace_procedures({slug: docs}, commit)
@@ -444,14 +432,14 @@ class WhooshBackend:
                     writer.add_document(**doc_fields(doc))
             writer.update_document(**_meta_fields(commit))
 
-        self._write(write)
+        self._write(write, commit)
 
     def delete_procedure(self, slug: str, commit: str) -> None:
         def write(writer: Any) -> None:
             writer.delete_by_term("slug", slug)
             writer.update_document(**_meta_fields(commit))
 
-        self._write(write)
+        self._write(write, commit)
 
     def rebuild(self, docs: Iterable[IndexDoc], commit: str, procs: int | None = None) -> None:
         """Build a new generation from ``docs`` and switch to it.
@@ -468,7 +456,7 @@ class WhooshBackend:
         gdir = self.index_dir / name
         gdir.mkdir()
         try:
-            _write_json(gdir / GENERATION_META, {"format": FORMAT})
+            write_json(gdir / GENERATION_META, {"format": FORMAT})
             schema = make_schema()
             storage = FileStorage(str(gdir))
             whoosh_index.TOC.create(storage, schema, INDEX_NAME)
@@ -500,6 +488,7 @@ class WhooshBackend:
             whoosh_index.clean_files(storage, INDEX_NAME, 1, segments)
             shutil.rmtree(gdir / f"{INDEX_NAME}.tmp", ignore_errors=True)
             _refresh_checksums(gdir)
+            record_reflected(gdir, commit)
             pointer_tmp = self.index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
             pointer_tmp.write_text(name + "\n", encoding="utf-8")
             os.replace(pointer_tmp, self.index_dir / POINTER)
@@ -509,7 +498,7 @@ class WhooshBackend:
         self._drop_snapshot()
         # Keep the generation just replaced (readers may have it open); drop older ones.
         for entry in os.scandir(self.index_dir):
-            if (entry.is_dir() and _GENERATION_NAME.fullmatch(entry.name)
+            if (entry.is_dir() and GENERATION_NAME.fullmatch(entry.name)
                     and entry.name not in (name, previous)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
@@ -604,7 +593,7 @@ class WhooshBackend:
                 problems.append(f"Thiếu tệp / file missing: {fname}")
             elif known is None:
                 problems.append(f"Tệp chưa có tổng kiểm tra / file without checksum: {fname}")
-            elif path.stat().st_size != known.get("size") or _sha256(path) != known.get("sha256"):
+            elif path.stat().st_size != known.get("size") or sha256_of(path) != known.get("sha256"):
                 problems.append(f"Tệp bị thay đổi hoặc hỏng / file changed or corrupt: {fname}")
         if problems:
             return problems

@@ -42,9 +42,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-if TYPE_CHECKING:
-    from doccontrol.service.admin import init
-    from doccontrol.service.controlled_set import (
+if TYPE_CHECKING:  # the names for type checkers (at run time: __getattr__)
+    from doccontrol.service.admin import init  # noqa: F401
+    from doccontrol.service.controlled_set import (  # noqa: F401
         STATUSES,
         Detail,
         detail,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
         revision_text,
         withdraw,
     )
-    from doccontrol.service.intake import (
+    from doccontrol.service.intake import (  # noqa: F401
         FolderLoad,
         QuarantinedFile,
         folder_items,
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         recent_ingests,
         retry_items,
     )
-    from doccontrol.service.reports import (
+    from doccontrol.service.reports import (  # noqa: F401
         cites,
         confirm_review,
         master_list,
@@ -81,5 +81,5 @@ if TYPE_CHECKING:
         yearly_report,
         yearly_template,
     )
-    from doccontrol.service.searching import SearchOutcome, VerifyReport, index_freshness, reindex, search, verify
-    from doccontrol.service.tthc import catalog, coverage
+    from doccontrol.service.searching import SearchOutcome, VerifyReport, index_freshness, reindex, search, verify  # noqa: F401
+    from doccontrol.service.tthc import catalog, coverage  # noqa: F401

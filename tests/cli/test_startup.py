@@ -1,0 +1,56 @@
+"""Start-up: a command loads only what it uses (``cli.app.COMMAND_MODULES``, the lazy ``service``).
+
+Start-up time is measured by ``bench/cli.py``, never here; these tests check the structure that
+keeps it short: which modules a command line loads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from doccontrol.cli import app
+
+# Libraries that cost tens of milliseconds to import; a command that does not use them must not load them.
+HEAVY = ("lxml", "pypdf", "openpyxl", "whoosh", "numpy", "git", "flask", "docx", "PIL", "watchdog", "rapidfuzz",
+         "fpdf", "doccontrol.core.metadata", "doccontrol.extract.docx", "doccontrol.extract.pdf",
+         "doccontrol.ingest.watch")
+
+
+def _loaded(*args: str) -> list[str]:
+    """The heavy modules loaded by ``doccontrol ARGS`` in a fresh interpreter."""
+    code = ("import sys\nfrom doccontrol.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    return eval(done.stderr.strip().splitlines()[-1])  # noqa: S307 - our own printed list
+
+
+@pytest.mark.slow
+def test_help_loads_no_heavy_library() -> None:
+    assert _loaded("--help") == []
+
+
+@pytest.mark.slow
+def test_status_and_list_load_no_extractor_engine_or_web(home: object) -> None:
+    assert _loaded("--home", str(home), "status") == []
+    assert _loaded("--home", str(home), "list") == []
+
+
+def test_every_command_is_in_the_map() -> None:
+    """Each module registers exactly the commands the map gives it (a new command needs its line)."""
+    for module in sorted(set(app.COMMAND_MODULES.values())):
+        importlib.import_module(f"doccontrol.cli.{module}")
+    registered = {name: cmd.callback.__module__.rsplit(".", 1)[-1] for name, cmd in app.main.commands.items()
+                  if cmd.callback is not None}
+    groups = {name for name, cmd in app.main.commands.items() if cmd.callback is None}
+    assert {**registered, **{g: app.COMMAND_MODULES[g] for g in groups}} == app.COMMAND_MODULES
+
+
+def test_the_coverage_formats_are_the_reports() -> None:
+    from doccontrol.cli import coverage as cli_coverage
+    from doccontrol.reports import coverage_report
+
+    assert cli_coverage.REPORT_FORMATS == coverage_report.FORMATS
