@@ -8,6 +8,7 @@ this module.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -126,6 +127,18 @@ class Git:
     def run(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """Run ``git ARGS`` and return its standard output as text."""
         return self.bytes(*args, env=env).decode("utf-8", "surrogateescape")
+
+    def write_commit_graph(self) -> bool:
+        """Add the new commits to the repository's commit-graph, with changed-path Bloom filters
+        (a new layer of a split graph: the cost follows the new commits, not the history), so that
+        ``git log -- PATH`` skips the commits that do not touch PATH. An accelerator only: a failure
+        is logged and ignored (git reads the commits without it). True when it was written."""
+        try:
+            self.run("commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress")
+        except GitError as exc:
+            logging.getLogger(__name__).warning("commit-graph not written: %s", exc)
+            return False
+        return True
 
     def head(self) -> str | None:
         """The current commit, read from the refs (no git process); None in an empty repository."""
