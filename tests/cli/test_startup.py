@@ -20,17 +20,18 @@ HEAVY = ("lxml", "pypdf", "openpyxl", "whoosh", "numpy", "git", "flask", "docx",
          "doccontrol.ingest.watch")
 
 
-def _loaded(*args: str) -> list[str]:
-    """The heavy modules loaded by ``doccontrol ARGS`` in a fresh interpreter."""
+def _loaded(*args: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``watched`` modules (the heavy ones) loaded by ``doccontrol ARGS`` in a fresh interpreter."""
     code = ("import sys\nfrom doccontrol.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+            f"print(sorted(m for m in {watched!r} if m in sys.modules), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
     return eval(done.stderr.strip().splitlines()[-1])  # noqa: S307 - our own printed list
 
 
 @pytest.mark.slow
-def test_help_loads_no_heavy_library() -> None:
-    assert _loaded("--help") == []
+def test_help_loads_no_heavy_library_and_no_command() -> None:
+    commands = tuple(f"doccontrol.cli.{module}" for module in sorted(set(app.COMMAND_MODULES.values())))
+    assert _loaded("--help", watched=HEAVY + commands) == []
 
 
 @pytest.mark.slow
@@ -54,3 +55,18 @@ def test_the_coverage_formats_are_the_reports() -> None:
     from doccontrol.reports import coverage_report
 
     assert cli_coverage.REPORT_FORMATS == coverage_report.FORMATS
+
+
+def test_help_lists_each_command_with_its_own_summary() -> None:
+    """``--help`` lists the commands from ``app.COMMAND_SUMMARIES`` (no module imported): each must
+    be what click would show from the command itself, at any width."""
+    from click.utils import make_default_short_help
+
+    for module in sorted(set(app.COMMAND_MODULES.values())):
+        importlib.import_module(f"doccontrol.cli.{module}")
+    assert set(app.COMMAND_SUMMARIES) == set(app.COMMAND_MODULES)
+    for name, summary in app.COMMAND_SUMMARIES.items():
+        command = app.main.commands[name]
+        assert not command.hidden, name
+        for limit in (30, 45, 70, 120, 300):
+            assert make_default_short_help(summary, limit) == command.get_short_help_str(limit), (name, limit)
