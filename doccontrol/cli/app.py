@@ -92,7 +92,7 @@ class DoccontrolGroup(click.Group):
                 if not loaded.hidden:
                     rows.append((name, loaded.get_short_help_str(limit)))
             else:
-                rows.append((name, click.utils.make_default_short_help(COMMAND_SUMMARIES[name], limit)))
+                rows.append((name, click.Command(name, help=COMMAND_SUMMARIES[name]).get_short_help_str(limit)))
         if rows:
             with formatter.section(gettext("Commands")):  # click's own heading (and its translation)
                 formatter.write_dl(rows)
