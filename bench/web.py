@@ -24,10 +24,11 @@ Then ``doccontrol serve`` runs as a subprocess on a free port and each page is f
   it, the others reuse it — both are reported), and per office;
 - diff and download on the side.
 
-A procedure's history is ``git log -- <folder>/meta.json``: without a commit-graph git walks every
-commit of the repository (1.7 s at 40,000 commits); with one carrying changed-path Bloom filters
-(``git commit-graph write --reachable --changed-paths``, which the store does not maintain yet)
-0.13 s. ``--commit-graph write|remove`` measures either way.
+A procedure's history is ``git log -- <folder>`` (one path: then git's changed-path Bloom filters
+apply): without a commit-graph git walks every commit of the repository (1.7 s at 40,000
+commits); with one carrying changed-path Bloom filters 0.13 s. Every unit of work of the
+repository gateway adds its commits to that graph (``Transaction.end``); a workspace built by an
+older version has none until its next write. ``--commit-graph write|remove`` measures either way.
 
 Target: p95 < 200 ms per page. Figures are printed, never asserted.
 """
@@ -275,7 +276,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--real-docx", type=int, default=100, help="procedures given a real .docx original")
     parser.add_argument("--commit-graph", choices=("as-is", "write", "remove"), default="as-is",
-                        help="git commit-graph with changed-path filters: what the store does not write (yet)")
+                        help="git commit-graph with changed-path filters (the gateway writes it after each unit of work)")
     args = parser.parse_args()
     root = (args.dir or Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-")) / "ws").resolve()
     if not (root / workspace.CONFIG_NAME).exists():

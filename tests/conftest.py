@@ -12,6 +12,8 @@ Fixtures every test may ask for:
 - ``docs``: a ``DocFactory`` for the session: distinct real .docx procedures in milliseconds.
 - ``story``: the two-year workspace of ``support.reports_builders``, built once per session;
   read-only (copy it with ``copy_of`` first to change anything).
+- ``demo_run``: ``doccontrol demo`` run once per session as the README's first command (a real
+  process in a fresh folder): its output and its workspace (``doccontrol-demo`` in that folder).
 - ``shared_dir``, ``corpus_dir``, ``tthc_exports_dir``: ``../shared`` and its parts; the tests
   that use them skip where it is absent (a user's clone).
 
@@ -22,7 +24,9 @@ Chromium must be marked ``slow``: :func:`_slow_processes_are_marked` fails it ot
 
 from __future__ import annotations
 
+import multiprocessing.forkserver
 import multiprocessing.util
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -62,6 +66,19 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from support.reports_builders import build_two_year_workspace
 
     return build_two_year_workspace(tmp_path_factory.mktemp("story"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """(the finished process, its folder) of ``python -m doccontrol demo`` run once for the session
+    (the demo OCRs a scan: tens of seconds), as a fresh user in an empty folder. The workspace is
+    ``folder / "doccontrol-demo"``; a test may run the demo again there (it rebuilds the same)."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "HOME": str(tmp_path_factory.mktemp("demo-home")), "GIT_CONFIG_NOSYSTEM": "1"}
+    env["GIT_CONFIG_GLOBAL"] = str(Path(env["HOME"]) / ".gitconfig-absent")
+    done = subprocess.run([sys.executable, "-m", "doccontrol", "demo"], cwd=folder, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL, env=env)
+    return done, folder
 
 
 @pytest.fixture
@@ -138,6 +155,13 @@ def _slow_processes_are_marked(request: pytest.FixtureRequest, monkeypatch: pyte
         refuse(f"a multiprocessing process ({' '.join(map(str, args[1:3]))} ...)")
         return original_spawn(path, args, passfds)
 
+    original_fork = multiprocessing.forkserver.connect_to_new_process
+
+    def forked(fds: Sequence[int]) -> object:  # a worker from an already running fork server
+        refuse("a multiprocessing process (from the fork server)")
+        return original_fork(fds)
+
     monkeypatch.setattr(subprocess.Popen, "__init__", popen)
     monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", spawn)
+    monkeypatch.setattr(multiprocessing.forkserver, "connect_to_new_process", forked)
     yield

@@ -6,7 +6,9 @@ workspace errors. With ``--json`` only JSON goes to stdout; messages go to stder
 
 from __future__ import annotations
 
+import importlib
 import json
+from gettext import gettext
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -23,31 +25,86 @@ EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 
+# Each command and the module of ``doccontrol.cli`` that defines it. A module is imported when one
+# of its commands runs (or ``--help`` lists them all), so a command loads only what it uses.
+COMMAND_MODULES = {
+    "init": "admin", "withdraw": "admin", "doctor": "admin",
+    "catalog": "coverage", "fields": "coverage", "link": "coverage", "unlink": "coverage", "coverage": "coverage",
+    "demo": "demo",
+    "ingest": "ingest", "retry": "ingest",
+    "list": "read", "show": "read", "history": "read", "diff": "read", "export": "read",
+    "review": "reports", "cites": "reports", "laws": "reports", "report": "reports",
+    "search": "search", "reindex": "search", "verify": "search",
+    "serve": "serve",
+    "province": "province",
+    "watch": "watch", "status": "watch", "push": "watch",
+}
+
+# What ``--help`` lists for each command: the first paragraph of its help, so that listing them
+# imports none of their modules (``test_startup`` checks these against the commands themselves).
+COMMAND_SUMMARIES = {
+    'catalog': 'The published TTHC catalog (danh mục thủ tục hành chính).',
+    'cites': 'Every current procedure that cites the legal document REF (e.g. 152/2020/NĐ-CP).',
+    'coverage': 'The 100% TTHC check: TTHC without a procedure, procedures without a published TTHC.',
+    'demo': 'Build a demo workspace from generated sample procedures and run the pipeline on it.',
+    'diff': 'Text diff between two revisions of a procedure (default: the last two).',
+    'doctor': 'What is still missing for true figures: a catalog and its scope, an office for every field,\n    dates in the documents, procedures flagged by coverage, the watcher. Exit 1 when something is.',
+    'export': 'Write the original bytes of a revision to OUTPUT (byte-identical to what was dropped).',
+    'fields': "Every field (lĩnh vực) of the catalog's TTHC in scope: how many TTHC, which office answers\n    for it, or which one to choose (the office whose procedures already cover most of them).",
+    'history': 'Every change of a procedure: revisions, withdrawals, reviews.',
+    'ingest': 'Check files into the controlled repository, or quarantine them with a reason.',
+    'init': 'Create a workspace at PATH: doccontrol.toml, inbox/<OFFICE>/, procedures/ (git), index/, quarantine/, logs/.',
+    'laws': 'Legal documents recorded as replaced or amended.',
+    'link': 'Link a procedure to TTHC codes (or declare it internal).',
+    'list': 'The master list (danh mục tài liệu) of controlled procedures.',
+    'province': "The province view: every department's repository (read-only mirrors), one coverage, one search.",
+    'push': 'Push the controlled repository (commits and tags) to [git] remote now.',
+    'reindex': 'Rebuild the search index from the controlled repository (swapped in atomically).',
+    'report': 'The yearly report on ISO implementation (báo cáo tình hình thực hiện ISO).',
+    'retry': 'Run quarantined files through the ingest again, after the cause was fixed.',
+    'review': 'Procedures due for review (rà soát), the most overdue first, and why.',
+    'search': 'Full-text search, with or without diacritics (có dấu hoặc không dấu).',
+    'serve': 'Serve the read-only web view: search, procedures, master list, coverage, status.',
+    'show': "A procedure's metadata and every revision.",
+    'status': 'Inbox, quarantine, procedures, last ingest, watcher, search index and remote at a glance.',
+    'unlink': 'Remove manual links (or the internal mark) of a procedure.',
+    'verify': "Check the index against the repository and every revision's bytes against its sha256.",
+    'watch': 'Watch inbox/<OFFICE>/ and ingest every file that lands there, one at a time.',
+    'withdraw': 'Mark a procedure withdrawn (bãi bỏ). It stays in history and is never listed as current\n    from the day the withdrawal takes effect.',
+}
+
 
 class DoccontrolGroup(click.Group):
-    """Turns doccontrol's errors into a message and an exit code, never a traceback; imports
-    the modules that register commands when a command is looked up (see ``doccontrol.cli``)."""
-
-    lazy_modules: tuple[str, ...] = ()
-    lazy_hints: dict[str, str] = {}
-
-    def _load(self, module: str) -> None:
-        import importlib
-
-        importlib.import_module(module)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in self.lazy_hints:
-            self._load(self.lazy_hints[cmd_name])
-        if cmd_name not in self.commands:
-            for module in self.lazy_modules:
-                self._load(module)
-        return super().get_command(ctx, cmd_name)
+    """Loads each command's module when it is needed, and turns doccontrol's errors into a
+    message and an exit code, never a traceback."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        for module in self.lazy_modules:
-            self._load(module)
-        return super().list_commands(ctx)
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, as click lists them, without importing their modules."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is None and name not in COMMAND_SUMMARIES:
+                loaded = self.get_command(ctx, name)
+            if loaded is not None:
+                if not loaded.hidden:
+                    rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=COMMAND_SUMMARIES[name]).get_short_help_str(limit)))
+        if rows:
+            with formatter.section(gettext("Commands")):  # click's own heading (and its translation)
+                formatter.write_dl(rows)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"doccontrol.cli.{COMMAND_MODULES[cmd_name]}")  # registers its commands
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from doccontrol.core.names import printable
-from doccontrol.core import coverage as cov
-from doccontrol.reports import coverage_report
 from doccontrol import service
-from doccontrol.service import tthc
 from doccontrol.core import catalog_terms
 from doccontrol.core import deadlines as dl
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, Tthc, tthc_to_json
@@ -19,6 +18,13 @@ from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.errors import UsageError
+
+if TYPE_CHECKING:
+    from doccontrol.service import tthc
+
+# The report's formats (``reports.coverage_report.FORMATS``, checked by the tests), here so that
+# listing the commands does not load the coverage rules.
+REPORT_FORMATS = ("text", "json", "csv", "xlsx", "html")
 
 
 
@@ -37,7 +43,7 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
 
     Exit 1 when rows were skipped for lack of a valid code (they are listed with their row numbers).
     """
-    result = tthc.import_catalog(get_workspace(ctx), file, decision)
+    result = service.tthc.import_catalog(get_workspace(ctx), file, decision)
     changes = result.changes
     if as_json:
         emit_json({
@@ -62,7 +68,7 @@ def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json
                 f"{', '.join(changes.missing[:10])}{' …' if len(changes.missing) > 10 else ''}")
         if result.commit is None:
             say("  Danh mục không thay đổi: không tạo commit. (catalog unchanged, no commit)")
-        if tthc.catalog_scope(get_workspace(ctx)).scope.empty:
+        if service.tthc.catalog_scope(get_workspace(ctx)).scope.empty:
             say('  Chưa giới hạn phạm vi: mọi TTHC trong danh mục đều được tính. Giới hạn bằng '
                 'doccontrol catalog scope --agency "TÊN CƠ QUAN". (no scope yet: every TTHC counts)')
         for problem in result.problems:
@@ -111,11 +117,11 @@ def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[s
     if clear and given:
         raise UsageError("--clear không dùng cùng các điều kiện khác.", "--clear takes no other option.")
     if clear or given:
-        result = tthc.set_catalog_scope(workspace, agencies, levels, fields, codes)
+        result = service.tthc.set_catalog_scope(workspace, agencies, levels, fields, codes)
         if result.commit is None:
             say("Phạm vi không thay đổi. (scope unchanged, no commit)")
     else:
-        result = tthc.catalog_scope(workspace)
+        result = service.tthc.catalog_scope(workspace)
     if as_json:
         emit_json(_scope_json(result))
     else:
@@ -130,7 +136,7 @@ def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[s
 def catalog_undo(ctx: click.Context, as_json: bool) -> None:
     """Revert the last catalog import: a new commit puts the catalog back as it was before it
     (nothing is erased from the history). Again: the import before it."""
-    result = tthc.undo_catalog_import(get_workspace(ctx))
+    result = service.tthc.undo_catalog_import(get_workspace(ctx))
     if as_json:
         emit_json({"reverted": result.reverted, "decision": result.decision, "commit": result.commit,
                    "total": result.total})
@@ -147,7 +153,7 @@ def catalog_undo(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_json: bool) -> None:
     """List the catalog's TTHC."""
-    entries = tthc.catalog_entries(get_workspace(ctx), field, status)
+    entries = service.tthc.catalog_entries(get_workspace(ctx), field, status)
     if as_json:
         emit_json([catalog_record(t) for t in entries])
         return
@@ -184,7 +190,7 @@ def fields(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     workspace = get_workspace(ctx)
-    rows = tthc.fields(workspace)
+    rows = service.tthc.fields(workspace)
     if as_json:
         emit_json([{"field": r.field, "tthc": r.tthc, "office": r.office or None, "source": r.source or None,
                     "suggested": r.suggested or None, "covered_by": dict(r.covered_by)} for r in rows])
@@ -207,7 +213,7 @@ def fields(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def fields_assign(ctx: click.Context, field: str, office: str, by: str | None) -> None:
     """Give FIELD (lĩnh vực, any spelling) to OFFICE; "-" takes it back. A commit, with history."""
-    spelled, commit, known = tthc.assign_field(get_workspace(ctx), field, None if office == "-" else office, by)
+    spelled, commit, known = service.tthc.assign_field(get_workspace(ctx), field, None if office == "-" else office, by)
     if commit is None:
         say("Không có gì thay đổi. (nothing changed)")
     elif office == "-":
@@ -221,7 +227,7 @@ def fields_assign(ctx: click.Context, field: str, office: str, by: str | None) -
 def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool) -> None:
     if not codes and not internal:
         raise UsageError("Cần ít nhất một mã TTHC, hoặc --internal.", "Give at least one TTHC code, or --internal.")
-    commit = tthc.change_links(get_workspace(ctx), procedure, codes, add=add, internal=internal, office=office)
+    commit = service.tthc.change_links(get_workspace(ctx), procedure, codes, add=add, internal=internal, office=office)
     if commit is None:
         say("Không có gì thay đổi. (nothing changed)")
     else:
@@ -253,7 +259,7 @@ def unlink(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal:
 @main.command("coverage")
 @click.option("--office", help="Only the TTHC of this office's fields and this office's procedures.")
 @click.option("--field", help="Only this field (lĩnh vực).")
-@click.option("--format", "fmt", type=click.Choice(list(coverage_report.FORMATS)), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=100.0, show_default=True,
@@ -266,6 +272,9 @@ def coverage_cmd(ctx: click.Context, office: str | None, field: str | None, fmt:
     Exit 0 only when the percent is at least --fail-under and nothing is flagged; 1 otherwise;
     2 for usage errors or a workspace without a catalog.
     """
+    from doccontrol.core import coverage as cov
+    from doccontrol.reports import coverage_report
+
     fmt = "json" if as_json else fmt
     result = service.coverage(get_workspace(ctx), office, field)
     rendered = coverage_report.render(result.report, fmt, result.context)

@@ -9,12 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from doccontrol.reports import coverage_report
 from doccontrol import service, workspace
-from doccontrol.service import tthc
 from doccontrol.cli.app import main, say
 from doccontrol.cli.ingest import describe, summary
-from doccontrol.cli.read import master_table
 from doccontrol.core.labels import shorten, text_origin
 from doccontrol.errors import UsageError
 
@@ -162,6 +159,8 @@ def _step_new_revisions(ws: Workspace, initial: list[ProcedureSpec], later: list
 
 def _step_master_list(ws: Workspace) -> str:
     """Print the master list as ``list`` does; returns the first code on it (for the hints)."""
+    from doccontrol.cli.read import master_table
+
     _heading("3. Danh mục tài liệu hiện hành (master list)")
     ml = service.master_list(ws)
     click.echo(master_table(ml))
@@ -183,14 +182,16 @@ def _step_search(ws: Workspace) -> None:
 
 
 def _step_coverage(ws: Workspace, specs: list[ProcedureSpec], initial: list[ProcedureSpec]) -> None:
+    from doccontrol.reports import coverage_report
+
     _heading("6. Kiểm tra 100% TTHC có quy trình (coverage)")
     catalog_file = ws.root / "danh-muc-tthc-345-QD-UBND.csv"
     catalog_file.write_text(demo_catalog_csv(specs), encoding="utf-8-sig")
-    imported = tthc.import_catalog(ws, catalog_file)
+    imported = service.tthc.import_catalog(ws, catalog_file)
     click.echo(f"  Đã nhập danh mục {catalog_file.name}: {imported.rows} TTHC ({imported.decision})")
     internal = [s.code for s in initial if not s.tthc]  # document control, internal audit, ...
     for code in internal:
-        tthc.change_links(ws, code, (), add=True, internal=True)
+        service.tthc.change_links(ws, code, (), add=True, internal=True)
     click.echo("  Quy trình nội bộ (không gắn TTHC): " + ", ".join(internal))
     result = service.coverage(ws)
     click.echo(coverage_report.render_text(result.report, result.context).rstrip())

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,8 +17,10 @@ from doccontrol.core.labels import effective_vi, ingest_status_vi
 from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.errors import UsageError
 from doccontrol.core.names import printable
-from doccontrol.ingest.inbox import InboxItem
-from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.ingest.inbox import InboxItem
+    from doccontrol.workspace import Workspace
 
 # What an ingested file did (Outcome.action), for people.
 ACTION_VI = {"new": ("quy trình mới", "new procedure"), "revision": ("lần ban hành mới", "new revision"),

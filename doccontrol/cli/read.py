@@ -44,7 +44,7 @@ def master_table(ml: masterlist.MasterList) -> str:
 
 @main.command("list")
 @click.option("--office", help="Only this office's procedures.")
-@click.option("--status", type=click.Choice(service.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True)
+@click.option("--status", type=click.Choice(masterlist.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--format", "fmt", type=click.Choice(masterlist.FORMATS),
               help="The master list to print and post, with agency, date and commit (default: from -o).")

@@ -6,21 +6,25 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from doccontrol.core import review as rv
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.core.labels import date_vi, shorten
 from doccontrol.errors import UsageError
-from doccontrol.core.metadata import parse_date
 from doccontrol.core.model import ProcedureState
+
+if TYPE_CHECKING:
+    from doccontrol.core import review as rv
 
 
 def parse_day(value: str | None, option: str = "--as-of") -> dt.date | None:
     """``2024-12-31`` or ``31/12/2024`` (as Vietnamese documents write dates)."""
+    from doccontrol.core.date_text import parse_date
+
     if value is None:
         return None
     text = value.strip()
@@ -133,6 +137,8 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
     deadline_exceeded, deadline_unreadable, legal_basis_missing). Exit 1 when a procedure is due
     now, 0 otherwise.
     """
+    from doccontrol.core import review as rv
+
     if ctx.invoked_subcommand is not None:
         return
     workspace = get_workspace(ctx)

@@ -8,8 +8,6 @@ from doccontrol.repo import remote
 from doccontrol.service import status as status_module
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
-from doccontrol.ingest.watch import WatchOptions, watch as run_watch
-from doccontrol.ingest.watch_log import close_logging, setup_logging
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -50,6 +48,9 @@ def watch(ctx: click.Context, poll: bool | None, interval: float | None, stable_
     Exit 0 (also with --once when files were quarantined: see the log); 2 when another watcher
     already runs on this workspace.
     """
+    from doccontrol.ingest.watch import WatchOptions, watch as run_watch  # the ingest: only for this command
+    from doccontrol.ingest.watch_log import close_logging, setup_logging
+
     workspace = get_workspace(ctx)
     options = WatchOptions.from_settings(
         workspace.config.watch,

@@ -29,7 +29,7 @@ from enum import Enum
 
 from doccontrol.core import catalog_terms as terms
 from doccontrol.core.labels import shorten
-from doccontrol.core.metadata import tthc_key as metadata_tthc_key
+from doccontrol.core.tthc_codes import tthc_key as metadata_tthc_key
 from doccontrol.core.text import clean, fold_lower, nfc, squash_spaces
 
 CHANGE_NEW = "new"

@@ -12,15 +12,26 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from collections.abc import Callable
+
 from doccontrol.core.model import DocProperties, Extracted, Limits, Refused, Stage
 from doccontrol.core.text import clean
-from doccontrol.extract.docx import extract_docx
-from doccontrol.extract.pdf import extract_pdf
 from doccontrol.extract.validate import CONVERTED_REFUSALS, refusal, sniff
 
 __all__ = ["Limits", "extract_file", "sniff"]
 
-_EXTRACTORS = {"docx": extract_docx, "pdf": extract_pdf}
+_KINDS = ("docx", "pdf")
+
+
+def _extractor(kind: str) -> Callable[[Path], Extracted]:
+    """The reader of ``kind``, imported when first needed (python-docx and pypdf load lxml, PIL...)."""
+    if kind == "docx":
+        from doccontrol.extract.docx import extract_docx
+
+        return extract_docx
+    from doccontrol.extract.pdf import extract_pdf
+
+    return extract_pdf
 
 
 def _one_line(value: str) -> str:
@@ -40,7 +51,7 @@ def _read(path: Path, kind: str, limits: Limits, ocr: bool, progress: object) ->
 
         return convert_and_extract(path, kind, limits)
     try:
-        return _EXTRACTORS[kind](path)
+        return _extractor(kind)(path)
     except Refused as refused:
         if not (ocr and kind == "pdf" and refused.reason.cause == "no_text"):
             raise
@@ -69,7 +80,7 @@ def extract_file(path: Path, kind: str, limits: Limits | None = None, *, ocr: bo
     Raises ``Refused`` with ``stage=Stage.EXTRACT`` for every file it cannot read, including
     ``memory`` when the process runs out of memory; never another exception for a bad file.
     """
-    if kind not in _EXTRACTORS and kind not in CONVERTED_REFUSALS:
+    if kind not in _KINDS and kind not in CONVERTED_REFUSALS:
         raise ValueError(f"unknown document kind {kind!r}")
     try:
         extracted = _read(Path(path), kind, limits or Limits(), ocr, progress)

@@ -1,7 +1,11 @@
 """Extraction in a persistent worker process with a wall-time and an address-space limit.
 
-``Extractor`` keeps one worker process (multiprocessing, ``spawn`` context: the parent may run
-threads, so no ``fork``), started lazily on the first request. The worker limits its address
+``Extractor`` keeps one worker process, started lazily on the first request. Workers come from
+multiprocessing's ``forkserver`` (the parent may run threads, so no plain ``fork``): one clean
+server process per parent, started with the extractors' module loaded, forks each worker in a
+few milliseconds where a ``spawn`` would start and import a whole interpreter (half a second per
+ingest session). A worker takes the parent's environment and working directory as they are when
+it starts (``_serve``), as a spawned one would. The worker limits its address
 space (``RLIMIT_AS``), ignores SIGINT (the parent decides when to stop it) and serves
 ``(path, kind)`` requests over a pipe, answering with an ``Extracted`` or a ``Reason``.
 
@@ -72,10 +76,22 @@ def _apply_fault(fault: str, memory_mb: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
+def _take_parent_context(environ: dict[str, str], cwd: str) -> None:
+    """The parent's environment and working directory now (the fork server has its own, older)."""
+    os.environ.clear()
+    os.environ.update(environ)
+    try:
+        os.chdir(cwd)
+    except OSError:  # the parent's directory is gone: paths sent are absolute anyway
+        pass
+
+
+def _serve(conn: multiprocessing.connection.Connection, limits: Limits, environ: dict[str, str],
+           cwd: str) -> None:
     """Worker main: set the limits, then answer requests until told to stop or the pipe closes."""
     import resource
 
+    _take_parent_context(environ, cwd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
@@ -118,6 +134,20 @@ def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
 # The parent side
 # ---------------------------------------------------------------------------------------------
 
+def _context() -> multiprocessing.context.BaseContext:
+    """The fork server's context, with this module loaded in the server (so a worker starts ready)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:
+        return "/"
+
+
 class Extractor:
     """Extract files in one persistent, resource-limited worker process. A context manager."""
 
@@ -125,7 +155,7 @@ class Extractor:
         self.limits = limits
         self.on_progress = on_progress
         self.label: str | None = None  # the name progress is reported under (the caller's name for the file)
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = _context()
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._conn: multiprocessing.connection.Connection | None = None
         self._lock = threading.Lock()
@@ -196,7 +226,7 @@ class Extractor:
         if self._proc is not None and self._conn is not None:
             return self._conn
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=_serve, args=(child_conn, self.limits),
+        proc = self._ctx.Process(target=_serve, args=(child_conn, self.limits, dict(os.environ), _cwd()),
                                  name="doccontrol-extract", daemon=True)
         try:
             proc.start()

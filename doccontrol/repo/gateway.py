@@ -254,8 +254,7 @@ class Repository:
         confirmed reviews), in the order they entered the repository; each revision and withdrawal
         with the day it took effect."""
         folder = layout.procedure_dir(state.office, state.slug)
-        events = history.read_log(self.git, "--reverse", "--", layout.meta_path(folder),
-                                  f"{folder}/{layout.HISTORY}", layout.review_path(state.slug))
+        events = history.procedure_events(self.git, folder, layout.review_path(state.slug))
         events = [event for event in events if event.action != messages.UNREADABLE]
         if not any(snapshot.needs_meta_for_effective(e) for e in events):
             return [snapshot.revision_record(e, None) for e in events]

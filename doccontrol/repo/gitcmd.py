@@ -1,16 +1,19 @@
-"""Running git on the controlled repository (GitPython's command wrapper, short-lived processes).
+"""Running git on the controlled repository (short-lived ``git`` processes; refs read directly).
 
-Refs are read by GitPython in pure Python (no process for ``HEAD``); other reads are git
-commands that end when they answer, so no ``git cat-file`` process is left running. Only the
-repository gateway (``doccontrol.repo``) uses this module.
+``HEAD`` is read from the repository's files in pure Python (no process, no library: it is read
+on every page and command); other reads are git commands that end when they answer, so no
+``git cat-file`` process is left running. Only the repository gateway (``doccontrol.repo``) uses
+this module.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-
-import git
 
 from doccontrol.errors import WorkspaceError
 from doccontrol.repo import messages
@@ -54,21 +57,52 @@ class GitError(RuntimeError):
     """A git command failed."""
 
 
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}")
+# Git's messages in English whatever the user's language, as they are parsed nowhere but logged.
+_C_LOCALE = {"LC_ALL": "C", "LANGUAGE": "C"}
+
+
+def read_ref(git_dir: Path, ref: str, depth: int = 0) -> str | None:
+    """The commit a ref names (``HEAD``, ``refs/heads/main``), read from the repository's files:
+    a loose ref file, a symbolic ref followed, else ``packed-refs``; None when it names nothing
+    (an empty repository). Git replaces ref files by renaming, so a read never sees half of one."""
+    if depth > 5:
+        return None
+    try:
+        text = (git_dir / ref).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        text = _packed_ref(git_dir, ref) or ""
+    if text.startswith("ref: "):
+        return read_ref(git_dir, text[5:].strip(), depth + 1)
+    return text if _OBJECT_ID.fullmatch(text) else None
+
+
+def _packed_ref(git_dir: Path, ref: str) -> str | None:
+    try:
+        lines = (git_dir / "packed-refs").read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    for line in lines:
+        sha, _, name = line.partition(" ")
+        if name == ref:
+            return sha
+    return None
+
+
 class Git:
     """One repository's git commands. Close it (or use it as a context manager) when done."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.inherited_fds: tuple[int, ...] = ()  # given to every git process (the writer lock's, in a transaction)
-        try:
-            self._repo = git.Repo(path)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        self.git_dir = path / ".git"
+        if not self.git_dir.is_dir() or not (self.git_dir / "HEAD").is_file():
             raise WorkspaceError(
                 f"Kho tài liệu {path} không phải kho git.", f"{path} is not a git repository."
-            ) from exc
+            )
 
     def close(self) -> None:
-        self._repo.close()
+        """Nothing stays open between commands (kept for the callers' ``with``)."""
 
     def __enter__(self) -> Git:
         return self
@@ -76,40 +110,47 @@ class Git:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def bytes(self, *args: str, env: Mapping[str, str] | None = None) -> bytes:
+        """Run ``git ARGS`` and return its standard output as bytes; GitError when it fails."""
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=self.path, capture_output=True, stdin=subprocess.DEVNULL,
+                env={**os.environ, **_C_LOCALE, **(env or {})}, pass_fds=self.inherited_fds,
+            )
+        except OSError as exc:
+            raise GitError(f"git {' '.join(args[:2])}: {exc}") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(args)} failed (exit {done.returncode}): {detail}")
+        return done.stdout
+
     def run(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """Run ``git ARGS`` and return its standard output as text."""
-        try:
-            return self._repo.git.execute(  # type: ignore[call-overload,no-any-return]
-                ["git", *args], env=env, strip_newline_in_stdout=False, pass_fds=self.inherited_fds
-            )
-        except git.GitCommandError as exc:
-            raise GitError(str(exc)) from exc
+        return self.bytes(*args, env=env).decode("utf-8", "surrogateescape")
 
-    def bytes(self, *args: str) -> bytes:
-        """Run ``git ARGS`` and return its standard output as bytes."""
+    def write_commit_graph(self) -> bool:
+        """Add the new commits to the repository's commit-graph, with changed-path Bloom filters
+        (a new layer of a split graph: the cost follows the new commits, not the history), so that
+        ``git log -- PATH`` skips the commits that do not touch PATH. An accelerator only: a failure
+        is logged and ignored (git reads the commits without it). True when it was written."""
         try:
-            return self._repo.git.execute(  # type: ignore[call-overload,no-any-return]
-                ["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, pass_fds=self.inherited_fds
-            )
-        except git.GitCommandError as exc:
-            raise GitError(str(exc)) from exc
+            self.run("commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress")
+        except GitError as exc:
+            logging.getLogger(__name__).warning("commit-graph not written: %s", exc)
+            return False
+        return True
 
     def head(self) -> str | None:
         """The current commit, read from the refs (no git process); None in an empty repository."""
-        try:
-            return self._repo.head.commit.hexsha
-        except ValueError:
-            return None
+        return read_ref(self.git_dir, "HEAD")
 
     def set_ref(self, ref: str, commit: str) -> None:
-        """Point ``ref`` (e.g. ``refs/tags/x/r1``) at ``commit``, written by GitPython (no process)."""
-        git.Reference.create(self._repo, ref, commit, force=True)
+        """Point ``ref`` (e.g. ``refs/tags/x/r1``) at ``commit``."""
+        self.run("update-ref", ref, commit)
 
     def configure(self, values: Mapping[str, str]) -> None:
-        with self._repo.config_writer() as writer:
-            for key, value in values.items():
-                section, option = key.split(".", 1)
-                writer.set_value(section, option, value)
+        for key, value in values.items():
+            self.run("config", key, value)
 
 
 def init_repository(path: Path, readme: str, first_message: str, office: str, office_name: str,
@@ -117,8 +158,9 @@ def init_repository(path: Path, readme: str, first_message: str, office: str, of
     """Create the repository at ``path`` (idempotent) with doccontrol's settings and a first commit
     holding the README and ``files`` (repository path → text)."""
     path.mkdir(parents=True, exist_ok=True)
-    repo = git.Repo.init(path, initial_branch="main") if not (path / ".git").exists() else git.Repo(path)
-    repo.close()
+    if not (path / ".git").exists():
+        subprocess.run(["git", "init", "-q", "--initial-branch", "main", str(path)], check=True,
+                       capture_output=True, stdin=subprocess.DEVNULL, env={**os.environ, **_C_LOCALE})
     with Git(path) as runner:
         runner.configure(REPO_CONFIG)
         if runner.head() is None:

@@ -111,6 +111,49 @@ def read_log(git: Git, *args: str) -> list[Event]:
     return parse_log(git.bytes("log", "-z", LOG_FORMAT, *args).decode("utf-8", "replace"))
 
 
+_EVENTS_MEMO: dict[tuple[str, str, str, str], list[Event]] = {}  # (repository, HEAD, folder, review file)
+_EVENTS_MEMO_MAX = 256
+
+
+def procedure_events(git: Git, folder: str, review_file: str) -> list[Event]:
+    """A procedure's commits, oldest first: those that touch its folder (every revision and
+    withdrawal writes a ``meta.json`` there or under ``history/``; nothing else writes there) and
+    those that record its reviews.
+
+    One path per ``git log``: git's changed-path Bloom filters (the commit-graph the transaction
+    writes) answer a single path and are skipped for several. The review file is only ever
+    written, never deleted: with none in the working tree there is no review to look for. Reviews
+    are rare; each is placed after the folder's commits that are its ancestors (one more log of
+    the folder up to it). The answer depends only on HEAD: it is remembered in this process by
+    HEAD (a page that shows a history and a diff asks twice)."""
+    head = git.head() or ""
+    key = (str(git.path), head, folder, review_file)
+    known = _EVENTS_MEMO.get(key)
+    if known is not None:
+        return list(known)
+    events = read_log(git, "--reverse", "--", folder)
+    if head and (git.path / review_file).is_file():
+        events = _with_reviews(git, folder, events, read_log(git, "--reverse", "--", review_file))
+    if len(_EVENTS_MEMO) >= _EVENTS_MEMO_MAX:
+        _EVENTS_MEMO.clear()
+    _EVENTS_MEMO[key] = list(events)
+    return events
+
+
+def _with_reviews(git: Git, folder: str, events: list[Event], reviews: list[Event]) -> list[Event]:
+    """``events`` (the folder's, oldest first) with ``reviews`` each after its last ancestor there."""
+    position = {event.commit: index for index, event in enumerate(events)}
+    reviews = [review for review in reviews if review.commit not in position]
+    if not reviews:
+        return events
+    keyed: list[tuple[int, int, int, Event]] = [(index, 1, 0, event) for index, event in enumerate(events)]
+    for number, review in enumerate(reviews):
+        before = [position[c] for c in git.run("log", "--format=%H", review.commit, "--", folder).split()
+                  if c in position]
+        keyed.append((max(before, default=-1), 2, number, review))  # right after its last ancestor
+    return [event for *_, event in sorted(keyed, key=lambda k: k[:3])]
+
+
 def unreadable(events: list[Event]) -> list[Event]:
     return [e for e in events if e.action == messages.UNREADABLE]
 

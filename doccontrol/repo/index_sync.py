@@ -31,6 +31,7 @@ from doccontrol.search import (
     fingerprint,
     make_doc_id,
     open_backend,
+    read_index_state,
 )
 
 if TYPE_CHECKING:
@@ -221,20 +222,34 @@ class IndexSync:
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-        self.backend: SearchBackend = open_backend(repo.workspace.index_dir, repo.workspace.config.search_engine)
+        self._backend: SearchBackend | None = None
+
+    @property
+    def backend(self) -> SearchBackend:
+        """The search engine over the index (opened, and its libraries imported, when first used)."""
+        if self._backend is None:
+            self._backend = open_backend(self.repo.workspace.index_dir, self.repo.workspace.config.search_engine)
+        return self._backend
 
     # -- reading -------------------------------------------------------------------------------
 
     def freshness(self, check_files: bool = False) -> Freshness:
-        """Is the index current with the repository? Cheap (no checksums) unless ``check_files``."""
+        """Is the index current with the repository? Cheap (no checksums) unless ``check_files``.
+
+        Read from the index's own files when they tell it plainly (``search.index_files``: no
+        search engine loaded); otherwise from the engine, which also says what is wrong."""
         head = self.repo.head() or ""
-        try:
-            problems = self.backend.check() if check_files else []
-            if problems:
-                return Freshness(IndexState.UNAVAILABLE, head, problem=problems[0])
-            reflected = self.backend.reflected_commit()
-        except IndexUnavailable as exc:
-            return Freshness(IndexState.UNAVAILABLE, head, problem=str(exc))
+        recorded = read_index_state(self.repo.workspace.index_dir, check_files)
+        if recorded is not None:
+            reflected = recorded.commit
+        else:
+            try:
+                problems = self.backend.check() if check_files else []
+                if problems:
+                    return Freshness(IndexState.UNAVAILABLE, head, problem=problems[0])
+                reflected = self.backend.reflected_commit()
+            except IndexUnavailable as exc:
+                return Freshness(IndexState.UNAVAILABLE, head, problem=str(exc))
         changed = self.repo.changed_procedures(reflected, head)
         state = IndexState.CURRENT if changed == set() else IndexState.BEHIND
         return Freshness(state, head, reflected)

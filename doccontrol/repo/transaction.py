@@ -62,6 +62,7 @@ class Transaction:
         self._stream: CommitStream | None = None
         self._touched: set[str] = set()  # procedure folders committed since the last index update
         self._index_base: str | None = None  # HEAD when the index was last brought up to date
+        self._began_at: str | None = None  # HEAD when the unit of work began
 
     # --- reads inside the transaction (the work tree follows every commit) ---------------------
 
@@ -92,7 +93,7 @@ class Transaction:
             with open(logs / RECOVERY_LOG, "a", encoding="utf-8") as log:
                 for line in self.repaired:
                     log.write(f"{dates.now_iso()} recover: {line}\n")
-        self._index_base = self.repository.head()
+        self._index_base = self._began_at = self.repository.head()
 
     def end(self, success: bool) -> None:
         """Finish: durable commits and the index update (on success), then close the stream.
@@ -106,6 +107,8 @@ class Transaction:
                 self.update_index()
         finally:
             self._close_stream()
+            if self.repository.head() != self._began_at:
+                self.repository.git.write_commit_graph()
 
     def _close_stream(self) -> None:
         if self._stream is not None:

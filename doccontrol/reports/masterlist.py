@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
 from doccontrol.core.dates import effective_of, ingested_day
 from doccontrol.core.labels import datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
@@ -93,6 +92,8 @@ def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[st
                 codes.append(code)
         out[state.code_key] = codes
     if snapshot.catalog is not None:
+        from doccontrol.core import coverage as cov  # the coverage rules: only with a catalog
+
         infos = [cov.procedure_info(s) for s in snapshot.states]
         report = cov.compute_coverage(snapshot.catalog, infos, snapshot.links, snapshot.internal, field_offices,
                                       suggest_limit=0, catalog_scope=snapshot.scope)

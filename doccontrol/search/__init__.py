@@ -19,6 +19,7 @@ from doccontrol.search.backend import (
     fingerprint,
     make_doc_id,
     open_backend,
+    read_index_state,
     snippet_segments,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "fingerprint",
     "make_doc_id",
     "open_backend",
+    "read_index_state",
     "snippet_segments",
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from doccontrol.core.model import ProcedureStatus
+from doccontrol.search.index_files import RecordedState, read_state
 
 CURRENT: str = ProcedureStatus.CURRENT.value  # the newest revision of a procedure in force
 SUPERSEDED = "superseded"  # an older revision (a status of the index only, never of a procedure)
@@ -171,6 +172,12 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
 
 
 _MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
+
+
+def read_index_state(index_dir: Path, check_files: bool = False) -> RecordedState | None:
+    """The live generation and the commit it reflects, read from the index's files without the
+    engine (:func:`doccontrol.search.index_files.read_state`); None when only the engine can tell."""
+    return read_state(Path(index_dir), check_files)
 
 
 ENGINES = ("whoosh", "tantivy")

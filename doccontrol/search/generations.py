@@ -8,16 +8,13 @@ it until the next rebuild removes it.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 import time
 from pathlib import Path
 
 from doccontrol.search.backend import IndexUnavailable
-
-POINTER = "CURRENT"
-GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what new_name() gives
+from doccontrol.search.index_files import GENERATION_NAME, POINTER, PointerError, live_generation
 
 
 def unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
@@ -27,14 +24,9 @@ def unavailable(index_dir: Path, what: str, english: str) -> IndexUnavailable:
 def live(index_dir: Path) -> str:
     """The live generation's name; IndexUnavailable when there is none or the pointer is damaged."""
     try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        raise unavailable(index_dir, "chưa được tạo", "does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
-        raise unavailable(index_dir, f"không đọc được ({e})", f"unreadable ({e})") from e
-    if not GENERATION_NAME.fullmatch(name):
-        raise unavailable(index_dir, "có con trỏ hỏng", "has a damaged pointer file")
-    return name
+        return live_generation(index_dir)
+    except PointerError as e:
+        raise unavailable(index_dir, e.what_vi, e.what_en) from e.__cause__
 
 
 def live_or_none(index_dir: Path) -> str | None:

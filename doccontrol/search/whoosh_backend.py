@@ -30,7 +30,6 @@ queries ranked by :mod:`doccontrol.search.whoosh_read`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -51,6 +50,15 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
 from doccontrol.search import vietnamese, whoosh_bulk
+from doccontrol.search.index_files import (
+    CHECKSUMS,
+    GENERATION_META,
+    INDEX_FORMAT as FORMAT,
+    POINTER,
+    record_reflected,
+    sha256_of,
+    write_json,
+)
 from doccontrol.search.backend import (
     CURRENT,
     Hit,
@@ -67,10 +75,6 @@ from doccontrol.search import generations, plan
 from doccontrol.search.plan import FIELD_B, Part
 from doccontrol.search.whoosh_read import Lists, top_k
 
-FORMAT = 6  # 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
-POINTER = generations.POINTER
-GENERATION_META = "doccontrol-index.json"
-CHECKSUMS = "checksums.json"
 META_DOC_ID = "__doccontrol_meta__"
 META_STATUS = "meta"
 INDEX_NAME = whoosh_index._DEF_INDEX_NAME
@@ -175,17 +179,8 @@ def _meta_fields(commit: str) -> dict[str, Any]:
 
 # --- files ----------------------------------------------------------------------------------
 
-_GENERATION_NAME = generations.GENERATION_NAME
 _TOC_FILE = whoosh_index.TOC._pattern(INDEX_NAME)
 _SEGMENT_FILE = whoosh_index.TOC._segment_pattern(INDEX_NAME)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _whoosh_files(gdir: Path) -> list[str]:
@@ -195,12 +190,6 @@ def _whoosh_files(gdir: Path) -> list[str]:
         if entry.is_file() and (_TOC_FILE.match(entry.name) or _SEGMENT_FILE.fullmatch(entry.name)):
             names.append(entry.name)
     return sorted(names)
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _refresh_checksums(gdir: Path) -> None:
@@ -217,8 +206,8 @@ def _refresh_checksums(gdir: Path) -> None:
         if known and known.get("size") == size:
             new[name] = known
         else:
-            new[name] = {"size": size, "sha256": _sha256(gdir / name)}
-    _write_json(path, new)
+            new[name] = {"size": size, "sha256": sha256_of(gdir / name)}
+    write_json(path, new)
 
 
 _unavailable = generations.unavailable
@@ -381,7 +370,8 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _write(self, fn: Any) -> None:
+    def _write(self, fn: Any, commit: str) -> None:
+        """Run ``fn(writer)`` as one whoosh commit that brings the index to ``commit``."""
         name = self._live_generation()
         ix = self._open_generation(name)
         try:
@@ -395,6 +385,7 @@ class WhooshBackend:
             raise
         writer.commit()
         _refresh_checksums(self.index_dir / name)
+        record_reflected(self.index_dir / name, commit)
 
     def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
         self.replace_procedures({slug: docs}, commit)
@@ -418,14 +409,14 @@ class WhooshBackend:
                     writer.add_document(**doc_fields(doc))
             writer.update_document(**_meta_fields(commit))
 
-        self._write(write)
+        self._write(write, commit)
 
     def delete_procedure(self, slug: str, commit: str) -> None:
         def write(writer: Any) -> None:
             writer.delete_by_term("slug", slug)
             writer.update_document(**_meta_fields(commit))
 
-        self._write(write)
+        self._write(write, commit)
 
     def rebuild(self, docs: Iterable[IndexDoc], commit: str, procs: int | None = None) -> None:
         """Build a new generation from ``docs`` and switch to it.
@@ -435,7 +426,7 @@ class WhooshBackend:
         """
         previous, name, gdir = generations.start(self.index_dir)
         try:
-            _write_json(gdir / GENERATION_META, {"format": FORMAT})
+            write_json(gdir / GENERATION_META, {"format": FORMAT})
             schema = make_schema()
             storage = FileStorage(str(gdir))
             whoosh_index.TOC.create(storage, schema, INDEX_NAME)
@@ -467,6 +458,7 @@ class WhooshBackend:
             whoosh_index.clean_files(storage, INDEX_NAME, 1, segments)
             shutil.rmtree(gdir / f"{INDEX_NAME}.tmp", ignore_errors=True)
             _refresh_checksums(gdir)
+            record_reflected(gdir, commit)
             generations.publish(self.index_dir, name)
         except BaseException:
             shutil.rmtree(gdir, ignore_errors=True)
@@ -566,7 +558,7 @@ class WhooshBackend:
                 problems.append(f"Thiếu tệp / file missing: {fname}")
             elif known is None:
                 problems.append(f"Tệp chưa có tổng kiểm tra / file without checksum: {fname}")
-            elif path.stat().st_size != known.get("size") or _sha256(path) != known.get("sha256"):
+            elif path.stat().st_size != known.get("size") or sha256_of(path) != known.get("sha256"):
                 problems.append(f"Tệp bị thay đổi hoặc hỏng / file changed or corrupt: {fname}")
         if problems:
             return problems

@@ -5,54 +5,81 @@ of work (``doccontrol.repo``), readers never wait. The modules: ``admin`` (creat
 ``intake`` (the inbox, ingest, the quarantine and the journal), ``controlled_set`` (reading
 and withdrawing), ``searching`` (search, reindex, verify), ``tthc`` (catalog, links, coverage),
 ``reports`` (master list, reviews, laws, the yearly report), ``status``.
+
+``service.NAME`` imports the module that defines NAME when it is first asked for (PEP 562), so a
+command that lists procedures does not load the ingest, the extractors or the search engine.
 """
 
-from doccontrol.service.admin import init
-from doccontrol.service.intake import (
-    FolderLoad,
-    QuarantinedFile,
-    folder_items,
-    inbox_items,
-    ingest,
-    items_for_files,
-    plan,
-    quarantined_files,
-    retry_items,
-    ocr_missing_packages,
-    recent_ingests,
-)
-from doccontrol.service.controlled_set import (
-    STATUSES,
-    Detail,
-    detail,
-    diff,
-    export,
-    export_to,
-    list_record,
-    procedures,
-    revision_record,
-    revision_text,
-    withdraw,
-)
-from doccontrol.service.reports import (
-    cites,
-    confirm_review,
-    master_list,
-    procedures_as_of,
-    record_replaced_law,
-    replaced_laws,
-    review_due,
-    yearly_report,
-    yearly_template,
-)
-from doccontrol.service.searching import SearchOutcome, VerifyReport, index_freshness, reindex, search, verify
-from doccontrol.service.tthc import catalog, coverage
+from __future__ import annotations
 
-__all__ = [
-    "STATUSES", "Detail", "FolderLoad", "QuarantinedFile", "SearchOutcome", "VerifyReport", "catalog", "cites",
-    "confirm_review", "coverage", "detail", "diff", "export", "export_to", "folder_items", "inbox_items",
-    "index_freshness", "ingest", "init", "items_for_files", "list_record", "master_list", "ocr_missing_packages",
-    "plan", "procedures", "procedures_as_of", "quarantined_files", "retry_items",
-    "recent_ingests", "record_replaced_law", "reindex", "replaced_laws", "review_due", "revision_record",
-    "revision_text", "search", "verify", "withdraw", "yearly_report", "yearly_template",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Each name this package offers, and its module.
+_HOMES = {
+    "init": "admin",
+    **dict.fromkeys(("FolderLoad", "QuarantinedFile", "folder_items", "inbox_items", "ingest", "items_for_files",
+                     "plan", "quarantined_files", "retry_items", "ocr_missing_packages", "recent_ingests"), "intake"),
+    **dict.fromkeys(("STATUSES", "Detail", "detail", "diff", "export", "export_to", "list_record", "procedures",
+                     "revision_record", "revision_text", "withdraw"), "controlled_set"),
+    **dict.fromkeys(("cites", "confirm_review", "master_list", "procedures_as_of", "record_replaced_law",
+                     "replaced_laws", "review_due", "yearly_report", "yearly_template"), "reports"),
+    **dict.fromkeys(("SearchOutcome", "VerifyReport", "index_freshness", "reindex", "search", "verify"), "searching"),
+    **dict.fromkeys(("catalog", "coverage"), "tthc"),
+}
+_MODULES = ("admin", "controlled_set", "doctor", "intake", "reports", "searching", "status", "tthc")
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:  # the names for type checkers (at run time: __getattr__)
+    from doccontrol.service.admin import init  # noqa: F401
+    from doccontrol.service.controlled_set import (  # noqa: F401
+        STATUSES,
+        Detail,
+        detail,
+        diff,
+        export,
+        export_to,
+        list_record,
+        procedures,
+        revision_record,
+        revision_text,
+        withdraw,
+    )
+    from doccontrol.service.intake import (  # noqa: F401
+        FolderLoad,
+        QuarantinedFile,
+        folder_items,
+        inbox_items,
+        ingest,
+        items_for_files,
+        ocr_missing_packages,
+        plan,
+        quarantined_files,
+        recent_ingests,
+        retry_items,
+    )
+    from doccontrol.service.reports import (  # noqa: F401
+        cites,
+        confirm_review,
+        master_list,
+        procedures_as_of,
+        record_replaced_law,
+        replaced_laws,
+        review_due,
+        yearly_report,
+        yearly_template,
+    )
+    from doccontrol.service.searching import SearchOutcome, VerifyReport, index_freshness, reindex, search, verify  # noqa: F401
+    from doccontrol.service.tthc import catalog, coverage  # noqa: F401

@@ -131,7 +131,8 @@ def export(workspace: Workspace, code: str, revision: int | None = None) -> tupl
     with Repository(workspace) as repo:
         state = repo.get(code)
         wanted = revision if revision is not None else state.revision
-        _check_revision(state, repo.revisions(state), wanted)
+        if wanted not in repo.revision_numbers(state.slug).get(state.slug, []):  # tags: one cheap look
+            _check_revision(state, repo.revisions(state), wanted)  # else the history decides (and says)
         return repo.original_at(state, wanted)
 
 

@@ -25,7 +25,6 @@ from doccontrol.core.model import ProcedureState
 from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
 from doccontrol.core.text import code_key
 from doccontrol.errors import UsageError
-from doccontrol.extract.catalog_files import parse_catalog_file
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
 from doccontrol.repo.snapshot import Snapshot
@@ -67,6 +66,8 @@ class ImportResult:
 
 def import_catalog(workspace: Workspace, path: Path, decision: str | None = None) -> ImportResult:
     """Read a catalog file and fold it into the repository's catalog: one commit per import."""
+    from doccontrol.extract.catalog_files import parse_catalog_file  # the file readers: only when importing
+
     try:
         parsed = parse_catalog_file(path)
     except cat.CatalogError as exc:

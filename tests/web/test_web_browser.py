@@ -43,12 +43,13 @@ def doccontrol(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """(base URL, workspace) of ``doccontrol serve`` on the demo workspace, on a free port."""
+def server(tmp_path: Path, demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> Iterator[tuple[str, Path]]:
+    """(base URL, workspace) of ``doccontrol serve`` on the demo workspace (the session's run of the
+    demo: the server only reads it), on a free port."""
     _require_browser()
-    home = tmp_path / "demo"
-    built = doccontrol("demo", "--dir", str(home))
+    built, folder = demo_run
     assert built.returncode == 0, built.stderr
+    home = folder / "doccontrol-demo"
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "doccontrol", "--home", str(home), "serve", "--port", "0"],

@@ -1,0 +1,133 @@
+"""The index's own files, read without the search engine (no whoosh, no numpy): which generation
+is live, which repository commit it reflects, whether its files are whole.
+
+``status`` and the freshness check before every search ask these questions; importing whoosh and
+numpy to answer them would cost more than the answer. Each generation keeps, beside whoosh's
+files, ``checksums.json`` (size and sha256 of each) and ``reflects.json`` (the commit the index
+reflects and the table of contents it was written with), both written after whoosh's commit.
+When ``reflects.json`` names the newest table of contents, its commit is the index's; otherwise
+(a writer stopped between the two, an index written by an older version) :func:`read_state`
+says it cannot tell, and the engine's own record is read (``whoosh_backend``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INDEX_FORMAT = 6  # whoosh's: 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
+POINTER = "CURRENT"  # the live generation's directory name
+GENERATION_META = "doccontrol-index.json"  # {"format": N}
+CHECKSUMS = "checksums.json"
+REFLECTS = "reflects.json"  # {"commit": ..., "toc": ...}
+GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what a rebuild names them
+TOC_FILE = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # whoosh's table of contents (``TOC._pattern("MAIN")``)
+
+
+class PointerError(Exception):
+    """The live generation cannot be read: (Vietnamese, English) of what is wrong."""
+
+    def __init__(self, what_vi: str, what_en: str) -> None:
+        super().__init__(what_en)
+        self.what_vi, self.what_en = what_vi, what_en
+
+
+def live_generation(index_dir: Path) -> str:
+    """The live generation's directory name; PointerError when there is none or it is garbled."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise PointerError("chưa được tạo", "does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:  # a garbled pointer is a damaged index, not a crash
+        raise PointerError(f"không đọc được ({e})", f"unreadable ({e})") from e
+    if not GENERATION_NAME.fullmatch(name):
+        raise PointerError("có con trỏ hỏng", "has a damaged pointer file")
+    return name
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Replace ``path`` atomically with ``data`` as JSON."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def newest_toc(gdir: Path) -> str | None:
+    """The newest table of contents in a generation (whoosh reads that one), None if there is none."""
+    found = [(int(m.group(1)), entry.name) for entry in os.scandir(gdir) if (m := TOC_FILE.match(entry.name))]
+    return max(found)[1] if found else None
+
+
+def record_reflected(gdir: Path, commit: str) -> None:
+    """After a whoosh commit (and its checksums): the commit it reflects, and under which TOC."""
+    write_json(gdir / REFLECTS, {"commit": commit, "toc": newest_toc(gdir)})
+
+
+# --- digests, remembered per file version within a process --------------------------------------------
+
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_DIGESTS_MAX = 4096
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256. Remembered in this process for the same path, size, change time and
+    inode (whoosh never rewrites a file in place: a long-lived web view hashes each file once)."""
+    info = path.stat()
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    known = _DIGESTS.get(key)
+    if known is not None:
+        return known
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    if len(_DIGESTS) >= _DIGESTS_MAX:
+        _DIGESTS.clear()
+    _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
+
+
+# --- the index's state, when the files tell it ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedState:
+    generation: str
+    commit: str | None
+
+
+def read_state(index_dir: Path, check_files: bool = False) -> RecordedState | None:
+    """The live generation and the commit it reflects, when its files say so plainly: the right
+    format, ``reflects.json`` written for the newest table of contents and (``check_files``)
+    every file ``checksums.json`` lists present with its size and sha256. None when anything
+    is missing, damaged or uncertain: then the engine itself must look (and say what is wrong)."""
+    try:
+        name = live_generation(index_dir)
+        gdir = index_dir / name
+        meta = json.loads((gdir / GENERATION_META).read_text(encoding="utf-8"))
+        reflects = json.loads((gdir / REFLECTS).read_text(encoding="utf-8"))
+        if meta.get("format") != INDEX_FORMAT or reflects.get("toc") != newest_toc(gdir):
+            return None
+        if check_files and not _files_whole(gdir):
+            return None
+    except (PointerError, OSError, ValueError, AttributeError):
+        return None
+    commit = reflects.get("commit")
+    return RecordedState(name, commit if isinstance(commit, str) and commit else None)
+
+
+def _files_whole(gdir: Path) -> bool:
+    recorded = json.loads((gdir / CHECKSUMS).read_text(encoding="utf-8"))
+    if not isinstance(recorded, dict) or newest_toc(gdir) not in recorded:
+        return False
+    for name, known in recorded.items():
+        path = gdir / name
+        if not path.is_file() or path.stat().st_size != known.get("size") or sha256_of(path) != known.get("sha256"):
+            return False
+    return True

@@ -1,0 +1,73 @@
+"""Start-up: a command loads only what it uses (``cli.app.COMMAND_MODULES``, the lazy ``service``).
+
+Start-up time is measured by ``bench/cli.py``, never here; these tests check the structure that
+keeps it short: which modules a command line loads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from doccontrol.cli import app
+
+# Libraries that cost tens of milliseconds to import; a command that does not use them must not load them.
+HEAVY = ("lxml", "pypdf", "openpyxl", "whoosh", "numpy", "git", "flask", "docx", "PIL", "watchdog", "rapidfuzz",
+         "fpdf", "doccontrol.core.metadata", "doccontrol.extract.docx", "doccontrol.extract.pdf",
+         "doccontrol.ingest.watch")
+
+
+def _loaded(*args: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``watched`` modules (the heavy ones) loaded by ``doccontrol ARGS`` in a fresh interpreter."""
+    code = ("import sys\nfrom doccontrol.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {watched!r} if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    return eval(done.stderr.strip().splitlines()[-1])  # noqa: S307 - our own printed list
+
+
+@pytest.mark.slow
+def test_help_loads_no_heavy_library_and_no_command() -> None:
+    commands = tuple(f"doccontrol.cli.{module}" for module in sorted(set(app.COMMAND_MODULES.values())))
+    assert _loaded("--help", watched=HEAVY + commands) == []
+
+
+@pytest.mark.slow
+def test_status_and_list_load_no_extractor_engine_or_web(home: object) -> None:
+    assert _loaded("--home", str(home), "status") == []
+    assert _loaded("--home", str(home), "list") == []
+
+
+def test_every_command_is_in_the_map() -> None:
+    """Each module registers exactly the commands the map gives it (a new command needs its line)."""
+    for module in sorted(set(app.COMMAND_MODULES.values())):
+        importlib.import_module(f"doccontrol.cli.{module}")
+    registered = {name: cmd.callback.__module__.rsplit(".", 1)[-1] for name, cmd in app.main.commands.items()
+                  if cmd.callback is not None}
+    groups = {name for name, cmd in app.main.commands.items() if cmd.callback is None}
+    assert {**registered, **{g: app.COMMAND_MODULES[g] for g in groups}} == app.COMMAND_MODULES
+
+
+def test_the_coverage_formats_are_the_reports() -> None:
+    from doccontrol.cli import coverage as cli_coverage
+    from doccontrol.reports import coverage_report
+
+    assert cli_coverage.REPORT_FORMATS == coverage_report.FORMATS
+
+
+def test_help_lists_each_command_with_its_own_summary() -> None:
+    """``--help`` lists the commands from ``app.COMMAND_SUMMARIES`` (no module imported): each must
+    be what click would show from the command itself, at any width."""
+    import click
+
+    for module in sorted(set(app.COMMAND_MODULES.values())):
+        importlib.import_module(f"doccontrol.cli.{module}")
+    assert set(app.COMMAND_SUMMARIES) == set(app.COMMAND_MODULES)
+    for name, summary in app.COMMAND_SUMMARIES.items():
+        command = app.main.commands[name]
+        assert not command.hidden, name
+        for limit in (30, 45, 70, 120, 300):
+            shown = click.Command(name, help=summary).get_short_help_str(limit)  # what --help lists
+            assert shown == command.get_short_help_str(limit), (name, limit)
