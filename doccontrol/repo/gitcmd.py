@@ -96,6 +96,8 @@ class Git:
         self.path = path
         self.inherited_fds: tuple[int, ...] = ()  # given to every git process (the writer lock's, in a transaction)
         self.git_dir = path / ".git"
+        if not self.git_dir.is_dir() and (path / "HEAD").is_file() and (path / "objects").is_dir():
+            self.git_dir = path  # a bare repository (a province's mirror of a department)
         if not self.git_dir.is_dir() or not (self.git_dir / "HEAD").is_file():
             raise WorkspaceError(
                 f"Kho tài liệu {path} không phải kho git.", f"{path} is not a git repository."
@@ -148,21 +150,20 @@ class Git:
         """Point ``ref`` (e.g. ``refs/tags/x/r1``) at ``commit``."""
         self.run("update-ref", ref, commit)
 
-    def configure(self, values: Mapping[str, str]) -> None:
-        for key, value in values.items():
-            self.run("config", key, value)
-
 
 def init_repository(path: Path, readme: str, first_message: str, office: str, office_name: str,
                     files: Mapping[str, str] | None = None) -> None:
     """Create the repository at ``path`` (idempotent) with doccontrol's settings and a first commit
     holding the README and ``files`` (repository path → text)."""
+    import git as gitpython  # GitPython: creating a repository is rare, so its import is paid only here
+
     path.mkdir(parents=True, exist_ok=True)
-    if not (path / ".git").exists():
-        subprocess.run(["git", "init", "-q", "--initial-branch", "main", str(path)], check=True,
-                       capture_output=True, stdin=subprocess.DEVNULL, env={**os.environ, **_C_LOCALE})
+    repo = gitpython.Repo(path) if (path / ".git").exists() else gitpython.Repo.init(path, initial_branch="main")
+    with repo, repo.config_writer() as config:
+        for key, value in REPO_CONFIG.items():
+            section, option = key.rsplit(".", 1)
+            config.set_value(section, option, value)
     with Git(path) as runner:
-        runner.configure(REPO_CONFIG)
         if runner.head() is None:
             (path / "README.md").write_text(readme, encoding="utf-8")
             for rel, text in (files or {}).items():

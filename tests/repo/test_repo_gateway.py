@@ -103,3 +103,18 @@ def test_reads_of_a_revision(home: Path) -> None:
         assert layout.revision_tag(state.slug, 1) in git(home, "tag", "-l")
         with pytest.raises(UsageError):
             repo.get("QT-99/KHÔNG-CÓ")
+
+
+def test_init_creates_the_repository_with_doccontrols_settings(home: Path) -> None:
+    """``init`` makes the repository through GitPython: branch main, one first commit, and the
+    settings every later write relies on (fsync of committed objects, no quoting of names)."""
+    from doccontrol.repo.gitcmd import REPO_CONFIG
+
+    repo = home / "procedures"
+    for key, value in REPO_CONFIG.items():
+        found = subprocess.run(["git", "-C", str(repo), "config", "--local", key], capture_output=True, text=True)
+        assert found.stdout.strip() == value, key
+    branch = subprocess.run(["git", "-C", str(repo), "symbolic-ref", "HEAD"], capture_output=True, text=True)
+    assert branch.stdout.strip() == "refs/heads/main"
+    count = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
+    assert count.stdout.strip() == "1"
