@@ -201,8 +201,8 @@ class Ingestor:
     def _done(self, outcome: Outcome, started: float) -> Outcome:
         """Journal a settled file; make the group durable when it is big or old enough."""
         outcome.seconds = round(time.monotonic() - started, 3)
-        if self.group_commit and self.tx.pending and outcome.status in (IngestStatus.INGESTED, IngestStatus.DUPLICATE):
-            self._unjournaled.append(outcome)  # journaled once its group is durable: never a commit that was lost
+        if self.group_commit and self.tx.pending:
+            self._unjournaled.append(outcome)  # journaled, in order, once the group is durable: never a lost commit
         else:
             self._journal(outcome)
         if self._unreleased and (
@@ -278,8 +278,11 @@ class Ingestor:
         """The writer stopped before the group was durable, so its commits do not exist. Their
         drops stay where they are (never released) and their outcomes become ``retry_later``
         (cause ``commit_lost``), never journaled as ingested: the watcher takes them again, and
-        ``ingest`` reports them and exits 1."""
+        ``ingest`` reports them and exits 1. A file quarantined meanwhile stays quarantined."""
         for outcome in self._unjournaled:
+            if outcome.status == IngestStatus.QUARANTINED:  # final whatever became of the group
+                self._journal(outcome)
+                continue
             outcome.status, outcome.cause, outcome.reason = RETRY_LATER, COMMIT_LOST, COMMIT_LOST_VI
             outcome.commit = outcome.action = None
         self._unjournaled = []
