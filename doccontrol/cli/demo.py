@@ -211,7 +211,7 @@ def _step_next(ws: Workspace, first_code: str) -> None:
     click.echo("  doccontrol watch                # theo dõi thư mục inbox/ và tự tiếp nhận")
 
 
-@main.command()
+@main.command(workspace=False)
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=Path("doccontrol-demo"), show_default=True, help="Where to build the demo workspace.")
 @click.option("--force", is_flag=True, help="Replace an existing demo workspace at --dir.")

@@ -87,7 +87,7 @@ def _items(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--inbox", "from_inbox", is_flag=True, help="Process everything waiting in inbox/<OFFICE>/.")
-@click.option("--office", help="The office the given FILES or folders come from (for files outside the inbox).")
+@click.option("--office", metavar="CODE", help="The office the given FILES or folders come from (for files outside the inbox).")
 @click.option("-r", "--recursive", is_flag=True,
               help="Load every document (.docx, .pdf, …) in the given folders and their sub-folders.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen; write nothing.")

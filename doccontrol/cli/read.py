@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from doccontrol import service
-from doccontrol.cli.app import emit_json, get_workspace, main, say
+from doccontrol.cli.app import JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.core.dates import effective_of, ingested_day
 from doccontrol.core.labels import (
@@ -40,9 +40,10 @@ def master_table(ml: masterlist.MasterList) -> str:
 
 
 @main.command("list")
-@click.option("--office", help="Only this office's procedures.")
-@click.option("--status", type=click.Choice(service.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--office", metavar="CODE", help="Only this office's procedures.")
+@click.option("--status", type=click.Choice(service.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True,
+              help="Current procedures, withdrawn ones, or all of them.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option("--format", "fmt", type=click.Choice(masterlist.FORMATS),
               help="The master list to print and post, with agency, date and commit (default: from -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to a file.")
@@ -99,7 +100,7 @@ def _revision_label(record: RevisionRecord) -> str:
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """A procedure's metadata and every revision."""
@@ -132,7 +133,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def history(ctx: click.Context, code: str, as_json: bool) -> None:
     """Every change of a procedure: revisions, withdrawals, reviews."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doccontrol.core.model import Limits
-from doccontrol.core.text import nfc
+from doccontrol.core.text import fold_lower, nfc
 from doccontrol.errors import WorkspaceError
 
 CONFIG_NAME = "doccontrol.toml"
@@ -54,6 +54,23 @@ class Config:
     def office_order(self, offices: Iterable[str]) -> list[str]:
         """``offices`` in this configuration's order (see :func:`office_order`)."""
         return office_order(offices, self.offices)
+
+    def resolve_office(self, typed: str) -> str | None:
+        """The configured office code ``typed`` names, or None (see :func:`resolve_office`)."""
+        return resolve_office(typed, self.offices)
+
+
+def office_typed_key(typed: str) -> str:
+    """The form an office code is compared in when a person types it: NFC, trimmed, diacritics
+    folded (``Đ`` → ``D``) and lower case. Office codes are ASCII (``OFFICE_CODE``) and unique
+    whatever their case, so ``ldvl``, ``LDVL`` and ``LĐVL`` all name the office ``LDVL``."""
+    return fold_lower(nfc(typed).strip())
+
+
+def resolve_office(typed: str, configured: Iterable[str]) -> str | None:
+    """The code among ``configured`` that ``typed`` names (:func:`office_typed_key`), or None."""
+    wanted = office_typed_key(typed)
+    return next((code for code in configured if office_typed_key(code) == wanted), None)
 
 
 def office_order(offices: Iterable[str], configured: Iterable[str]) -> list[str]:

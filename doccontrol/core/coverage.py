@@ -938,6 +938,13 @@ def add_link(links: Mapping[str, Iterable[str]], procedure: str, tthc: str) -> d
     return out
 
 
+def not_in_catalog(codes: Iterable[str], catalog: Mapping[str, object] | None) -> list[str]:
+    """The TTHC ``codes`` (any written form) the catalog does not hold (all of them without a
+    catalog): a link to one of them is a typo until someone says otherwise (``link --force``)."""
+    known = catalog or {}
+    return [code for code in codes if (tthc_key(code) or code) not in known]
+
+
 def remove_link(links: Mapping[str, Iterable[str]], procedure: str, tthc: str) -> dict[str, set[str]]:
     """A copy of ``links`` without ``procedure`` → ``tthc`` (an empty entry disappears)."""
     out = {k: set(v) for k, v in links.items()}

@@ -15,6 +15,7 @@ from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, Procedur
 from doccontrol.core.names import export_name
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, "all")
@@ -32,6 +33,7 @@ def select(states: list[ProcedureState], office: str | None, status: str) -> lis
 
 def procedures(workspace: Workspace, office: str | None = None, status: str = ProcedureStatus.CURRENT) -> list[ProcedureState]:
     check_status(status)
+    office = office_code(workspace, office)
     with Repository(workspace) as repo:
         return select(repo.procedures(), office, status)
 
@@ -187,9 +189,8 @@ def revision_text(workspace: Workspace, code: str, revision: int | None = None) 
 
 def actor_office(workspace: Workspace, office: str | None) -> str:
     """The office acting (default: the document controller); UsageError for an unknown one."""
-    actor = office or workspace.config.controller
-    if actor not in workspace.config.offices:
-        raise UsageError(f"Phòng '{actor}' chưa được khai báo.", f"Unknown office '{actor}'.")
+    actor = office_code(workspace, office or workspace.config.controller)
+    assert actor is not None
     return actor
 
 

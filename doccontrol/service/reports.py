@@ -20,6 +20,7 @@ from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
 from doccontrol.repo.snapshot import Snapshot
 from doccontrol.service.controlled_set import actor_office, check_status, require_owner, select
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def master_list(
     from doccontrol.reports.masterlist import build_master_list
 
     check_status(status)
+    office = office_code(workspace, office)
     snap = _snapshot_as_of(workspace, as_of)
     return build_master_list(snap, workspace.config, dt.datetime.now().astimezone().replace(microsecond=0),
                              as_of, office, status)
@@ -50,6 +52,7 @@ def procedures_as_of(
 ) -> tuple[list[ProcedureState], str | None]:
     """The procedures in force (or withdrawn) on ``as_of``'s day, and the commit that decides them."""
     check_status(status)
+    office = office_code(workspace, office)
     snap = _snapshot_as_of(workspace, as_of)
     return select(snap.states, office, status), snap.commit
 
@@ -59,8 +62,7 @@ def review_due(
 ) -> tuple[list[rv.ReviewStatus], dt.date]:
     """The current procedures due for review by ``as_of`` (default today) + ``within_days``, the
     most overdue first; and the day that was taken as today."""
-    if office is not None and office not in workspace.config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    office = office_code(workspace, office)
     today = as_of or dates.today()
     snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
     statuses = snap.statuses(workspace.config.review_months)
