@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import os
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from doccontrol.core.decide import may_change
 from doccontrol.core.labels import date_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import export_name
+from doccontrol.core.text_diff import unified_diff
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
 from doccontrol.service.offices import office_code
@@ -120,12 +120,9 @@ def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: i
             from_rev = earlier[-1]
         _check_revision(state, revisions, from_rev)
         _check_revision(state, revisions, to_rev)
-        old = repo.text_at(state, from_rev).splitlines(keepends=True)
-        new = repo.text_at(state, to_rev).splitlines(keepends=True)
-    lines = difflib.unified_diff(
-        old, new, fromfile=f"{state.code} lần {from_rev}", tofile=f"{state.code} lần {to_rev}", lineterm="\n"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        old = repo.text_at(state, from_rev)
+        new = repo.text_at(state, to_rev)
+    return unified_diff(old, new, f"{state.code} lần {from_rev}", f"{state.code} lần {to_rev}")
 
 
 def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
