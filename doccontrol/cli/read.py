@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 from doccontrol import service
 from doccontrol.cli.app import JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
-from doccontrol.core.dates import effective_of, ingested_day
+from doccontrol.core.dates import effective_of, ingested_day, iso_in_zone
 from doccontrol.core.labels import (
     EFFECTIVE_SOURCE,
     action_vi,
@@ -68,7 +69,7 @@ def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fm
     say(f"{ml.total} quy trình. ({ml.total} procedures)")
 
 
-def _describe_state(state: ProcedureState) -> list[str]:
+def _describe_state(state: ProcedureState, zone: dt.tzinfo) -> list[str]:
     effective, source = effective_of(state)
     lines = [
         f"Mã hiệu:        {state.code}",
@@ -88,7 +89,7 @@ def _describe_state(state: ProcedureState) -> list[str]:
         lines.append(f"Nội dung:       {note_vi} ({note_en})")
     if state.status == ProcedureStatus.WITHDRAWN:
         since = f" từ ngày {date_vi(state.withdrawn_effective)}" if state.withdrawn_effective else ""
-        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn){since} (ghi nhận {timestamp_vi(state.withdrawn_at)}): "
+        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn){since} (ghi nhận {timestamp_vi(state.withdrawn_at, zone)}): "
                         f"{state.withdrawn_reason}")
     return [printable(line) for line in lines]
 
@@ -104,7 +105,9 @@ def _revision_label(record: RevisionRecord) -> str:
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """A procedure's metadata and every revision."""
-    found = service.detail(get_workspace(ctx), code)
+    workspace = get_workspace(ctx)
+    zone = workspace.config.zone
+    found = service.detail(workspace, code)
     if as_json:
         record = service.list_record(found.state)
         record.update(
@@ -112,22 +115,24 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
             sha256=found.state.sha256,
             source=found.state.source,
             withdrawn_reason=found.state.withdrawn_reason or None,
-            revisions=[service.revision_record(r) for r in found.revisions],
-            reviews=[{"revision": r.revision, "date": r.date, "office": r.office, "note": r.note, "commit": r.commit}
+            revisions=[service.revision_record(r, zone) for r in found.revisions],
+            reviews=[{"revision": r.revision, "date": iso_in_zone(r.date, zone), "office": r.office, "note": r.note,
+                      "commit": r.commit}
                      for r in found.history if r.action == "review"],
             citations=list(found.state.citations),
         )
         emit_json(record)
         return
-    click.echo("\n".join(_describe_state(found.state)))
+    click.echo("\n".join(_describe_state(found.state, zone)))
     click.echo("\nCác lần ban hành (revisions):")
-    rows = [[_revision_label(r), effective_vi(r.effective, r.effective_source), timestamp_vi(r.date)[:10], r.office,
+    rows = [[_revision_label(r), effective_vi(r.effective, r.effective_source), timestamp_vi(r.date, zone)[:10], r.office,
              r.source, r.commit[:10]] for r in found.revisions]
     click.echo(table(rows, ["Lần", "Hiệu lực (effective)", "Vào kho (loaded)", "Phòng", "Tệp", "Commit"]))
     reviews = [r for r in found.history if r.action == "review"]
     if reviews:
         click.echo("\nCác lần rà soát (confirmed reviews):")
-        rows = [[str(r.revision), r.date[:10], r.office, shorten(r.note, 60), r.commit[:10]] for r in reviews]
+        rows = [[str(r.revision), timestamp_vi(r.date, zone)[:10], r.office, shorten(r.note, 60), r.commit[:10]]
+                for r in reviews]
         click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
 
 
@@ -137,17 +142,19 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
 @click.pass_context
 def history(ctx: click.Context, code: str, as_json: bool) -> None:
     """Every change of a procedure: revisions, withdrawals, reviews."""
-    found = service.detail(get_workspace(ctx), code)
+    workspace = get_workspace(ctx)
+    zone = workspace.config.zone
+    found = service.detail(workspace, code)
     if as_json:
         emit_json(
             [
-                {**service.revision_record(r), "action": r.action, "note": r.note or None}
+                {**service.revision_record(r, zone), "action": r.action, "note": r.note or None}
                 for r in found.history
             ]
         )
         return
     rows = [
-        [effective_vi(r.effective, r.effective_source, "—"), r.date[:19].replace("T", " "), action_vi(r.action),
+        [effective_vi(r.effective, r.effective_source, "—"), timestamp_vi(r.date, zone), action_vi(r.action),
          _revision_label(r), r.office, shorten(r.note or r.source, 50), r.commit[:10]]
         for r in found.history
     ]

@@ -143,7 +143,7 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
     else:
         rows = []
         for s in due:
-            reasons = ", ".join(s.reasons(today, within))
+            reasons = "; ".join(rv.REASON_VI.get(r, r) for r in s.reasons(today, within))
             why = rv.replaced_law_detail(s.replaced) if s.replaced else (
                 f"từ {_d(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "không rõ ngày")
             days = s.overdue_days(today)
@@ -152,8 +152,8 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
                          reasons, shorten(why, 70)])
         click.echo(table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Hạn rà soát", "Quá hạn (ngày)", "Lý do", "Căn cứ"]))
         say(f"{len(now_due)} quy trình đến hạn, {len(due) - len(now_due)} sắp đến hạn (tại {date_vi(today)}). "
-            f"Lý do / reasons: period = {rv.REASON_VI['period']}; cites_replaced_law = "
-            f"{rv.REASON_VI['cites_replaced_law']}.")
+            f"({len(now_due)} due, {len(due) - len(now_due)} due soon; reasons: "
+            + "; ".join(f"{rv.REASON_VI[k]} = {rv.REASON_EN[k]}" for k in rv.REASON_VI) + ")")
     ctx.exit(EXIT_PROBLEM if now_due else EXIT_OK)
 
 

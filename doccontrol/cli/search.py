@@ -61,11 +61,14 @@ def search(ctx: click.Context, query: tuple[str, ...], office: str | None, all_r
         say("Không tìm thấy quy trình nào. (no results)")
         return
     color = sys.stdout.isatty()
+    offices = get_workspace(ctx).config.offices
     for number, hit in enumerate(found.hits, 1):
         status = status_vi(hit.status)
         head = f"{number}. {hit.code} — {hit.title}"
         click.echo(click.style(head, bold=True) if color else head)
-        click.echo(f"   Phòng {hit.office} · lần ban hành {hit.revision} · {status}")
+        name = offices.get(hit.office, "")
+        office = f"{name} ({hit.office})" if name and name != hit.office else f"Phòng {hit.office}"
+        click.echo(f"   {office} · lần ban hành {hit.revision} · {status}")
         if hit.snippet:
             click.echo(f"   {render_snippet(hit.snippet, color)}")
 

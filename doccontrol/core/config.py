@@ -6,13 +6,16 @@ they are configuration, never constants in code.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doccontrol.core.model import Limits
+from doccontrol.core.dates import DEFAULT_TIMEZONE, zone_of
+from doccontrol.core.labels import code_order, office_rank
+from doccontrol.core.model import Limits, ProcedureState
 from doccontrol.core.text import fold_lower, nfc
 from doccontrol.errors import WorkspaceError
 
@@ -47,6 +50,12 @@ class Config:
     git_remote: str = ""
     watch: WatchSettings = field(default_factory=WatchSettings)
     report: Mapping[str, object] = field(default_factory=dict)
+    timezone: str = DEFAULT_TIMEZONE  # the IANA zone people read times in ([agency] timezone)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The workspace's time zone (:attr:`timezone`), in which every face shows times."""
+        return zone_of(self.timezone)
 
     def office_name(self, code: str) -> str:
         return self.offices.get(code, code)
@@ -76,8 +85,14 @@ def resolve_office(typed: str, configured: Iterable[str]) -> str | None:
 def office_order(offices: Iterable[str], configured: Iterable[str]) -> list[str]:
     """``offices`` (each once) in the order of ``configured``; offices no longer configured
     (renamed, merged) come after, by code. Every list by office follows this order."""
-    order = {code: i for i, code in enumerate(configured)}
-    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
+    return sorted(set(offices), key=office_rank(configured))
+
+
+def list_order(states: Iterable[ProcedureState], configured: Iterable[str]) -> list[ProcedureState]:
+    """Procedures in the one order of every list: offices in the configuration's order, codes in
+    their natural order (``core.labels.code_order``)."""
+    rank = office_rank(configured)
+    return sorted(states, key=lambda s: (rank(s.office), code_order(s.code)))
 
 
 
@@ -234,6 +249,17 @@ def _watch(reader: _Reader) -> WatchSettings:
     )
 
 
+def _timezone(reader: _Reader, agency: Mapping[str, object]) -> str:
+    name = reader.text("agency", agency, "timezone", DEFAULT_TIMEZONE)
+    try:
+        zone_of(name)
+    except ValueError:
+        reader.problem(f"[agency] timezone = {name!r}: không phải múi giờ (ví dụ \"{DEFAULT_TIMEZONE}\").",
+                       f"[agency] timezone = {name!r} is not a time zone (e.g. \"{DEFAULT_TIMEZONE}\").")
+        return DEFAULT_TIMEZONE
+    return name
+
+
 def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
     """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
     reader = _Reader(raw)
@@ -256,6 +282,7 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
         git_remote=reader.text("git", reader.table("git"), "remote", ""),
         watch=_watch(reader),
         report=dict(reader.table("report")),
+        timezone=_timezone(reader, agency),
     )
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -325,6 +352,8 @@ def render_config(
         f"province = {_toml_str(nfc(province))}",
         "# The office that keeps the controlled set and may revise any office's procedure.",
         f"controller = {_toml_str(controller)}",
+        "# The time zone people read times in (quarantine reasons, status, the web view).",
+        f"timezone = {_toml_str(DEFAULT_TIMEZONE)}",
         "",
         "# One inbox folder per office: inbox/<CODE>/",
         "[offices]",

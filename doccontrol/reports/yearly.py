@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core import timeline as tl
-from doccontrol.core.labels import date_vi
+from doccontrol.core.labels import code_order, date_vi
 from doccontrol.core.model import IngestStatus, ProcedureState
 from doccontrol.core.citations import citation_key
 from doccontrol.errors import UsageError
@@ -359,7 +359,7 @@ def _in_force(config: Config, current: Sequence[ProcedureState]) -> list[OfficeC
     """The procedures in force by office, in the configuration's office order."""
     out = []
     for office in config.office_order(s.office for s in current):
-        codes = sorted(s.code for s in current if s.office == office)
+        codes = sorted((s.code for s in current if s.office == office), key=code_order)
         out.append(OfficeCount(office, config.office_name(office), len(codes), tuple(codes)))
     return out
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from doccontrol.core import dates
+from doccontrol.core.config import list_order
 from doccontrol.core.decide import may_change
 from doccontrol.core.labels import date_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
@@ -35,7 +36,7 @@ def procedures(workspace: Workspace, office: str | None = None, status: str = Pr
     check_status(status)
     office = office_code(workspace, office)
     with Repository(workspace) as repo:
-        return select(repo.procedures(), office, status)
+        return list_order(select(repo.procedures(), office, status), workspace.config.offices)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -61,13 +62,14 @@ def list_record(state: ProcedureState) -> dict[str, object]:
     }
 
 
-def revision_record(record: RevisionRecord) -> dict[str, object]:
+def revision_record(record: RevisionRecord, zone: dt.tzinfo | None = None) -> dict[str, object]:
     """One revision (or withdrawal) as ``show --json`` and ``history --json`` print it: ``date``
-    is when it entered the repository, ``effective`` when it took effect."""
+    is when it entered the repository (ISO 8601, in ``zone``: the workspace's), ``effective``
+    when it took effect."""
     return {
         "revision": record.revision,
         "commit": record.commit,
-        "date": record.date,
+        "date": dates.iso_in_zone(record.date, zone),
         "effective": _iso(record.effective),
         "effective_source": record.effective_source or None,
         "historical": record.historical,

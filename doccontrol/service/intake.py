@@ -158,7 +158,7 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
                 folder=readable(relative.parts[0]),
                 name=readable(nfc("/".join(relative.parts[1:]))),
                 size=info.st_size,
-                modified=dt.datetime.fromtimestamp(info.st_mtime).astimezone().isoformat(timespec="seconds"),
+                modified=dt.datetime.fromtimestamp(info.st_mtime, workspace.config.zone).isoformat(timespec="seconds"),
                 reason=reason,
             )))
     found.sort(key=lambda pair: (-pair[0], pair[1].folder, pair[1].name))

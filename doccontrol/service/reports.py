@@ -12,6 +12,7 @@ from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_key, parse_citation
 from doccontrol.core import dates
 from doccontrol.core.dates import end_of_day, start_of_day
+from doccontrol.core.config import list_order
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import squash_spaces
 from doccontrol.errors import DoccontrolError, UsageError
@@ -43,8 +44,9 @@ def master_list(
     check_status(status)
     office = office_code(workspace, office)
     snap = _snapshot_as_of(workspace, as_of)
-    return build_master_list(snap, workspace.config, dt.datetime.now().astimezone().replace(microsecond=0),
-                             as_of, office, status)
+    zone = workspace.config.zone
+    return build_master_list(snap, workspace.config, dt.datetime.now(zone).replace(microsecond=0),
+                             as_of, office, status, zone)
 
 
 def procedures_as_of(
@@ -54,7 +56,7 @@ def procedures_as_of(
     check_status(status)
     office = office_code(workspace, office)
     snap = _snapshot_as_of(workspace, as_of)
-    return select(snap.states, office, status), snap.commit
+    return list_order(select(snap.states, office, status), workspace.config.offices), snap.commit
 
 
 def review_due(

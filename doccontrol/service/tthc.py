@@ -171,11 +171,12 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         fields = repo.field_offices()
     report = cov.compute_coverage(
         catalog, procedure_infos(states), links, internal, fields, office, field,
-        replaced_law=replaced, catalog_scope=scope,
+        replaced_law=replaced, catalog_scope=scope, offices=list(workspace.config.offices),
     )
     config = workspace.config
     context = ReportContext(
-        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
+        agency=config.agency, generated=dt.datetime.now(config.zone).replace(microsecond=0),
+        office_names=dict(config.offices)
     )
     return CoverageResult(report=report, context=context)
 
