@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from doccontrol.core import coverage as cov
 from doccontrol.core.config import Config
 from doccontrol.core.dates import effective_of, in_zone, ingested_day
-from doccontrol.core.labels import datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
+from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
 from doccontrol.reports import layout, sheets
 
@@ -176,27 +176,37 @@ def office_title(group: OfficeGroup) -> str:
 SHORT_COMMIT = 12  # characters of a commit id on paper: enough to find it (git accepts it), short to read
 
 
-def header_lines(ml: MasterList, printed: bool = False) -> list[tuple[str, str]]:
+def _iso_minute(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="minutes") if moment else ""
+
+
+def header_lines(ml: MasterList, printed: bool = False, iso: bool = False) -> list[tuple[str, str]]:
     """What the list is: agency, status, moment, commit... ``printed`` (docx, xlsx, html): the
-    commit id shortened to :data:`SHORT_COMMIT` characters (the text, CSV and JSON keep it whole)."""
+    commit id shortened to :data:`SHORT_COMMIT` characters (the text, CSV and JSON keep it whole);
+    ``iso`` (the CSV): moments as ISO 8601 with their offset."""
     commit = (ml.commit or "")[:SHORT_COMMIT] if printed else ml.commit
+    when = _iso_minute if iso else datetime_vi
     return [
         ("Cơ quan (agency)", ml.agency),
         ("Tình trạng (status)", STATUS_TITLE_VI.get(ml.status, ml.status)),
-        ("Tại thời điểm (as of)", datetime_vi(ml.as_of) if ml.as_of else "hiện tại (now)"),
-        ("Ngày lập (produced)", datetime_vi(ml.generated)),
+        ("Tại thời điểm (as of)", when(ml.as_of) if ml.as_of else "hiện tại (now)"),
+        ("Ngày lập (produced)", when(ml.generated)),
         ("Phiên bản kho (repository commit)",
-         f"{commit} ({datetime_vi(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
+         f"{commit} ({when(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
         ("Tổng số quy trình (procedures)", str(ml.total)),
         ("Ngày hiệu lực (effective)", EFFECTIVE_NOTE),
     ]
 
 
-def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
+def row_values(index: int, entry: MasterEntry, with_status: bool, iso: bool = False) -> list[str]:
+    """One row; ``iso``: the effective date as ISO 8601 (``2024-03-11``, the CSV's: see
+    ``core.cells``), else as people write it (``11/03/2024``)."""
     mark = ocr_mark(entry.ocr_confidence)
     title = f"{entry.title} [{mark[0]} / {mark[1]}]" if mark else entry.title
-    values = [str(index), entry.code, title, str(entry.revision),
-              effective_vi(entry.effective, entry.effective_source), ", ".join(entry.tthc)]
+    effective = effective_vi(entry.effective, entry.effective_source)
+    if iso and entry.effective:
+        effective = effective.replace(date_vi(entry.effective), entry.effective.isoformat(), 1)
+    values = [str(index), entry.code, title, str(entry.revision), effective, ", ".join(entry.tthc)]
     if with_status:
         values.append(status_vi(entry.status))
     return values
@@ -212,9 +222,9 @@ def headings(ml: MasterList) -> list[str]:
     return HEADINGS + (["Trạng thái (status)"] if shows_status(ml) else [])
 
 
-def rows(group: OfficeGroup, ml: MasterList) -> list[list[str]]:
-    """The rows of one office's table, numbered from 1, in every layout of ``ml``."""
-    return [row_values(i, e, shows_status(ml)) for i, e in enumerate(group.entries, start=1)]
+def rows(group: OfficeGroup, ml: MasterList, iso: bool = False) -> list[list[str]]:
+    """The rows of one office's table, numbered from 1, in every layout of ``ml`` (``iso``: the CSV's dates)."""
+    return [row_values(i, e, shows_status(ml), iso) for i, e in enumerate(group.entries, start=1)]
 
 
 def group_title(group: OfficeGroup) -> str:
@@ -299,16 +309,17 @@ def render_json(ml: MasterList) -> str:
 
 def render_csv(ml: MasterList) -> bytes:
     """A few lines saying what the list is, a blank line, then one row per procedure.
-    UTF-8 with a BOM (Excel reads the Vietnamese), CRLF."""
+    UTF-8 with a BOM (Excel reads the Vietnamese), CRLF; dates ISO 8601, codes a spreadsheet
+    would misread kept as text (``core.cells.csv_cell``)."""
     buf = io.StringIO(newline="")
     w = sheets.CsvRows(buf)
     w.writerow([TITLE_VI])
-    for label, value in header_lines(ml):
+    for label, value in header_lines(ml, iso=True):
         w.writerow([label, value])
     w.writerow([])
     w.writerow(["Phòng (office)", "Tên phòng (office name)", *headings(ml)])
     for group in ml.groups:
-        for row in rows(group, ml):
+        for row in rows(group, ml, iso=True):
             w.writerow([group.office, group.name, *row])
     return buf.getvalue().encode("utf-8-sig")
 

@@ -12,13 +12,14 @@ from doccontrol.core import cells
 
 
 class CsvRows:
-    """A ``csv.writer`` whose rows are neutralised (:func:`doccontrol.core.cells.row`)."""
+    """A ``csv.writer`` whose rows are neutralised and kept as text where a spreadsheet would
+    misread them (:func:`doccontrol.core.cells.csv_row`)."""
 
     def __init__(self, stream: Any) -> None:
         self._writer = csv.writer(stream)
 
     def writerow(self, values: Iterable[object]) -> None:
-        self._writer.writerow(cells.row(values))
+        self._writer.writerow(cells.csv_row(values))
 
 
 def append(ws: Any, values: Iterable[object]) -> None:
