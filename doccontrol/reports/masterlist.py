@@ -514,11 +514,12 @@ def render_docx(ml: MasterList) -> bytes:
         nd30.run(para, f"{label}: ", 12, bold=True)
         nd30.run(para, value, 12)
     shares = [0.5, 1.6, 5.0, 0.7, 1.1, 2.0, 1.0][: len(headings(ml))]
+    every_row = [row for group in ml.groups for row in rows(group, ml)]  # the offices' tables line up
     for group in ml.groups:
         para = doc.add_paragraph()
         para.paragraph_format.space_before = nd30._pt(8)
         nd30.run(para, group_title(group), 13, bold=True)
-        nd30.data_table(doc, headings(ml), rows(group, ml), shares, numeric=(0, 3, 4))
+        nd30.data_table(doc, headings(ml), rows(group, ml), shares, numeric=(0, 3, 4), sized_by=every_row)
     if not ml.groups:
         nd30.body_paragraph(doc, "(Không có quy trình nào / no procedures)")
     nd30.page_numbers(doc)

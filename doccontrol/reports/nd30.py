@@ -280,14 +280,15 @@ def table_layout(headings: Sequence[str], rows: Sequence[Sequence[object]], widt
 
 def data_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]],
                shares: Sequence[float] | None = None, size: float = SIZE_TABLE,
-               numeric: Sequence[int] = ()) -> Any:
+               numeric: Sequence[int] = (), sized_by: Sequence[Sequence[str]] | None = None) -> Any:
     """A bordered table, its heading row bold, centred and repeated on every page. Its column
-    widths come from its content (:func:`table_layout`); ``shares`` only when no size fits. Each
-    cell's lines are broken at spaces here (``layout.prewrap``), never inside a code."""
+    widths come from its content (:func:`table_layout`), or from ``sized_by`` (the rows of every
+    table that should line up with it); ``shares`` only when no size fits. Each cell's lines are
+    broken at spaces here when it holds a code (``layout.cell_text``), never inside one."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     width = _width(doc)
-    size, widths = table_layout(headings, rows, width, shares, size)
+    size, widths = table_layout(headings, rows if sized_by is None else sized_by, width, shares, size)
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
