@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from support import printed
 from support.paper_builders import big_coverage, big_master_list
+from support.workspace import run
 
 from doccontrol.reports import masterlist
 
@@ -34,7 +35,7 @@ def pdfs(story: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not printed.calc_installed():
         pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed: the workbooks cannot be printed")
     out = tmp_path_factory.mktemp("printed")
-    files = printed.write_reports(story, out)
+    files = printed.write_reports(story, out, run)
     big = big_master_list()
     files["danh-muc-lon"] = out / "danh-muc-lon.docx"
     files["danh-muc-lon"].write_bytes(masterlist.render_docx(big))

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 A4_POINTS = (595.3, 841.9)
@@ -103,8 +103,9 @@ def xlsx_words(path: Path) -> tuple[Counter[str], list[str]]:
     return Counter(words), words
 
 
-def write_reports(home: Path, outdir: Path) -> dict[str, Path]:
-    """The workspace's printed documents, written by the CLI (as a person would)."""
+def write_reports(home: Path, outdir: Path, runner: Callable[..., object] | None = None) -> dict[str, Path]:
+    """The workspace's printed documents, written by the CLI as a person would: in this process
+    through ``runner(home, *args)`` (the tests' ``support.workspace.run``), else as a subprocess."""
     outdir.mkdir(parents=True, exist_ok=True)
     targets = {"bao-cao-nam": ["report", "--year", "2024", "--date", "2024-11-05"],
                "danh-muc": ["list"], "danh-muc-xlsx": ["list"], "do-phu-tthc": ["coverage", "--format", "xlsx"]}
@@ -112,8 +113,11 @@ def write_reports(home: Path, outdir: Path) -> dict[str, Path]:
     files = {}
     for stem, args in targets.items():
         out = outdir / f"{stem}{suffix.get(stem, '.docx')}"
-        subprocess.run([sys.executable, "-m", "doccontrol", "--home", str(home), *args, "-o", str(out)],
-                       check=False, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+        if runner is not None:
+            runner(home, *args, "-o", str(out))
+        else:
+            subprocess.run([sys.executable, "-m", "doccontrol", "--home", str(home), *args, "-o", str(out)],
+                           check=False, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
         files[stem] = out
     return files
 
