@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from doccontrol import service, workspace
-from doccontrol.cli.app import emit_json, get_workspace, main, say
+from doccontrol.cli.app import JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
 from doccontrol.core.labels import date_vi
 from doccontrol.core.names import printable
@@ -23,7 +23,7 @@ def parse_office(value: str) -> tuple[str, str]:
     return code, nfc(name) if sep and name else code
 
 
-@main.command()
+@main.command(workspace=False)
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--office", "offices", multiple=True, metavar='CODE="Tên phòng"', help="An office (repeatable).")
 @click.option("--controller", default=workspace.DEFAULT_CONTROLLER, show_default=True,
@@ -63,8 +63,8 @@ def parse_field(value: str) -> tuple[str, str]:
 @click.option("--reason", required=True, help="Why the procedure is withdrawn (lý do bãi bỏ).")
 @click.option("--effective", metavar="DATE",
               help="The day the withdrawal takes effect: the abolishing decision's date (default: today).")
-@click.option("--office", help="Who withdraws it (default: the document controller office).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--office", metavar="CODE", help="Who withdraws it (default: the document controller office).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def withdraw(ctx: click.Context, code: str, reason: str, effective: str | None, office: str | None,
              as_json: bool) -> None:
@@ -83,7 +83,7 @@ def withdraw(ctx: click.Context, code: str, reason: str, effective: str | None, 
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
     """What is still missing for true figures: a catalog and its scope, an office for every field,

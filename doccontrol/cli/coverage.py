@@ -15,7 +15,7 @@ from doccontrol.core import catalog_terms
 from doccontrol.core import deadlines as dl
 from doccontrol.core.catalog import STATUS_ABOLISHED, STATUS_ACTIVE, Tthc, tthc_to_json
 from doccontrol.core.labels import TTHC_STATUS, percent_vi, vi
-from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.errors import UsageError
 
@@ -36,7 +36,7 @@ def catalog() -> None:
 @catalog.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--decision", help='The decision that published it, e.g. "345/QĐ-UBND ngày 12/3/2024".')
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def catalog_import(ctx: click.Context, file: Path, decision: str | None, as_json: bool) -> None:
     """Import a catalog (.xlsx, or .csv in UTF-8 or Windows-1258): one commit, with history.
@@ -101,7 +101,7 @@ def _scope_json(result: tthc.ScopeResult) -> dict[str, object]:
 @click.option("--field", "fields", multiple=True, metavar="TEXT", help="Field (lĩnh vực) is TEXT.")
 @click.option("--code", "codes", multiple=True, metavar="CODE", help="An explicit TTHC code (repeatable).")
 @click.option("--clear", is_flag=True, help="Remove the scope: the whole catalog counts.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[str, ...], fields: tuple[str, ...],
                   codes: tuple[str, ...], clear: bool, as_json: bool) -> None:
@@ -131,7 +131,7 @@ def catalog_scope(ctx: click.Context, agencies: tuple[str, ...], levels: tuple[s
 
 
 @catalog.command("undo")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def catalog_undo(ctx: click.Context, as_json: bool) -> None:
     """Revert the last catalog import: a new commit puts the catalog back as it was before it
@@ -148,8 +148,9 @@ def catalog_undo(ctx: click.Context, as_json: bool) -> None:
 
 @catalog.command("list")
 @click.option("--field", help="Only this field (lĩnh vực), with or without diacritics.")
-@click.option("--status", type=click.Choice([STATUS_ACTIVE, STATUS_ABOLISHED]))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--status", type=click.Choice([STATUS_ACTIVE, STATUS_ABOLISHED]),
+              help="Only TTHC in force (active) or abolished (default: both).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def catalog_list(ctx: click.Context, field: str | None, status: str | None, as_json: bool) -> None:
     """List the catalog's TTHC."""
@@ -179,7 +180,7 @@ def catalog_record(t: Tthc) -> dict[str, object]:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def fields(ctx: click.Context, as_json: bool) -> None:
     """Every field (lĩnh vực) of the catalog's TTHC in scope: how many TTHC, which office answers
@@ -224,32 +225,43 @@ def fields_assign(ctx: click.Context, field: str, office: str, by: str | None) -
         say(f"  ! Danh mục TTHC hiện chưa có lĩnh vực «{spelled}» (the catalog has no such field yet).")
 
 
-def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool) -> None:
+def _link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None, add: bool,
+          force: bool = False) -> None:
     if not codes and not internal:
         raise UsageError("Cần ít nhất một mã TTHC, hoặc --internal.", "Give at least one TTHC code, or --internal.")
-    commit = service.tthc.change_links(get_workspace(ctx), procedure, codes, add=add, internal=internal, office=office)
-    if commit is None:
+    result = service.tthc.change_links(get_workspace(ctx), procedure, codes, add=add, internal=internal,
+                                       office=office, force=force)
+    if result.not_in_catalog:
+        say(f"  ! Mã TTHC không có trong danh mục, vẫn liên kết theo --force: {', '.join(result.not_in_catalog)} "
+            "(not in the catalog, linked anyway)")
+    if result.commit is None:
         say("Không có gì thay đổi. (nothing changed)")
     else:
-        say(f"Đã {'liên kết' if add else 'bỏ liên kết'} {procedure}: {', '.join(codes) or 'nội bộ'} [commit {commit[:10]}]")
+        say(f"Đã {'liên kết' if add else 'bỏ liên kết'} {procedure}: {', '.join(codes) or 'nội bộ'} "
+            f"[commit {result.commit[:10]}]")
 
 
 @main.command()
 @click.argument("procedure")
 @click.argument("codes", nargs=-1)
 @click.option("--internal", is_flag=True, help="Declare an internal procedure that rightly has no TTHC.")
-@click.option("--office", help="Who makes the link (default: the document controller office).")
+@click.option("--office", metavar="CODE", help="Who makes the link (default: the document controller office).")
+@click.option("--force", is_flag=True, help="Link a TTHC code even though the imported catalog does not hold it.")
 @click.pass_context
-def link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None) -> None:
-    """Link a procedure to TTHC codes (or declare it internal)."""
-    _link(ctx, procedure, codes, internal, office, add=True)
+def link(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None,
+         force: bool) -> None:
+    """Link a procedure to TTHC codes (or declare it internal).
+
+    A code the imported TTHC catalog does not hold is refused (exit 2) unless --force is given.
+    """
+    _link(ctx, procedure, codes, internal, office, add=True, force=force)
 
 
 @main.command()
 @click.argument("procedure")
 @click.argument("codes", nargs=-1)
 @click.option("--internal", is_flag=True, help="Remove the internal mark.")
-@click.option("--office", help="Who removes the link (default: the document controller office).")
+@click.option("--office", metavar="CODE", help="Who removes the link (default: the document controller office).")
 @click.pass_context
 def unlink(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal: bool, office: str | None) -> None:
     """Remove manual links (or the internal mark) of a procedure."""
@@ -257,9 +269,10 @@ def unlink(ctx: click.Context, procedure: str, codes: tuple[str, ...], internal:
 
 
 @main.command("coverage")
-@click.option("--office", help="Only the TTHC of this office's fields and this office's procedures.")
+@click.option("--office", metavar="CODE", help="Only the TTHC of this office's fields and this office's procedures.")
 @click.option("--field", help="Only this field (lĩnh vực).")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
+              help="The report's layout; csv and xlsx are for spreadsheets (binary xlsx needs -o).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=100.0, show_default=True,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -204,15 +206,28 @@ def _step_quarantine(ws: Workspace) -> None:
         click.echo("  " + "\n  ".join(reason.read_text(encoding="utf-8").strip().splitlines()[:6]))
 
 
+def program(argv0: str, on_path: str | None, executable: str) -> str:
+    """How to call doccontrol again from a shell where its virtual environment is not active:
+    ``doccontrol`` when that name finds this very program, else its full path (``…/.venv/bin/doccontrol``),
+    else ``…/.venv/bin/python -m doccontrol`` (run as ``python -m doccontrol``)."""
+    started = Path(argv0)
+    if started.name == "doccontrol" and started.is_file():
+        if on_path is not None and Path(on_path).absolute() == started.absolute():
+            return "doccontrol"
+        return shlex.quote(str(started.absolute()))
+    return f"{shlex.quote(executable)} -m doccontrol"
+
+
 def _step_next(ws: Workspace, first_code: str) -> None:
     _heading("Tiếp theo (next)")
-    click.echo(f"  cd {ws.root}")
-    click.echo("  doccontrol list                 # danh mục tài liệu")
-    click.echo(f"  doccontrol show '{first_code}'")
-    click.echo("  doccontrol watch                # theo dõi thư mục inbox/ và tự tiếp nhận")
+    me = program(sys.argv[0], shutil.which("doccontrol"), sys.executable)
+    click.echo(f"  cd {shlex.quote(str(ws.root))}")
+    click.echo(f"  {me} list                 # danh mục tài liệu (master list)")
+    click.echo(f"  {me} show {shlex.quote(first_code)}")
+    click.echo(f"  {me} watch                # theo dõi thư mục inbox/ và tự tiếp nhận (watch the inbox)")
 
 
-@main.command()
+@main.command(workspace=False)
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=Path("doccontrol-demo"), show_default=True, help="Where to build the demo workspace.")
 @click.option("--force", is_flag=True, help="Replace an existing demo workspace at --dir.")

@@ -13,34 +13,14 @@ import click
 
 from doccontrol import service
 from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
-from doccontrol.core.labels import effective_vi, ingest_status_vi
 from doccontrol.core.model import IngestStatus, Outcome
+from doccontrol.core.outcomes import describe
 from doccontrol.errors import UsageError
 from doccontrol.core.names import printable
 
 if TYPE_CHECKING:
     from doccontrol.ingest.inbox import InboxItem
     from doccontrol.workspace import Workspace
-
-# What an ingested file did (Outcome.action), for people.
-ACTION_VI = {"new": ("quy trình mới", "new procedure"), "revision": ("lần ban hành mới", "new revision"),
-             "historical": ("lần ban hành trước, ghi bổ sung", "earlier revision, recorded as history")}
-PLANNED_VI = {IngestStatus.INGESTED: "sẽ tiếp nhận", IngestStatus.DUPLICATE: "trùng lặp, bỏ qua",
-              IngestStatus.QUARANTINED: "sẽ bị cách ly"}
-
-
-def describe(outcome: Outcome, planned: bool = False) -> str:
-    """``[NCC] qt-05.docx: đã tiếp nhận — QT-05/NCC lần 2 (lần ban hành mới, hiệu lực 20/01/2025)``;
-    a refused or duplicate file with its reason."""
-    status = PLANNED_VI.get(outcome.status, outcome.status) if planned else ingest_status_vi(outcome.status)
-    head = f"[{outcome.office}] {printable(Path(outcome.file).name)}: {status}"
-    if outcome.status == IngestStatus.INGESTED:
-        kind = ACTION_VI.get(outcome.action or "", (outcome.action or "", ""))[0]
-        since = effective_vi(outcome.effective, outcome.effective_source or "")
-        return (f"{head} — {printable(outcome.code or '')} lần {outcome.revision} "
-                f"({kind}{', hiệu lực ' + since if since else ''})")
-    return f"{head} — {printable(outcome.reason or '')}"
-
 
 def summary(outcomes: list[Outcome], skipped: int = 0, planned: bool = False) -> str:
     """Counts by status, the ingested ones by kind, the refused ones by cause; Vietnamese, then English."""
@@ -95,7 +75,7 @@ def _items(ctx: click.Context, files: tuple[Path, ...], from_inbox: bool, office
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--inbox", "from_inbox", is_flag=True, help="Process everything waiting in inbox/<OFFICE>/.")
-@click.option("--office", help="The office the given FILES or folders come from (for files outside the inbox).")
+@click.option("--office", metavar="CODE", help="The office the given FILES or folders come from (for files outside the inbox).")
 @click.option("-r", "--recursive", is_flag=True,
               help="Load every document (.docx, .pdf, …) in the given folders and their sub-folders.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen; write nothing.")

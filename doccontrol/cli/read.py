@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
 from doccontrol import service
-from doccontrol.cli.app import emit_json, get_workspace, main, say
+from doccontrol.cli.app import JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
-from doccontrol.core.dates import effective_of, ingested_day
+from doccontrol.core.dates import effective_of, ingested_day, iso_in_zone
 from doccontrol.core.labels import (
     EFFECTIVE_SOURCE,
     action_vi,
@@ -43,9 +44,10 @@ def master_table(ml: masterlist.MasterList) -> str:
 
 
 @main.command("list")
-@click.option("--office", help="Only this office's procedures.")
-@click.option("--status", type=click.Choice(masterlist.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--office", metavar="CODE", help="Only this office's procedures.")
+@click.option("--status", type=click.Choice(masterlist.STATUSES), default=ProcedureStatus.CURRENT.value, show_default=True,
+              help="Current procedures, withdrawn ones, or all of them.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option("--format", "fmt", type=click.Choice(masterlist.FORMATS),
               help="The master list to print and post, with agency, date and commit (default: from -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to a file.")
@@ -70,7 +72,7 @@ def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fm
     say(f"{ml.total} quy trình. ({ml.total} procedures)")
 
 
-def _describe_state(state: ProcedureState) -> list[str]:
+def _describe_state(state: ProcedureState, zone: dt.tzinfo) -> list[str]:
     effective, source = effective_of(state)
     lines = [
         f"Mã hiệu:        {state.code}",
@@ -90,7 +92,7 @@ def _describe_state(state: ProcedureState) -> list[str]:
         lines.append(f"Nội dung:       {note_vi} ({note_en})")
     if state.status == ProcedureStatus.WITHDRAWN:
         since = f" từ ngày {date_vi(state.withdrawn_effective)}" if state.withdrawn_effective else ""
-        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn){since} (ghi nhận {timestamp_vi(state.withdrawn_at)}): "
+        lines.insert(0, f"!!! ĐÃ BÃI BỎ (withdrawn){since} (ghi nhận {timestamp_vi(state.withdrawn_at, zone)}): "
                         f"{state.withdrawn_reason}")
     return [printable(line) for line in lines]
 
@@ -102,11 +104,12 @@ def _revision_label(record: RevisionRecord) -> str:
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """A procedure's metadata and every revision."""
     workspace = get_workspace(ctx)
+    zone = workspace.config.zone
     found = service.detail(workspace, code)
     checked = procedure_conformity(workspace, found.state)
     if as_json:
@@ -116,23 +119,25 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
             sha256=found.state.sha256,
             source=found.state.source,
             withdrawn_reason=found.state.withdrawn_reason or None,
-            revisions=[service.revision_record(r) for r in found.revisions],
-            reviews=[{"revision": r.revision, "date": r.date, "office": r.office, "note": r.note, "commit": r.commit}
+            revisions=[service.revision_record(r, zone) for r in found.revisions],
+            reviews=[{"revision": r.revision, "date": iso_in_zone(r.date, zone), "office": r.office, "note": r.note,
+                      "commit": r.commit}
                      for r in found.history if r.action == "review"],
             citations=list(found.state.citations),
         )
         record.update(conformity_json(checked, found.state))
         emit_json(record)
         return
-    click.echo("\n".join(_describe_state(found.state)))
+    click.echo("\n".join(_describe_state(found.state, zone)))
     click.echo("\nCác lần ban hành (revisions):")
-    rows = [[_revision_label(r), effective_vi(r.effective, r.effective_source), timestamp_vi(r.date)[:10], r.office,
+    rows = [[_revision_label(r), effective_vi(r.effective, r.effective_source), timestamp_vi(r.date, zone)[:10], r.office,
              r.source, r.commit[:10]] for r in found.revisions]
     click.echo(table(rows, ["Lần", "Hiệu lực (effective)", "Vào kho (loaded)", "Phòng", "Tệp", "Commit"]))
     reviews = [r for r in found.history if r.action == "review"]
     if reviews:
         click.echo("\nCác lần rà soát (confirmed reviews):")
-        rows = [[str(r.revision), r.date[:10], r.office, shorten(r.note, 60), r.commit[:10]] for r in reviews]
+        rows = [[str(r.revision), timestamp_vi(r.date, zone)[:10], r.office, shorten(r.note, 60), r.commit[:10]]
+                for r in reviews]
         click.echo(table(rows, ["Lần", "Ngày", "Phòng", "Ghi chú", "Commit"]))
     click.echo("\n".join(printable(line) for line in conformity_lines(found.state, checked)))
 
@@ -169,21 +174,23 @@ def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> lis
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def history(ctx: click.Context, code: str, as_json: bool) -> None:
     """Every change of a procedure: revisions, withdrawals, reviews."""
-    found = service.detail(get_workspace(ctx), code)
+    workspace = get_workspace(ctx)
+    zone = workspace.config.zone
+    found = service.detail(workspace, code)
     if as_json:
         emit_json(
             [
-                {**service.revision_record(r), "action": r.action, "note": r.note or None}
+                {**service.revision_record(r, zone), "action": r.action, "note": r.note or None}
                 for r in found.history
             ]
         )
         return
     rows = [
-        [effective_vi(r.effective, r.effective_source, "—"), r.date[:19].replace("T", " "), action_vi(r.action),
+        [effective_vi(r.effective, r.effective_source, "—"), timestamp_vi(r.date, zone), action_vi(r.action),
          _revision_label(r), r.office, shorten(r.note or r.source, 50), r.commit[:10]]
         for r in found.history
     ]

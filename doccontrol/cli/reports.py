@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from doccontrol import service
-from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.cli.tables import table
 from doccontrol.core.labels import date_vi, shorten
 from doccontrol.errors import UsageError
@@ -124,9 +124,9 @@ def _status_json(s: rv.ReviewStatus, today: dt.date, within: int, office_names: 
 @main.group(invoke_without_command=True)
 @click.option("--due-within", "within", type=click.IntRange(0, 3650), default=0, show_default=True,
               help="Also list procedures that fall due within this many days.")
-@click.option("--office", help="Only this office's procedures.")
+@click.option("--office", metavar="CODE", help="Only this office's procedures.")
 @click.option("--as-of", "as_of", metavar="DATE", help="As the repository stood on DATE, due by DATE.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def review(ctx: click.Context, within: int, office: str | None, as_of: str | None, as_json: bool) -> None:
     """Procedures due for review (rà soát), the most overdue first, and why.
@@ -153,7 +153,7 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
     else:
         rows = []
         for s in due:
-            reasons = ", ".join(s.reasons(today, within))
+            reasons = "; ".join(rv.REASON_VI.get(r, r) for r in s.reasons(today, within))
             why = "; ".join(([rv.replaced_law_detail(s.replaced)] if s.replaced else [])
                             + [f.detail for f in s.findings]) or (
                 f"từ {_d(s.start)} ({rv.START_VI[s.start_source]})" if s.start else "không rõ ngày")
@@ -164,15 +164,16 @@ def review(ctx: click.Context, within: int, office: str | None, as_of: str | Non
         click.echo(table(rows, ["Mã hiệu", "Phòng", "Lần BH", "Hạn rà soát", "Quá hạn (ngày)", "Lý do", "Căn cứ"]))
         shown = [r for r in rv.REASONS if any(r in s.reasons(today, within) for s in due)]
         say(f"{len(now_due)} quy trình đến hạn, {len(due) - len(now_due)} sắp đến hạn (tại {date_vi(today)}). "
-            "Lý do / reasons: " + "; ".join(f"{r} = {rv.REASON_VI[r]}" for r in shown) + ".")
+            f"({len(now_due)} due, {len(due) - len(now_due)} due soon; reasons: "
+            + "; ".join(f"{rv.REASON_VI[k]} = {rv.REASON_EN[k]}" for k in shown) + ")")
     ctx.exit(EXIT_PROBLEM if now_due else EXIT_OK)
 
 
 @review.command("confirm")
 @click.argument("code")
 @click.option("--note", required=True, help="What was checked (Vietnamese is fine).")
-@click.option("--office", help="Who confirms (default: the document controller office).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--office", metavar="CODE", help="Who confirms (default: the document controller office).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def review_confirm(ctx: click.Context, code: str, note: str, office: str | None, as_json: bool) -> None:
     """Record that CODE was reviewed and still holds, without a new revision (a commit)."""
@@ -190,7 +191,7 @@ def review_confirm(ctx: click.Context, code: str, note: str, office: str | None,
 
 @main.command()
 @click.argument("ref")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def cites(ctx: click.Context, ref: str, as_json: bool) -> None:
     """Every current procedure that cites the legal document REF (e.g. 152/2020/NĐ-CP)."""
@@ -225,8 +226,8 @@ def laws() -> None:
 @click.argument("ref")
 @click.option("--by", "by", multiple=True, required=True, help="The replacing or amending document (repeatable).")
 @click.option("--decision", default="", help='Where it was decided or published, free text.')
-@click.option("--office", help="Who records it (default: the document controller office).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--office", metavar="CODE", help="Who records it (default: the document controller office).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def laws_replaced(ctx: click.Context, ref: str, by: tuple[str, ...], decision: str, office: str | None,
                   as_json: bool) -> None:
@@ -249,7 +250,7 @@ def laws_replaced(ctx: click.Context, ref: str, by: tuple[str, ...], decision: s
 
 
 @laws.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def laws_list(ctx: click.Context, as_json: bool) -> None:
     """The legal documents recorded as replaced or amended, oldest first."""

@@ -7,7 +7,7 @@ import sys
 import click
 
 from doccontrol import service
-from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.core.labels import status_vi
 from doccontrol.cli.tables import render_snippet
 from doccontrol.search import Hit, SearchRequest
@@ -30,11 +30,11 @@ def hit_record(hit: Hit) -> dict[str, object]:
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--office", help="Only this office's procedures.")
+@click.option("--office", metavar="CODE", help="Only this office's procedures.")
 @click.option("--all-revisions", is_flag=True, help="Also superseded revisions.")
 @click.option("--include-withdrawn", is_flag=True, help="Also withdrawn procedures.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="At most this many results.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def search(ctx: click.Context, query: tuple[str, ...], office: str | None, all_revisions: bool,
            include_withdrawn: bool, limit: int, as_json: bool) -> None:
@@ -57,17 +57,20 @@ def search(ctx: click.Context, query: tuple[str, ...], office: str | None, all_r
         say("Không tìm thấy quy trình nào. (no results)")
         return
     color = sys.stdout.isatty()
+    offices = get_workspace(ctx).config.offices
     for number, hit in enumerate(found.hits, 1):
         status = status_vi(hit.status)
         head = f"{number}. {hit.code} — {hit.title}"
         click.echo(click.style(head, bold=True) if color else head)
-        click.echo(f"   Phòng {hit.office} · lần ban hành {hit.revision} · {status}")
+        name = offices.get(hit.office, "")
+        office = f"{name} ({hit.office})" if name and name != hit.office else f"Phòng {hit.office}"
+        click.echo(f"   {office} · lần ban hành {hit.revision} · {status}")
         if hit.snippet:
             click.echo(f"   {render_snippet(hit.snippet, color)}")
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def reindex(ctx: click.Context, as_json: bool) -> None:
     """Rebuild the search index from the controlled repository (swapped in atomically)."""
@@ -80,7 +83,7 @@ def reindex(ctx: click.Context, as_json: bool) -> None:
 
 @main.command()
 @click.option("--repair", is_flag=True, help="Rebuild the index when it differs from the repository.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check the index against the repository and every revision's bytes against its sha256.

@@ -6,7 +6,7 @@ import click
 
 from doccontrol.repo import remote
 from doccontrol.service import status as status_module
-from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, main, say
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, JSON_HELP, emit_json, get_workspace, main, say
 from doccontrol.errors import UsageError
 
 
@@ -85,7 +85,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @main.command()
 @click.option("--timeout", type=float, default=remote.PUSH_TIMEOUT, show_default=True, metavar="S",
               help="Give up after this many seconds (the commits stay queued).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def push(ctx: click.Context, timeout: float, as_json: bool) -> None:
     """Push the controlled repository (commits and tags) to [git] remote now.

@@ -6,14 +6,17 @@ they are configuration, never constants in code.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doccontrol.core.model import Limits
-from doccontrol.core.text import nfc
+from doccontrol.core.dates import DEFAULT_TIMEZONE, zone_of
+from doccontrol.core.labels import code_order, office_rank
+from doccontrol.core.model import Limits, ProcedureState
+from doccontrol.core.text import fold_lower, nfc
 from doccontrol.errors import WorkspaceError
 
 CONFIG_NAME = "doccontrol.toml"
@@ -49,6 +52,12 @@ class Config:
     watch: WatchSettings = field(default_factory=WatchSettings)
     report: Mapping[str, object] = field(default_factory=dict)
     search_engine: str = "whoosh"  # [search] engine: whoosh or tantivy (the index is rebuilt when it changes)
+    timezone: str = DEFAULT_TIMEZONE  # the IANA zone people read times in ([agency] timezone)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The workspace's time zone (:attr:`timezone`), in which every face shows times."""
+        return zone_of(self.timezone)
 
     def office_name(self, code: str) -> str:
         return self.offices.get(code, code)
@@ -57,12 +66,35 @@ class Config:
         """``offices`` in this configuration's order (see :func:`office_order`)."""
         return office_order(offices, self.offices)
 
+    def resolve_office(self, typed: str) -> str | None:
+        """The configured office code ``typed`` names, or None (see :func:`resolve_office`)."""
+        return resolve_office(typed, self.offices)
+
+
+def office_typed_key(typed: str) -> str:
+    """The form an office code is compared in when a person types it: NFC, trimmed, diacritics
+    folded (``Đ`` → ``D``) and lower case. Office codes are ASCII (``OFFICE_CODE``) and unique
+    whatever their case, so ``ldvl``, ``LDVL`` and ``LĐVL`` all name the office ``LDVL``."""
+    return fold_lower(nfc(typed).strip())
+
+
+def resolve_office(typed: str, configured: Iterable[str]) -> str | None:
+    """The code among ``configured`` that ``typed`` names (:func:`office_typed_key`), or None."""
+    wanted = office_typed_key(typed)
+    return next((code for code in configured if office_typed_key(code) == wanted), None)
+
 
 def office_order(offices: Iterable[str], configured: Iterable[str]) -> list[str]:
     """``offices`` (each once) in the order of ``configured``; offices no longer configured
     (renamed, merged) come after, by code. Every list by office follows this order."""
-    order = {code: i for i, code in enumerate(configured)}
-    return sorted(set(offices), key=lambda o: (order.get(o, len(order)), o))
+    return sorted(set(offices), key=office_rank(configured))
+
+
+def list_order(states: Iterable[ProcedureState], configured: Iterable[str]) -> list[ProcedureState]:
+    """Procedures in the one order of every list: offices in the configuration's order, codes in
+    their natural order (``core.labels.code_order``)."""
+    rank = office_rank(configured)
+    return sorted(states, key=lambda s: (rank(s.office), code_order(s.code)))
 
 
 
@@ -241,6 +273,17 @@ def _engine(reader: _Reader) -> str:
     return engine
 
 
+def _timezone(reader: _Reader, agency: Mapping[str, object]) -> str:
+    name = reader.text("agency", agency, "timezone", DEFAULT_TIMEZONE)
+    try:
+        zone_of(name)
+    except ValueError:
+        reader.problem(f"[agency] timezone = {name!r}: không phải múi giờ (ví dụ \"{DEFAULT_TIMEZONE}\").",
+                       f"[agency] timezone = {name!r} is not a time zone (e.g. \"{DEFAULT_TIMEZONE}\").")
+        return DEFAULT_TIMEZONE
+    return name
+
+
 def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> Config:
     """Validate the TOML data into a Config (pure). ConfigError (exit 2) lists every problem."""
     reader = _Reader(raw)
@@ -265,6 +308,7 @@ def parse_config(raw: Mapping[str, object], path: Path = Path(CONFIG_NAME)) -> C
         watch=_watch(reader),
         report=dict(reader.table("report")),
         search_engine=_engine(reader),
+        timezone=_timezone(reader, agency),
     )
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -334,6 +378,8 @@ def render_config(
         f"province = {_toml_str(nfc(province))}",
         "# The office that keeps the controlled set and may revise any office's procedure.",
         f"controller = {_toml_str(controller)}",
+        "# The time zone people read times in (quarantine reasons, status, the web view).",
+        f"timezone = {_toml_str(DEFAULT_TIMEZONE)}",
         "",
         "# One inbox folder per office: inbox/<CODE>/",
         "[offices]",

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from doccontrol.core import conformity as conf
 from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
-from doccontrol.core.labels import date_vi
+from doccontrol.core.labels import date_vi, natural_key, office_rank
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.core.steps import StepTable
 from doccontrol.core.text import clean, code_key, fold_lower, nfc
@@ -433,6 +433,11 @@ class _Scope:
     field: str | None  # words key of the field
     field_offices: Mapping[str, str]  # words key of a field → office
     keys: _Keys
+    offices: tuple[str, ...] = ()  # the configuration's office order
+
+    def office_rank(self, office: str) -> tuple[int, str]:
+        """The one order of offices (the configuration's, others by code), "unassigned" first."""
+        return office_rank(self.offices)(office) if office else (-1, "")
 
     def tthc_office(self, t: Tthc) -> str:
         """A TTHC's office: that of its field ("" when the field is not assigned)."""
@@ -568,7 +573,7 @@ def _tallies(view: _CatalogView, catalog: Mapping[str, Tthc], covers: Mapping[st
         n = sum(1 for c in codes if c in covers)
         return Tally(len(codes), n, _percent(n, len(codes)))
 
-    by_office = {k: tally(v) for k, v in sorted(office_groups.items())}
+    by_office = {k: tally(office_groups[k]) for k in sorted(office_groups, key=scope.office_rank)}
     by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
     return by_office, by_field
 
@@ -651,19 +656,19 @@ def _uncovered(codes: list[str], candidates: list[ProcedureInfo], catalog: Mappi
         uncovered.append(Uncovered(c, t.name, t.field, scope.tthc_office(t),
                                    [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
                                     for j, s in found]))
-    uncovered.sort(key=lambda u: (scope.keys.office(u.office), scope.keys.words(u.field), u.code))
+    uncovered.sort(key=lambda u: (scope.office_rank(u.office), scope.keys.words(u.field), natural_key(u.code)))
     return uncovered
 
 
 def _ordered_flags(flagged: list[tuple[str, Flag]], suggestions: Mapping[str, list[Suggestion]],
-                   order_of: Mapping[str, int], keys: _Keys) -> list[Flag]:
+                   order_of: Mapping[str, int], scope: _Scope) -> list[Flag]:
     """The flags with their suggestions (not for review findings), by office, code, reason."""
     for key, f in flagged:
         if f.reason in LINK_REASONS:
             f.suggestions = suggestions.get(key, [])
     reason_order = {r: i for i, r in enumerate(REASONS)}
     flags = [f for _, f in flagged]
-    flags.sort(key=lambda f: (keys.office(f.office), order_of[f.code], reason_order[f.reason]))
+    flags.sort(key=lambda f: (scope.office_rank(f.office), order_of[f.code], reason_order[f.reason]))
     return flags
 
 
@@ -713,6 +718,7 @@ def compute_coverage(
     replaced_law: Mapping[str, str] | None = None,
     catalog_scope: CatalogScopeLike | None = None,
     conformity: conf.Settings | None = None,
+    offices: Sequence[str] = (),
 ) -> CoverageReport:
     """The coverage report. Pure.
 
@@ -724,6 +730,7 @@ def compute_coverage(
       compared folded, punctuation ignored);
     * ``catalog_scope``: the TTHC that are the workspace's own (``core.scope``); only they are
       counted, and a title names one of them first (the report says which scope it used);
+    * ``offices``: the configured offices, in their order: every list by office follows it;
     * ``office``/``field``: restrict the TTHC counted and the procedures flagged. A procedure is in
       scope when it belongs to the office and, for a field, links a TTHC of that field (or, having
       no such link, belongs to the field's office).
@@ -742,7 +749,7 @@ def compute_coverage(
     """
     keys = _Keys()
     scope = _Scope(keys.office(office) if office else None, keys.words(field) if field else None,
-                   {keys.words(k): v for k, v in field_offices.items()}, keys)
+                   {keys.words(k): v for k, v in field_offices.items()}, keys, tuple(offices))
     internal_keys = {keys.code(k) for k in internal}
     manual = {keys.code(k): v for k, v in manual_links.items()}
     replaced = {keys.code(k): v for k, v in (replaced_law or {}).items()}
@@ -750,7 +757,7 @@ def compute_coverage(
     scope_set = view.scope_set
 
     chosen = _one_per_code(procedures, keys)
-    keyed = sorted(chosen.items())
+    keyed = sorted(chosen.items(), key=lambda kv: natural_key(kv[0]))  # the one code order
     order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
     links_of = _links_of(keyed, manual, view, keys)
     current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
@@ -781,7 +788,7 @@ def compute_coverage(
         by_office=by_office,
         by_field=by_field,
         uncovered=uncovered,
-        flagged=_ordered_flags(flagged, by_procedure, order_of, keys),
+        flagged=_ordered_flags(flagged, by_procedure, order_of, scope),
         links=_listed_links(current, {k for k, _ in scoped}, links_of, scope_set, catalog),
         suggestions=_every_suggestion(by_procedure, uncovered, order_of),
         warnings=warnings,
@@ -983,6 +990,13 @@ def add_link(links: Mapping[str, Iterable[str]], procedure: str, tthc: str) -> d
     out = {k: set(v) for k, v in links.items()}
     out.setdefault(code_key(procedure), set()).add(_valid_tthc(tthc))
     return out
+
+
+def not_in_catalog(codes: Iterable[str], catalog: Mapping[str, object] | None) -> list[str]:
+    """The TTHC ``codes`` (any written form) the catalog does not hold (all of them without a
+    catalog): a link to one of them is a typo until someone says otherwise (``link --force``)."""
+    known = catalog or {}
+    return [code for code in codes if (tthc_key(code) or code) not in known]
 
 
 def remove_link(links: Mapping[str, Iterable[str]], procedure: str, tthc: str) -> dict[str, set[str]]:

@@ -1,10 +1,12 @@
-"""Dates of documents and days of reports (pure), and the one clock reading that stamps records
-(:func:`unix_now`, :func:`now_iso`)."""
+"""Dates of documents and days of reports (pure), the one clock reading that stamps records
+(:func:`unix_now`, :func:`now_iso`), and the workspace's time zone, in which people read times
+(``[agency] timezone``, :func:`zone_of`, :func:`in_zone`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+import zoneinfo
 
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState
 
@@ -15,9 +17,45 @@ def unix_now() -> int:
     return int(time.time())
 
 
-def now_iso() -> str:
-    """Now, local time with its offset, to the second (``2026-12-03T15:04:05+07:00``)."""
-    return dt.datetime.fromtimestamp(unix_now()).astimezone().isoformat(timespec="seconds")
+def now_iso(zone: dt.tzinfo | None = None) -> str:
+    """Now, with its offset, to the second (``2026-12-03T15:04:05+07:00``): in ``zone`` (the
+    workspace's, for what people read), else in the machine's local time."""
+    now = dt.datetime.fromtimestamp(unix_now()).astimezone()
+    return (now.astimezone(zone) if zone is not None else now).isoformat(timespec="seconds")
+
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Zones known without a time-zone database (a Windows machine without the tzdata package):
+# Việt Nam has kept UTC+7 without daylight saving since 1975.
+FIXED_ZONES = {DEFAULT_TIMEZONE: dt.timezone(dt.timedelta(hours=7), "+07")}
+
+
+def zone_of(name: str) -> dt.tzinfo:
+    """The time zone an IANA name (``Asia/Ho_Chi_Minh``) stands for; ValueError for an unknown one."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        if name in FIXED_ZONES:
+            return FIXED_ZONES[name]
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def in_zone(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """``moment`` as the clock in ``zone`` reads it (a naive moment is taken as machine-local);
+    unchanged without a zone."""
+    if zone is None:
+        return moment
+    return (moment if moment.tzinfo else moment.astimezone()).astimezone(zone)
+
+
+def iso_in_zone(value: str, zone: dt.tzinfo | None) -> str:
+    """An ISO 8601 moment (a journal's, a commit's) in ``zone``, with its offset; as it is when
+    it cannot be read."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return in_zone(moment, zone).isoformat(timespec="seconds")
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+from doccontrol.core.dates import in_zone
 from doccontrol.core.model import IngestStatus, ProcedureStatus
+from doccontrol.core.text import code_key
 
 Pair = tuple[str, str]  # (Vietnamese, English)
 
@@ -58,6 +60,22 @@ TTHC_STATUS: dict[str, Pair] = {
     "active": ("đang áp dụng", "in force"),
     "abolished": ("đã bãi bỏ", "abolished"),
 }
+
+
+# Folders of the inbox and the quarantine that are no office's.
+UNASSIGNED_FOLDER = "_khong-ro-phong"  # quarantine/<this>/: files dropped outside any office's folder
+INBOX_ROOT = "."  # a file straight in inbox/, as ``status`` counts it
+FOLDER: dict[str, Pair] = {
+    UNASSIGNED_FOLDER: ("chưa rõ phòng", "no office"),
+    INBOX_ROOT: ("ngoài thư mục các phòng", "outside the office folders"),
+}
+
+
+def folder_vi(folder: str) -> str:
+    """An inbox or quarantine folder as a clerk reads it: an office code as it is, the folder of
+    files that belong to no office as ``chưa rõ phòng (no office)``."""
+    name_vi, name_en = pair(FOLDER, folder)
+    return f"{name_vi} ({name_en})" if folder in FOLDER else folder
 
 
 LEGACY_ENCODING: dict[str, Pair] = {
@@ -132,26 +150,28 @@ def effective_vi(value: dt.date | None, source: str, empty: str = "") -> str:
     return f"{text} ({vi(EFFECTIVE_SOURCE, source)})" if value and source == "ingest" else text
 
 
-def datetime_vi(value: dt.datetime | None, empty: str = "") -> str:
-    """A moment to the minute: ``25/11/2026 21:31`` (``empty`` for none)."""
-    return f"{value:%d/%m/%Y %H:%M}" if value else empty
+def datetime_vi(value: dt.datetime | None, empty: str = "", zone: dt.tzinfo | None = None) -> str:
+    """A moment to the minute, as the clock in ``zone`` (the workspace's) reads it:
+    ``25/11/2026 21:31`` (``empty`` for none)."""
+    return f"{in_zone(value, zone):%d/%m/%Y %H:%M}" if value else empty
 
 
-def moment_vi(value: dt.date | dt.datetime | None, empty: str = "") -> str:
+def moment_vi(value: dt.date | dt.datetime | None, empty: str = "", zone: dt.tzinfo | None = None) -> str:
     """A day, or a moment when ``value`` has a time of day."""
     if isinstance(value, dt.datetime):
-        return datetime_vi(value, empty)
+        return datetime_vi(value, empty, zone)
     return date_vi(value, empty)
 
 
-def timestamp_vi(value: object) -> str:
-    """An ISO 8601 time (commit dates, journal times) as ``25/11/2026 21:31``; unreadable ones as they are."""
+def timestamp_vi(value: object, zone: dt.tzinfo | None = None) -> str:
+    """An ISO 8601 time (commit dates, journal times) as ``25/11/2026 21:31`` in ``zone`` (the
+    workspace's time zone); unreadable ones as they are."""
     text = str(value or "")
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return text
-    return datetime_vi(moment)
+    return datetime_vi(moment, zone=zone)
 
 
 # --- figures ----------------------------------------------------------------------------------------
@@ -179,14 +199,27 @@ def natural_key(text: str) -> tuple[str | int, ...]:
     return tuple(int(part) if place % 2 else part for place, part in enumerate(_DIGIT_RUNS.split(text)))
 
 
+def code_order(code: str) -> tuple[str | int, ...]:
+    """The one order of procedure codes, in every list: by their normal form (``core.text.code_key``:
+    ``QT 03/VP`` = ``QT-03/VP``), numbers in numeric order: ``QT-2``, ``QT 03``, ``QT-04``, ``QT-10``."""
+    return natural_key(code_key(code))
+
+
+def office_rank(configured: Iterable[str]) -> Callable[[str], tuple[int, str]]:
+    """The one order of offices: the configuration's, then offices no longer configured by code
+    (the key of ``core.config.office_order``)."""
+    order = {code: i for i, code in enumerate(configured)}
+    return lambda office: (order.get(office, len(order)), office)
+
+
 def shorten(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 __all__ = [
-    "ACTION", "EFFECTIVE_SOURCE", "INGEST_STATUS", "LEGACY_ENCODING", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS",
-    "Pair", "action_vi", "date_vi", "datetime_vi", "effective_vi", "ingest_status_vi", "moment_vi", "natural_key",
-    "ocr_mark", "pair", "percent_vi", "shorten", "status_vi", "text_origin", "timestamp_vi",
+    "ACTION", "EFFECTIVE_SOURCE", "FOLDER", "INBOX_ROOT", "UNASSIGNED_FOLDER", "folder_vi", "INGEST_STATUS", "LEGACY_ENCODING", "LINK_SOURCE", "PROCEDURE_STATUS", "TTHC_STATUS",
+    "Pair", "action_vi", "code_order", "date_vi", "datetime_vi", "effective_vi", "ingest_status_vi", "moment_vi", "natural_key",
+    "ocr_mark", "office_rank", "pair", "percent_vi", "shorten", "status_vi", "text_origin", "timestamp_vi",
     "vi",
 ]

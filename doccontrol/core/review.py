@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from doccontrol.core import conformity as conf
 from doccontrol.core.citations import citation_key
 from doccontrol.core.model import ProcedureState, ProcedureStatus
+from doccontrol.core.labels import natural_key
 from doccontrol.core.text import nfc
 
 REASON_PERIOD = "period"
@@ -308,7 +309,7 @@ def due_reviews(
         s for s in statuses
         if (office is None or s.office == office) and s.reasons(today, within_days)
     ]
-    return sorted(due, key=lambda s: (s.urgency(), s.office, s.code_key))
+    return sorted(due, key=lambda s: (s.urgency(), s.office, natural_key(s.code_key)))
 
 
 def replaced_law_detail(replaced: Sequence[ReplacedLaw]) -> str:

@@ -25,6 +25,7 @@ from typing import Protocol
 from doccontrol import faults
 from doccontrol.core import dates
 from doccontrol.core.decide import commit_order, decide, needs_earlier
+from doccontrol.core.labels import UNASSIGNED_FOLDER
 from doccontrol.core.model import Action, Decision, Drop, IngestStatus, Outcome, ProcedureState, Reason, Refused
 from doccontrol.ingest import journal, quarantine, reasons
 from doccontrol.ingest.inbox import InboxItem
@@ -42,7 +43,7 @@ from doccontrol.ingest.staging import Staged, unchanged_since
 from doccontrol.repo.transaction import Transaction
 from doccontrol.workspace import Workspace
 
-UNASSIGNED = "_khong-ro-phong"  # quarantine folder for files outside any known office folder
+UNASSIGNED = UNASSIGNED_FOLDER  # quarantine folder for files outside any known office folder
 RETRY_LATER = IngestStatus.RETRY_LATER  # not final: the file looks half-written, or its commit was lost
 COMMIT_LOST = "commit_lost"  # the cause of a retry_later whose group of commits was lost with the writer
 COMMIT_LOST_VI = ("Chưa lưu được vào kho: tiến trình ghi dừng trước khi nhóm tệp được lưu bền; tệp vẫn ở chỗ cũ "
@@ -317,7 +318,8 @@ class Ingestor:
         keep_source: bool,
     ) -> None:
         sha = staged.sha256 if staged else None
-        text = reasons.render_reason(reason, item.source_name, office, dates.now_iso(), sha or "")
+        when = dates.now_iso(self.workspace.config.zone)  # read by a clerk: the workspace's time zone
+        text = reasons.render_reason(reason, item.source_name, office, when, sha or "")
         target = quarantine.quarantine(
             self.workspace.quarantine / office, item.path, item.source_name, text,
             staged.path if staged else None, sha, remove_source=not keep_source,
@@ -329,4 +331,4 @@ class Ingestor:
         outcome.quarantined_to = str(target)
 
     def _journal(self, outcome: Outcome) -> None:
-        journal.append(self.journal, journal.record_of(outcome, dates.now_iso()))
+        journal.append(self.journal, journal.record_of(outcome, dates.now_iso(self.workspace.config.zone)))

@@ -6,6 +6,7 @@ The refusals of the file itself (type, size, zip bombs, encryption...) are in
 
 from __future__ import annotations
 
+from doccontrol.core.labels import folder_vi
 from doccontrol.core.model import STAGE_VI, Reason, Stage
 from doccontrol.core.names import escape, printable
 from doccontrol.ingest.inbox import InboxItem
@@ -22,11 +23,11 @@ def size_text(size: float) -> str:
 
 def unknown_office(item: InboxItem) -> Reason:
     folder = printable(item.folder)
-    where = f"thư mục '{folder}'" if item.folder else "thẳng vào thư mục inbox"
+    where = f"vào thư mục '{folder}'" if item.folder else "thẳng vào thư mục inbox"
     return Reason(
         stage=Stage.VALIDATE,
         cause="unknown_office",
-        message_vi=f"Tệp được gửi vào {where}, không phải thư mục của một phòng đã khai báo.",
+        message_vi=f"Tệp được gửi {where}, không phải thư mục của một phòng đã khai báo.",
         advice_vi="Gửi tệp vào đúng thư mục của phòng mình: inbox/<MÃ PHÒNG>/.",
         message_en=f"The file was dropped {'into ' + repr(folder) if item.folder else 'straight into inbox/'}, "
         "which is not a configured office's folder.",
@@ -98,7 +99,7 @@ def render_reason(reason: Reason, item_name: str, office: str, when: str, sha256
     """
     lines = [
         f"Tệp: {item_name}",
-        f"Phòng: {office}",
+        f"Phòng: {folder_vi(office)}",
         f"Thời gian: {when}",
         f"Bước: {STAGE_VI[reason.stage]}",
         f"Lý do: {reason.message_vi}",

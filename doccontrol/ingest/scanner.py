@@ -17,7 +17,7 @@ from pathlib import Path
 from doccontrol.ingest.inbox import is_ignored, item_for, scan
 from doccontrol.ingest.observer import Hint
 from doccontrol.ingest.stability import StabilityTracker, Signature
-from doccontrol.ingest.watch_log import quote
+from doccontrol.ingest.watch_log import for_people, quote
 from doccontrol.workspace import Workspace
 
 
@@ -98,7 +98,8 @@ class InboxScanner:
                 seen.add(item.path)
                 self.look(item.path)
         except OSError as exc:
-            self.log.warning("rescan failed (will retry): %s", exc)
+            self.log.warning("rescan failed (will retry): %s", exc,
+                             extra=for_people(f"Không quét được thư mục nhận ({exc}); sẽ thử lại."))
             return
         for path in self.tracker.paths():
             if path not in seen:
@@ -108,7 +109,9 @@ class InboxScanner:
     def note_missing(self) -> None:
         """The inbox folder is gone (a share away): say so once until it is back."""
         if not self._missing_logged:
-            self.log.warning("inbox unavailable: %s (waiting for it to come back)", quote(self.workspace.inbox))
+            self.log.warning("inbox unavailable: %s (waiting for it to come back)", quote(self.workspace.inbox),
+                             extra=for_people(f"Không truy cập được thư mục nhận {self.workspace.inbox}; chờ đến khi "
+                                              "có lại (inbox unavailable)."))
             self._missing_logged = True
 
     def _prune_folders(self) -> None:

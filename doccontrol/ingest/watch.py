@@ -42,9 +42,13 @@ from doccontrol.ingest.scanner import InboxScanner
 from doccontrol.ingest.session import ingest_session
 from doccontrol.ingest.stability import RetryPolicy, Signature, StabilityTracker
 from doccontrol.ingest.watch_lock import WatcherLock
-from doccontrol.ingest.watch_log import LOGGER_NAME, OverflowAlarm, format_event, format_outcome, quote
+from doccontrol.core.names import printable
+from doccontrol.core.outcomes import describe
+from doccontrol.ingest.watch_log import LOGGER_NAME, OverflowAlarm, for_people, format_event, format_outcome, quote
 from doccontrol.repo.lock import WriterBusy
 from doccontrol.workspace import Workspace, load
+
+MODE_VI = {"native": "theo sự kiện của hệ điều hành", "poll": "quét định kỳ", "once": "một lần rồi dừng"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class Watcher:
                 "watch start pid=%d mode=%s stable_seconds=%g interval=%g rescan_seconds=%g inbox=%s",
                 os.getpid(), mode, self.options.stable_seconds, self.options.interval,
                 self.options.rescan_seconds, quote(self.workspace.inbox),
+                extra=for_people(f"Bắt đầu theo dõi thư mục nhận {self.workspace.inbox} "
+                                 f"({MODE_VI.get(mode, mode)}; watch start, pid {os.getpid()})"),
             )
             self._rescan()
             self._loop()
@@ -157,11 +163,13 @@ class Watcher:
     def _log_stop(self) -> None:
         self.summary.left_waiting = len(self.tracker)
         counts = self.summary.outcomes
+        ingested, duplicate, quarantined = (counts.get(s, 0) for s in IngestStatus)
         self.log.info(
             "watch stop pid=%d reason=%s ingested=%d duplicate=%d quarantined=%d retried=%d errors=%d waiting=%d",
-            os.getpid(), self.summary.stopped_by or "done", counts.get(IngestStatus.INGESTED, 0),
-            counts.get(IngestStatus.DUPLICATE, 0), counts.get(IngestStatus.QUARANTINED, 0), self.summary.retried,
+            os.getpid(), self.summary.stopped_by or "done", ingested, duplicate, quarantined, self.summary.retried,
             self.summary.errors, self.summary.left_waiting,
+            extra=for_people(f"Đã dừng theo dõi: {ingested} tệp tiếp nhận, {duplicate} trùng lặp, {quarantined} bị "
+                             f"cách ly, {self.summary.left_waiting} còn chờ (watch stop)"),
         )
 
     def _install_signals(self) -> Callable[[], None]:
@@ -189,7 +197,8 @@ class Watcher:
             now = time.monotonic()
             if self._overflow.is_set():
                 self._overflow.clear()
-                self.log.warning("inotify queue overflow: full rescan")
+                self.log.warning("inotify queue overflow: full rescan",
+                                 extra=for_people("Quá nhiều thay đổi cùng lúc: quét lại toàn bộ thư mục nhận."))
                 self._rescan()
             if not self.options.once and now >= self._next_health:
                 self._next_health = now + min(2.0, max(0.5, self.options.interval))
@@ -257,10 +266,12 @@ class Watcher:
             workspace = load(self.workspace.root)
             workspace.ensure_dirs()
         except WorkspaceError as exc:
-            self.log.error("doccontrol.toml changed but cannot be read, keeping the old settings: %s", exc.message_en)
+            self.log.error("doccontrol.toml changed but cannot be read, keeping the old settings: %s", exc.message_en,
+                           extra=for_people(f"doccontrol.toml vừa sửa nhưng bị lỗi, vẫn dùng cấu hình cũ: {exc.message_vi}"))
             return
         self.workspace = self.scanner.workspace = workspace
-        self.log.info("doccontrol.toml reloaded: offices=%s", ",".join(workspace.config.offices))
+        self.log.info("doccontrol.toml reloaded: offices=%s", ",".join(workspace.config.offices),
+                      extra=for_people(f"Đã đọc lại doccontrol.toml; các phòng: {', '.join(workspace.config.offices)}"))
 
     # -- the observer ------------------------------------------------------------------------------
 
@@ -273,7 +284,9 @@ class Watcher:
             observer.start()
         except OSError as exc:
             self.log.error("cannot watch %s: %s (rescans every %gs still find files)", quote(inbox), exc,
-                           self.options.rescan_seconds)
+                           self.options.rescan_seconds,
+                           extra=for_people(f"Không theo dõi được {inbox} ({exc}); vẫn quét lại mỗi "
+                                            f"{self.options.rescan_seconds:g} giây."))
             return
         self._observer = observer
 
@@ -295,7 +308,8 @@ class Watcher:
         self._start_observer()
         if self._observer is not None:
             self.log.info("watching %s again (%s); full rescan", quote(self.workspace.inbox),
-                          "polling" if self.options.poll else "native events")
+                          "polling" if self.options.poll else "native events",
+                          extra=for_people(f"Theo dõi lại thư mục nhận {self.workspace.inbox}; quét lại toàn bộ."))
             self._rescan()
 
     # -- pushing ------------------------------------------------------------------------------------
@@ -335,12 +349,15 @@ class Watcher:
             committed = self._process_batch(batch)
         except WriterBusy as exc:  # a manual ingest (or another writer) has it: look around, try again
             if not self._busy_logged:
-                self.log.info("workspace busy, waiting: %s", exc.message_en)
+                self.log.info("workspace busy, waiting: %s", exc.message_en,
+                              extra=for_people(f"Kho đang bận, chờ đến lượt: {exc.message_vi}"))
                 self._busy_logged = True
             return
-        except Exception:  # the repository or the extractor failed: never die, try again shortly
+        except Exception as exc:  # the repository or the extractor failed: never die, try again shortly
             self.summary.errors += 1
-            self.log.error("batch failed, retrying shortly:\n%s", traceback.format_exc().rstrip())
+            self.log.error("batch failed, retrying shortly:\n%s", traceback.format_exc().rstrip(),
+                           extra=for_people(f"Lỗi khi xử lý các tệp vừa đến, sẽ thử lại sau ít giây ({type(exc).__name__}: "
+                                            f"{exc}; chi tiết trong logs/doccontrol.log)."))
             until = time.monotonic() + 5.0
             for path in batch:
                 self.tracker.defer(path, until)
@@ -425,13 +442,14 @@ class Watcher:
     def _after(self, path: Path, signature: Signature, outcome: Outcome | None) -> None:
         if outcome is not None and outcome.status == RETRY_LATER:  # its group's commits were lost: again
             self.summary.count(outcome.status)
-            self.log.warning(format_outcome(outcome))
+            self.log.warning(format_outcome(outcome), extra=for_people(describe(outcome)))
             self.tracker.defer(path, time.monotonic() + 1.0, error=True)
             return
         if outcome is not None:
             self.summary.count(outcome.status)
             line = format_outcome(outcome)
-            (self.log.warning if outcome.status == IngestStatus.QUARANTINED else self.log.info)(line)
+            (self.log.warning if outcome.status == IngestStatus.QUARANTINED else self.log.info)(
+                line, extra=for_people(describe(outcome)))
         try:
             info = os.lstat(path)
         except FileNotFoundError:
@@ -443,7 +461,9 @@ class Watcher:
         if now == signature:
             # Still there, unchanged: the pipeline could not move it (nothing else will change that).
             self.tracker.park(path)
-            self.log.error(format_event(outcome.office if outcome else "-", path, "left_in_inbox"))
+            office = outcome.office if outcome else "-"
+            self.log.error(format_event(office, path, "left_in_inbox"), extra=for_people(
+                f"[{office}] {printable(path.name)}: không chuyển ra khỏi thư mục nhận được, để nguyên tại đó."))
         else:
             self.tracker.observe(path, now, time.monotonic(), time.time())  # changed meanwhile: again
 
@@ -453,7 +473,9 @@ class Watcher:
         candidate = self.tracker.get(path)
         attempts = candidate.attempts if candidate else 0
         self.log.info(format_event(item.office or "-", path, "retry_later", cause=why, attempt=attempts,
-                                   retry_in=f"{delay:g}s"))
+                                   retry_in=f"{delay:g}s"), extra=for_people(
+            f"[{item.office or '-'}] {printable(path.name)}: chưa đọc được (có thể đang được chép vào), "
+            f"thử lại sau {delay:g} giây."))
 
     def _failed(self, path: Path, what: str, trace: str = "") -> None:
         self.summary.errors += 1
@@ -461,14 +483,17 @@ class Watcher:
         errors = candidate.errors if candidate else 0
         delay = self.options.retry.error_delay(errors)
         office = candidate.item.office if candidate and candidate.item else None
+        head = f"[{office or '-'}] {printable(path.name)}: lỗi khi xử lý ({what})"
         if delay is None:
             self.tracker.park(path)
-            self.log.error(format_event(office or "-", path, "error", detail=what, next="left in inbox until it changes"))
+            self.log.error(format_event(office or "-", path, "error", detail=what, next="left in inbox until it changes"),
+                           extra=for_people(f"{head}; để nguyên trong thư mục nhận cho đến khi tệp thay đổi."))
         else:
             self.tracker.defer(path, time.monotonic() + delay, error=True)
-            self.log.error(format_event(office or "-", path, "error", detail=what, retry_in=f"{delay:g}s"))
+            self.log.error(format_event(office or "-", path, "error", detail=what, retry_in=f"{delay:g}s"),
+                           extra=for_people(f"{head}; thử lại sau {delay:g} giây."))
         if trace:
-            self.log.error(trace.rstrip())
+            self.log.error(trace.rstrip(), extra=for_people(""))  # the traceback: in the log file only
 
 
 # While files are in hand (a batch under the writer lock), SIGINT/SIGTERM are blocked in the

@@ -1,4 +1,12 @@
-"""The watcher's log: one ``key=value`` line per event, on its console and in ``logs/doccontrol.log``.
+"""The watcher's log and console.
+
+``logs/doccontrol.log`` gets one ``key=value`` line per event (for the administrator and for
+tools that read it); the console (a terminal, or the journal of a service) speaks to a person:
+one Vietnamese line per file, accepted or quarantined and why, and a line when the watcher
+starts, stops or cannot work, each with the time in the workspace's time zone. A record carries
+its line for people in the ``people`` attribute (``extra={"people": …}``, :func:`for_people`);
+a record without one reaches the console only when it is a warning or an error, as it is; an
+empty one (a traceback) stays in the file.
 
 Names are data: a value is quoted when it holds spaces, quotes or control characters, and every
 line goes through :func:`doccontrol.core.names.printable` (:class:`SafeFormatter`), so a file
@@ -9,6 +17,7 @@ terminal; the continuation lines of a traceback are marked ``  | ``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import logging.handlers
@@ -17,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from doccontrol.core.dates import in_zone
 from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.core.names import is_control, printable, readable
 from doccontrol.workspace import Workspace
@@ -42,6 +52,37 @@ class SafeFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         first, *rest = super().format(record).split("\n")
         return "\n".join([printable(first), *(f"  | {printable(line)}" for line in rest)])
+
+
+PEOPLE = "people"  # the attribute of a log record that holds its line for people
+
+
+def for_people(text: str) -> dict[str, str]:
+    """The ``extra`` of a log call: ``log.info(technical, extra=for_people("Vietnamese"))``;
+    ``""`` keeps the record off the console."""
+    return {PEOPLE: text}
+
+
+class PeopleFilter(logging.Filter):
+    """The console's records: those with a line for people, and warnings and errors without one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = getattr(record, PEOPLE, None)
+        return bool(text) if text is not None else record.levelno >= logging.WARNING
+
+
+class PeopleFormatter(logging.Formatter):
+    """``14:05:08 [VP] QT-01.docx: đã tiếp nhận — QT-01/VP lần 2 (…)``: the time in the workspace's
+    zone, then the record's line for people (else ``! `` and its technical first line); printable."""
+
+    def __init__(self, zone: dt.tzinfo | None) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = in_zone(dt.datetime.fromtimestamp(record.created).astimezone(), self.zone)
+        text = getattr(record, PEOPLE, None) or "! " + record.getMessage().split("\n", 1)[0]
+        return printable(f"{moment:%H:%M:%S} {text}")
 
 
 def format_outcome(outcome: Outcome) -> str:
@@ -94,9 +135,11 @@ def setup_logging(workspace: Workspace, stream: Any = None) -> logging.Logger:
     file_handler = logging.handlers.RotatingFileHandler(
         workspace.logs / LOG_NAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
+    file_handler.setFormatter(formatter)
     console = logging.StreamHandler(stream or sys.stdout)
+    console.setFormatter(PeopleFormatter(workspace.config.zone))
+    console.addFilter(PeopleFilter())
     for handler in (file_handler, console):
-        handler.setFormatter(formatter)
         logger.addHandler(handler)
     # watchdog's own warnings (a share that cannot be read, ...) go to the same places.
     wd_logger = logging.getLogger("watchdog")

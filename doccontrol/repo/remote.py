@@ -379,11 +379,15 @@ class Pusher:
             self._next_try = 0.0
             if result.commits or result.tags:
                 self.log.info("push ok remote=%s commits=%d tags=%d seconds=%.3f", REMOTE_NAME, result.commits,
-                              result.tags, result.seconds)
+                              result.tags, result.seconds,  # "people": the watcher console's line (watch_log)
+                              extra={"people": f"Đã đẩy lên máy chủ trung tâm: {result.commits} commit, "
+                                               f"{result.tags} tag."})
             return True
         self.failures += 1
         self._delay = min(self.max_retry_seconds, self._delay * 2 if self._delay else self.retry_seconds)
         self._next_try = time.monotonic() + self._delay
         self._requested = True  # try again when the wait is over
-        self.log.warning("push failed (commits stay queued locally, retry in %gs): %s", self._delay, result.message)
+        self.log.warning("push failed (commits stay queued locally, retry in %gs): %s", self._delay, result.message,
+                         extra={"people": f"Chưa đẩy được lên máy chủ trung tâm, thử lại sau {self._delay:g} giây "
+                                          f"(các commit vẫn được giữ): {result.message}"})
         return False

@@ -30,7 +30,7 @@ from doccontrol.core.coverage import (
     Tally,
     report_to_dict,
 )
-from doccontrol.reports import sheets
+from doccontrol.reports import layout, sheets
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
 
@@ -342,28 +342,29 @@ XLSX_SHEETS = {
 }
 
 
-_XLSX_WIDTHS = {
-    "uncovered": [14, 60, 28, 16, 40],
-    "flagged": [18, 50, 12, 40, 60, 30],
-    "warnings": [36, 70, 60],
-    "links": [18, 50, 14, 60, 28],
-    "suggestions": [18, 50, 14, 60, 10],
-    "internal": [18, 60, 14],
-    "decisions": [30, 14],
-}
+XLSX_FONT = "Times New Roman"
+XLSX_SIZE = 12  # points: every cell (the titles: 13)
+XLSX_TITLE_SIZE = 13
+XLSX_PARTS = ("uncovered", "flagged", "warnings", "links", "suggestions", "internal", "decisions")
 
 
 class _XlsxWriter:
-    """Cells of a write-only workbook, styled: bold headings on a tinted fill, wrapped."""
+    """Cells of a write-only workbook, styled for print: Times New Roman, bold headings on a
+    tinted fill, every cell wrapped at the top, each row as tall as its most wrapped cell."""
 
     def __init__(self) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.wb = Workbook(write_only=True)
-        self.bold = Font(bold=True)
+        self.bold = Font(name=XLSX_FONT, bold=True, size=XLSX_SIZE)
+        self.plain = Font(name=XLSX_FONT, size=XLSX_SIZE)
+        self.title = Font(name=XLSX_FONT, bold=True, size=XLSX_TITLE_SIZE)
+        self.italic = Font(name=XLSX_FONT, italic=True, size=XLSX_SIZE)
         self.head_fill = PatternFill("solid", fgColor="DDEBF7")
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(horizontal="left", vertical="top")
+        self.rows: dict[str, int] = {}
 
     def styled(self, ws: Any, value: object, font: Any = None, fill: Any = None, align: Any = None,
                number_format: str | None = None) -> Any:
@@ -379,15 +380,34 @@ class _XlsxWriter:
             cell.number_format = number_format
         return cell
 
-    def heading_row(self, ws: Any, headings: list[str]) -> list[Any]:
-        return [self.styled(ws, h, fill=self.head_fill, align=self.wrap) for h in headings]
+    def put(self, ws: Any, values: Sequence[object], widths: Sequence[float], font: Any = None,
+            fill: Any = None, styled: Sequence[Any] | None = None) -> None:
+        """One row: ``values`` wrapped in ``font`` (plain by default), its height from ``widths``
+        (mm); ``styled`` cells, when given, stand for the values as they are written."""
+        font = font or self.plain
+        size, bold = font.sz or XLSX_SIZE, bool(font.b)
+        row = self.rows[ws.title] = self.rows.get(ws.title, 0) + 1
+        if values:
+            ws.row_dimensions[row].height = layout.row_height_pt(values, widths, size, bold)
+        sheets.append(ws, styled if styled is not None else
+                      [self.styled(ws, layout.cell_text(v, w, size, bold) if isinstance(v, str) else v, font=font,
+                                   fill=fill, align=self.wrap) for v, w in zip(values, widths)])
 
-    def sheet(self, title: str, widths: list[int]) -> Any:
+    def title_row(self, ws: Any, text: str, font: Any = None) -> None:
+        """A line across the sheet, unwrapped, its row tall enough for the tone marks of capitals."""
+        font = font or self.title
+        row = self.rows[ws.title] = self.rows.get(ws.title, 0) + 1
+        ws.row_dimensions[row].height = round((font.sz or XLSX_SIZE) * 1.3 + 6, 1)
+        sheets.append(ws, [self.styled(ws, text, font=font)])
+
+    def sheet(self, title: str, widths: Sequence[float], head_row: int | None, landscape: bool) -> Any:
+        """A sheet printed on A4 (``sheets.a4_page_setup``), its columns ``widths`` mm wide."""
         from openpyxl.utils import get_column_letter
 
         ws = self.wb.create_sheet(title)
         for j, wdt in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = wdt
+            ws.column_dimensions[get_column_letter(j)].width = layout.excel_width(wdt)
+        sheets.a4_page_setup(ws, head_row, landscape)
         return ws
 
     def to_bytes(self) -> bytes:
@@ -399,54 +419,62 @@ class _XlsxWriter:
 
 
 def _xlsx_summary(xw: _XlsxWriter, report: CoverageReport, ctx: ReportContext, parts: Mapping[str, Part]) -> None:
-    """The first sheet: title, what the report covers, the totals, by office and by field."""
-    from openpyxl.styles import Font
-
-    ws = xw.sheet(XLSX_SHEETS["summary"], [48, 40, 18, 14])
-    sheets.append(ws, [xw.styled(ws, TITLE_VI, font=Font(bold=True, size=13))])
-    sheets.append(ws, [xw.styled(ws, TITLE_EN, font=Font(italic=True))])
-    sheets.append(ws, [])
+    """The first sheet, portrait: title, what the report covers, the totals, by office and by
+    field; its columns as wide as their words need."""
+    pairs = [[label, value] for label, value in [*_header_lines(report, ctx), *_summary_rows(report)]]
+    tables = [parts[key] for key in ("by_office", "by_field")]
+    content = pairs + [row for part in tables for row in part[4]] + [list(part[3]) for part in tables]
+    widths = layout.sheet_widths(["", "", "", ""], [[*r, "", ""][:4] for r in content], sheets.PORTRAIT_TEXT_MM,
+                                 XLSX_SIZE)
+    ws = xw.sheet(XLSX_SHEETS["summary"], widths, None, landscape=False)
+    xw.title_row(ws, TITLE_VI)
+    xw.title_row(ws, TITLE_EN, xw.italic)
+    xw.put(ws, [], widths)
     for label, value in _header_lines(report, ctx):
-        sheets.append(ws, [xw.styled(ws, label), value])
-    sheets.append(ws, [])
+        xw.put(ws, [label, value], widths, font=xw.bold, styled=[
+            xw.styled(ws, layout.cell_text(label, widths[0], XLSX_SIZE, bold=True), align=xw.wrap),
+            xw.styled(ws, layout.cell_text(value, widths[1], XLSX_SIZE), font=xw.plain, align=xw.wrap)])
+    xw.put(ws, [], widths)
     for label, value in _summary_rows(report):
-        if label.startswith("Tỷ lệ"):
-            sheets.append(ws, [xw.styled(ws, label), xw.styled(ws, report.percent / 100, font=Font(), number_format="0.00%")])
-        else:
-            sheets.append(ws, [xw.styled(ws, label), int(value)])
-    for key in ("by_office", "by_field"):
-        _, title_vi, title_en, headings, rows = parts[key]
-        sheets.append(ws, [])
-        sheets.append(ws, [xw.styled(ws, f"{title_vi} ({title_en})")])
-        sheets.append(ws, xw.heading_row(ws, headings))
+        number = (xw.styled(ws, report.percent / 100, font=xw.plain, number_format="0.00%", align=xw.top)
+                  if label.startswith("Tỷ lệ") else xw.styled(ws, int(value), font=xw.plain, align=xw.top))
+        xw.put(ws, [label, value], widths, font=xw.bold,
+               styled=[xw.styled(ws, layout.cell_text(label, widths[0], XLSX_SIZE, bold=True), align=xw.wrap), number])
+    for _, title_vi, title_en, headings, rows in tables:
+        xw.put(ws, [], widths)
+        xw.title_row(ws, f"{title_vi} ({title_en})", xw.bold)
+        xw.put(ws, headings, widths, font=xw.bold, fill=xw.head_fill)
         for row in rows:
-            sheets.append(ws, row)
+            xw.put(ws, row, widths)
 
 
 def _xlsx_part(xw: _XlsxWriter, key: str, part: Part) -> None:
-    """One sheet per list: its title, headings frozen and filterable, its rows."""
-    from openpyxl.styles import Font
+    """One sheet per list: its title, headings frozen, repeated on every printed page and
+    filterable, its rows; columns from the content, landscape when the table needs it."""
     from openpyxl.utils import get_column_letter
 
     _, title_vi, title_en, headings, rows = part
-    sheet = xw.sheet(XLSX_SHEETS[key], _XLSX_WIDTHS[key])
-    sheet.freeze_panes = "A3"
+    landscape = layout.needs_landscape(headings, rows, sheets.PORTRAIT_TEXT_MM, XLSX_SIZE)
+    widths = layout.sheet_widths(headings, rows, sheets.LANDSCAPE_TEXT_MM if landscape else sheets.PORTRAIT_TEXT_MM,
+                                 XLSX_SIZE)
+    sheet = xw.sheet(XLSX_SHEETS[key], widths, 2, landscape)
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(headings))}{len(rows) + 2}"
-    sheets.append(sheet, [xw.styled(sheet, f"{title_vi} ({title_en})", font=Font(bold=True, size=12))])
-    sheets.append(sheet, xw.heading_row(sheet, headings))
+    xw.title_row(sheet, f"{title_vi} ({title_en})")
+    xw.put(sheet, headings, widths, font=xw.bold, fill=xw.head_fill)
     for row in rows:
-        sheets.append(sheet, row)
+        xw.put(sheet, row, widths)
 
 
 def render_xlsx(report: CoverageReport, ctx: ReportContext | None = None) -> bytes:
     """A workbook: a summary sheet (agency, date, decisions, totals, by office, by field), then
-    one sheet per part. Headings bold and wrapped, frozen, filterable. Written in openpyxl's
-    streaming (write-only) mode, so large reports stay fast."""
+    one sheet per part, each laid out for A4 (``sheets.a4_page_setup``). Headings bold and
+    wrapped, frozen, filterable. Written in openpyxl's streaming (write-only) mode, so large
+    reports stay fast."""
     ctx = ctx or ReportContext()
     parts = {p[0]: p for p in report_parts(report, ctx)}
     xw = _XlsxWriter()
     _xlsx_summary(xw, report, ctx, parts)
-    for key in _XLSX_WIDTHS:
+    for key in XLSX_PARTS:
         _xlsx_part(xw, key, parts[key])
     return xw.to_bytes()
 

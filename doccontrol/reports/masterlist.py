@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doccontrol.core.config import Config
-from doccontrol.core.dates import effective_of, ingested_day
-from doccontrol.core.labels import datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
+from doccontrol.core.dates import effective_of, in_zone, ingested_day
+from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
-from doccontrol.reports import sheets
+from doccontrol.reports import layout, sheets
 
 if TYPE_CHECKING:
     from doccontrol.repo.snapshot import Snapshot
@@ -148,17 +148,19 @@ def build_master_list(
     as_of: dt.datetime | None = None,
     office: str | None = None,
     status: str = ProcedureStatus.CURRENT,
+    zone: dt.tzinfo | None = None,
 ) -> MasterList:
     """The master list of ``snapshot``, with the TTHC each procedure is linked to (see
-    :func:`master_groups` for the rows and their order)."""
+    :func:`master_groups` for the rows and their order); its moments in ``zone`` (the
+    workspace's time zone) when given."""
     links = linked_tthc(snapshot, config.field_offices)
     return MasterList(
         agency=config.agency,
         parent_agency=config.parent_agency,
-        generated=generated,
-        as_of=as_of,
+        generated=in_zone(generated, zone),
+        as_of=as_of,  # the end of a day: shown as it is (23:59)
         commit=snapshot.commit,
-        commit_date=snapshot.date,
+        commit_date=in_zone(snapshot.date, zone) if snapshot.date else None,
         status=status,
         groups=master_groups(snapshot.states, config, office, status, links),
     )
@@ -172,24 +174,40 @@ def office_title(group: OfficeGroup) -> str:
     return f"{group.name} ({group.office})" if group.name and group.name != group.office else group.office
 
 
-def header_lines(ml: MasterList) -> list[tuple[str, str]]:
+SHORT_COMMIT = 12  # characters of a commit id on paper: enough to find it (git accepts it), short to read
+
+
+def _iso_minute(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="minutes") if moment else ""
+
+
+def header_lines(ml: MasterList, printed: bool = False, iso: bool = False) -> list[tuple[str, str]]:
+    """What the list is: agency, status, moment, commit... ``printed`` (docx, xlsx, html): the
+    commit id shortened to :data:`SHORT_COMMIT` characters (the text, CSV and JSON keep it whole);
+    ``iso`` (the CSV): moments as ISO 8601 with their offset."""
+    commit = (ml.commit or "")[:SHORT_COMMIT] if printed else ml.commit
+    when = _iso_minute if iso else datetime_vi
     return [
         ("Cơ quan (agency)", ml.agency),
         ("Tình trạng (status)", STATUS_TITLE_VI.get(ml.status, ml.status)),
-        ("Tại thời điểm (as of)", datetime_vi(ml.as_of) if ml.as_of else "hiện tại (now)"),
-        ("Ngày lập (produced)", datetime_vi(ml.generated)),
+        ("Tại thời điểm (as of)", when(ml.as_of) if ml.as_of else "hiện tại (now)"),
+        ("Ngày lập (produced)", when(ml.generated)),
         ("Phiên bản kho (repository commit)",
-         f"{ml.commit} ({datetime_vi(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
+         f"{commit} ({when(ml.commit_date)})" if ml.commit else "(kho trống / empty repository)"),
         ("Tổng số quy trình (procedures)", str(ml.total)),
         ("Ngày hiệu lực (effective)", EFFECTIVE_NOTE),
     ]
 
 
-def row_values(index: int, entry: MasterEntry, with_status: bool) -> list[str]:
+def row_values(index: int, entry: MasterEntry, with_status: bool, iso: bool = False) -> list[str]:
+    """One row; ``iso``: the effective date as ISO 8601 (``2024-03-11``, the CSV's: see
+    ``core.cells``), else as people write it (``11/03/2024``)."""
     mark = ocr_mark(entry.ocr_confidence)
     title = f"{entry.title} [{mark[0]} / {mark[1]}]" if mark else entry.title
-    values = [str(index), entry.code, title, str(entry.revision),
-              effective_vi(entry.effective, entry.effective_source), ", ".join(entry.tthc)]
+    effective = effective_vi(entry.effective, entry.effective_source)
+    if iso and entry.effective:
+        effective = effective.replace(date_vi(entry.effective), entry.effective.isoformat(), 1)
+    values = [str(index), entry.code, title, str(entry.revision), effective, ", ".join(entry.tthc)]
     if with_status:
         values.append(status_vi(entry.status))
     return values
@@ -205,9 +223,9 @@ def headings(ml: MasterList) -> list[str]:
     return HEADINGS + (["Trạng thái (status)"] if shows_status(ml) else [])
 
 
-def rows(group: OfficeGroup, ml: MasterList) -> list[list[str]]:
-    """The rows of one office's table, numbered from 1, in every layout of ``ml``."""
-    return [row_values(i, e, shows_status(ml)) for i, e in enumerate(group.entries, start=1)]
+def rows(group: OfficeGroup, ml: MasterList, iso: bool = False) -> list[list[str]]:
+    """The rows of one office's table, numbered from 1, in every layout of ``ml`` (``iso``: the CSV's dates)."""
+    return [row_values(i, e, shows_status(ml), iso) for i, e in enumerate(group.entries, start=1)]
 
 
 def group_title(group: OfficeGroup) -> str:
@@ -292,16 +310,17 @@ def render_json(ml: MasterList) -> str:
 
 def render_csv(ml: MasterList) -> bytes:
     """A few lines saying what the list is, a blank line, then one row per procedure.
-    UTF-8 with a BOM (Excel reads the Vietnamese), CRLF."""
+    UTF-8 with a BOM (Excel reads the Vietnamese), CRLF; dates ISO 8601, codes a spreadsheet
+    would misread kept as text (``core.cells.csv_cell``)."""
     buf = io.StringIO(newline="")
     w = sheets.CsvRows(buf)
     w.writerow([TITLE_VI])
-    for label, value in header_lines(ml):
+    for label, value in header_lines(ml, iso=True):
         w.writerow([label, value])
     w.writerow([])
     w.writerow(["Phòng (office)", "Tên phòng (office name)", *headings(ml)])
     for group in ml.groups:
-        for row in rows(group, ml):
+        for row in rows(group, ml, iso=True):
             w.writerow([group.office, group.name, *row])
     return buf.getvalue().encode("utf-8-sig")
 
@@ -338,8 +357,13 @@ def _xlsx_style() -> _XlsxStyle:
     )
 
 
+XLSX_SIZE = 12  # Times New Roman, points: the sheet's text (the title: 14)
+LANDSCAPE_TEXT_MM = sheets.LANDSCAPE_TEXT_MM
+
+
 def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> None:
-    """The agency, the list's title across the page, then what the list reflects."""
+    """The agency, the list's title across the page (its row tall enough for the tone marks
+    above the capitals), then what the list reflects."""
     from openpyxl.styles import Alignment
 
     sheets.append(ws, [ml.agency.upper()])
@@ -347,18 +371,24 @@ def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> 
     sheets.append(ws, [TITLE_VI])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].font = style.title
-    ws["A2"].alignment = Alignment(horizontal="center")
-    for label, value in header_lines(ml):
-        sheets.append(ws, [label, None, value])
-        ws.cell(ws.max_row, 1).font = style.bold
-        ws.cell(ws.max_row, 3).font = style.plain
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = layout.row_height_pt([TITLE_VI], [LANDSCAPE_TEXT_MM], 14, bold=True)
+    for label, value in header_lines(ml, printed=True):
+        line = f"{label}: {value}"
+        sheets.append(ws, [layout.cell_text(line, LANDSCAPE_TEXT_MM, XLSX_SIZE)])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        ws.cell(ws.max_row, 1).font = style.plain
+        ws.cell(ws.max_row, 1).alignment = style.wrap
+        ws.row_dimensions[ws.max_row].height = layout.row_height_pt([line], [LANDSCAPE_TEXT_MM], XLSX_SIZE)
     sheets.append(ws, [])
 
 
-def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle) -> int:
-    """The column headings (repeated on every printed page); returns their row number."""
-    sheets.append(ws, columns)
+def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle, widths: list[float]) -> int:
+    """The column headings (repeated on every printed page), their row as tall as their
+    wrapped words (``widths`` in mm); returns their row number."""
+    sheets.append(ws, [layout.cell_text(c, w, XLSX_SIZE, bold=True) for c, w in zip(columns, widths)])
     head_row: int = ws.max_row
+    ws.row_dimensions[head_row].height = layout.row_height_pt(columns, widths, XLSX_SIZE, bold=True)
     for j in range(1, len(columns) + 1):
         cell = ws.cell(head_row, j)
         cell.font = style.bold
@@ -368,30 +398,23 @@ def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle) -> int:
     return head_row
 
 
-def _xlsx_groups(ws: Any, ml: MasterList, style: _XlsxStyle, width: int, last: str) -> None:
-    """Each office's title across the page, then its rows (numbers as numbers), boxed."""
+def _xlsx_groups(ws: Any, ml: MasterList, style: _XlsxStyle, widths: list[float], last: str) -> None:
+    """Each office's title across the page, then its rows (numbers as numbers), boxed, each
+    row as tall as its most wrapped cell (``widths`` in mm)."""
+    width = len(widths)
     for group in ml.groups:
         sheets.append(ws, [group_title(group)])
         ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
         ws.cell(ws.max_row, 1).font = style.bold
         for row in rows(group, ml):
-            sheets.append(ws, [int(row[0]), row[1], row[2], int(row[3]), row[4], *row[5:]])
+            texts = [layout.cell_text(v, w, XLSX_SIZE) for v, w in zip(row, widths)]
+            sheets.append(ws, [int(row[0]), texts[1], texts[2], int(row[3]), *texts[4:]])
+            ws.row_dimensions[ws.max_row].height = layout.row_height_pt(row, widths, XLSX_SIZE)
             for j in range(1, width + 1):
                 cell = ws.cell(ws.max_row, j)
                 cell.font = style.plain
                 cell.alignment = style.wrap
                 cell.border = style.box
-
-
-def _xlsx_page_setup(ws: Any, head_row: int) -> None:
-    """Landscape A4, fitted to the page width, headings frozen and repeated on every page."""
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.freeze_panes = ws.cell(head_row + 1, 1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def render_xlsx(ml: MasterList) -> bytes:
@@ -403,14 +426,15 @@ def render_xlsx(ml: MasterList) -> bytes:
     ws = wb.active
     ws.title = "Danh mục"
     columns = headings(ml)
-    for j, width in enumerate([6, 20, 60, 8, 12, 24, 12][: len(columns)], start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
+    widths = layout.sheet_widths(columns, [r for g in ml.groups for r in rows(g, ml)], LANDSCAPE_TEXT_MM, XLSX_SIZE)
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = layout.excel_width(width)
     style = _xlsx_style()
     last = get_column_letter(len(columns))
     _xlsx_title_block(ws, ml, style, last)
-    head_row = _xlsx_heading_row(ws, columns, style)
-    _xlsx_groups(ws, ml, style, len(columns), last)
-    _xlsx_page_setup(ws, head_row)
+    head_row = _xlsx_heading_row(ws, columns, style, widths)
+    _xlsx_groups(ws, ml, style, widths, last)
+    sheets.a4_page_setup(ws, head_row)
     wb.properties.title = TITLE_VI
     wb.properties.creator = "doccontrol"
     buf = io.BytesIO()
@@ -446,7 +470,7 @@ def render_html(ml: MasterList) -> str:
     """A standalone printable page: inline CSS, no scripts, every value escaped."""
     body = [f'<p class="agency">{_e(ml.agency)}</p>', f"<h1>{_e(TITLE_VI)}</h1>",
             f'<p class="sub">{_e(SUBTITLE_VI)} / {_e(TITLE_EN)}</p>', "<dl>"]
-    body += [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in header_lines(ml)]
+    body += [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in header_lines(ml, printed=True)]
     body.append("</dl>")
     numeric = {0, 3, 4}
     for group in ml.groups:
@@ -486,16 +510,17 @@ def render_docx(ml: MasterList) -> bytes:
     q = nd30._center(right.add_paragraph())
     nd30.run(q, nd30.TIEU_NGU, nd30.SIZE_TIEU_NGU, bold=True, underline=True)
     nd30.title_block(doc, TITLE_VI, [SUBTITLE_VI])
-    for label, value in header_lines(ml):
+    for label, value in header_lines(ml, printed=True):
         para = doc.add_paragraph()
         nd30.run(para, f"{label}: ", 12, bold=True)
         nd30.run(para, value, 12)
     shares = [0.5, 1.6, 5.0, 0.7, 1.1, 2.0, 1.0][: len(headings(ml))]
+    every_row = [row for group in ml.groups for row in rows(group, ml)]  # the offices' tables line up
     for group in ml.groups:
         para = doc.add_paragraph()
         para.paragraph_format.space_before = nd30._pt(8)
         nd30.run(para, group_title(group), 13, bold=True)
-        nd30.data_table(doc, headings(ml), rows(group, ml), shares, numeric=(0, 3, 4))
+        nd30.data_table(doc, headings(ml), rows(group, ml), shares, numeric=(0, 3, 4), sized_by=every_row)
     if not ml.groups:
         nd30.body_paragraph(doc, "(Không có quy trình nào / no procedures)")
     nd30.page_numbers(doc)

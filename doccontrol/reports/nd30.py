@@ -25,10 +25,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from doccontrol.reports import layout
+
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
 
+EMU_PER_MM = 36000  # python-docx's lengths are EMU (English Metric Units)
 A4_WIDTH_MM = 210
 A4_HEIGHT_MM = 297
 MARGIN_TOP_MM = 20
@@ -255,26 +258,46 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
 
 
+SIZE_TABLE_SMALLEST = 10  # a table's text is made smaller down to this before a word would break
+
+
+def table_layout(headings: Sequence[str], rows: Sequence[Sequence[object]], width_emu: int,
+                 shares: Sequence[float] | None = None, size: float = SIZE_TABLE) -> tuple[float, list[int]]:
+    """The font size and the column widths (EMU) of a table ``width_emu`` wide (pure): the
+    largest size from ``size`` down to :data:`SIZE_TABLE_SMALLEST` at which every word, number
+    and code fits its column whole (``layout.column_widths``); failing that, ``shares`` of the
+    width at the smallest size."""
+    total_mm = width_emu / EMU_PER_MM
+    candidate = size
+    while candidate >= SIZE_TABLE_SMALLEST:
+        found = layout.column_widths(headings, rows, total_mm, candidate)
+        if found is not None:
+            return candidate, [int(w * EMU_PER_MM) for w in found]
+        candidate -= 0.5
+    shares = shares or [1.0] * len(headings)
+    return SIZE_TABLE_SMALLEST, [int(width_emu * s / sum(shares)) for s in shares]
+
+
 def data_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]],
                shares: Sequence[float] | None = None, size: float = SIZE_TABLE,
-               numeric: Sequence[int] = ()) -> Any:
-    """A bordered table, its heading row bold, centred and repeated on every page."""
+               numeric: Sequence[int] = (), sized_by: Sequence[Sequence[str]] | None = None) -> Any:
+    """A bordered table, its heading row bold, centred and repeated on every page. Its column
+    widths come from its content (:func:`table_layout`), or from ``sized_by`` (the rows of every
+    table that should line up with it); ``shares`` only when no size fits. Each cell's lines are
+    broken at spaces here when it holds a code (``layout.cell_text``), never inside one."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    if len(headings) >= 6:
-        size = min(size, SIZE_TABLE - 1)
+    width = _width(doc)
+    size, widths = table_layout(headings, rows if sized_by is None else sized_by, width, shares, size)
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
-    width = _width(doc)
-    shares = shares or [1 / len(headings)] * len(headings)
-    widths = [int(width * s / sum(shares)) for s in shares]
     head = table.rows[0]
     _repeat_header(head)
     for cell, text, w in zip(head.cells, headings, widths):
         cell.width = w
         p = _center(cell.paragraphs[0])
-        run(p, text, size, bold=True)
+        run(p, layout.cell_text(text, w / EMU_PER_MM, size, bold=True), size, bold=True)
     for values in rows:
         cells = table.add_row().cells
         for j, (cell, text, w) in enumerate(zip(cells, values, widths)):
@@ -282,7 +305,7 @@ def data_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]],
             p = cell.paragraphs[0]
             if j in numeric:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run(p, str(text), size)
+            run(p, layout.cell_text(str(text), w / EMU_PER_MM, size), size)
     _fixed_widths(table, widths)
     doc.add_paragraph().paragraph_format.space_after = _pt(3)
     return table

@@ -21,7 +21,7 @@ from doccontrol.core import conformity as conf
 from doccontrol.core import coverage as cov
 from doccontrol.core import review as rv
 from doccontrol.core import timeline as tl
-from doccontrol.core.labels import date_vi
+from doccontrol.core.labels import code_order, date_vi
 from doccontrol.core.model import IngestStatus, ProcedureState
 from doccontrol.core.citations import citation_key
 from doccontrol.errors import UsageError
@@ -360,7 +360,7 @@ def _in_force(config: Config, current: Sequence[ProcedureState]) -> list[OfficeC
     """The procedures in force by office, in the configuration's office order."""
     out = []
     for office in config.office_order(s.office for s in current):
-        codes = sorted(s.code for s in current if s.office == office)
+        codes = sorted((s.code for s in current if s.office == office), key=code_order)
         out.append(OfficeCount(office, config.office_name(office), len(codes), tuple(codes)))
     return out
 

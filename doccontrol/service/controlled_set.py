@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import os
 from pathlib import Path
 
 from doccontrol.core import dates
+from doccontrol.core.config import list_order
 from doccontrol.core.decide import may_change
 from doccontrol.core.labels import date_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import export_name
+from doccontrol.core.text_diff import unified_diff
 from doccontrol.errors import UsageError
 from doccontrol.repo.gateway import Repository
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 STATUSES = (ProcedureStatus.CURRENT.value, ProcedureStatus.WITHDRAWN.value, "all")
@@ -32,8 +34,9 @@ def select(states: list[ProcedureState], office: str | None, status: str) -> lis
 
 def procedures(workspace: Workspace, office: str | None = None, status: str = ProcedureStatus.CURRENT) -> list[ProcedureState]:
     check_status(status)
+    office = office_code(workspace, office)
     with Repository(workspace) as repo:
-        return select(repo.procedures(), office, status)
+        return list_order(select(repo.procedures(), office, status), workspace.config.offices)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -59,13 +62,14 @@ def list_record(state: ProcedureState) -> dict[str, object]:
     }
 
 
-def revision_record(record: RevisionRecord) -> dict[str, object]:
+def revision_record(record: RevisionRecord, zone: dt.tzinfo | None = None) -> dict[str, object]:
     """One revision (or withdrawal) as ``show --json`` and ``history --json`` print it: ``date``
-    is when it entered the repository, ``effective`` when it took effect."""
+    is when it entered the repository (ISO 8601, in ``zone``: the workspace's), ``effective``
+    when it took effect."""
     return {
         "revision": record.revision,
         "commit": record.commit,
-        "date": record.date,
+        "date": dates.iso_in_zone(record.date, zone),
         "effective": _iso(record.effective),
         "effective_source": record.effective_source or None,
         "historical": record.historical,
@@ -118,12 +122,9 @@ def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: i
             from_rev = earlier[-1]
         _check_revision(state, revisions, from_rev)
         _check_revision(state, revisions, to_rev)
-        old = repo.text_at(state, from_rev).splitlines(keepends=True)
-        new = repo.text_at(state, to_rev).splitlines(keepends=True)
-    lines = difflib.unified_diff(
-        old, new, fromfile=f"{state.code} lần {from_rev}", tofile=f"{state.code} lần {to_rev}", lineterm="\n"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        old = repo.text_at(state, from_rev)
+        new = repo.text_at(state, to_rev)
+    return unified_diff(old, new, f"{state.code} lần {from_rev}", f"{state.code} lần {to_rev}")
 
 
 def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
@@ -188,9 +189,8 @@ def revision_text(workspace: Workspace, code: str, revision: int | None = None) 
 
 def actor_office(workspace: Workspace, office: str | None) -> str:
     """The office acting (default: the document controller); UsageError for an unknown one."""
-    actor = office or workspace.config.controller
-    if actor not in workspace.config.offices:
-        raise UsageError(f"Phòng '{actor}' chưa được khai báo.", f"Unknown office '{actor}'.")
+    actor = office_code(workspace, office or workspace.config.controller)
+    assert actor is not None
     return actor
 
 

@@ -14,6 +14,7 @@ from doccontrol.errors import UsageError
 from doccontrol.core.names import readable
 from doccontrol.ingest.inbox import REASON_SUFFIX, InboxItem, is_ignored, item_for, scan
 from doccontrol.ingest.quarantine import entries as quarantine_entries
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 
@@ -35,6 +36,7 @@ def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | N
     A file inside the inbox is treated as an inbox drop (its office is its folder, it is moved
     on). A file elsewhere needs ``office`` and is never moved or deleted.
     """
+    office = office_code(workspace, office)
     inbox = workspace.inbox.resolve()
     result: list[tuple[InboxItem, bool]] = []
     for file in files:
@@ -47,11 +49,6 @@ def items_for_files(workspace: Workspace, files: Sequence[Path], office: str | N
             raise UsageError(
                 f"Cần chỉ rõ phòng cho tệp {file}: --office MÃ_PHÒNG.",
                 f"{file} is not in an office's inbox folder: say whose it is with --office CODE.",
-            )
-        if office not in workspace.config.offices:
-            raise UsageError(
-                f"Phòng '{office}' chưa được khai báo trong doccontrol.toml.",
-                f"Unknown office '{office}'. Known: {', '.join(workspace.config.offices)}.",
             )
         if not absolute.exists() and not absolute.is_symlink():
             raise UsageError(f"Không có tệp {file}.", f"No such file: {file}")
@@ -80,6 +77,7 @@ def folder_items(workspace: Workspace, folder: Path, office: str | None) -> Fold
             f"Cần chỉ rõ phòng cho thư mục {folder}: --office MÃ_PHÒNG.",
             f"Say whose documents {folder} holds with --office CODE.",
         )
+    office = office_code(workspace, office)
     found: list[Path] = []
     skipped: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
@@ -160,7 +158,7 @@ def quarantined_files(workspace: Workspace, reason_bytes: int = 16 * 1024) -> li
                 folder=readable(relative.parts[0]),
                 name=readable(nfc("/".join(relative.parts[1:]))),
                 size=info.st_size,
-                modified=dt.datetime.fromtimestamp(info.st_mtime).astimezone().isoformat(timespec="seconds"),
+                modified=dt.datetime.fromtimestamp(info.st_mtime, workspace.config.zone).isoformat(timespec="seconds"),
                 reason=reason,
             )))
     found.sort(key=lambda pair: (-pair[0], pair[1].folder, pair[1].name))

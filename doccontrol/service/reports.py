@@ -13,7 +13,7 @@ from doccontrol.core import review as rv
 from doccontrol.core.citations import citation_key, parse_citation
 from doccontrol.core import dates
 from doccontrol.core.dates import end_of_day, start_of_day
-from doccontrol.core.config import Config
+from doccontrol.core.config import Config, list_order
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.core.text import squash_spaces
 from doccontrol.errors import DoccontrolError, UsageError
@@ -22,6 +22,7 @@ from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
 from doccontrol.repo.snapshot import Snapshot
 from doccontrol.service.controlled_set import actor_office, check_status, require_owner, select
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def master_list(
 ) -> MasterList:
     """The master list (danh mục tài liệu) now, or of the procedures in force on ``as_of``'s day."""
     check_status(status)
+    office = office_code(workspace, office)
     return master_list_of(_snapshot_as_of(workspace, as_of), workspace.config, as_of, office, status)
 
 
@@ -50,8 +52,9 @@ def master_list_of(snapshot: Snapshot, config: Config, as_of: dt.datetime | None
     from doccontrol.reports.masterlist import build_master_list
 
     check_status(status)
-    return build_master_list(snapshot, config, dt.datetime.now().astimezone().replace(microsecond=0),
-                             as_of, office, status)
+    zone = config.zone
+    return build_master_list(snapshot, config, dt.datetime.now(zone).replace(microsecond=0),
+                             as_of, office, status, zone)
 
 
 def procedures_as_of(
@@ -59,8 +62,9 @@ def procedures_as_of(
 ) -> tuple[list[ProcedureState], str | None]:
     """The procedures in force (or withdrawn) on ``as_of``'s day, and the commit that decides them."""
     check_status(status)
+    office = office_code(workspace, office)
     snap = _snapshot_as_of(workspace, as_of)
-    return select(snap.states, office, status), snap.commit
+    return list_order(select(snap.states, office, status), workspace.config.offices), snap.commit
 
 
 def review_due(
@@ -68,8 +72,7 @@ def review_due(
 ) -> tuple[list[rv.ReviewStatus], dt.date]:
     """The current procedures due for review by ``as_of`` (default today) + ``within_days``, the
     most overdue first; and the day that was taken as today."""
-    if office is not None and office not in workspace.config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    office = office_code(workspace, office)
     today = as_of or dates.today()
     snap = _snapshot_as_of(workspace, end_of_day(as_of) if as_of else None)
     statuses = snap.statuses(workspace.config.review_months, conf.Settings.of(workspace.config.working_hours_per_day))

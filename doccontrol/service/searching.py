@@ -9,6 +9,7 @@ from doccontrol.repo.gateway import Repository
 from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState
 from doccontrol.repo.integrity import IntegrityReport, check_revisions
 from doccontrol.search import Hit, IndexUnavailable, SearchRequest
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 
@@ -71,6 +72,7 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
     hits and says to try again; the CLI (``wait=True``) waits to rebuild it.
     """
     notices: list[str] = []
+    request = dataclasses.replace(request, office=office_code(workspace, request.office))
     with Repository(workspace) as repo:
         fresh = repo.index.freshness()
         if fresh.state is not IndexState.CURRENT:

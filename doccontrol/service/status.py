@@ -14,13 +14,17 @@ Read-only: nothing here takes the writer lock or contacts a server. The parts:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from doccontrol.core.config import orphan_owner_messages, orphan_owners
+from doccontrol.core.dates import iso_in_zone
+from doccontrol.core.labels import INBOX_ROOT, folder_vi, office_rank, timestamp_vi
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.repo import remote
 from doccontrol import service
@@ -68,14 +72,17 @@ class Status:
     index: dict[str, Any]
     remote: RemoteStatus
     problems: list[str] = field(default_factory=list)
+    timezone: str = ""  # the workspace's: every time above is given in it, ISO 8601 with its offset
 
     def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
 def status_of(workspace: Workspace) -> Status:
+    """The status of ``workspace``; its times in the workspace's time zone (``[agency] timezone``)."""
     problems: list[str] = []
-    waiting = Counter(readable(item.folder) or "." for item in scan(workspace.inbox, workspace.config.offices))
+    zone = workspace.config.zone
+    waiting = Counter(readable(item.folder) or INBOX_ROOT for item in scan(workspace.inbox, workspace.config.offices))
     quarantined = _quarantined(workspace.quarantine)
     try:
         states = service.procedures(workspace, status="all")
@@ -89,17 +96,30 @@ def status_of(workspace: Workspace) -> Status:
     return Status(
         root=str(workspace.root),
         inbox_waiting=sum(waiting.values()),
-        inbox_by_folder=dict(sorted(waiting.items())),
+        inbox_by_folder=_in_office_order(waiting, workspace.config.offices),
         quarantined=sum(quarantined.values()),
-        quarantined_by_office=dict(sorted(quarantined.items())),
+        quarantined_by_office=_in_office_order(quarantined, workspace.config.offices),
         procedures_current=current,
         procedures_withdrawn=withdrawn,
-        last_ingest=last_ingest(workspace.logs / "ingest.jsonl"),
-        watcher=_watcher(workspace),
+        last_ingest=_in_zone(last_ingest(workspace.logs / "ingest.jsonl"), zone),
+        watcher=_watcher(workspace, zone),
         index=index_status(workspace),
-        remote=remote_status(workspace, problems),
+        remote=remote_status(workspace, problems, zone),
         problems=problems,
+        timezone=workspace.config.timezone,
     )
+
+
+def _in_office_order(counts: Counter[str], offices: Mapping[str, str]) -> dict[str, int]:
+    """Folder counts in the one order of offices (the configuration's, then other folders)."""
+    return {folder: counts[folder] for folder in sorted(counts, key=office_rank(offices))}
+
+
+def _in_zone(record: dict[str, Any] | None, zone: dt.tzinfo) -> dict[str, Any] | None:
+    """A journal record with its ``time`` in ``zone``."""
+    if record is None or not isinstance(record.get("time"), str):
+        return record
+    return {**record, "time": iso_in_zone(record["time"], zone)}
 
 
 def _quarantined(folder: Path) -> Counter[str]:
@@ -125,11 +145,12 @@ def last_ingest(journal: Path) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def _watcher(workspace: Workspace) -> WatcherStatus:
+def _watcher(workspace: Workspace, zone: dt.tzinfo | None = None) -> WatcherStatus:
     info = running_watcher(workspace)
     if info is None:
         return WatcherStatus(running=False)
-    return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=info.since, mode=info.mode)
+    return WatcherStatus(running=True, pid=info.pid or None, host=info.host, since=iso_in_zone(info.since, zone),
+                         mode=info.mode)
 
 
 def index_status(workspace: Workspace) -> dict[str, Any]:
@@ -143,7 +164,8 @@ def index_status(workspace: Workspace) -> dict[str, Any]:
         return {"state": "error", "detail": f"{type(exc).__name__}: {exc}"}
 
 
-def remote_status(workspace: Workspace, problems: list[str] | None = None) -> RemoteStatus:
+def remote_status(workspace: Workspace, problems: list[str] | None = None,
+                  zone: dt.tzinfo | None = None) -> RemoteStatus:
     url = workspace.config.git_remote
     if not url:
         return RemoteStatus(configured=False)
@@ -162,8 +184,8 @@ def remote_status(workspace: Workspace, problems: list[str] | None = None) -> Re
         url=remote.redact(url),
         unpushed_commits=commits,
         unpushed_tags=tags,
-        last_attempt=state.last_attempt,
-        last_success=state.last_success,
+        last_attempt=iso_in_zone(state.last_attempt, zone) if state.last_attempt else "",
+        last_success=iso_in_zone(state.last_success, zone) if state.last_success else "",
         last_error=state.last_error,
         failures=state.failures,
     )
@@ -173,7 +195,7 @@ def remote_status(workspace: Workspace, problems: list[str] | None = None) -> Re
 
 
 def _by(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name}: {n}" for name, n in counts.items())
+    return ", ".join(f"{folder_vi(name)}: {n}" for name, n in counts.items())
 
 
 def _counts_lines(status: Status) -> list[str]:
@@ -198,7 +220,7 @@ def _last_ingest_line(last: dict[str, Any] | None) -> str:
     if last.get("code"):
         what += f" {last.get('code')} lần {last.get('revision')}"
     return (
-        f"Lần tiếp nhận gần nhất (last ingest): {last.get('time', '?')}  [{last.get('office', '?')}] "
+        f"Lần tiếp nhận gần nhất (last ingest): {timestamp_vi(last.get('time', '?'))}  [{last.get('office', '?')}] "
         f"{Path(str(last.get('file', '?'))).name}: {what}"
     )
 
@@ -208,7 +230,8 @@ def _watcher_line(watcher: WatcherStatus) -> str:
         return "Tiến trình theo dõi (watcher): không chạy (not running)"
     return (
         f"Tiến trình theo dõi (watcher): đang chạy (running), pid {watcher.pid}"
-        + (f", {watcher.mode}" if watcher.mode else "") + (f", từ (since) {watcher.since}" if watcher.since else "")
+        + (f", {watcher.mode}" if watcher.mode else "")
+        + (f", từ (since) {timestamp_vi(watcher.since)}" if watcher.since else "")
     )
 
 
@@ -230,7 +253,7 @@ def _remote_lines(remote_: RemoteStatus) -> list[str]:
     )
     lines = [f"Máy chủ git trung tâm (central remote): {remote_.url}", f"  Chưa đẩy lên (not pushed yet): {pending}"]
     if remote_.last_success:
-        lines.append(f"  Đẩy thành công gần nhất (last successful push): {remote_.last_success}")
+        lines.append(f"  Đẩy thành công gần nhất (last successful push): {timestamp_vi(remote_.last_success)}")
     if remote_.last_error:
         lines.append(
             f"  Lần đẩy gần nhất bị lỗi (last push failed, {remote_.failures} lần liên tiếp / in a row): "

@@ -30,6 +30,7 @@ from doccontrol.repo.gateway import Repository
 from doccontrol.repo.snapshot import Snapshot
 from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.service.controlled_set import actor_office
+from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
 
@@ -127,8 +128,12 @@ def change_links(
     add: bool,
     internal: bool = False,
     office: str | None = None,
-) -> str | None:
-    """Add or remove manual links (or the internal mark) of a procedure: a commit with history."""
+    force: bool = False,
+) -> LinkResult:
+    """Add or remove manual links (or the internal mark) of a procedure: a commit with history.
+
+    A link to a TTHC code the catalog does not hold (a typo, or a catalog not imported yet) is
+    refused unless ``force``; with it, the link is made and the codes are named in the result."""
     actor = actor_office(workspace, office)
     with Repository(workspace) as repo, repo.write(actor, "link") as tx:
         state = tx.get(procedure)
@@ -138,15 +143,29 @@ def change_links(
                 links = cov.add_link(links, state.code, code) if add else cov.remove_link(links, state.code, code)
         except cov.LinkError as exc:
             raise UsageError(str(exc), str(exc)) from exc
+        unknown = cov.not_in_catalog(tthc, repo.catalog()) if add else []
+        if unknown and not force:
+            raise UsageError(
+                f"Mã TTHC không có trong danh mục đã nhập: {', '.join(unknown)}. Kiểm tra lại mã, hoặc dùng "
+                "--force nếu vẫn muốn liên kết.",
+                f"Not in the imported TTHC catalog: {', '.join(unknown)}. Check the code, or link anyway with --force.",
+            )
         if internal:
             internals = internals | {state.code_key} if add else internals - {state.code_key}
         what = ", ".join(cat.tthc_key(c) or c for c in tthc) or ("nội bộ (internal)" if internal else "")
         verb = "liên kết" if add else "bỏ liên kết"
-        return tx.commit_files(
+        commit = tx.commit_files(
             {layout.LINKS_FILE: cov.links_to_json(links, internals).encode("utf-8")},
             f"{state.code}: {verb} {what}",
             {"Action": messages.LINK if add else messages.UNLINK, "Code-Key": state.code_key},
         )
+    return LinkResult(commit, tuple(unknown))
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    commit: str | None  # None: nothing changed
+    not_in_catalog: tuple[str, ...] = ()  # linked with --force although the catalog does not hold them
 
 
 def procedure_infos(states: Iterable[ProcedureState],
@@ -201,18 +220,18 @@ def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = N
     report = cov.compute_coverage(
         inputs.catalog, procedure_infos(inputs.states, inputs.reviewed), inputs.links, inputs.internal, inputs.fields,
         office, field, replaced_law=inputs.replaced, catalog_scope=inputs.scope,
-        conformity=conformity_settings(config),
+        conformity=conformity_settings(config), offices=list(config.offices),
     )
     context = ReportContext(
-        agency=config.agency, generated=dt.datetime.now().replace(microsecond=0), office_names=dict(config.offices)
+        agency=config.agency, generated=dt.datetime.now(config.zone).replace(microsecond=0),
+        office_names=dict(config.offices)
     )
     return CoverageResult(report=report, context=context)
 
 
 def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
     """The 100% TTHC check over the repository's catalog, links and procedures (reads only)."""
-    if office is not None and office not in workspace.config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    office = office_code(workspace, office)
     with Repository(workspace) as repo:
         catalog = repo.catalog()
         if catalog is None:
@@ -343,8 +362,7 @@ def assign_field(workspace: Workspace, field_name: str, office: str | None, by: 
     name = " ".join(field_name.split())
     if not name:
         raise UsageError("Cần tên lĩnh vực.", "Give the field's name.")
-    if office is not None and office not in workspace.config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    office = office_code(workspace, office)
     actor = actor_office(workspace, by)
     with Repository(workspace) as repo, repo.write(actor, "fields assign") as tx:
         known = {cov.words_key(t.field): t.field for t in (repo.catalog() or {}).values() if t.field}

@@ -185,6 +185,7 @@ STATUS = core_labels.PROCEDURE_STATUS
 ACTION = core_labels.ACTION
 LINK_SOURCE = core_labels.LINK_SOURCE
 INGEST_STATUS = core_labels.INGEST_STATUS
+FOLDER = core_labels.FOLDER
 
 
 def plain(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -206,5 +207,5 @@ def both(table: dict[str, tuple[str, str]], key: str, lang: str) -> Markup:
     return Markup('{} <span class="alt" lang="{}">{}</span>').format(first, second_lang, second)
 
 
-__all__ = ["ACTION", "DEFAULT_LANG", "FINDING", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "pair",
+__all__ = ["ACTION", "DEFAULT_LANG", "FINDING", "FOLDER", "INGEST_STATUS", "LABELS", "LANGS", "LINK_SOURCE", "STATUS", "both", "pair",
            "plain"]

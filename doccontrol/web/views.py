@@ -38,6 +38,11 @@ def _as_not_found(exc: UsageError) -> UsageError:
     return exc if isinstance(exc, NotFound) else NotFound(exc.message_vi, exc.message_en)
 
 
+def _timestamp_vi(value: object) -> str:
+    """A time as people read it: in the workspace's time zone (``[agency] timezone``)."""
+    return present.timestamp_vi(value, site().workspace.config.zone)
+
+
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     try:
@@ -90,7 +95,7 @@ def procedure(code: str) -> Any:
     return render_template(
         "procedure.html", active="", state=state, revisions=list(reversed(revisions)), history=found.history,
         numbers=numbers, shown=shown, text=text, links=links, diff_from=diff_from, diff_to=diff_to,
-        date_vi=present.date_vi, timestamp_vi=present.timestamp_vi, effective=effective,
+        date_vi=present.date_vi, timestamp_vi=_timestamp_vi, effective=effective,
         effective_source=effective_source, ingested=ingested_day(state), checked=checked,
     )
 
@@ -191,7 +196,7 @@ def master_list() -> Any:
         "list.html", active="list", groups=present.list_groups(groups, sort, descending),
         total=sum(len(g.entries) for g in groups), offices=offices, office=office, list_status=list_status,
         statuses=present.LIST_STATUSES, sort=sort, descending=descending, sort_keys=present.SORT_KEYS,
-        today=dt.date.today(), date_vi=present.date_vi,
+        today=dt.datetime.now(workspace.config.zone).date(), date_vi=present.date_vi,
     )
 
 
@@ -289,10 +294,15 @@ def status_page() -> Any:
     return render_template(
         "status.html", active="status", status=current, index=index, index_state=present.index_state(index),
         quarantined=service.quarantined_files(workspace), ingests=service.recent_ingests(workspace, 20),
-        timestamp_vi=present.timestamp_vi, size_vi=present.size_vi, reason_summary=present.reason_summary,
-        ingest_label=_ingest_label,
+        timestamp_vi=_timestamp_vi, size_vi=present.size_vi, reason_summary=present.reason_summary,
+        ingest_label=_ingest_label, folder_label=_folder_label,
     )
 
 
 def _ingest_label(value: object) -> Any:
     return labels.both(labels.INGEST_STATUS, str(value), current_lang())
+
+
+def _folder_label(folder: object) -> Any:
+    """An inbox or quarantine folder: an office's code, or what a folder of no office holds."""
+    return labels.both(labels.FOLDER, str(folder), current_lang())

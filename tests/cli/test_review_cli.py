@@ -69,7 +69,9 @@ def test_office_filter_and_text_output(story: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Mã hiệu") and lines[2].startswith("QT-05/NCC") and lines[3].startswith("QT-01/LĐTBXH")
-    assert "cites_replaced_law" in lines[3] and "152/2020/NĐ-CP" in lines[3]
+    # issue 16: the reasons in Vietnamese, not their codes
+    assert "Dẫn chiếu văn bản pháp luật đã được thay thế" in lines[3] and "152/2020/NĐ-CP" in lines[3]
+    assert "cites_replaced_law" not in result.output and "period" not in result.stdout
     assert run(story, "review", "--office", "XYZ").exit_code == 2
     assert run(story, "review", "--as-of", "31/02/2024").exit_code == 2
 

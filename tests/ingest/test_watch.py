@@ -20,6 +20,7 @@ from support.watch import (
     ingest_subjects,
     journal,
     kill,
+    logged,
     quarantined_names,
     revision_tags,
     start_watcher,
@@ -79,12 +80,11 @@ def test_burst_of_200_drops(home: Path, docs: DocFactory, log: Path) -> None:
     subjects = ingest_subjects(home)
     assert len(subjects) == 200 and len(set(subjects)) == 200
     assert quarantined_names(home) == []
-    text = _text(log)
+    text = logged(home)
     assert text.count("outcome=ingested") == 200
     assert "office=NCC file=qt-0002.docx outcome=ingested code=QT-0002/W revision=1 seconds=" in text
     assert "watch stop" in text and "ingested=200" in text
-    logged = (home / "logs" / "doccontrol.log").read_text(encoding="utf-8")
-    assert logged.count("outcome=ingested") == 200
+    assert _text(log).count(": đã tiếp nhận — QT-") == 200  # and one line per file for people on the console
     _assert_clean(home)
 
 
@@ -107,7 +107,7 @@ def test_slow_writer_is_ingested_once_whole(home: Path, docs: DocFactory, log: P
     finally:
         assert stop(watcher) == 0
     assert quarantined_names(home) == []
-    assert "outcome=retry_later cause=damaged" in _text(log)  # the stall was noticed, not quarantined
+    assert "outcome=retry_later cause=damaged" in logged(home)  # the stall was noticed, not quarantined
     committed = git(home, "ls-tree", "-r", "--name-only", "HEAD")
     original = next(line for line in committed.splitlines() if line.endswith("original.docx"))
     stored = run_git_bytes(home, "show", f"HEAD:{original}")
@@ -153,7 +153,7 @@ def test_rename_saves_moves_and_temp_files(home: Path, docs: DocFactory, log: Pa
     assert sorted(revision_tags(home)) == ["qt-0011-w/r1", "qt-0012-w/r1", "qt-0013-w/r1", "qt-0014-w/r1"]
     assert quarantined_names(home) == []
     assert sorted(p.name for p in inbox.iterdir()) == sorted(ignored)  # untouched
-    text = _text(log)
+    text = _text(log) + logged(home)
     assert "~WRD" not in text and "Thumbs.db" not in text and "lu4711x" not in text
 
 
@@ -185,7 +185,7 @@ def test_poll_mode_survives_the_share_going_away(home: Path, docs: DocFactory, l
         wait_until(lambda: len(revision_tags(home)) == 5, 30, "five revisions by polling", log=log)
         # The share disappears (the folder is gone), a file arrives there meanwhile, it comes back.
         os.rename(inbox, home / "inbox-away")
-        wait_until(lambda: "inbox unavailable" in _text(log), 30, "the watcher to notice the share is gone", log=log)
+        wait_until(lambda: "inbox unavailable" in logged(home), 30, "the watcher to notice the share is gone", log=log)
         docs.write(home / "inbox-away" / "BTXH" / "while away.docx", code_for(35))
         os.rename(home / "inbox-away", inbox)
         wait_until(lambda: len(revision_tags(home)) == 6, 30, "the file that arrived during the outage", log=log)
@@ -195,7 +195,7 @@ def test_poll_mode_survives_the_share_going_away(home: Path, docs: DocFactory, l
     finally:
         assert stop(watcher) == 0
     assert quarantined_names(home) == []
-    assert "watching" in _text(log) and "again" in _text(log)
+    assert "watching" in logged(home) and "again" in logged(home)
 
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGINT to the process group"])
@@ -214,7 +214,7 @@ def test_signal_finishes_the_file_in_hand_and_exits_0(home: Path, docs: DocFacto
             os.killpg(watcher.pid, signal.SIGINT)  # Ctrl-C in a terminal: every process of the group
         code = watcher.wait(timeout=30)
     assert code == 0, _text(log)
-    assert "watch stop" in _text(log)
+    assert "watch stop" in logged(home)
     done = len(revision_tags(home))
     assert done + inbox_count(home) == total  # none lost, none half-done
     assert quarantined_names(home) == []  # no commit killed half-way (git ignores the group's SIGINT)
@@ -308,7 +308,7 @@ def test_damaged_file_young_is_retried_then_quarantined(home: Path, log: Path) -
         wait_until(lambda: quarantined_names(home) == ["hỏng.docx"], 30, "the damaged file to be quarantined", log=log)
     finally:
         assert stop(watcher) == 0
-    text = _text(log)
+    text = logged(home)
     assert "outcome=retry_later cause=damaged attempt=1" in text
     assert re.search(r"office=VP file=hỏng.docx outcome=quarantined code=- revision=- seconds=\S+ cause=damaged reason=", text)
     reason = (home / "quarantine" / "VP" / "hỏng.docx.reason.txt").read_text(encoding="utf-8")
@@ -323,8 +323,17 @@ def test_once_drains_the_backlog(home: Path, docs: DocFactory) -> None:
     assert result.returncode == 0, result.stderr
     assert len(revision_tags(home)) == 6
     assert quarantined_names(home) == ["old damaged.pdf"]  # old: refused at once, no waiting
-    assert "retry_later" not in result.stdout
-    assert result.stdout.count("outcome=ingested") == 6 and "outcome=quarantined" in result.stdout
+    text = logged(home)
+    assert "retry_later" not in text
+    assert text.count("outcome=ingested") == 6 and "outcome=quarantined" in text
+    # Issue 16: the console speaks to a person: one Vietnamese line per file, the reason of a refusal.
+    console = result.stdout.splitlines()
+    assert "outcome=" not in result.stdout and "office=" not in result.stdout
+    assert sum(1 for line in console if re.fullmatch(r"\d\d:\d\d:\d\d \[VP\] b\d\.docx: đã tiếp nhận — QT-04\d\d/W lần 1 \(quy "
+                                                    r"trình mới.*\)", line)) == 6, console
+    (refused,) = [line for line in console if "old damaged.pdf" in line]
+    assert "bị cách ly — " in refused and "PDF" in refused, refused
+    assert "Bắt đầu theo dõi" in console[0] and "Đã dừng theo dõi: 6 tệp tiếp nhận" in console[-1], console
     assert inbox_count(home) == 0
 
 
@@ -358,7 +367,9 @@ def test_an_unexpected_failure_of_one_file_does_not_stop_the_watcher(
     finally:
         close_logging()
     assert summary.outcomes == {"ingested": 3} and summary.errors == 1 and summary.left_waiting == 1
-    assert "office=VP file=boom.docx outcome=error" in out.getvalue() and "retry_in=5s" in out.getvalue()
+    text = logged(home)  # the key=value log; the console says it to a person:
+    assert "office=VP file=boom.docx outcome=error" in text and "retry_in=5s" in text
+    assert "[VP] boom.docx: lỗi khi xử lý (OSError: [Errno 5] Input/output error); thử lại sau 5 giây." in out.getvalue()
     assert [p.name for p in (home / "inbox" / "VP").iterdir()] == ["boom.docx"]  # kept, tried again later
     assert len(revision_tags(home)) == 3
     assert logging.getLogger("doccontrol.ingest.watch").handlers == []
@@ -399,4 +410,4 @@ def test_lost_events_only_delay_a_file_an_overflow_rescans_at_once(
         watcher.request_stop("test")
         thread.join(timeout=60)
         close_logging()
-    assert "inotify queue overflow: full rescan" in out.getvalue()
+    assert "inotify queue overflow: full rescan" in logged(home)  # the key=value log (the console: for people)

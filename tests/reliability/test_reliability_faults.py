@@ -33,7 +33,7 @@ from support.reliability import (
     watcher_round,
 )
 from support.waiting import wait_until
-from support.watch import log_text
+from support.watch import log_text, logged
 
 from doccontrol import service
 from doccontrol.search import SearchRequest
@@ -274,7 +274,7 @@ def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: DocFac
     try:
         wait_until(lambda: inbox_waiting(home) == 0, 60, "the first drops to be ingested", log=log)
         assert inbox_waiting(home) == 0
-        before = len(log_text(log))
+        before, before_file = len(log_text(log)), len(logged(home))
         filler = _fill(small_disk, 600_000)
         written = 0
         for n in range(3, 40):
@@ -286,7 +286,8 @@ def test_full_disk_then_space_again_loses_nothing(small_disk: Path, docs: DocFac
         assert written >= 2
         # The watcher meets ENOSPC (staging, git, journal, index: it logs the failed batch) and
         # must stay up; it keeps being watched for that until the drops are in (below).
-        wait_until(lambda: any(sign in log_text(log)[before:] for sign in DISK_FULL), 60,
+        # the console (for people) and the key=value log file (for tools) together: the watcher's log
+        wait_until(lambda: any(sign in log_text(log)[before:] + logged(home)[before_file:] for sign in DISK_FULL), 60,
                    "the watcher to meet the full disk", log=log)
         assert watcher.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-3000:]
         filler.unlink()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -112,7 +113,12 @@ def test_hostile_names_through_the_watcher(home: Path, tmp_path: Path, docs: Doc
     records = [json.loads(line) for line in (home / "logs" / "ingest.jsonl").read_text(encoding="utf-8").splitlines()]
     _check_outcomes(records, [item for wave in hostile_names(docs) for item in wave])
     _check_after(home, ledger)
-    text = log.read_bytes().decode("utf-8")  # valid UTF-8 throughout
+    # The console (a line for people each, behind the time of day) and the key=value log file
+    # (behind the date, a traceback's lines marked "  | "): valid UTF-8, nothing a terminal obeys.
+    console = log.read_bytes().decode("utf-8")
+    assert all(re.match(r"\d\d:\d\d:\d\d ", line) for line in console.splitlines() if line), console[-2000:]
+    text = console + (home / "logs" / "doccontrol.log").read_bytes().decode("utf-8")
     assert "\x1b" not in text and "\u202e" not in text and "Traceback" not in text
-    assert all(line[:4].isdigit() or line.startswith("  | ") for line in text.splitlines() if line)
+    logged = (home / "logs" / "doccontrol.log").read_bytes().decode("utf-8")
+    assert all(line[:4].isdigit() or line.startswith("  | ") for line in logged.splitlines() if line)
     os.sync()

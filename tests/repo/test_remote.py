@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support.documents import DocFactory
 from support.waiting import wait_until
-from support.watch import code_for, revision_tags, set_config, start_watcher, stop, wait_started
+from support.watch import code_for, logged, revision_tags, set_config, start_watcher, stop, wait_started
 from support.workspace import git, run
 
 from doccontrol.repo import remote
@@ -44,7 +44,7 @@ def test_the_watcher_pushes_and_queues_while_the_remote_is_missing(home: Path, d
         for n in range(3):
             docs.write(home / "inbox" / "VP" / f"r{n}.docx", code_for(500 + n))
         wait_until(lambda: len(revision_tags(home)) == 3, 30, "three revisions despite the remote being down", log=log)
-        wait_until(lambda: "push failed" in log.read_text(encoding="utf-8"), 30, "a failed push", log=log)
+        wait_until(lambda: "push failed" in logged(home), 30, "a failed push", log=log)
         remote_status = _status(home)["remote"]
         assert isinstance(remote_status, dict)
         assert remote_status["configured"] is True and remote_status["unpushed_commits"] == 4  # + the initial one

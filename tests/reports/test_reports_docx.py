@@ -92,7 +92,8 @@ def test_the_tables_hold_the_figures(report_docx: Path) -> None:
     document = docx.Document(str(report_docx))
     grids = {t.rows[0].cells[1].text: t for t in document.tables[1:-1]}
     in_force = grids["Phòng, đơn vị"]
-    assert [[c.text for c in row.cells] for row in in_force.rows[1:]] == [
+    # issue 16: a cell's lines are broken at spaces by doccontrol (never after a code's hyphen or slash)
+    assert [[" ".join(c.text.split()) for c in row.cells] for row in in_force.rows[1:]] == [
         ["1", "Phòng Lao động - Việc làm (LDVL)", "2", "QT-01/LĐTBXH, QT-02/LĐTBXH"],
         ["2", "Phòng Người có công (NCC)", "1", "QT-05/NCC"],
         ["", "Tổng cộng", "3", ""]]

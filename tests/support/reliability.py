@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from support.documents import DocFactory, code_for
-from support.watch import log_text, start_watcher
+from support.watch import log_text, logged, start_watcher
 from support.waiting import wait_until, writer_idle
 from support.workspace import OFFICES, git, run_process
 
@@ -768,7 +768,7 @@ def watcher_round(home: Path, log: Path, fault: str = "", kill: ExternalKill | N
         """It has started (and scanned the inbox), no file waits, and its last batch is over: the
         commits durable, the drops released and the search index updated, all under the writer lock."""
         nonlocal seen_start
-        seen_start = seen_start or start_line in log.read_text(encoding="utf-8", errors="replace")
+        seen_start = seen_start or start_line in logged(home)  # the key=value log (the console speaks Vietnamese)
         return seen_start and inbox_waiting(home) == 0 and writer_idle(home)
 
     try:

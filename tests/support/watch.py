@@ -31,7 +31,14 @@ def start_watcher(home: Path, log: Path, *args: str, env: dict[str, str] | None 
 
 
 def log_text(log: Path) -> str:
+    """What the watcher printed (its console: one line for people per file)."""
     return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+
+def logged(home: Path) -> str:
+    """The watcher's ``key=value`` log, ``logs/doccontrol.log`` (what these tests parse)."""
+    path = home / "logs" / "doccontrol.log"
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
 def wait_started(log: Path, timeout: float = 30.0) -> None:

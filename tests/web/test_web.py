@@ -510,3 +510,18 @@ def test_serve_warms_the_report_at_start_and_a_missing_catalog_stays_a_clear_pag
     client = app.test_client()
     assert "1.000105" in tthc_section(page(client, "/procedure/QT-01/L%C4%90TBXH"))
     assert "Chưa có danh mục thủ tục hành chính" in page(client, "/coverage")
+
+
+def test_text_appended_at_the_end_is_only_added_in_the_cli_and_the_web(  # type: ignore[no-untyped-def]
+        client, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: a stored text has no final newline; its unchanged last line is context, not -/+."""
+    from doccontrol.repo.gateway import Repository
+
+    texts = {1: "QUY TRÌNH\nBước 5: Lưu hồ sơ.", 2: "QUY TRÌNH\nBước 5: Lưu hồ sơ.\nBước 6: Báo cáo kết quả."}
+    monkeypatch.setattr(Repository, "text_at", lambda self, state, revision: texts[revision])
+    cli = run(home, "diff", "QT-01/LĐTBXH", "--from", "1", "--to", "2")
+    assert cli.exit_code == 0, cli.output
+    changed = [line for line in cli.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == ["+Bước 6: Báo cáo kết quả."]
+    web = page(client, "/diff/QT-01/L%C4%90TBXH?from=1&to=2")
+    assert web.count('<tr class="add">') == 1 and '<tr class="del">' not in web
