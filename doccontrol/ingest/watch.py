@@ -163,7 +163,8 @@ class Watcher:
     def _log_stop(self) -> None:
         self.summary.left_waiting = len(self.tracker)
         counts = self.summary.outcomes
-        ingested, duplicate, quarantined = (counts.get(s, 0) for s in IngestStatus)
+        ingested, duplicate, quarantined = (
+            counts.get(s, 0) for s in (IngestStatus.INGESTED, IngestStatus.DUPLICATE, IngestStatus.QUARANTINED))
         self.log.info(
             "watch stop pid=%d reason=%s ingested=%d duplicate=%d quarantined=%d retried=%d errors=%d waiting=%d",
             os.getpid(), self.summary.stopped_by or "done", ingested, duplicate, quarantined, self.summary.retried,

@@ -130,7 +130,7 @@ def _build(base: Path, clock: Clock) -> World:
     for office, the_spec in (("LDVL", QT11), ("LDVL", QT12), ("LDVL", QT13), ("NCC", QT14), ("LDVL", QT16)):
         drop(home, office, the_spec)
     assert [r["status"] for r in ingest(home)] == ["ingested"] * 5
-    assert run(home, "link", "QT-16/LĐVL", "1.000105").exit_code == 0
+    assert run(home, "link", "QT-16/LĐVL", "1.000105", "--force").exit_code == 0  # before any catalog: --force
     clock.set(2024, 1, 20)
     first = run(home, "catalog", "import", str(write_rows(base / "qd12.csv", QD_12)), "--json")
     world.at["import_1"] = (first.exit_code, json.loads(first.stdout))
