@@ -19,6 +19,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from collections.abc import Callable
+
 import click
 
 from doccontrol import __version__
@@ -234,15 +236,20 @@ def main(ctx: click.Context, home: str | None) -> None:
     ctx.obj["home"] = home  # a --home after the subcommand is read after this one: it wins
 
 
-def get_workspace(ctx: click.Context) -> Workspace:
-    """The workspace for this command (found once, then cached on the context)."""
+def found_once(ctx: click.Context, key: str, find: Callable[[str | None], Any]) -> Any:
+    """``find(--home)``, called once per command and cached on the root context under ``key``."""
     root = ctx.find_root()
     root.ensure_object(dict)
-    if "workspace" not in root.obj:
-        from doccontrol.workspace import open_workspace
+    if key not in root.obj:
+        root.obj[key] = find(root.obj.get("home"))
+    return root.obj[key]
 
-        root.obj["workspace"] = open_workspace(root.obj.get("home"))
-    return root.obj["workspace"]  # type: ignore[no-any-return]
+
+def get_workspace(ctx: click.Context) -> Workspace:
+    """The workspace for this command (found once, then cached on the context)."""
+    from doccontrol.workspace import open_workspace
+
+    return found_once(ctx, "workspace", open_workspace)  # type: ignore[no-any-return]
 
 
 def emit_json(data: Any) -> None:

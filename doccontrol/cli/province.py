@@ -13,17 +13,14 @@ from typing import Any
 
 import click
 
-from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, main, say
+from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, found_once, main, say
 from doccontrol.errors import UsageError
 from doccontrol.province.home import Province, open_province
 
 
 def get_province(ctx: click.Context) -> Province:
-    root = ctx.find_root()
-    root.ensure_object(dict)
-    if "province" not in root.obj:
-        root.obj["province"] = open_province(root.obj.get("home"))
-    return root.obj["province"]  # type: ignore[no-any-return]
+    """The province folder for this command (found once, as a workspace is)."""
+    return found_once(ctx, "province", open_province)  # type: ignore[no-any-return]
 
 
 def _write(data: str | bytes, output: Path | None, fmt: str, binary: bool) -> None:
