@@ -529,6 +529,25 @@ def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogV
     return links_of
 
 
+def procedure_links(catalog: Mapping[str, Tthc], procedures: Sequence[ProcedureInfo],
+                    manual_links: Mapping[str, Iterable[str]], catalog_scope: CatalogScopeLike | None = None
+                    ) -> dict[str, list[str]]:
+    """Code key → the TTHC each current procedure is linked to, as :func:`compute_coverage` links
+    them for a report of every office and field (its ``links``), without the rest of the report:
+    the master list's links and the repository's derived state. The catalog's name index is built
+    only when some procedure has neither a code in its document nor a manual link."""
+    keys = _Keys()
+    manual = {keys.code(k): v for k, v in manual_links.items()}
+    chosen = _one_per_code(procedures, keys)
+    current = [(k, p) for k, p in sorted(chosen.items(), key=lambda kv: natural_key(kv[0]))
+               if p.status == STATUS_CURRENT]
+    if any(not p.tthc and not manual.get(k) for k, p in current):
+        view = _catalog_view(catalog, _Scope(None, None, {}, keys), catalog_scope)
+    else:
+        view = _CatalogView([], [], [], {}, {}, {}, 0)
+    return {key: list(found) for key, found in _links_of(current, manual, view, keys).items()}
+
+
 def _procedure_in_scope(p: ProcedureInfo, links: Mapping[str, str], catalog: Mapping[str, Tthc],
                         scope: _Scope) -> bool:
     """In the office; for a field, linked to a TTHC of that field or, with no link to an active

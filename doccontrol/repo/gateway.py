@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -37,6 +38,7 @@ from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
 
 if TYPE_CHECKING:
+    from doccontrol.core.derived import DerivedState
     from doccontrol.repo.index_sync import IndexSync
     from doccontrol.repo.transaction import Transaction
 
@@ -363,6 +365,17 @@ class Repository:
     def snapshot_as_of(self, when: dt.datetime | None) -> snapshot.Snapshot:
         """Now (None: the repository at HEAD), or the procedures in force on ``when``'s day."""
         return self.snapshot(self.head()) if when is None else self.in_force(when.date())
+
+    def derived(self) -> DerivedState | None:
+        """The derived state of the repository at HEAD (``repo.derived``: kept in the git directory,
+        trusted only when it is of HEAD, else rebuilt from git); None for an empty repository."""
+        from doccontrol.repo import derived
+
+        head = self.head()
+        if head is None:
+            return None
+        writable = os.access(self.git.git_dir, os.W_OK)
+        return derived.current(self.git, head, self.workspace.root if writable else None)
 
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for the current procedures that still cite a law recorded as replaced

@@ -201,7 +201,7 @@ def _ls_tree(git: Git, commit: str) -> list[str]:
     return [p.decode("utf-8") for p in out.split(b"\0") if p]
 
 
-def _state_from_meta(raw: bytes, text_of: Callable[[], str]) -> ProcedureState:
+def state_from_meta(raw: bytes, text_of: Callable[[], str]) -> ProcedureState:
     """A state from a meta.json; one written before citations were read gets them from its text."""
     data = json.loads(raw.decode("utf-8"))
     state = state_from_json(raw.decode("utf-8"))
@@ -238,7 +238,7 @@ def _read_states(blobs: BlobReader, commit: str, paths: list[str]) -> list[Proce
 
         raw = blobs.read(f"{commit}:{meta}")
         if raw is not None:
-            states.append(_state_from_meta(raw, text_of))
+            states.append(state_from_meta(raw, text_of))
     return states
 
 

@@ -19,6 +19,7 @@ This module holds no rules: the callers decide, it writes what they decided.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from doccontrol.repo.gateway import Repository
 
 RECOVERY_LOG = "doccontrol.log"  # in logs/
+log = logging.getLogger("doccontrol.repo")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -109,6 +111,26 @@ class Transaction:
             self._close_stream()
             if self.repository.head() != self._began_at:
                 self.repository.git.write_commit_graph()
+                self._keep_derived_state()
+
+    def _keep_derived_state(self) -> None:
+        """Bring the repository's derived state (``repo.derived``) to the new HEAD, incrementally
+        from the one of the commit this unit of work began from (the procedures it committed
+        re-read). Without one (missing, or of another commit) it is removed, never rebuilt here:
+        a write stays cheap, the next reader rebuilds it. A failure fails no write (removed too)."""
+        from doccontrol.repo import derived
+
+        git = self.repository.git
+        head = self.repository.head()
+        try:
+            kept = derived.read(git)
+            if head is None or kept is None or kept.commit != self._began_at:
+                derived.remove(git)
+                return
+            derived.write(git, derived.update(git, kept, head))
+        except Exception:  # noqa: BLE001 - a derived cache: never trusted unless of HEAD, rebuilt when missing
+            log.warning("derived state not kept", exc_info=True)
+            derived.remove(git)
 
     def _close_stream(self) -> None:
         if self._stream is not None:

@@ -25,6 +25,7 @@ from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureS
 from doccontrol.reports import layout, sheets
 
 if TYPE_CHECKING:
+    from doccontrol.core.derived import DerivedState, Row
     from doccontrol.repo.snapshot import Snapshot
 
 FORMATS = ("text", "json", "csv", "xlsx", "html", "docx")
@@ -81,28 +82,15 @@ class MasterList:
         return sum(len(g.entries) for g in self.groups)
 
 
-def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def linked_tthc(snapshot: Snapshot, field_offices: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
     """Code key → the TTHC a procedure is linked to: the codes in its document, manual links and,
-    with a catalog, a title equal to a TTHC's name (as the coverage check links them)."""
-    out: dict[str, list[str]] = {}
-    for state in snapshot.states:
-        codes = list(state.tthc)
-        for code in sorted(snapshot.links.get(state.code_key, ())):
-            if code not in codes:
-                codes.append(code)
-        out[state.code_key] = codes
-    if snapshot.catalog is not None:
-        from doccontrol.core import coverage as cov  # the coverage rules: only with a catalog
+    with a catalog, a title equal to a TTHC's name (as the coverage check links them; one rule,
+    ``core.derived.linked_tthc``, which the repository's derived state keeps). ``field_offices``
+    is not needed (links do not depend on offices); kept for the callers that pass it."""
+    from doccontrol.core import derived
 
-        infos = [cov.procedure_info(s) for s in snapshot.states]
-        report = cov.compute_coverage(snapshot.catalog, infos, snapshot.links, snapshot.internal, field_offices,
-                                      suggest_limit=0, catalog_scope=snapshot.scope)
-        by_code = {s.code: s.code_key for s in snapshot.states}
-        for link in report.links:
-            key = by_code.get(link.procedure)
-            if key is not None and link.tthc not in out[key]:
-                out[key].append(link.tthc)
-    return {k: tuple(v) for k, v in out.items()}
+    rows = [derived.row_of(s) for s in snapshot.states]
+    return derived.linked_tthc(rows, snapshot.links, snapshot.catalog, snapshot.scope)
 
 
 def select_states(states: Iterable[ProcedureState], office: str | None = None,
@@ -119,6 +107,25 @@ def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> 
                        state.ocr_confidence if state.text_source == "ocr" else None)
 
 
+def entry_of_row(row: Row, tthc: tuple[str, ...] | None = None) -> MasterEntry:
+    """One row of the list from the repository's derived state (``core.derived.Row``): the same
+    entry :func:`master_entry` makes of the procedure's state."""
+    return MasterEntry(row.code, row.code_key, row.title, row.office, row.revision, row.issued, row.effective,
+                       row.status, row.tthc if tthc is None else tthc, row.effective_source, row.ingested,
+                       row.ocr_confidence)
+
+
+def group_entries(entries: Iterable[MasterEntry], config: Config) -> tuple[OfficeGroup, ...]:
+    """The entries by office in the one order: offices in the configuration's order (others after,
+    by code), procedures by code (numbers in numeric order)."""
+    chosen = list(entries)
+    groups = []
+    for code in config.office_order(e.office for e in chosen):
+        entries_of = sorted((e for e in chosen if e.office == code), key=lambda e: natural_key(e.code_key))
+        groups.append(OfficeGroup(code, config.office_name(code), tuple(entries_of)))
+    return tuple(groups)
+
+
 def master_groups(
     states: Iterable[ProcedureState],
     config: Config,
@@ -126,19 +133,32 @@ def master_groups(
     status: str = ProcedureStatus.CURRENT,
     links: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[OfficeGroup, ...]:
-    """The rows of the master list and their order, for every face: offices in the configuration's
-    order (others after, by code), procedures by code (numbers in numeric order).
+    """The rows of the master list and their order, for every face (:func:`group_entries`).
 
     ``links``: code key → linked TTHC (:func:`linked_tthc`); without it, the codes in each document.
     """
-    chosen = select_states(states, office, status)
     found = links or {}
-    groups = []
-    for code in config.office_order(s.office for s in chosen):
-        entries = sorted((master_entry(s, found.get(s.code_key)) for s in chosen if s.office == code),
-                         key=lambda e: natural_key(e.code_key))
-        groups.append(OfficeGroup(code, config.office_name(code), tuple(entries)))
-    return tuple(groups)
+    return group_entries((master_entry(s, found.get(s.code_key)) for s in select_states(states, office, status)),
+                         config)
+
+
+def row_groups(rows: Iterable[Row], config: Config, office: str | None = None, status: str = ProcedureStatus.CURRENT,
+               links: Mapping[str, tuple[str, ...]] | None = None) -> tuple[OfficeGroup, ...]:
+    """:func:`master_groups` over the rows of the repository's derived state."""
+    found = links or {}
+    return group_entries((entry_of_row(r, found.get(r.code_key)) for r in select_states(rows, office, status)),
+                         config)  # type: ignore[arg-type]  # a row has the office and status a selection reads
+
+
+def master_list_of_rows(state: DerivedState, config: Config, generated: dt.datetime, office: str | None = None,
+                        status: str = ProcedureStatus.CURRENT, zone: dt.tzinfo | None = None) -> MasterList:
+    """The master list of the repository now, from its derived state (the same list
+    :func:`build_master_list` makes of a snapshot at HEAD, without reading every procedure)."""
+    return MasterList(
+        agency=config.agency, parent_agency=config.parent_agency, generated=in_zone(generated, zone), as_of=None,
+        commit=state.commit, commit_date=in_zone(state.date, zone), status=status,
+        groups=row_groups(state.rows, config, office, status, state.links),
+    )
 
 
 def build_master_list(

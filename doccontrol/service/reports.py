@@ -42,6 +42,10 @@ def master_list(
     """The master list (danh mục tài liệu) now, or of the procedures in force on ``as_of``'s day."""
     check_status(status)
     office = office_code(workspace, office)
+    if as_of is None:  # now: from the repository's derived state (every procedure is not read again)
+        from doccontrol.service.listing import master_list_now
+
+        return master_list_now(workspace, office, status)
     return master_list_of(_snapshot_as_of(workspace, as_of), workspace.config, as_of, office, status)
 
 
