@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,10 +26,10 @@ from doccontrol.core.labels import (
 )
 from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
 from doccontrol.core.names import printable
-from doccontrol.core.catalog_terms import terms_lines, terms_of
-from doccontrol.core.conformity import REASON_VI
 from doccontrol.reports import masterlist
-from doccontrol.service.conformity import ProcedureConformity, conformity_json, procedure_conformity
+
+if TYPE_CHECKING:
+    from doccontrol.service.conformity import ProcedureConformity
 
 TITLE_WIDTH = 70  # characters of a title shown in a terminal table
 
@@ -110,6 +111,8 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """A procedure's metadata and every revision."""
     workspace = get_workspace(ctx)
     zone = workspace.config.zone
+    from doccontrol.service.conformity import conformity_json, procedure_conformity  # only here: the catalog's rules
+
     found = service.detail(workspace, code)
     checked = procedure_conformity(workspace, found.state)
     if as_json:
@@ -144,6 +147,9 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
 
 def conformity_lines(state: ProcedureState, checked: ProcedureConformity) -> list[str]:
     """The steps with their times, the linked TTHC's terms and what the checks found."""
+    from doccontrol.core.catalog_terms import terms_lines, terms_of
+    from doccontrol.core.conformity import REASON_VI
+
     lines = ["", "Các bước (steps):"]
     steps = state.steps
     if steps is None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
 from doccontrol.core.names import escape, has_undecodable, readable
-from doccontrol.core.steps import StepTable
+
+if TYPE_CHECKING:
+    from doccontrol.core.steps import StepTable
+
+
+def _no_steps() -> StepTable:
+    """An empty step table (``core.steps`` loaded only when a document's steps are made)."""
+    from doccontrol.core.steps import StepTable
+
+    return StepTable()
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class Metadata:
     citations: tuple[str, ...] = ()  # legal documents cited, normal form, e.g. "152/2020/NĐ-CP"
     issued_from_decision: bool = False  # issued read from the issuing decision's line, no label
     problems: tuple[MetadataProblem, ...] = ()
-    steps: StepTable = StepTable()  # the steps (Bước | Nội dung | Thời gian ...), core.steps; empty: none
+    steps: StepTable = field(default_factory=_no_steps)  # the steps (Bước | Nội dung | Thời gian ...), core.steps; empty: none
 
     @property
     def document_effective(self) -> dt.date | None:

@@ -66,6 +66,8 @@ def _shown(ch: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` for a terminal, a log line or a reason file: one line, nothing a terminal acts on."""
+    if text.isprintable():  # the common case, in C: no control, separator, bidi mark nor surrogate
+        return text
     text = readable(text)
     if not any(is_control(ch) for ch in text):
         return text

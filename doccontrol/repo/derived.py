@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol.core import derived
 from doccontrol.repo import layout
-from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git
+
+if TYPE_CHECKING:
+    from doccontrol.repo.blobs import BlobReader
 
 FOLDER = "doccontrol"  # in the git directory
 STATE_FILE = "state.json"
@@ -47,6 +49,8 @@ def read(git: Git) -> derived.DerivedState | None:
 
 def write(git: Git, state: derived.DerivedState) -> None:
     """Replace the kept derived state atomically (a reader sees the old file or the new one)."""
+    import tempfile
+
     folder = state_path(git).parent
     folder.mkdir(exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=folder)
@@ -172,6 +176,8 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     catalog, the links or the scope changed), the revisions committed meanwhile recorded."""
     from doccontrol.core.coverage import links_from_json
     from doccontrol.core.scope import scope_from_json
+
+    from doccontrol.repo.blobs import BlobReader
 
     changed = git.run("diff", "--name-only", "--no-renames", old.commit, commit).splitlines()
     folders = {folder for path in changed if (folder := layout.procedure_of(path))}

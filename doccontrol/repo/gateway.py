@@ -22,23 +22,23 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccontrol.core import coverage as cov
-from doccontrol.core import review as rv
-from doccontrol.core import timeline as tl
-from doccontrol.core.catalog import Tthc, catalog_from_json
 from doccontrol.core.model import ProcedureState, RevisionRecord
-from doccontrol.core.organisation import Organisation, assign, field_offices, organisation_from_json, organisation_to_json
-from doccontrol.core.scope import CatalogScope, scope_from_json
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
-from doccontrol.repo import history, layout, messages, snapshot
-from doccontrol.repo.blobs import BlobReader
-from doccontrol.repo.gitcmd import Git, GitError, init_repository
+from doccontrol.repo import layout
+from doccontrol.repo.gitcmd import Git, GitError
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
 
 if TYPE_CHECKING:
+    from doccontrol.core import review as rv
+    from doccontrol.core import timeline as tl
+    from doccontrol.core.catalog import Tthc
     from doccontrol.core.derived import DerivedState
+    from doccontrol.core.organisation import Organisation
+    from doccontrol.core.scope import CatalogScope
+    from doccontrol.repo import history, snapshot
+    from doccontrol.repo.blobs import BlobReader
     from doccontrol.repo.index_sync import IndexSync
     from doccontrol.repo.transaction import Transaction
 
@@ -191,20 +191,28 @@ class Repository:
 
     def catalog(self) -> dict[str, Tthc] | None:
         """The TTHC catalog (None when none was imported)."""
+        from doccontrol.core.catalog import catalog_from_json
+
         text = self._file_text(layout.CATALOG_FILE)
         return catalog_from_json(text) if text is not None else None
 
     def organisation(self) -> Organisation:
         """The offices' names and the fields → offices map the repository keeps (empty when none)."""
+        from doccontrol.core.organisation import Organisation, organisation_from_json
+
         text = self._file_text(layout.ORGANISATION_FILE)
         return organisation_from_json(text) if text is not None else Organisation()
 
     def field_offices(self) -> dict[str, str]:
         """The field → office map every figure uses (the repository's, then ``[fields]``)."""
+        from doccontrol.core.organisation import field_offices
+
         return field_offices(self.organisation(), self.workspace.config.field_offices)
 
     def catalog_scope(self) -> CatalogScope:
         """Which TTHC of the catalog are the workspace's own (an empty scope: all)."""
+        from doccontrol.core.scope import CatalogScope, scope_from_json
+
         text = self._file_text(layout.SCOPE_FILE)
         return scope_from_json(text) if text is not None else CatalogScope()
 
@@ -213,6 +221,8 @@ class Repository:
 
     def catalog_changes(self) -> list[history.Event]:
         """The commits that changed the catalog, newest first (imports and undos)."""
+        from doccontrol.repo import history
+
         return history.read_log(self.git, "--", layout.CATALOG_FILE)
 
     def file_before(self, commit: str, rel: str) -> bytes | None:
@@ -223,11 +233,15 @@ class Repository:
 
     def links(self) -> tuple[dict[str, set[str]], set[str]]:
         """Manual links (procedure code → TTHC codes) and the internal procedures' code keys."""
+        from doccontrol.core import coverage as cov
+
         text = self._file_text(layout.LINKS_FILE)
         return cov.links_from_json(text) if text is not None else ({}, set())
 
     def laws(self) -> list[rv.ReplacedLaw]:
         """Legal documents recorded as replaced, oldest first."""
+        from doccontrol.core import review as rv
+
         text = self._file_text(layout.LAWS_FILE)
         return rv.laws_from_json(text) if text is not None else []
 
@@ -236,11 +250,15 @@ class Repository:
 
     def reviews(self, state: ProcedureState) -> list[rv.ReviewRecord]:
         """A procedure's confirmed reviews, oldest first."""
+        from doccontrol.core import review as rv
+
         text = self._file_text(layout.review_path(state.slug))
         return rv.reviews_from_json(text)[1] if text is not None else []
 
     def last_reviews(self) -> dict[str, dt.datetime]:
         """Code key → when each procedure's last review was confirmed (those reviewed at all)."""
+        from doccontrol.core import review as rv
+
         folder = self.path / layout.REVIEWS_DIR
         out: dict[str, dt.datetime] = {}
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
@@ -255,6 +273,8 @@ class Repository:
         """Every commit of this procedure (revisions, historical ones included, withdrawals,
         confirmed reviews), in the order they entered the repository; each revision and withdrawal
         with the day it took effect."""
+        from doccontrol.repo import history, messages, snapshot
+
         folder = layout.procedure_dir(state.office, state.slug)
         events = history.procedure_events(self.git, folder, layout.review_path(state.slug))
         events = [event for event in events if event.action != messages.UNREADABLE]
@@ -269,6 +289,8 @@ class Repository:
 
     def timeline(self) -> list[tl.TimelineEvent]:
         """Every revision and withdrawal of the repository, with its effective date and its source."""
+        from doccontrol.repo import snapshot
+
         head = self.head()
         if head is None:
             return []
@@ -345,21 +367,29 @@ class Repository:
 
     def blobs(self) -> BlobReader:
         """A reader of many blobs through one git process (close it, or use ``with``)."""
+        from doccontrol.repo.blobs import BlobReader
+
         return BlobReader(self.path)
 
     # --- the repository at a moment -------------------------------------------------------------
 
     def commit_as_of(self, when: dt.datetime) -> str | None:
         """The newest commit made at or before ``when`` (None when the repository is younger)."""
+        from doccontrol.repo import snapshot
+
         return snapshot.commit_as_of(self.git, when)
 
     def snapshot(self, commit: str | None, with_events: bool = True) -> snapshot.Snapshot:
         """The repository at ``commit`` (an empty snapshot for None: before the first commit)."""
+        from doccontrol.repo import snapshot
+
         return snapshot.load_snapshot(self.git, commit, with_events)
 
     def in_force(self, day: dt.date, head: str | None = None) -> snapshot.Snapshot:
         """The procedures in force on ``day`` by their effective dates (``snapshot.load_in_force``),
         read from the repository at ``head`` (default HEAD)."""
+        from doccontrol.repo import snapshot
+
         return snapshot.load_in_force(self.git, day, head)
 
     def snapshot_as_of(self, when: dt.datetime | None) -> snapshot.Snapshot:
@@ -399,6 +429,9 @@ Do doccontrol quản lý — đừng sửa tay. Managed by doccontrol: do not ed
 def create_repository(workspace: Workspace, fields: Mapping[str, str] | None = None) -> None:
     """Create the workspace's repository (idempotent) with its first commit, the organisation
     (the offices' names, ``fields`` → offices) and an empty index that reflects it."""
+    from doccontrol.core.organisation import Organisation, assign, organisation_to_json
+    from doccontrol.repo.gitcmd import init_repository
+
     controller = workspace.config.controller
     org = Organisation(dict(workspace.config.offices))
     for name, office in (fields or {}).items():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -114,6 +113,8 @@ class Git:
 
     def bytes(self, *args: str, env: Mapping[str, str] | None = None) -> bytes:
         """Run ``git ARGS`` and return its standard output as bytes; GitError when it fails."""
+        import subprocess  # not at start-up: reading HEAD and refs needs no process
+
         try:
             done = subprocess.run(
                 ["git", *args], cwd=self.path, capture_output=True, stdin=subprocess.DEVNULL,

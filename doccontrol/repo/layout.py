@@ -26,7 +26,6 @@ builds these names.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from doccontrol.core.text import slugify
@@ -139,6 +138,8 @@ def candidate_slugs(code_key: str) -> tuple[str, str]:
     :data:`SLUG_MAX` is cut and marked with the hash (a folder name must fit in a file name; a
     5,000-character code is still a lookup, never an error).
     """
+    import hashlib  # only for a slug that is taken (OpenSSL is not loaded at start-up)
+
     digest = hashlib.sha1(code_key.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     slug = slugify(code_key)
     if len(slug) > SLUG_MAX:

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 from doccontrol.core.model import ProcedureState
-from doccontrol.core.steps import steps_from_data, steps_to_data
 from doccontrol.core.text import code_key
 
 
@@ -26,6 +25,8 @@ def state_to_json(state: ProcedureState) -> str:
     data["withdrawn_effective"] = state.withdrawn_effective.isoformat() if state.withdrawn_effective else None
     data["tthc"] = list(state.tthc)
     if state.steps is not None:
+        from doccontrol.core.steps import steps_to_data
+
         data["steps"] = steps_to_data(state.steps)
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -49,7 +50,10 @@ def state_from_json(text: str) -> ProcedureState:
     values["tthc"] = tuple(values.get("tthc") or ())
     values["citations"] = tuple(values.get("citations") or ())
     values["revision"] = int(values.get("revision", 1))
-    values["steps"] = steps_from_data(values.get("steps"))
+    if values.get("steps") is not None:  # core.steps (its patterns) loaded only for a state with steps
+        from doccontrol.core.steps import steps_from_data
+
+        values["steps"] = steps_from_data(values["steps"])
     # The code's normal form is recomputed, not trusted: a procedure stored before the normal form
     # changed (``core.text.code_key``) is compared, linked and indexed like one stored today.
     values["code_key"] = code_key(str(values.get("code", ""))) or str(values.get("code_key", ""))

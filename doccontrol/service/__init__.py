@@ -22,12 +22,13 @@ _HOMES = {
                      "plan", "quarantined_files", "retry_items", "ocr_missing_packages", "recent_ingests"), "intake"),
     **dict.fromkeys(("STATUSES", "Detail", "detail", "diff", "export", "export_to", "list_record", "procedures",
                      "revision_record", "revision_text", "withdraw"), "controlled_set"),
-    **dict.fromkeys(("cites", "confirm_review", "master_list", "procedures_as_of", "record_replaced_law",
+    "master_list": "listing",
+    **dict.fromkeys(("cites", "confirm_review", "procedures_as_of", "record_replaced_law",
                      "replaced_laws", "review_due", "yearly_report", "yearly_template"), "reports"),
     **dict.fromkeys(("SearchOutcome", "VerifyReport", "index_freshness", "reindex", "search", "verify"), "searching"),
     **dict.fromkeys(("catalog", "coverage"), "tthc"),
 }
-_MODULES = ("admin", "controlled_set", "doctor", "intake", "reports", "searching", "status", "tthc")
+_MODULES = ("admin", "controlled_set", "doctor", "intake", "listing", "reports", "searching", "status", "tthc")
 
 __all__ = sorted(_HOMES)
 
@@ -70,10 +71,10 @@ if TYPE_CHECKING:  # the names for type checkers (at run time: __getattr__)
         recent_ingests,
         retry_items,
     )
+    from doccontrol.service.listing import master_list  # noqa: F401
     from doccontrol.service.reports import (  # noqa: F401
         cites,
         confirm_review,
-        master_list,
         procedures_as_of,
         record_replaced_law,
         replaced_laws,

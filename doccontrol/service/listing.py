@@ -21,6 +21,23 @@ def derived_state(workspace: Workspace) -> derived.DerivedState | None:
         return repo.derived()
 
 
+def master_list(workspace: Workspace, as_of: dt.datetime | None = None, office: str | None = None,
+                status: str = derived.CURRENT) -> MasterList:
+    """The master list (danh mục tài liệu) now, from the derived state; or of the procedures in
+    force on ``as_of``'s day (``service.reports.master_list``: every revision's dates read)."""
+    from doccontrol.service.offices import office_code
+
+    if as_of is not None:
+        from doccontrol.service.reports import master_list as master_list_as_of
+
+        return master_list_as_of(workspace, as_of, office, status)
+    if status not in (derived.CURRENT, derived.WITHDRAWN, "all"):
+        from doccontrol.service.controlled_set import check_status
+
+        check_status(status)  # says what is wrong
+    return master_list_now(workspace, office_code(workspace, office), status)
+
+
 def master_list_now(workspace: Workspace, office: str | None = None, status: str = derived.CURRENT) -> MasterList:
     """The master list of the repository now (``office``: its code, already checked)."""
     from doccontrol.reports.masterlist import master_list_of_rows

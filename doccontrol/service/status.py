@@ -25,9 +25,8 @@ from typing import Any
 from doccontrol.core.config import orphan_owner_messages, orphan_owners
 from doccontrol.core.dates import iso_in_zone
 from doccontrol.core.labels import INBOX_ROOT, folder_vi, office_rank, timestamp_vi
-from doccontrol.core.model import ProcedureStatus
 from doccontrol.repo import remote
-from doccontrol import service
+from doccontrol.service.listing import derived_state
 from doccontrol.core.names import printable, readable
 from doccontrol.ingest.inbox import scan
 from doccontrol.ingest.quarantine import entries as quarantine_entries
@@ -85,10 +84,9 @@ def status_of(workspace: Workspace) -> Status:
     waiting = Counter(readable(item.folder) or INBOX_ROOT for item in scan(workspace.inbox, workspace.config.offices))
     quarantined = _quarantined(workspace.quarantine)
     try:
-        states = service.procedures(workspace, status="all")
-        current = sum(1 for s in states if s.status == ProcedureStatus.CURRENT)
-        withdrawn = sum(1 for s in states if s.status == ProcedureStatus.WITHDRAWN)
-        orphans = orphan_owners(workspace.config, (s.office for s in states if s.status == ProcedureStatus.CURRENT))
+        state = derived_state(workspace)  # the counts kept beside the repository: no meta.json read
+        current, withdrawn = state.counts() if state is not None else (0, 0)
+        orphans = orphan_owners(workspace.config, state.current_offices() if state is not None else ())
         problems += [f"{vi} ({en})" for vi, en in orphan_owner_messages(workspace.config, orphans)]
     except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         problems.append(f"procedures: {type(exc).__name__}: {exc}")
