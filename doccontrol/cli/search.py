@@ -104,6 +104,7 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
                        f"(of {report.integrity.commits_checked} commits, unreadable ones are not counted).")
         for line in report.integrity.unreadable:
             click.echo(f"  ! {line}")
+        _derived_lines(report)
         if index.healthy:
             click.echo("Chỉ mục tìm kiếm: khớp với kho tài liệu. (index agrees with the repository)")
         else:
@@ -118,3 +119,27 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
         if index.repaired:
             click.echo(f"Đã sửa chỉ mục (repaired): {index.repaired}")
     ctx.exit(EXIT_OK if report.healthy else EXIT_PROBLEM)
+
+
+_DERIVED_KEPT = {
+    "agrees": "khớp với kho (agrees with the repository)",
+    "differs": "KHÔNG khớp với kho (differs from the repository)",
+    "unreadable": "KHÔNG đọc được (unreadable)",
+    "missing": "chưa có, đã tạo từ kho (missing: rebuilt from the repository)",
+    "other_commit": "của một commit khác, đã tạo lại (of another commit: rebuilt)",
+    "other_format": "của phiên bản khác, đã tạo lại (of another format: rebuilt)",
+}
+
+
+def _derived_lines(report: service.VerifyReport) -> None:
+    """What verify found of the derived state kept in the repository's git directory."""
+    found = report.derived
+    if found is None:
+        return
+    click.echo(f"Dữ liệu dẫn xuất (derived state, .git/doccontrol): {_DERIVED_KEPT.get(found.kept, found.kept)}")
+    for line in found.differences[:20]:
+        click.echo(f"  ! khác (differs): {line}")
+    if len(found.differences) > 20:
+        click.echo(f"  … {len(found.differences) - 20} khác nữa (more)")
+    if not found.clean and found.rewritten:
+        click.echo("  Đã tạo lại từ kho (rebuilt from the repository).")

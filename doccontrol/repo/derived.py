@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,14 +161,17 @@ def _descends(git: Git, ancestor: str, commit: str) -> bool:
     return True
 
 
-def _write_back(git: Git, state: derived.DerivedState, lock_root: Path) -> None:
+def _write_back(git: Git, state: derived.DerivedState, lock_root: Path) -> bool:
+    """Write ``state`` while it is of HEAD and no writer holds the lock; True when written."""
     from doccontrol.repo.lock import lock_is_held
 
     try:
         if not lock_is_held(lock_root) and git.head() == state.commit:
             write(git, state)
+            return True
     except OSError:
         pass  # a cache: the next reader builds it again
+    return False
 
 
 def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedState:
@@ -211,3 +215,56 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
         if inputs_changed:
             moved = derived.with_links(moved, recompute)
     return moved
+
+
+@dataclass(frozen=True)
+class Check:
+    """What ``verify`` found of the kept derived state: ``kept`` is ``agrees``, ``differs``,
+    ``unreadable``, ``missing``, ``other_commit`` or ``other_format`` (the last three are not
+    problems: such a file is never trusted, only rebuilt); ``differences``: one line each."""
+
+    kept: str
+    differences: tuple[str, ...] = ()
+    rewritten: bool = False  # the state rebuilt from git was written in its place
+
+    @property
+    def clean(self) -> bool:
+        return self.kept not in ("differs", "unreadable")
+
+
+def check(git: Git, head: str, lock_root: Path | None) -> Check:
+    """Rebuild the derived state at ``head`` from git and compare the kept one with it; the
+    rebuilt one then replaces it (with ``lock_root``, while no writer holds the lock)."""
+    import json
+
+    rebuilt = build(git, head)
+    try:
+        raw = state_path(git).read_bytes()
+    except OSError:
+        raw = None
+    if raw is None:
+        found = Check("missing")
+    else:
+        try:
+            data = json.loads(raw)
+            fmt = data.get("format") if isinstance(data, dict) else None
+        except ValueError:
+            fmt = None
+            data = None
+        if not isinstance(data, dict):
+            found = Check("unreadable", ("the file is not JSON",))
+        elif fmt != derived.FORMAT:
+            found = Check("other_format")
+        else:
+            try:
+                kept = derived.from_json(raw)
+            except ValueError as exc:
+                found = Check("unreadable", (str(exc),))
+            else:
+                differences = tuple(derived.differences(kept, rebuilt)) if kept.commit == head else ()
+                found = Check("differs" if differences else "agrees" if kept.commit == head else "other_commit",
+                              differences)
+    forget(git)
+    if lock_root is not None and found.kept != "agrees":
+        return Check(found.kept, found.differences, rewritten=_write_back(git, rebuilt, lock_root))
+    return found

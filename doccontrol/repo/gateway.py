@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from doccontrol.core import timeline as tl
     from doccontrol.core.catalog import Tthc
     from doccontrol.core.derived import DerivedState
+    from doccontrol.repo.derived import Check as DerivedCheck
     from doccontrol.core.organisation import Organisation
     from doccontrol.core.scope import CatalogScope
     from doccontrol.repo import history, snapshot
@@ -406,6 +407,17 @@ class Repository:
             return None
         writable = os.access(self.git.git_dir, os.W_OK)
         return derived.current(self.git, head, self.workspace.root if writable else None)
+
+    def check_derived(self) -> DerivedCheck | None:
+        """``verify``: the derived state rebuilt from git and compared with the kept one, which it
+        then replaces (``repo.derived.check``); None for an empty repository."""
+        from doccontrol.repo import derived
+
+        head = self.head()
+        if head is None:
+            return None
+        writable = os.access(self.git.git_dir, os.W_OK)
+        return derived.check(self.git, head, self.workspace.root if writable else None)
 
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for the current procedures that still cite a law recorded as replaced

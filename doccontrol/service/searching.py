@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from doccontrol.errors import WorkspaceError
 from doccontrol.repo.gateway import Repository
@@ -11,6 +12,9 @@ from doccontrol.repo.integrity import IntegrityReport, check_revisions
 from doccontrol.search import Hit, IndexUnavailable, SearchRequest
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.repo.derived import Check as DerivedCheck
 
 
 @dataclasses.dataclass
@@ -96,13 +100,18 @@ def reindex(workspace: Workspace) -> int:
 class VerifyReport:
     index: IndexReport
     integrity: IntegrityReport
+    derived: DerivedCheck | None = None  # the derived state kept beside the repository (repo.derived)
 
     @property
     def healthy(self) -> bool:
-        return self.index.healthy and self.integrity.clean
+        return self.index.healthy and self.integrity.clean and (self.derived is None or self.derived.clean)
 
     def as_json(self) -> dict[str, object]:
-        return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json()}
+        derived = None if self.derived is None else {
+            "kept": self.derived.kept, "clean": self.derived.clean, "differences": list(self.derived.differences),
+            "rewritten": self.derived.rewritten}
+        return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json(),
+                "derived": derived}
 
 
 def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
@@ -119,4 +128,5 @@ def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
                 f"{len(before.problems)} problem(s) before"
             )
         integrity_report = check_revisions(repo)
-    return VerifyReport(index=index_report, integrity=integrity_report)
+        derived_check = repo.check_derived()
+    return VerifyReport(index=index_report, integrity=integrity_report, derived=derived_check)
