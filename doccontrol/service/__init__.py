@@ -22,7 +22,7 @@ _HOMES = {
                      "plan", "quarantined_files", "retry_items", "ocr_missing_packages", "recent_ingests"), "intake"),
     **dict.fromkeys(("STATUSES", "Detail", "detail", "diff", "export", "export_to", "list_record", "procedures",
                      "revision_record", "revision_text", "withdraw"), "controlled_set"),
-    "master_list": "listing",
+    **dict.fromkeys(("master_list", "procedure_rows"), "listing"),
     **dict.fromkeys(("cites", "confirm_review", "procedures_as_of", "record_replaced_law",
                      "replaced_laws", "review_due", "yearly_report", "yearly_template"), "reports"),
     **dict.fromkeys(("SearchOutcome", "VerifyReport", "index_freshness", "reindex", "search", "verify"), "searching"),
@@ -71,7 +71,7 @@ if TYPE_CHECKING:  # the names for type checkers (at run time: __getattr__)
         recent_ingests,
         retry_items,
     )
-    from doccontrol.service.listing import master_list  # noqa: F401
+    from doccontrol.service.listing import master_list, procedure_rows  # noqa: F401
     from doccontrol.service.reports import (  # noqa: F401
         cites,
         confirm_review,

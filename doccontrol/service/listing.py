@@ -53,7 +53,7 @@ def master_list_now(workspace: Workspace, office: str | None = None, status: str
     return master_list_of_rows(state, workspace.config, generated, office, status, zone)
 
 
-def rows(workspace: Workspace) -> list[derived.Row]:
+def procedure_rows(workspace: Workspace) -> list[derived.Row]:
     """Every procedure's row (current and withdrawn), by folder."""
     state = derived_state(workspace)
     return list(state.rows) if state is not None else []

@@ -122,6 +122,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "list_status_withdrawn": ("Đã bãi bỏ", "Withdrawn"),
     "list_status_all": ("Tất cả", "All"),
     "show": ("Xem", "Show"),
+    "page": ("Trang", "Page"),
+    "pages": ("Các trang", "Pages"),
     # coverage
     "coverage_title": ("Mức độ bao phủ thủ tục hành chính bằng quy trình ISO",
                        "Coverage of administrative procedures (TTHC) by ISO procedures"),

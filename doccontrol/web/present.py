@@ -228,6 +228,46 @@ def list_groups(groups: Iterable[OfficeGroup], key: str, descending: bool) -> li
     return [(group, sort_states(group.entries, key, descending)) for group in groups]
 
 
+LIST_PAGE = 500  # rows of the master list per page: a department's whole list fits in one, a province's does not
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the master list: its office groups (each with its rows on this page and the
+    number of the first, counted in its office), which page of how many."""
+
+    groups: list[tuple[OfficeGroup, list[MasterEntry], int]]
+    number: int  # 1-based
+    pages: int
+
+    @property
+    def pager(self) -> list[int | None]:
+        """The page numbers to link: the first, the last and those near this one (None: a gap)."""
+        near = {1, self.pages, *range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)}
+        out: list[int | None] = []
+        for n in sorted(near):
+            if out and out[-1] is not None and n > out[-1] + 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def list_page(groups: Sequence[tuple[OfficeGroup, list[MasterEntry]]], number: int, size: int = LIST_PAGE) -> ListPage:
+    """Page ``number`` (1-based; clamped to the pages there are) of the sorted office groups."""
+    total = sum(len(rows) for _, rows in groups)
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    start, end = (number - 1) * size, number * size
+    shown: list[tuple[OfficeGroup, list[MasterEntry], int]] = []
+    seen = 0
+    for group, rows in groups:
+        lo, hi = max(start - seen, 0), min(end - seen, len(rows))
+        if lo < hi:
+            shown.append((group, rows[lo:hi], lo))
+        seen += len(rows)
+    return ListPage(shown, number, pages)
+
+
 # --- downloads ------------------------------------------------------------------------------------
 
 CONTENT_TYPES = {

@@ -189,12 +189,17 @@ def master_list() -> Any:
     sort = request.args.get("sort", "code")
     sort = sort if sort in present.SORT_KEYS else "code"
     descending = request.args.get("order") == "desc"
-    states = site().cached("procedures", (office, list_status),
-                           lambda: service.procedures(workspace, office or None, list_status))
-    groups = masterlist.master_groups(states, workspace.config, office or None, list_status)
+
+    def sorted_groups() -> list[tuple[masterlist.OfficeGroup, list[masterlist.MasterEntry]]]:
+        # From the repository's derived state (no meta.json read), once per HEAD and choice.
+        groups = masterlist.row_groups(service.procedure_rows(workspace), workspace.config, office or None, list_status)
+        return present.list_groups(groups, sort, descending)
+
+    groups = site().cached("list_groups", (office, list_status, sort, descending), sorted_groups)
+    shown = present.list_page(groups, _int_arg("page") or 1, present.LIST_PAGE)
     return render_template(
-        "list.html", active="list", groups=present.list_groups(groups, sort, descending),
-        total=sum(len(g.entries) for g in groups), offices=offices, office=office, list_status=list_status,
+        "list.html", active="list", groups=shown.groups, page=shown,
+        total=sum(len(entries) for _, entries in groups), offices=offices, office=office, list_status=list_status,
         statuses=present.LIST_STATUSES, sort=sort, descending=descending, sort_keys=present.SORT_KEYS,
         today=dt.datetime.now(workspace.config.zone).date(), date_vi=present.date_vi,
     )

@@ -23,7 +23,7 @@ from support.workspace import drop, isolated_environment, make_workspace, map_fi
 
 from doccontrol import service
 from doccontrol.errors import UsageError, WorkspaceError
-from doccontrol.web import create_app
+from doccontrol.web import create_app, present
 from doccontrol.workspace import load
 
 HOSTILE_TITLE = "<script>alert('xss')</script> Giải quyết & \"chế độ\" <b>đặc biệt</b>"
@@ -312,6 +312,22 @@ def test_master_list_by_office_matches_the_cli_and_sorts(client, home: Path) -> 
     assert 'aria-sort="ascending"' in titles
 
 
+def test_master_list_pages_a_long_list_and_counts_on(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A province-sized list is shown a page at a time (here 2 rows a page); the rows go on being
+    numbered within their office, every page links the others, the whole list is the same."""
+    whole = re.findall(r'<a href="/procedure/[^"]*">([^<]*)</a></td>', page(client, "/list?status=all"))
+    monkeypatch.setattr(present, "LIST_PAGE", 2)
+    pages = -(-len(whole) // 2)
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        text = page(client, f"/list?status=all&page={number}")
+        seen += re.findall(r'<a href="/procedure/[^"]*">([^<]*)</a></td>', text)
+        assert f'lang="en">Page</span> {number}/{pages}:' in text
+        assert 'aria-current="page"' in text
+    assert seen == whole and pages > 1
+    assert page(client, f"/list?status=all&page={pages + 5}") == page(client, f"/list?status=all&page={pages}")
+
+
 # --- coverage -----------------------------------------------------------------------------------------
 
 
@@ -408,7 +424,7 @@ def test_an_unexpected_error_is_a_vietnamese_500_page_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret detail /srv/private/path")
 
-    monkeypatch.setattr(service, "procedures", broken)
+    monkeypatch.setattr(service, "procedure_rows", broken)  # what the list page reads (the derived state)
     response = client.get("/list")
     text = response.get_data(as_text=True)
     assert response.status_code == 500
