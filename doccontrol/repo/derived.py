@@ -268,3 +268,50 @@ def check(git: Git, head: str, lock_root: Path | None) -> Check:
     if lock_root is not None and found.kept != "agrees":
         return Check(found.kept, found.differences, rewritten=_write_back(git, rebuilt, lock_root))
     return found
+
+
+# --- results kept per commit (the coverage report) ----------------------------------------------------
+
+RESULTS = "results"  # .git/doccontrol/results/<commit>-<key>.pickle: only those of one commit are kept
+
+
+def _result_path(git: Git, commit: str, key: str) -> Path:
+    return git.git_dir / FOLDER / RESULTS / f"{commit}-{key}.pickle"
+
+
+def kept_result(git: Git, commit: str, key: str) -> object | None:
+    """A result computed from the repository at ``commit`` with the settings ``key`` names (a
+    digest the caller makes of every setting the result depends on); None when none was kept or
+    it cannot be read. Written only by this process's user, in the git directory (whoever can
+    write there can change the repository itself)."""
+    import pickle
+
+    try:
+        return pickle.loads(_result_path(git, commit, key).read_bytes())  # noqa: S301 - our own file, see above
+    except Exception:  # noqa: BLE001 - missing, half-written by an older version, unreadable: compute again
+        return None
+
+
+def keep_result(git: Git, commit: str, key: str, value: object, lock_root: Path) -> bool:
+    """Keep ``value`` for ``commit`` and ``key`` (results of older commits removed) while ``commit``
+    is HEAD and no writer holds the lock (the work tree then is the commit's); True when kept."""
+    import pickle
+    import tempfile
+
+    from doccontrol.repo.lock import lock_is_held
+
+    folder = _result_path(git, commit, key).parent
+    try:
+        if lock_is_held(lock_root) or git.head() != commit:
+            return False
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.pickle"):
+            if not old.name.startswith(f"{commit}-"):
+                old.unlink(missing_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".result-", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _result_path(git, commit, key))
+        return True
+    except OSError:
+        return False

@@ -419,6 +419,21 @@ class Repository:
         writable = os.access(self.git.git_dir, os.W_OK)
         return derived.check(self.git, head, self.workspace.root if writable else None)
 
+    def kept_result(self, commit: str, key: str) -> object | None:
+        """A result kept for ``commit`` and the settings ``key`` names (``repo.derived.kept_result``)."""
+        from doccontrol.repo import derived
+
+        return derived.kept_result(self.git, commit, key)
+
+    def keep_result(self, commit: str, key: str, value: object) -> bool:
+        """Keep a result computed at ``commit`` (not in a read-only repository, nor while a writer
+        holds the lock or HEAD moved on: ``repo.derived.keep_result``)."""
+        from doccontrol.repo import derived
+
+        if not os.access(self.git.git_dir, os.W_OK):
+            return False
+        return derived.keep_result(self.git, commit, key, value, self.workspace.root)
+
     def replaced_law_details(self, months: int) -> dict[str, str]:
         """Code key → detail, for the current procedures that still cite a law recorded as replaced
         (no git reading at all while no law was ever recorded)."""

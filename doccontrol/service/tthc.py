@@ -222,17 +222,44 @@ def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = N
         office, field, replaced_law=inputs.replaced, catalog_scope=inputs.scope,
         conformity=conformity_settings(config), offices=list(config.offices),
     )
-    context = ReportContext(
-        agency=config.agency, generated=dt.datetime.now(config.zone).replace(microsecond=0),
-        office_names=dict(config.offices)
-    )
-    return CoverageResult(report=report, context=context)
+    return CoverageResult(report=report, context=report_context(config))
+
+
+def report_context(config: Config) -> ReportContext:
+    """Who the report is for and when it was produced (now)."""
+    return ReportContext(agency=config.agency, generated=dt.datetime.now(config.zone).replace(microsecond=0),
+                         office_names=dict(config.offices))
+
+
+COVERAGE_KEPT_FORMAT = 1  # bump when the coverage rules change what a kept report would say
+
+
+def coverage_key(config: Config, office: str | None, field: str | None) -> str:
+    """A digest of everything a coverage report depends on besides the repository at one commit:
+    the scope asked for and the settings of ``doccontrol.toml`` it reads, and doccontrol's version."""
+    import hashlib
+    import json
+
+    from doccontrol import __version__
+
+    settings = [COVERAGE_KEPT_FORMAT, __version__, office, field, sorted(config.field_offices.items()),
+                config.review_months, config.working_hours_per_day, list(config.offices)]
+    return hashlib.sha256(json.dumps(settings, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
 
 
 def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
-    """The 100% TTHC check over the repository's catalog, links and procedures (reads only)."""
+    """The 100% TTHC check over the repository's catalog, links and procedures (reads only).
+
+    Computed once per commit and settings: the report is kept beside the repository
+    (``Repository.keep_result``, keyed by HEAD and :func:`coverage_key`), so that ``coverage``
+    and the web's coverage pages do not compute it again until the repository or a setting changes."""
     office = office_code(workspace, office)
+    key = coverage_key(workspace.config, office, field)
     with Repository(workspace) as repo:
+        head = repo.head()
+        kept = repo.kept_result(head, key) if head else None
+        if isinstance(kept, cov.CoverageReport):
+            return CoverageResult(report=kept, context=report_context(workspace.config))
         catalog = repo.catalog()
         if catalog is None:
             raise no_catalog()
@@ -240,7 +267,10 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         inputs = CoverageInputs(catalog, repo.procedures(), links, internal,
                                 repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
                                 repo.field_offices(), repo.last_reviews())
-    return coverage_from(inputs, workspace.config, office, field)
+        result = coverage_from(inputs, workspace.config, office, field)
+        if head:
+            repo.keep_result(head, key, result.report)
+    return result
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:

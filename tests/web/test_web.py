@@ -101,11 +101,13 @@ def page(client, path: str, status: int = 200) -> str:  # type: ignore[no-untype
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    """Every file under the workspace except the derived index, with its content hash."""
+    """Every file under the workspace except the derived index and the repository's derived state
+    (``.git/doccontrol``: rebuilt from git by any reader when missing), with its content hash."""
     out = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if rel.parts[0] == "index" or not path.is_file() or path.is_symlink():
+        if rel.parts[0] == "index" or rel.parts[:3] == ("procedures", ".git", "doccontrol") or not path.is_file() \
+                or path.is_symlink():
             continue
         out[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
