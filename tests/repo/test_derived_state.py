@@ -175,3 +175,41 @@ def test_moving_rows_recomputes_the_links_of_their_codes_only() -> None:
     assert moved.links == {"qt-02": ("kept",), "qt-03": ("1.2",)}
     assert asked == [["NCC/qt-03"]]
     assert core_derived.differences(state, moved)[:2] == [f"commit {'a' * 12} != {'b' * 12}", "procedure LDVL/qt-01"]
+
+
+def test_the_coverage_report_is_kept_per_commit_and_settings(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.workspace import map_fields
+
+    from doccontrol import service
+    from doccontrol.core import coverage as cov
+    from doccontrol.core.catalog import STATUS_ACTIVE, Tthc, catalog_to_json
+    from doccontrol.repo import layout
+
+    catalog = {code: Tthc(code=code, name=name, field="Việc làm", agency="Sở", level="Cấp tỉnh", status=STATUS_ACTIVE)
+               for code, name in (("1.000105", "Cấp giấy phép lao động"), ("1.000459", "Cấp lại giấy phép"))}
+    with Repository(load(three)) as repo, repo.write("VP", "catalog import") as tx:
+        tx.commit_files({layout.CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")}, "Danh mục TTHC",
+                        {"Action": "catalog-import"})
+    first = service.coverage(load(three)).report
+    computed: list[object] = []
+    real = cov.compute_coverage
+
+    def counting(*args: object, **kwargs: object) -> cov.CoverageReport:
+        computed.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cov, "compute_coverage", counting)
+    assert service.coverage(load(three)).report == first and computed == []  # kept for this commit
+    service.coverage(load(three), "LDVL")
+    assert len(computed) == 1  # another scope: computed once, then kept
+    service.coverage(load(three), "LDVL")
+    assert len(computed) == 1
+    map_fields(three)  # a setting the report reads changed: computed again
+    service.coverage(load(three))
+    assert len(computed) == 2
+    commit_procedure(three, "LDVL", "QT-03/LĐTBXH", title="Cấp lại giấy phép")
+    after = service.coverage(load(three)).report
+    assert len(computed) == 3 and after != first
+    results = three / "procedures" / ".git" / "doccontrol" / "results"
+    head = git(three, "rev-parse", "HEAD").strip()
+    assert all(p.name.startswith(head) for p in results.iterdir())  # older commits' results removed
