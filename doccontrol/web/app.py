@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,7 @@ class Site:
     ``doccontrol.toml`` changes) and a small cache of derived results keyed by the repository's
     HEAD commit, so that a result is never older than the repository."""
 
-    def __init__(self, workspace: Workspace, cache_size: int = 16) -> None:
+    def __init__(self, workspace: Workspace, cache_size: int = 48) -> None:
         self._root = workspace.root
         self._workspace = workspace
         self._config_stamp = self._stamp()
@@ -52,6 +53,7 @@ class Site:
         self._cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
         self._cache_size = cache_size
         self._warming: set[tuple[object, ...]] = set()
+        self._computing: dict[tuple[object, ...], threading.Event] = {}  # key → set when its computation ends
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -101,19 +103,35 @@ class Site:
         """``compute()`` once per (name, args, HEAD commit, configuration).
 
         Nothing is kept while a writer holds the workspace lock (the work tree may be between a
-        commit and its files), nor when HEAD moved during the computation.
+        commit and its files), nor when HEAD moved during the computation. One computation per
+        key at a time: a request that asks while another thread computes it waits for its value.
         """
         if lock_is_held(self._root):
             return compute()
         key = self._key(name, args)
-        found, value = self._lookup(key)
-        if found:
-            if isinstance(value, DoccontrolError):  # kept by a background computation
-                raise value
-            return value  # type: ignore[return-value]
-        value = compute()
-        self._keep(key, value)
-        return value
+        while True:
+            found, value = self._lookup(key)
+            if found:
+                if isinstance(value, DoccontrolError):  # kept by a background computation
+                    raise value
+                return value  # type: ignore[return-value]
+            with self._lock:
+                running = self._computing.get(key)
+                if running is None:
+                    running = self._computing[key] = threading.Event()
+                    break
+            running.wait(timeout=120)  # another thread computes it (e.g. :meth:`follow`): its value is ours
+            with self._lock:
+                if self._computing.get(key) is running:  # it never finished: compute it here
+                    self._computing.pop(key, None)
+        try:
+            value = compute()
+            self._keep(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            running.set()
 
     def ready_or_warm(self, name: str, args: tuple[object, ...], compute: Callable[[], T]) -> T | None:
         """The value :meth:`cached` keeps for this key if it is there; else None, and the value is
@@ -149,6 +167,39 @@ class Site:
     def _head_now(self) -> str:
         with Repository(self.workspace) as repo:
             return repo.head() or ""
+
+    def follow(self, app: Flask, interval: float = 0.5) -> None:
+        """Follow the repository (``doccontrol serve``): when HEAD moves and no writer holds the
+        lock, bring what the pages read up to the new commit at once, before anyone asks —
+        the derived state (the master list's and the status page's rows: what the commit
+        changed), then the coverage reports (whole and per office, each computed once per
+        commit and kept beside the repository) and their pages. Runs until the process ends."""
+        seen = ""
+        while True:
+            try:
+                head = self._head_now()
+                if head and head != seen and not lock_is_held(self._root):
+                    self.warm(app)
+                    seen = head
+            except Exception:  # noqa: BLE001 - following never takes the server down
+                log.exception("following the repository failed")
+            time.sleep(interval)
+
+    def warm(self, app: Flask) -> None:
+        """What :meth:`follow` computes for the commit at HEAD (every value kept by :meth:`cached`)."""
+        from doccontrol import service
+
+        workspace = self.workspace
+        service.procedure_rows(workspace)  # the derived state, brought to HEAD in this process
+        with app.test_request_context("/list"):
+            app.view_functions["site.master_list"]()
+        for office in (None, *workspace.config.offices):
+            path = "/coverage" + (f"?office={office}" if office else "")
+            with app.test_request_context(path):
+                try:
+                    app.view_functions["site.coverage"]()
+                except DoccontrolError:
+                    return  # no catalog: nothing to compute
 
 
 def site() -> Site:
@@ -199,6 +250,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
 
         state = app.extensions["doccontrol"]
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
+        threading.Thread(target=state.follow, args=(app,), name="doccontrol-web-follow", daemon=True).start()
     return app
 
 
