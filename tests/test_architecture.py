@@ -113,3 +113,30 @@ def test_opening_a_workspace_loads_no_extractor_or_git() -> None:
             "print(sorted(m for m in ('lxml', 'pypdf', 'git', 'whoosh', 'docx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_list_and_status_load_only_what_they_use(tmp_path: Path) -> None:
+    """``list`` and ``status`` read the repository's derived state: neither the catalog's, coverage's
+    and conformity's rules, the step tables, the snapshot reader nor any heavy library is loaded."""
+    import subprocess
+    import sys
+
+    from support.commits import commit_procedure
+    from support.workspace import make_workspace, run
+
+    home = make_workspace(tmp_path)
+    run(home, "list")  # the derived state is made (rebuilt from git: that reads every procedure) ...
+    commit_procedure(home, "LDVL", "QT-01/LĐTBXH")  # ... and kept by each unit of work from then on
+    heavy = ("doccontrol.core.catalog", "doccontrol.core.coverage", "doccontrol.core.conformity",
+             "doccontrol.core.steps", "doccontrol.core.deadlines", "doccontrol.repo.snapshot",
+             "doccontrol.service.conformity", "doccontrol.service.tthc", "lxml", "pypdf", "whoosh", "tantivy",
+             "openpyxl", "docx", "flask")
+    for command in ("list", "status"):
+        code = ("import sys\nfrom doccontrol.cli.app import main\n"
+                f"try:\n    main(['--home', {str(home)!r}, {command!r}], prog_name='doccontrol')\n"
+                "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+                f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stderr.strip().splitlines()[-1] == "[]", (command, done.stderr)
+        assert "QT-01/LĐTBXH" in done.stdout or command == "status"

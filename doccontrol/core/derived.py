@@ -34,16 +34,24 @@ class Row:
     office: str
     revision: int
     status: str
-    issued: dt.date | None
-    effective: dt.date | None  # when the revision took effect (core.dates.effective_of)
+    issued: str | None  # days as ISO 8601 (read as dates where shown: a province's 20,000 rows load fast)
+    effective: str | None  # when the revision took effect (core.dates.effective_of)
     effective_source: str  # "document" | "ingest"
-    ingested: dt.date | None  # ngày đưa vào kho
+    ingested: str | None  # ngày đưa vào kho
     tthc: tuple[str, ...]  # the TTHC codes its document cites
     ocr_confidence: float | None  # its text was read from a scan by OCR, with this confidence
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(Row))
-_DATE_FIELDS = ("issued", "effective", "ingested")
+
+
+def day(value: str | None) -> dt.date | None:
+    """A row's day as a date."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,8 @@ def row_of(state: Any) -> Row:
     effective, source = effective_of(state)
     return Row(
         folder=f"{state.office}/{state.slug}", code=state.code, code_key=state.code_key, title=state.title,
-        office=state.office, revision=state.revision, status=str(state.status), issued=state.issued,
-        effective=effective, effective_source=source, ingested=ingested_day(state), tthc=tuple(state.tthc),
+        office=state.office, revision=state.revision, status=str(state.status), issued=_iso(state.issued),
+        effective=_iso(effective), effective_source=source, ingested=_iso(ingested_day(state)), tthc=tuple(state.tthc),
         ocr_confidence=state.ocr_confidence if state.text_source == "ocr" else None,
     )
 
@@ -122,22 +130,16 @@ def linked_tthc(rows: Iterable[Row], manual: Mapping[str, Iterable[str]], catalo
 # --- serialisation ----------------------------------------------------------------------------------
 
 
-def _day(value: object) -> dt.date | None:
-    return dt.date.fromisoformat(str(value)) if value else None
+def _row_json(r: Row) -> list[object]:
+    """A row as a list in :class:`Row`'s field order (checked by :func:`from_json`'s ``fields``)."""
+    return [r.folder, r.code, r.code_key, r.title, r.office, r.revision, r.status, r.issued, r.effective,
+            r.effective_source, r.ingested, list(r.tthc), r.ocr_confidence]
 
 
-def _row_json(row: Row) -> list[object]:
-    values = [getattr(row, name) for name in _ROW_FIELDS]
-    return [v.isoformat() if isinstance(v, dt.date) else list(v) if isinstance(v, tuple) else v for v in values]
-
-
-def _row_from(values: list[Any]) -> Row:
-    data = dict(zip(_ROW_FIELDS, values, strict=True))
-    for name in _DATE_FIELDS:
-        data[name] = _day(data[name])
-    data["tthc"] = tuple(data["tthc"])
-    data["revision"] = int(data["revision"])
-    return Row(**data)
+def _row_from(v: list[Any]) -> Row:
+    if len(v) != len(_ROW_FIELDS):
+        raise TypeError(f"a row of {len(v)} values")
+    return Row(v[0], v[1], v[2], v[3], v[4], int(v[5]), v[6], v[7], v[8], v[9], v[10], tuple(v[11]), v[12])
 
 
 def to_json(state: DerivedState) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from doccontrol.core.config import Config
 from doccontrol.core.dates import effective_of, in_zone, ingested_day
+from doccontrol.core.derived import day
 from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
 from doccontrol.reports import layout, sheets
@@ -110,9 +111,9 @@ def master_entry(state: ProcedureState, tthc: tuple[str, ...] | None = None) -> 
 def entry_of_row(row: Row, tthc: tuple[str, ...] | None = None) -> MasterEntry:
     """One row of the list from the repository's derived state (``core.derived.Row``): the same
     entry :func:`master_entry` makes of the procedure's state."""
-    return MasterEntry(row.code, row.code_key, row.title, row.office, row.revision, row.issued, row.effective,
-                       row.status, row.tthc if tthc is None else tthc, row.effective_source, row.ingested,
-                       row.ocr_confidence)
+    return MasterEntry(row.code, row.code_key, row.title, row.office, row.revision, day(row.issued),
+                       day(row.effective), row.status, row.tthc if tthc is None else tthc, row.effective_source,
+                       day(row.ingested), row.ocr_confidence)
 
 
 def group_entries(entries: Iterable[MasterEntry], config: Config) -> tuple[OfficeGroup, ...]:

@@ -138,7 +138,7 @@ def test_a_read_only_repository_computes_it_without_writing(three: Path) -> None
 def _row(folder: str, code: str, status: str = core_derived.CURRENT, tthc: tuple[str, ...] = ()) -> core_derived.Row:
     office = folder.split("/")[0]
     return core_derived.Row(folder, code, code.lower(), f"Quy trình {code}", office, 1, status, None,
-                            dt.date(2024, 1, 2), "ingest", dt.date(2024, 1, 2), tthc, None)
+                            "2024-01-02", "ingest", "2024-01-02", tthc, None)
 
 
 def test_json_round_trip_and_format() -> None:
