@@ -123,11 +123,10 @@ def test_list_and_status_load_only_what_they_use(tmp_path: Path) -> None:
     import sys
 
     from support.commits import commit_procedure
-    from support.workspace import make_workspace, run
+    from support.workspace import make_workspace
 
     home = make_workspace(tmp_path)
-    run(home, "list")  # the derived state is made (rebuilt from git: that reads every procedure) ...
-    commit_procedure(home, "LDVL", "QT-01/LĐTBXH")  # ... and kept by each unit of work from then on
+    commit_procedure(home, "LDVL", "QT-01/LĐTBXH")  # the derived state made by init is kept by each unit of work
     heavy = ("doccontrol.core.catalog", "doccontrol.core.coverage", "doccontrol.core.conformity",
              "doccontrol.core.steps", "doccontrol.core.deadlines", "doccontrol.repo.snapshot",
              "doccontrol.service.conformity", "doccontrol.service.tthc", "lxml", "pypdf", "whoosh", "tantivy",

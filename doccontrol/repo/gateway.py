@@ -466,5 +466,7 @@ def create_repository(workspace: Workspace, fields: Mapping[str, str] | None = N
     init_repository(workspace.procedures, _REPOSITORY_README, "Khởi tạo kho tài liệu kiểm soát",
                     controller, workspace.config.office_name(controller),
                     {layout.ORGANISATION_FILE: organisation_to_json(org)})
-    with Repository(workspace) as repo, repo.write(controller, "init") as tx:
-        tx.rebuild_index()
+    with Repository(workspace) as repo:
+        with repo.write(controller, "init") as tx:
+            tx.rebuild_index()
+        repo.derived()  # the derived state from the first commit on: every unit of work keeps it from here
