@@ -22,7 +22,11 @@ Then ``doccontrol serve`` runs as a subprocess on a free port and each page is f
 - procedure: random procedures (metadata, TTHC names from the catalog, revisions, current text);
 - coverage: the whole report (cached by the repository's HEAD commit: the first request computes
   it, the others reuse it — both are reported), and per office;
-- diff and download on the side.
+- diff and download on the side;
+- the master list (its first page, other pages, one office) and the status page;
+- with ``--commits N`` (on a copy: it withdraws N procedures): N commits through the CLI while the
+  server runs, each followed at once by the first request of the list, status and coverage pages
+  (whole and per office): what a user sees right after a change.
 
 A procedure's history is ``git log -- <folder>`` (one path: then git's changed-path Bloom filters
 apply): without a commit-graph git walks every commit of the repository (1.7 s at 40,000
@@ -196,7 +200,7 @@ def run(connection: http.client.HTTPConnection, name: str, paths: list[str]) -> 
     summary(name, times, sizes, statuses)
 
 
-def measure(root: Path, requests: int, real_docx: int, seed: int = 5) -> None:
+def measure(root: Path, requests: int, real_docx: int, seed: int = 5, commits: int = 0) -> None:
     rng = random.Random(seed)
     ws = workspace.load(root)
     states = service.procedures(ws, status="all")
@@ -240,12 +244,45 @@ def measure(root: Path, requests: int, real_docx: int, seed: int = 5) -> None:
             print(f"{'coverage ' + office + ' (first)':28} {cold:7.1f} ms  page {size / 1024:.0f} KB  status {status}")
         run(connection, "coverage per office (cached)", [f"/coverage?office={rng.choice(list(OFFICES))}" for _ in range(requests)])
         run(connection, "master list (all offices)", ["/list"] * 5)
+        run(connection, "master list (other pages)", [f"/list?page={rng.randrange(1, 41)}" for _ in range(20)])
+        run(connection, "master list (one office)", [f"/list?office={rng.choice(list(OFFICES))}" for _ in range(20)])
         run(connection, "status", ["/status"] * 10)
+        if commits:
+            after_commits(connection, root, [s for s in states if s.status == "current"], commits, rng)
         connection.close()
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         log.unlink(missing_ok=True)
+
+
+AFTER_COMMIT = ["/list", "/status", "/coverage", *(f"/coverage?office={office}" for office in OFFICES)]
+
+
+def after_commits(connection: http.client.HTTPConnection, root: Path, current: list, rounds: int,
+                  rng: random.Random) -> None:
+    """``rounds`` times: a commit through the CLI while the server runs (a procedure withdrawn:
+    the master list, the status counts and coverage all change), then at once the first request
+    of each page of :data:`AFTER_COMMIT` (the server learns of the commit only by itself). The
+    workspace is changed: run this on a copy."""
+    times: dict[str, list[float]] = {path: [] for path in AFTER_COMMIT}
+    sizes: dict[str, list[int]] = {path: [] for path in AFTER_COMMIT}
+    statuses: dict[str, set[int]] = {path: set() for path in AFTER_COMMIT}
+    commit_times = []
+    for state in rng.sample(current, rounds):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "doccontrol", "--home", str(root), "withdraw", state.code,
+                        "--reason", "Bãi bỏ (bench/web.py)"], check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        commit_times.append(time.perf_counter() - started)
+        for path in AFTER_COMMIT:
+            elapsed, status, size = fetch(connection, path)
+            times[path].append(elapsed)
+            sizes[path].append(size)
+            statuses[path].add(status)
+    print(f"after a commit through the CLI ({rounds} commits, {statistics.median(commit_times):.1f} s each), "
+          f"the first request of each page:")
+    for path in AFTER_COMMIT:
+        summary(f"  first {path}", times[path], sizes[path], statuses[path])
 
 
 def commit_graph(root: Path, action: str) -> str:
@@ -275,6 +312,9 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="build the workspace here and keep it (reused when it exists)")
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--real-docx", type=int, default=100, help="procedures given a real .docx original")
+    parser.add_argument("--commits", type=int, default=0,
+                        help="then make this many commits through the CLI (withdrawals: CHANGES the workspace, use a "
+                             "copy) and time the first request of the list, status and coverage pages after each")
     parser.add_argument("--commit-graph", choices=("as-is", "write", "remove"), default="as-is",
                         help="git commit-graph with changed-path filters (the gateway writes it after each unit of work)")
     args = parser.parse_args()
@@ -283,7 +323,7 @@ def main() -> int:
         build(root, args.n, args.real_docx)
     graph = commit_graph(root, args.commit_graph)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; commit-graph: {graph}", file=sys.stderr)
-    measure(root, args.requests, args.real_docx)
+    measure(root, args.requests, args.real_docx, commits=args.commits)
     if args.dir is None:
         print(f"(workspace left at {root}; delete it when done)", file=sys.stderr)
     return 0
