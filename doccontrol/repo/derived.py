@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from doccontrol.repo import layout
 from doccontrol.repo.gitcmd import Git
 
 if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState
     from doccontrol.repo.blobs import BlobReader
 
 FOLDER = "doccontrol"  # in the git directory
@@ -149,6 +150,36 @@ def current(git: Git, head: str, lock_root: Path | None) -> derived.DerivedState
 def forget(git: Git) -> None:
     """Drop what this process remembers of the repository's derived state (tests, ``verify``)."""
     _MEMO.pop(str(git.git_dir), None)
+    _STATES.pop(str(git.git_dir), None)
+
+
+_STATES: dict[str, tuple[str, dict[str, ProcedureState]]] = {}  # git dir → (commit, folder → its state)
+
+
+def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]]) -> list[ProcedureState]:
+    """Every procedure's state at ``head`` in ``read_all``'s order (office, then folder): the ones
+    this process read at an ancestor of ``head``, with the folders changed since read again from
+    git; else ``read_all()`` (the work tree)."""
+    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.state_files import state_from_json
+
+    key = str(git.git_dir)
+    known = _STATES.get(key)
+    if known is not None and known[0] != head and _descends(git, known[0], head):
+        changed = git.run("diff", "--name-only", "--no-renames", known[0], head).splitlines()
+        states = dict(known[1])
+        with BlobReader(git.path) as blobs:
+            for folder in {f for path in changed if (f := layout.procedure_of(path))}:
+                raw = blobs.read(f"{head}:{layout.meta_path(folder)}")
+                if raw is None:
+                    states.pop(folder, None)
+                else:
+                    states[folder] = state_from_json(raw.decode("utf-8"))
+        known = (head, dict(sorted(states.items(), key=lambda item: tuple(item[0].split("/", 1)))))
+    elif known is None or known[0] != head:
+        known = (head, {layout.procedure_dir(s.office, s.slug): s for s in read_all()})
+    _STATES[key] = known
+    return list(known[1].values())
 
 
 def _descends(git: Git, ancestor: str, commit: str) -> bool:

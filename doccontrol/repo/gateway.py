@@ -143,6 +143,17 @@ class Repository:
                 states.append(state_from_json(meta.read_text(encoding="utf-8")))
         return states
 
+    def procedures_at_head(self) -> list[ProcedureState]:
+        """:meth:`procedures`, remembered by this process per HEAD: when HEAD moves on, only the
+        procedure folders its commits changed are read again (a long-running reader such as the
+        web server reads 20,000 ``meta.json`` once, not at every commit)."""
+        from doccontrol.repo import derived
+
+        head = self.head()
+        if head is None:
+            return []
+        return derived.states_at(self.git, head, self.procedures)
+
     def find(self, code_key: str) -> ProcedureState | None:
         """The procedure whose code normal form is ``code_key``, in any office.
 

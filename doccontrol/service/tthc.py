@@ -264,7 +264,7 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         if catalog is None:
             raise no_catalog()
         links, internal = repo.links()
-        inputs = CoverageInputs(catalog, repo.procedures(), links, internal,
+        inputs = CoverageInputs(catalog, repo.procedures_at_head(), links, internal,
                                 repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
                                 repo.field_offices(), repo.last_reviews())
         result = coverage_from(inputs, workspace.config, office, field)

@@ -213,3 +213,13 @@ def test_the_coverage_report_is_kept_per_commit_and_settings(three: Path, monkey
     results = three / "procedures" / ".git" / "doccontrol" / "results"
     head = git(three, "rev-parse", "HEAD").strip()
     assert all(p.name.startswith(head) for p in results.iterdir())  # older commits' results removed
+
+
+def test_the_procedures_at_head_follow_the_commits_in_one_process(three: Path) -> None:
+    with Repository(load(three)) as repo:
+        assert repo.procedures_at_head() == repo.procedures()
+    commit_procedure(three, "BTXH", "QT-09/BTXH", title="Bảo trợ")
+    commit_procedure(three, "LDVL", "QT-01/LĐTBXH", revision=2, title="Cấp giấy phép lao động (sửa đổi)")
+    with Repository(load(three)) as repo:
+        assert repo.procedures_at_head() == repo.procedures()  # the two folders read again, in the same order
+        assert len(repo.procedures_at_head()) == 4
