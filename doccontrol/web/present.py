@@ -224,7 +224,10 @@ def group_by_office(states: Iterable[ProcedureState], offices: Sequence[str]) ->
 
 
 def list_groups(groups: Iterable[OfficeGroup], key: str, descending: bool) -> list[tuple[OfficeGroup, list[MasterEntry]]]:
-    """The master list's office groups, each with its rows in the order the page was asked for."""
+    """The master list's office groups, each with its rows in the order the page was asked for
+    (by code, ascending: the order they come in, ``masterlist.group_entries``)."""
+    if key == "code" and not descending:
+        return [(group, list(group.entries)) for group in groups]
     return [(group, sort_states(group.entries, key, descending)) for group in groups]
 
 
