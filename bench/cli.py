@@ -73,11 +73,15 @@ def commands(small: Path, large: Path, word: str, baseline: Path | None) -> dict
         "list": [*doccontrol, "--home", str(small), "list"],
         "search": [*doccontrol, "--home", str(large), "search", word],
     }
-    table: dict[str, Command] = {name: (command, None, None) for name, command in ours.items()}
+    # Run from the workspace's folder, never from a source tree: ``python -m`` puts the current folder
+    # first on sys.path, so run from a checkout it would import that checkout's doccontrol whatever
+    # PYTHONPATH says (and --baseline would time the same code twice).
+    neutral = small.parent
+    table: dict[str, Command] = {name: (command, neutral, None) for name, command in ours.items()}
     table["git grep -i -l"] = (["git", "grep", "-i", "-l", word], large / "procedures", None)
     if baseline is not None:
         env = {**os.environ, "PYTHONPATH": str(baseline.resolve())}
-        table.update({f"{name} (baseline)": (command, None, env) for name, command in ours.items()})
+        table.update({f"{name} (baseline)": (command, neutral, env) for name, command in ours.items()})
     return table
 
 
