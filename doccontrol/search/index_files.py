@@ -15,19 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 INDEX_FORMAT = 6  # whoosh's: 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
 POINTER = "CURRENT"  # the live generation's directory name
 GENERATION_META = "doccontrol-index.json"  # {"format": N}
 CHECKSUMS = "checksums.json"
 REFLECTS = "reflects.json"  # {"commit": ..., "toc": ...}
-GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what a rebuild names them
-TOC_FILE = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # whoosh's table of contents (``TOC._pattern("MAIN")``)
+GENERATION_NAME = lazy_pattern(r"g[0-9a-f]+-[0-9a-f]+")  # what a rebuild names them
+TOC_FILE = lazy_pattern(r"^_MAIN_([0-9]+)\.toc$")  # whoosh's table of contents (``TOC._pattern("MAIN")``)
 
 
 class PointerError(Exception):
