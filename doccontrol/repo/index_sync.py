@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import layout
 from doccontrol.repo.blobs import BlobReader
+from doccontrol.repo.refs import read_ref
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.search import (
     CURRENT,
@@ -36,6 +37,7 @@ from doccontrol.search import (
 
 if TYPE_CHECKING:
     from doccontrol.repo.gateway import Repository
+    from doccontrol.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,17 @@ def all_docs(repo: Repository) -> Iterator[IndexDoc]:
 
 
 # --- the index of one repository --------------------------------------------------------------------
+
+
+def reflects_head(workspace: Workspace) -> bool:
+    """Whether the index's own files record the repository's HEAD as the commit it reflects:
+    the first look of every search (a few small file reads: no git process, no gateway, no
+    search engine). False decides nothing: :meth:`IndexSync.freshness` then tells behind,
+    unavailable, or current after all (the commits since changed no procedure)."""
+    head = read_ref(workspace.procedures / ".git", "HEAD")
+    recorded = read_index_state(workspace.index_dir)
+    return head is not None and recorded is not None and recorded.commit == head
+
 
 
 class IndexSync:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from doccontrol.errors import WorkspaceError
-from doccontrol.repo.gateway import Repository
-from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState
-from doccontrol.repo.integrity import IntegrityReport, check_revisions
-from doccontrol.search import Hit, IndexUnavailable, SearchRequest
+from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState, reflects_head
+from doccontrol.search import Hit, IndexUnavailable, SearchBackend, SearchRequest, open_backend
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:  # the gateway and the integrity check are imported where used: a search whose
+    # index is current needs neither (``doccontrol search`` is timed as a whole process)
+    from doccontrol.repo.gateway import Repository
+    from doccontrol.repo.integrity import IntegrityReport
 
 
 @dataclasses.dataclass
@@ -21,6 +25,8 @@ class SearchOutcome:
 
 def index_freshness(workspace: Workspace, check_files: bool = False) -> Freshness:
     """How the index stands against the repository (``check_files``: also verify its files)."""
+    from doccontrol.repo.gateway import Repository
+
     with Repository(workspace) as repo:
         return repo.index.freshness(check_files)
 
@@ -71,8 +77,25 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
     writer lock) also holds for an index that is missing or damaged: then the outcome has no
     hits and says to try again; the CLI (``wait=True``) waits to rebuild it.
     """
-    notices: list[str] = []
     request = dataclasses.replace(request, office=office_code(workspace, request.office))
+    if reflects_head(workspace):  # the common case, decided from two small files
+        try:
+            return SearchOutcome(hits=_backend(workspace).search(request), notices=[])
+        except IndexUnavailable:
+            pass  # damaged: the whole way below rebuilds it
+    return _search_checked(workspace, request, wait)
+
+
+def _backend(workspace: Workspace) -> SearchBackend:
+    return open_backend(workspace.index_dir, workspace.config.search_engine)
+
+
+def _search_checked(workspace: Workspace, request: SearchRequest, wait: bool) -> SearchOutcome:
+    """The search once the index's files do not plainly show it current: freshness from the
+    repository (git when needed), catching up or rebuilding as :func:`search` says."""
+    from doccontrol.repo.gateway import Repository
+
+    notices: list[str] = []
     with Repository(workspace) as repo:
         fresh = repo.index.freshness()
         if fresh.state is not IndexState.CURRENT:
@@ -88,6 +111,8 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
 
 def reindex(workspace: Workspace) -> int:
     """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
+    from doccontrol.repo.gateway import Repository
+
     with Repository(workspace) as repo, repo.write(None, "reindex") as tx:
         return tx.rebuild_index()
 
@@ -107,6 +132,9 @@ class VerifyReport:
 
 def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
     """Compare the index with the repository and check every revision's bytes; optionally repair the index."""
+    from doccontrol.repo.gateway import Repository
+    from doccontrol.repo.integrity import check_revisions
+
     with Repository(workspace) as repo:
         index_report = repo.index.compare()
         if repair and not index_report.healthy:
