@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from enum import Enum, StrEnum
 
 from doccontrol.core.names import escape, has_undecodable, readable
-from doccontrol.core.steps import StepTable
+if TYPE_CHECKING:  # the step rules (and their deadline rules) load when a step table is made
+    from doccontrol.core.steps import StepTable
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,13 @@ class MetadataProblem:
                       self.advice_en)
 
 
+def _no_steps() -> StepTable:
+    """An empty step table (``core.steps`` imported only now: reading a workspace does not need it)."""
+    from doccontrol.core.steps import StepTable
+
+    return StepTable()
+
+
 @dataclass(frozen=True)
 class Metadata:
     """What the metadata reader found in a document's text.
@@ -109,7 +118,7 @@ class Metadata:
     citations: tuple[str, ...] = ()  # legal documents cited, normal form, e.g. "152/2020/NĐ-CP"
     issued_from_decision: bool = False  # issued read from the issuing decision's line, no label
     problems: tuple[MetadataProblem, ...] = ()
-    steps: StepTable = StepTable()  # the steps (Bước | Nội dung | Thời gian ...), core.steps; empty: none
+    steps: StepTable = field(default_factory=_no_steps)  # the steps (Bước | Nội dung | Thời gian ...), core.steps; empty: none
 
     @property
     def document_effective(self) -> dt.date | None:

@@ -21,7 +21,6 @@ from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import layout
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.refs import read_ref
-from doccontrol.repo.state_files import state_from_json
 from doccontrol.search import (
     CURRENT,
     SUPERSEDED,
@@ -142,6 +141,8 @@ def revision_files(blobs: BlobReader, folder: str, slug: str, revision: int) -> 
 
 def _docs(repo: Repository, state: ProcedureState, older: list[int], blobs: BlobReader | None) -> list[IndexDoc]:
     """The current revision from the work tree, the ``older`` ones (historical ones too) from their tags."""
+    from doccontrol.repo.state_files import state_from_json  # (and the step rules: not for a search)
+
     folder = layout.procedure_dir(state.office, state.slug)
     docs = [_doc(state, (repo.path / layout.text_path(folder)).read_text(encoding="utf-8"), newest_status(state))]
     for revision in older:
@@ -166,6 +167,7 @@ def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) ->
     ``path`` as it is at ``commit``, as the province index holds them (:func:`qualified`), by
     qualified slug; a folder gone at ``commit`` maps to no document (removed from the index)."""
     from doccontrol.repo import mirror
+    from doccontrol.repo.state_files import state_from_json
 
     tags = mirror.revision_numbers(path)
     out: dict[str, list[IndexDoc]] = {}

@@ -49,7 +49,7 @@ from whoosh.fields import COLUMN, ID, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
-from doccontrol.search import vietnamese, whoosh_bulk
+from doccontrol.search import vietnamese
 from doccontrol.search.index_files import (
     CHECKSUMS,
     GENERATION_META,
@@ -424,6 +424,8 @@ class WhooshBackend:
         ``procs``: writer processes (default: the usable CPUs, at most :data:`MAX_PROCS`, once
         there are :data:`PARALLEL_THRESHOLD` documents).
         """
+        from doccontrol.search import whoosh_bulk  # the writer processes: not for a search
+
         previous, name, gdir = generations.start(self.index_dir)
         try:
             write_json(gdir / GENERATION_META, {"format": FORMAT})
