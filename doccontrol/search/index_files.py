@@ -69,6 +69,19 @@ def record_reflected(gdir: Path, commit: str) -> None:
     write_json(gdir / REFLECTS, {"commit": commit, "toc": newest_toc(gdir)})
 
 
+def generation_stamp(index_dir: Path) -> tuple[object, ...] | None:
+    """What the live generation's files are now: its name and each file's name, size and change
+    time (one directory listing). Equal stamps: nothing in the index changed in between (a commit,
+    a rebuild or a damaged file changes it), so a reader opened under the first may be reused."""
+    try:
+        name = live_generation(index_dir)
+        with os.scandir(index_dir / name) as entries:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file())
+    except (PointerError, OSError):
+        return None
+    return (name, *files)
+
+
 # --- digests, remembered per file version within a process --------------------------------------------
 
 _DIGESTS: dict[tuple[str, int, int, int], str] = {}

@@ -129,8 +129,9 @@ class Reader:
             return None
         return tuple(_ENTRY.unpack_from(self.table, 48 * i))
 
-    def get(self, field: str, term: str) -> tuple[list[int], list[float]] | None:
-        """(document numbers, counts as floats) of a term, or None when it is not here."""
+    def get(self, field: str, term: str, first: int = 0) -> tuple[list[int], list[int]] | None:
+        """(document numbers plus ``first``, counts) of a term, or None when it is not here. The
+        counts stay integers: in BM25's arithmetic a small integer is the same as its float."""
         entry = self.entry(field, term)
         if entry is None or self._file is None:
             return None
@@ -146,7 +147,7 @@ class Reader:
             raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
         gaps = array(_ARRAY[gap_bytes], raw[:n * gap_bytes])
         counts = array(_ARRAY[count_bytes], raw[n * gap_bytes:])
-        return list(accumulate(gaps)), [float(c) for c in counts]
+        return list(accumulate(gaps, initial=first))[1:], counts.tolist()
 
     def close(self) -> None:
         if self._file is not None:

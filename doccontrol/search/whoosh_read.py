@@ -5,12 +5,14 @@ whose syllables occur in every procedure that is several microseconds per postin
 hundreds of milliseconds per query at 20,000 procedures.  Here a query is a flat list of
 weighted terms (:class:`Part`) with required groups, and:
 
-- a term's postings are decoded straight into lists (cached per open reader, bounded), in
-  global document numbers;
+- a term's postings are decoded straight into lists, in global document numbers; they, their
+  document sets and their BM25 contributions are kept per open reader (bounded: a long-lived
+  web view reuses them);
 - the required groups (every query syllable must occur) are sets of documents, intersected;
-- BM25 per field, times a field weight, is added posting by posting for the candidates only,
-  with each field's length normalisation looked up in a table of its 256 stored length codes;
-  the top k come from one partial sort.
+- a part's BM25 in its field, times its weight, is computed for the whole posting list by
+  ``map`` over ``operator`` functions (each field's length normalisation a table of its 256
+  length codes), then added into one score list for the candidates only; the top k come from
+  one partial sort.
 
 Every candidate is scored exactly (no pruning heuristics), and without numpy: importing it
 cost a whole ``doccontrol search`` process more than the ranking itself (issue 15). The
@@ -26,9 +28,10 @@ import pickle
 import zlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, mul, neg, truediv
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,7 @@ from doccontrol.search.plan import Part
 K1 = 1.2
 DEFAULT_B = 0.75
 _LENGTH_TABLE = [float(byte_to_length(i)) for i in range(256)]
-MAX_CACHED_POSTINGS = 8_000_000  # decoded postings kept per open reader
+MAX_CACHED = 3_000_000  # postings, document numbers and contributions kept per open reader (items of lists and sets)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Postings:
     """The decoded postings of one term over all segments, in global document numbers."""
 
     ids: list[int]  # ascending
-    weights: list[float]  # the term's count in the document
+    weights: list[float]  # the term's count in the document (an int where the postings cache gives it)
 
     @property
     def size(self) -> int:
@@ -132,35 +135,70 @@ class Lists:
         self._caches: list[postings_cache.Reader | None] = [None] * len(self.leaves)
         self.folder = folder
         self.doc_count = reader.doc_count_all()
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._kept: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()  # key → (value, items)
         self._cached = 0
         self._norms: dict[tuple[str, float], list[float]] = {}
         self._codes: dict[str, bytes] = {}
 
+    def _recall(self, key: Hashable) -> Any:
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        self._kept.move_to_end(key)
+        return found[0]
+
+    def _keep(self, key: Hashable, value: Any, items: int) -> Any:
+        self._kept[key] = (value, items)
+        self._cached += items
+        while self._cached > MAX_CACHED and len(self._kept) > 1:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._cached -= dropped
+        return value
+
     def postings(self, field: str, term: str) -> Postings:
-        key = (field, term)
-        found = self._postings.get(key)
+        key = ("postings", field, term)
+        found = self._recall(key)
         if found is not None:
-            self._postings.move_to_end(key)
-            return found
+            return found  # type: ignore[no-any-return]
         tbytes = term.encode("utf-8")
         ids: list[int] = []
         weights: list[float] = []
         for i, (reader, offset) in enumerate(self.leaves):
-            decoded = self._cache(i).get(field, term)
+            decoded: tuple[list[int], list[Any]] | None = self._cache(i).get(field, term, offset)
             if decoded is None:
                 decoded = _decode_term(reader._terms, field, tbytes)
+                if decoded is not None and offset:
+                    decoded = [d + offset for d in decoded[0]], decoded[1]
             if decoded is None:
                 continue
-            ids.extend([d + offset for d in decoded[0]] if offset else decoded[0])
+            ids.extend(decoded[0])
             weights.extend(decoded[1])
         postings = Postings(ids, weights) if ids else EMPTY
-        self._postings[key] = postings
-        self._cached += postings.size
-        while self._cached > MAX_CACHED_POSTINGS and len(self._postings) > 1:
-            _, old = self._postings.popitem(last=False)
-            self._cached -= old.size
-        return postings
+        return self._keep(key, postings, postings.size)  # type: ignore[no-any-return]
+
+    def documents(self, field: str, term: str) -> frozenset[int]:
+        """The documents a term's postings list (deleted ones too), as a set."""
+        key = ("documents", field, term)
+        found = self._recall(key)
+        if found is None:
+            found = self._keep(key, frozenset(self.postings(field, term).ids), self.postings(field, term).size)
+        return found  # type: ignore[no-any-return]
+
+    def contributions(self, part: Part, b: float) -> list[float]:
+        """The part's BM25 in each document of its postings, times its weight (aligned with
+        ``postings.ids``): ``factor * w / (w + norm)``, as numpy computed it."""
+        key = ("bm25", part.field, part.term, part.weight, b)
+        found = self._recall(key)
+        if found is None:
+            postings = self.postings(part.field, part.term)
+            # whoosh's document frequency: postings in all segments, deleted documents too
+            factor = part.weight * idf(self.doc_count, postings.size) * (K1 + 1.0)
+            norms = self.norms(part.field, b)
+            ws = postings.weights
+            per_doc = map(norms.__getitem__, map(self.length_codes(part.field).__getitem__, postings.ids))
+            found = self._keep(key, list(map(truediv, map(mul, repeat(factor), ws), map(add, ws, per_doc))),
+                               postings.size)
+        return found  # type: ignore[no-any-return]
 
     def _cache(self, i: int) -> postings_cache.Reader:
         cache = self._caches[i]
@@ -222,31 +260,30 @@ def top_k(lists: Lists, parts: Sequence[Part], allowed: set[int], k: int,
     """The ``k`` best ``(docnum, score)`` among ``allowed`` documents that match every required
     group; ties go to the lower document number."""
     keep = allowed.difference(exclude)
-    groups: dict[int, set[int]] = {}
+    groups: dict[int, list[Part]] = {}
     scored: list[Part] = []
     for part in parts:
-        postings = lists.postings(part.field, part.term)
         if part.group is not None:
-            groups.setdefault(part.group, set()).update(postings.ids)
-        if part.scored and postings.size:
+            groups.setdefault(part.group, []).append(part)
+        if part.scored and lists.postings(part.field, part.term).size:
             scored.append(part)
-    if groups:
-        for present in groups.values():
-            keep &= present
-    else:
-        keep &= set().union(*(lists.postings(p.field, p.term).ids for p in scored))
+    for members in groups.values():  # a document must be in every group (in one part of it)
+        if len(members) == 1:
+            keep &= lists.documents(members[0].field, members[0].term)
+        else:
+            keep &= set().union(*(lists.documents(p.field, p.term) for p in members))
+    if not groups:
+        keep &= set().union(*(lists.documents(p.field, p.term) for p in scored))
     if not keep:
         return []
-    scores = dict.fromkeys(keep, 0.0)
     n = lists.doc_count
+    wanted = bytes(map(keep.__contains__, range(n)))
+    scores = [0.0] * n
     for part in scored:  # in the parts' order: each document's sum is added up as numpy did
-        postings = lists.postings(part.field, part.term)
-        # whoosh's document frequency: postings in all segments, deleted documents too
-        factor = part.weight * idf(n, postings.size) * (K1 + 1.0)
-        norms = lists.norms(part.field, field_b.get(part.field, DEFAULT_B))
-        codes = lists.length_codes(part.field)
-        for d, w in zip(postings.ids, postings.weights):
-            if d in scores:
-                scores[d] += factor * w / (w + norms[codes[d]])
-    best = heapq.nsmallest(k, scores.items(), key=lambda ds: (-ds[1], ds[0]))
-    return [(d, s) for d, s in best]
+        ids = lists.postings(part.field, part.term).ids
+        for d, c in compress(zip(ids, lists.contributions(part, field_b.get(part.field, DEFAULT_B))),
+                             map(wanted.__getitem__, ids)):
+            scores[d] += c
+    candidates = list(keep)
+    best = heapq.nsmallest(k, zip(map(neg, map(scores.__getitem__, candidates)), candidates))
+    return [(d, -s) for s, d in best]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from doccontrol.errors import WorkspaceError
 from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState, reflects_head
 from doccontrol.search import Hit, IndexUnavailable, SearchBackend, SearchRequest, open_backend
+from doccontrol.search.index_files import generation_stamp
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
@@ -86,8 +87,25 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
     return _search_checked(workspace, request, wait)
 
 
+# Search engines kept open between searches of a long-lived process (the web view): its reader and
+# decoded postings serve the next search while the index's files stay as they were
+# (``index_files.generation_stamp``); a commit, a rebuild or a damaged file opens a new one.
+_OPEN: dict[tuple[str, str], tuple[tuple[object, ...], SearchBackend]] = {}
+_OPEN_MAX = 4
+
+
 def _backend(workspace: Workspace) -> SearchBackend:
-    return open_backend(workspace.index_dir, workspace.config.search_engine)
+    key = (str(workspace.index_dir), workspace.config.search_engine)
+    stamp = generation_stamp(workspace.index_dir)
+    found = _OPEN.get(key)
+    if found is not None and stamp is not None and found[0] == stamp:
+        return found[1]
+    backend = open_backend(workspace.index_dir, workspace.config.search_engine)
+    if stamp is not None:
+        while len(_OPEN) >= _OPEN_MAX and key not in _OPEN:
+            _OPEN.pop(next(iter(_OPEN)))
+        _OPEN[key] = (stamp, backend)
+    return backend
 
 
 def _search_checked(workspace: Workspace, request: SearchRequest, wait: bool) -> SearchOutcome:
