@@ -5,14 +5,13 @@ whose syllables occur in every procedure that is several microseconds per postin
 hundreds of milliseconds per query at 20,000 procedures.  Here a query is a flat list of
 weighted terms (:class:`Part`) with required groups, and:
 
-- a term's postings are decoded straight into lists, in global document numbers; they, their
-  document sets and their BM25 contributions are kept per open reader (bounded: a long-lived
-  web view reuses them);
+- a term's postings are decoded straight into lists, in global document numbers; they and
+  their document sets are kept per open reader (bounded: a long-lived web view reuses them);
 - the required groups (every query syllable must occur) are sets of documents, intersected;
-- a part's BM25 in its field, times its weight, is computed for the whole posting list by
-  ``map`` over ``operator`` functions (each field's length normalisation a table of its 256
-  length codes), then added into one score list for the candidates only; the top k come from
-  one partial sort.
+- BM25 per field, times a field weight, is added posting by posting into one score list, for
+  the candidates only (a byte per document says which), each field's length normalisation
+  looked up in a table of its 256 length codes; the top k come from one partial sort. (One
+  plain loop: ``map`` chains over ``operator`` functions measured two to three times slower.)
 
 Every candidate is scored exactly (no pruning heuristics), and without numpy: importing it
 cost a whole ``doccontrol search`` process more than the ranking itself (issue 15). The
@@ -30,8 +29,8 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
-from operator import add, mul, neg, truediv
+from itertools import accumulate
+from operator import neg
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ from doccontrol.search.plan import Part
 K1 = 1.2
 DEFAULT_B = 0.75
 _LENGTH_TABLE = [float(byte_to_length(i)) for i in range(256)]
-MAX_CACHED = 3_000_000  # postings, document numbers and contributions kept per open reader (items of lists and sets)
+MAX_CACHED = 3_000_000  # postings and document sets kept per open reader (items of lists and sets)
 
 
 @dataclass(frozen=True)
@@ -184,22 +183,6 @@ class Lists:
             found = self._keep(key, frozenset(self.postings(field, term).ids), self.postings(field, term).size)
         return found  # type: ignore[no-any-return]
 
-    def contributions(self, part: Part, b: float) -> list[float]:
-        """The part's BM25 in each document of its postings, times its weight (aligned with
-        ``postings.ids``): ``factor * w / (w + norm)``, as numpy computed it."""
-        key = ("bm25", part.field, part.term, part.weight, b)
-        found = self._recall(key)
-        if found is None:
-            postings = self.postings(part.field, part.term)
-            # whoosh's document frequency: postings in all segments, deleted documents too
-            factor = part.weight * idf(self.doc_count, postings.size) * (K1 + 1.0)
-            norms = self.norms(part.field, b)
-            ws = postings.weights
-            per_doc = map(norms.__getitem__, map(self.length_codes(part.field).__getitem__, postings.ids))
-            found = self._keep(key, list(map(truediv, map(mul, repeat(factor), ws), map(add, ws, per_doc))),
-                               postings.size)
-        return found  # type: ignore[no-any-return]
-
     def _cache(self, i: int) -> postings_cache.Reader:
         cache = self._caches[i]
         if cache is None:
@@ -280,10 +263,14 @@ def top_k(lists: Lists, parts: Sequence[Part], allowed: set[int], k: int,
     wanted = bytes(map(keep.__contains__, range(n)))
     scores = [0.0] * n
     for part in scored:  # in the parts' order: each document's sum is added up as numpy did
-        ids = lists.postings(part.field, part.term).ids
-        for d, c in compress(zip(ids, lists.contributions(part, field_b.get(part.field, DEFAULT_B))),
-                             map(wanted.__getitem__, ids)):
-            scores[d] += c
+        postings = lists.postings(part.field, part.term)
+        # whoosh's document frequency: postings in all segments, deleted documents too
+        factor = part.weight * idf(n, postings.size) * (K1 + 1.0)
+        norms = lists.norms(part.field, field_b.get(part.field, DEFAULT_B))
+        codes = lists.length_codes(part.field)
+        for d, w in zip(postings.ids, postings.weights):
+            if wanted[d]:
+                scores[d] += factor * w / (w + norms[codes[d]])
     candidates = list(keep)
     best = heapq.nsmallest(k, zip(map(neg, map(scores.__getitem__, candidates)), candidates))
     return [(d, -s) for s, d in best]
