@@ -18,11 +18,12 @@ from doccontrol.core.labels import code_order, office_rank
 from doccontrol.core.model import Limits, ProcedureState
 from doccontrol.core.text import fold_lower, nfc
 from doccontrol.errors import WorkspaceError
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 CONFIG_NAME = "doccontrol.toml"
 DEFAULT_CONTROLLER = "VP"
 DEFAULT_OFFICES: dict[str, str] = {"VP": "Văn phòng"}
-OFFICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # use fullmatch (\Z: never a trailing newline)
+OFFICE_CODE = lazy_pattern(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # use fullmatch (\Z: never a trailing newline)
 # Folder names inside procedures/ that are not offices (catalog, links, ...).
 RESERVED_PREFIX = "_"
 
@@ -114,8 +115,8 @@ class ConfigError(WorkspaceError):
         return "\n".join(lines)
 
 
-_NAME_FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_TEXT_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAME_FORBIDDEN = lazy_pattern(r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_TEXT_FORBIDDEN = lazy_pattern(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 MAX_NAME = 200
 
 

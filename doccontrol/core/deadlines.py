@@ -45,6 +45,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from doccontrol.core.text import clean, squash_spaces
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 __all__ = [
     "Duration", "Reading", "UNIT_VI", "parse_deadline", "parse_step_time", "amount_vi", "working_days_in",
@@ -162,42 +163,42 @@ _UNITS: tuple[tuple[str, str], ...] = (
     (r"năm", "year"),
 )
 _UNIT_RE = "|".join(f"(?P<u{i}>{src})" for i, (src, _) in enumerate(_UNITS))
-_DURATION = re.compile(
+_DURATION = lazy_pattern(
     rf"(?<![\w./,])(?:(?P<low>{_NUMBER})\s*(?:-|đến|tới|den)\s*)?"
     rf"(?:(?P<num>{_DIGITS})\s*|(?P<word>{_NUMBER_WORD})\s+)(?:{_UNIT_RE})(?!\w)"
 )
 # Before a number: a date ("ngày 15 tháng"), a time of day ("sau 15 giờ"), an article or clause.
-_DATE_BEFORE = re.compile(r"(?:ngày|ngay)\s*$")
-_CLOCK_BEFORE = re.compile(r"(?:sau|trước|truoc|lúc|luc|từ|tu|đến|den|khoảng)\s*$")
-_MONTH_BEFORE = re.compile(r"(?:tháng|thang)\s*$")
-_NOT_DURATION_AFTER = re.compile(r"\s*(?:năm|/\d)")  # "tháng 5 năm 2013", "ngày 01/7"
+_DATE_BEFORE = lazy_pattern(r"(?:ngày|ngay)\s*$")
+_CLOCK_BEFORE = lazy_pattern(r"(?:sau|trước|truoc|lúc|luc|từ|tu|đến|den|khoảng)\s*$")
+_MONTH_BEFORE = lazy_pattern(r"(?:tháng|thang)\s*$")
+_NOT_DURATION_AFTER = lazy_pattern(r"\s*(?:năm|/\d)")  # "tháng 5 năm 2013", "ngày 01/7"
 
-_START = re.compile(r"(?:kể|ke|tính|tinh)\s+(?:từ|tu)\b|sau\s+khi\b")
-_RECEIPT = re.compile(
+_START = lazy_pattern(r"(?:kể|ke|tính|tinh)\s+(?:từ|tu)\b|sau\s+khi\b")
+_RECEIPT = lazy_pattern(
     r"(?:tiếp\s+nhận|nhận)(?:\s+(?:được|đủ|bổ\s+sung|đầy\s+đủ))*\s+(?:đủ\s+|đầy\s+đủ\s+)?hồ\s+sơ"
     r"|(?:tiep\s+nhan|nhan)(?:\s+(?:duoc|du))*\s+ho\s+so|nộp\s+(?:đủ\s+|đầy\s+đủ\s+)?hồ\s+sơ"
 )
-_SAME_DAY = re.compile(
+_SAME_DAY = lazy_pattern(
     r"^(?:\W*)(?:ngay\s+trong\s+(?:ngày|ngay)|trong\s+(?:cùng\s+)?(?:ngày|ngay)(?:\s+làm\s+việc)?"
     r"|ngay\s+sau\s+khi|trả\s+ngay|giải\s+quyết\s+ngay|ngay)(?!\s+(?:làm\s+việc\s+)?tiếp\s+theo)(?=\W|$)"
 )
-_NO_TIME = re.compile(
+_NO_TIME = lazy_pattern(
     r"^\W*(?:theo\s+(?:giấy|phiếu|ngày|thời\s+gian|lịch)\s+(?:hẹn|ghi|trên)|theo\s+hẹn|không\s+tính|"
     r"ngay(?:\s+(?:sau\s+khi|khi)\b.*)?$|không\s+quy\s+định\s+thời\s+gian|trong\s+giờ\s+hành\s+chính$)"
 )
-_APPOINTMENT = re.compile(r"theo\s+(?:giấy|phiếu|ngày)\s+hẹn")
-_NOT_STATED = re.compile(r"không\s+có\s+thông\s+tin|không\s+quy\s+định|chưa\s+quy\s+định|^theo\s+quy\s+định")
-_EMPTY = re.compile(r"^[\W_]*$")
-_BARE_NUMBER = re.compile(rf"^\W*{_NUMBER}\W*$")
-_BREAKDOWN = re.compile(r"\btrong\s+đó\b|\(\s*bao\s+gồm\b|\bbao\s+gồm\s*:")
-_EXCEPTION = re.compile(r"[;.]\s*(?:-\s*)?(?:trường\s+hợp|nếu|riêng|đối\s+với\s+trường\s+hợp)\b")
-_CASE = re.compile(r"\b(?:đối\s+với|trường\s+hợp|hoặc)\b")
-_PLUS = re.compile(r"^\s*(?:\+|và|cộng)\s*$")
-_PARALLEL = re.compile(r"(?:song\s+song|đồng\s+thời|cùng\s+lúc)(?:\s+(?:với|cùng))?\s+(?:bước\s*|b\s*)?"
+_APPOINTMENT = lazy_pattern(r"theo\s+(?:giấy|phiếu|ngày)\s+hẹn")
+_NOT_STATED = lazy_pattern(r"không\s+có\s+thông\s+tin|không\s+quy\s+định|chưa\s+quy\s+định|^theo\s+quy\s+định")
+_EMPTY = lazy_pattern(r"^[\W_]*$")
+_BARE_NUMBER = lazy_pattern(rf"^\W*{_NUMBER}\W*$")
+_BREAKDOWN = lazy_pattern(r"\btrong\s+đó\b|\(\s*bao\s+gồm\b|\bbao\s+gồm\s*:")
+_EXCEPTION = lazy_pattern(r"[;.]\s*(?:-\s*)?(?:trường\s+hợp|nếu|riêng|đối\s+với\s+trường\s+hợp)\b")
+_CASE = lazy_pattern(r"\b(?:đối\s+với|trường\s+hợp|hoặc)\b")
+_PLUS = lazy_pattern(r"^\s*(?:\+|và|cộng)\s*$")
+_PARALLEL = lazy_pattern(r"(?:song\s+song|đồng\s+thời|cùng\s+lúc)(?:\s+(?:với|cùng))?\s+(?:bước\s*|b\s*)?"
                        r"(?P<label>\d+[a-z]?(?:\.\d+)?)")
 
 # Words every spelling of _PARALLEL keeps whether composed (NFC) or not: a cheap first look.
-_MAYBE_PARALLEL = re.compile(r"song|ng\s+th|ng\s+l")
+_MAYBE_PARALLEL = lazy_pattern(r"song|ng\s+th|ng\s+l")
 
 
 def _number(text: str) -> Fraction:

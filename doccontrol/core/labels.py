@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from doccontrol.core.dates import in_zone
 from doccontrol.core.model import IngestStatus, ProcedureStatus
 from doccontrol.core.text import code_key
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 Pair = tuple[str, str]  # (Vietnamese, English)
 
@@ -188,7 +189,7 @@ def percent_vi(value: float) -> str:
 
 # --- order and width --------------------------------------------------------------------------------
 
-_DIGIT_RUNS = re.compile(r"(\d+)")
+_DIGIT_RUNS = lazy_pattern(r"(\d+)")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 REPLACEMENT = "\ufffd"
 # Bidirectional formatting characters: they reorder what a terminal or a page shows ("trojan source").
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SEPARATORS = frozenset("\u2028\u2029")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
-_ESCAPED_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_HEX2 = lazy_pattern(r"[0-9A-Fa-f]{2}")
+_ESCAPED_RUN = lazy_pattern(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 def is_escaped_byte(ch: str) -> bool:

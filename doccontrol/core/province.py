@@ -10,18 +10,18 @@ accepts: ``https://``, ``ssh://``, ``git://``, a path).
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from doccontrol.core.config import OFFICE_CODE, ConfigError, _Reader, _toml_key, _toml_str
 from doccontrol.core.text import nfc
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 PROVINCE_CONFIG_NAME = "province.toml"
 DEFAULT_JOBS = 4
 DEFAULT_TIMEOUT = 120.0
 ENGINES = ("tantivy", "whoosh")  # the province index: tantivy loads in milliseconds (docs/province.md)
-_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+_URL_FORBIDDEN = lazy_pattern(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from doccontrol.core import deadlines as dl
 from doccontrol.core.text import clean, fold_lower, squash_spaces
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 __all__ = ["Step", "StepTable", "read_steps", "steps_from_data", "steps_to_data"]
 
@@ -72,7 +73,7 @@ class StepTable:
         return bool(self.steps)
 
 
-_RECEIVING = re.compile(r"\b(?:tiep nhan|nhan) (?:\w+ ){0,3}?ho so\b|^\s*tiep nhan\b")
+_RECEIVING = lazy_pattern(r"\b(?:tiep nhan|nhan) (?:\w+ ){0,3}?ho so\b|^\s*tiep nhan\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ def header_columns(cells: Sequence[str]) -> dict[str, int] | None:
     return roles if ROLE_CONTENT in roles and ROLE_TIME in roles else None
 
 
-_TOTAL = re.compile(r"^\W*(?:tong\b|cong\s*(?:[:.]|$|\d))")  # "Tổng thời gian …", "Cộng: …", never "Công chức"
+_TOTAL = lazy_pattern(r"^\W*(?:tong\b|cong\s*(?:[:.]|$|\d))")  # "Tổng thời gian …", "Cộng: …", never "Công chức"
 
 
 def _cells(line: str) -> list[str]:
@@ -161,10 +162,10 @@ def _table_at(lines: Sequence[str], start: int, columns: Mapping[str, int]) -> S
 # Numbered paragraphs (and tables whose cells came as lines, from a PDF)
 # --------------------------------------------------------------------------------------------
 
-_STEP_START = re.compile(r"^\s*(?:(?:bước|buoc)\s*(?P<n1>\d{1,2})|b\.?(?P<n2>\d{1,2}))(?![\d.]\d)\s*[:.)\-]?\s*(?P<rest>.*)$",
+_STEP_START = lazy_pattern(r"^\s*(?:(?:bước|buoc)\s*(?P<n1>\d{1,2})|b\.?(?P<n2>\d{1,2}))(?![\d.]\d)\s*[:.)\-]?\s*(?P<rest>.*)$",
                          re.IGNORECASE)
-_HEADING = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+\S|^\s*\d+\.\s+[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s,/-]{3,}$")
-_LABELLED = re.compile(r"^\s*[-+•]?\s*(?P<label>thời\s+gian(?:\s+(?:thực\s+hiện|giải\s+quyết|xử\s+lý))?|thời\s+hạn"
+_HEADING = lazy_pattern(r"^\s*\d+(?:\.\d+)+\.?\s+\S|^\s*\d+\.\s+[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s,/-]{3,}$")
+_LABELLED = lazy_pattern(r"^\s*[-+•]?\s*(?P<label>thời\s+gian(?:\s+(?:thực\s+hiện|giải\s+quyết|xử\s+lý))?|thời\s+hạn"
                        r"|trách\s+nhiệm|người\s+thực\s+hiện|bộ\s+phận\s+thực\s+hiện|đơn\s+vị\s+thực\s+hiện)\s*[:\-]\s*"
                        r"(?P<value>.+)$", re.IGNORECASE)
 

@@ -5,18 +5,18 @@ Every other module goes through these functions; folding lives here and only her
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from doccontrol.core.lookalikes import fold_lookalikes
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 # đ/Đ are letters of their own: NFD does not decompose them, so fold them by hand.
 _STROKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 # Characters that Word and PDF producers put into text where a plain space or hyphen is meant.
-_SPACE_LIKE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACE_LIKE = lazy_pattern(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_ZERO_WIDTH = lazy_pattern(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_DASHES = lazy_pattern(r"[\u2010-\u2015\u2212]")
 
 
 def nfc(text: str) -> str:
@@ -81,10 +81,10 @@ def nfkc(text: str) -> str:
 
 # A soft separator: white space, "-" (every dash, after clean()), "_". A letter next to a digit
 # ("QT01") has an implied one. Any other punctuation ("." "/" ...) is a hard separator.
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_SOFT_RUN = re.compile(r"[\s_-]+")
-_SOFT_AROUND_HARD = re.compile(r"-*([^\w-]+)-*")
-_CODE_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_LETTER_DIGIT = lazy_pattern(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_SOFT_RUN = lazy_pattern(r"[\s_-]+")
+_SOFT_AROUND_HARD = lazy_pattern(r"-*([^\w-]+)-*")
+_CODE_EDGE_PUNCT = lazy_pattern(r"^[\W_]+|[\W_]+$")
 
 
 def code_key(code: str) -> str:
@@ -113,7 +113,7 @@ def code_key(code: str) -> str:
     return _CODE_EDGE_PUNCT.sub("", text)
 
 
-_SLUG_BAD = re.compile(r"[^a-z0-9]+")
+_SLUG_BAD = lazy_pattern(r"[^a-z0-9]+")
 
 
 def slugify(code: str) -> str:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 
 from doccontrol.core.text import clean
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 __all__ = ["TTHC_EXACT", "find_tthc_codes", "tthc_key"]
 
 _TTHC_FULL_SUFFIX = r"\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Za-z][0-9]{2}"
 # The first digit is matched before the look-behind (much faster than a leading look-behind).
-_TTHC_IN_TEXT = re.compile(
+_TTHC_IN_TEXT = lazy_pattern(
     rf"([0-9])(?<![\w.,/][0-9])\.([0-9]{{6}})(?:{_TTHC_FULL_SUFFIX})?(?![\w]|[.,/\-][0-9])"
 )
 #: a TTHC code, short or full (``search`` it to find one inside a value)
-TTHC_EXACT = re.compile(rf"([0-9])\.([0-9]{{6}})(?:{_TTHC_FULL_SUFFIX})?")
+TTHC_EXACT = lazy_pattern(rf"([0-9])\.([0-9]{{6}})(?:{_TTHC_FULL_SUFFIX})?")
 
 
 def tthc_key(code: str) -> str | None:

@@ -1,8 +1,8 @@
 """Running git on the controlled repository (short-lived ``git`` processes; refs read directly).
 
-``HEAD`` is read from the repository's files in pure Python (no process, no library: it is read
-on every page and command); other reads are git commands that end when they answer, so no
-``git cat-file`` process is left running. Only the repository gateway (``doccontrol.repo``) uses
+``HEAD`` is read from the repository's files in pure Python (``refs.read_ref``: no process, no
+library: it is read on every page and command); other reads are git commands that end when they
+answer, so no ``git cat-file`` process is left running. Only the repository gateway (``doccontrol.repo``) uses
 this module.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from doccontrol.errors import WorkspaceError
 from doccontrol.repo import messages
+from doccontrol.repo.refs import read_ref
 
 COMMITTER_NAME = "doccontrol"
 COMMITTER_EMAIL = "doccontrol@localhost"
@@ -56,36 +56,8 @@ class GitError(RuntimeError):
     """A git command failed."""
 
 
-_OBJECT_ID = re.compile(r"[0-9a-f]{40}")
 # Git's messages in English whatever the user's language, as they are parsed nowhere but logged.
 _C_LOCALE = {"LC_ALL": "C", "LANGUAGE": "C"}
-
-
-def read_ref(git_dir: Path, ref: str, depth: int = 0) -> str | None:
-    """The commit a ref names (``HEAD``, ``refs/heads/main``), read from the repository's files:
-    a loose ref file, a symbolic ref followed, else ``packed-refs``; None when it names nothing
-    (an empty repository). Git replaces ref files by renaming, so a read never sees half of one."""
-    if depth > 5:
-        return None
-    try:
-        text = (git_dir / ref).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        text = _packed_ref(git_dir, ref) or ""
-    if text.startswith("ref: "):
-        return read_ref(git_dir, text[5:].strip(), depth + 1)
-    return text if _OBJECT_ID.fullmatch(text) else None
-
-
-def _packed_ref(git_dir: Path, ref: str) -> str | None:
-    try:
-        lines = (git_dir / "packed-refs").read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return None
-    for line in lines:
-        sha, _, name = line.partition(" ")
-        if name == ref:
-            return sha
-    return None
 
 
 class Git:

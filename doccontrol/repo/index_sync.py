@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import layout
 from doccontrol.repo.blobs import BlobReader
-from doccontrol.repo.state_files import state_from_json
+from doccontrol.repo.refs import read_ref
 from doccontrol.search import (
     CURRENT,
     SUPERSEDED,
@@ -36,6 +36,7 @@ from doccontrol.search import (
 
 if TYPE_CHECKING:
     from doccontrol.repo.gateway import Repository
+    from doccontrol.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ def revision_files(blobs: BlobReader, folder: str, slug: str, revision: int) -> 
 
 def _docs(repo: Repository, state: ProcedureState, older: list[int], blobs: BlobReader | None) -> list[IndexDoc]:
     """The current revision from the work tree, the ``older`` ones (historical ones too) from their tags."""
+    from doccontrol.repo.state_files import state_from_json  # (and the step rules: not for a search)
+
     folder = layout.procedure_dir(state.office, state.slug)
     docs = [_doc(state, (repo.path / layout.text_path(folder)).read_text(encoding="utf-8"), newest_status(state))]
     for revision in older:
@@ -164,6 +167,7 @@ def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) ->
     ``path`` as it is at ``commit``, as the province index holds them (:func:`qualified`), by
     qualified slug; a folder gone at ``commit`` maps to no document (removed from the index)."""
     from doccontrol.repo import mirror
+    from doccontrol.repo.state_files import state_from_json
 
     tags = mirror.revision_numbers(path)
     out: dict[str, list[IndexDoc]] = {}
@@ -215,6 +219,17 @@ def all_docs(repo: Repository) -> Iterator[IndexDoc]:
 
 
 # --- the index of one repository --------------------------------------------------------------------
+
+
+def reflects_head(workspace: Workspace) -> bool:
+    """Whether the index's own files record the repository's HEAD as the commit it reflects:
+    the first look of every search (a few small file reads: no git process, no gateway, no
+    search engine). False decides nothing: :meth:`IndexSync.freshness` then tells behind,
+    unavailable, or current after all (the commits since changed no procedure)."""
+    head = read_ref(workspace.procedures / ".git", "HEAD")
+    recorded = read_index_state(workspace.index_dir)
+    return head is not None and recorded is not None and recorded.commit == head
+
 
 
 class IndexSync:

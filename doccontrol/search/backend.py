@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.search.index_files import RecordedState, read_state
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 CURRENT: str = ProcedureStatus.CURRENT.value  # the newest revision of a procedure in force
 SUPERSEDED = "superseded"  # an older revision (a status of the index only, never of a procedure)
@@ -171,7 +172,7 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
     return pieces
 
 
-_MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
+_MARKED = lazy_pattern(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
 
 
 def read_index_state(index_dir: Path, check_files: bool = False) -> RecordedState | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import time
 from pathlib import Path
 
@@ -62,4 +61,6 @@ def drop_older(index_dir: Path, keep: tuple[str | None, ...]) -> None:
     """Remove the generations other than ``keep`` (the new one and the one just replaced)."""
     for entry in os.scandir(index_dir):
         if entry.is_dir() and GENERATION_NAME.fullmatch(entry.name) and entry.name not in keep:
+            import shutil  # (imported here: a search never drops a generation)
+
             shutil.rmtree(entry.path, ignore_errors=True)

@@ -15,19 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 INDEX_FORMAT = 6  # whoosh's: 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
 POINTER = "CURRENT"  # the live generation's directory name
 GENERATION_META = "doccontrol-index.json"  # {"format": N}
 CHECKSUMS = "checksums.json"
 REFLECTS = "reflects.json"  # {"commit": ..., "toc": ...}
-GENERATION_NAME = re.compile(r"g[0-9a-f]+-[0-9a-f]+")  # what a rebuild names them
-TOC_FILE = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # whoosh's table of contents (``TOC._pattern("MAIN")``)
+GENERATION_NAME = lazy_pattern(r"g[0-9a-f]+-[0-9a-f]+")  # what a rebuild names them
+TOC_FILE = lazy_pattern(r"^_MAIN_([0-9]+)\.toc$")  # whoosh's table of contents (``TOC._pattern("MAIN")``)
 
 
 class PointerError(Exception):
@@ -67,6 +67,19 @@ def newest_toc(gdir: Path) -> str | None:
 def record_reflected(gdir: Path, commit: str) -> None:
     """After a whoosh commit (and its checksums): the commit it reflects, and under which TOC."""
     write_json(gdir / REFLECTS, {"commit": commit, "toc": newest_toc(gdir)})
+
+
+def generation_stamp(index_dir: Path) -> tuple[object, ...] | None:
+    """What the live generation's files are now: its name and each file's name, size and change
+    time (one directory listing). Equal stamps: nothing in the index changed in between (a commit,
+    a rebuild or a damaged file changes it), so a reader opened under the first may be reused."""
+    try:
+        name = live_generation(index_dir)
+        with os.scandir(index_dir / name) as entries:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file())
+    except (PointerError, OSError):
+        return None
+    return (name, *files)
 
 
 # --- digests, remembered per file version within a process --------------------------------------------

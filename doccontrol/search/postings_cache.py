@@ -6,7 +6,7 @@ shares have a posting in every document, so a fresh process (one ``doccontrol se
 most of its time there.  When the bulk writer writes a segment it already holds each list as
 arrays, so it also writes the long ones here: document-number gaps and counts as small
 unsigned integers, zlib level 1, with a CRC-32 of each entry.  Reading one is a file read,
-a ``zlib.decompress`` and ``numpy.cumsum``.
+a ``zlib.decompress`` and a running sum (no numpy: the reader is part of every search process).
 
 The file belongs to its segment: it is named like the segment's files
 (``MAIN_<segment id>.dcp``), so whoosh deletes it together with the segment when it merges
@@ -24,17 +24,25 @@ a few of these per search, so no dict or JSON to build).
 
 from __future__ import annotations
 
+import struct
 import zlib
+from array import array
 from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh.reading import CorruptIndexError
+
+if TYPE_CHECKING:  # the writer runs in the bulk writer's processes, which have numpy loaded
+    import numpy as np
 
 MAGIC = b"DCP2"
 EXTENSION = ".dcp"
 MIN_POSTINGS = 256  # shorter lists decode fast enough from the segment
-_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32}
+_UINT = {1: "u1", 2: "u2", 4: "u4"}  # numpy's names of the unsigned widths (native byte order)
+_ARRAY = {1: "B", 2: "H", 4: "I"}  # the same widths as array codes
+_ENTRY = struct.Struct(">6Q")  # offset, size, postings, gap width, count width, CRC-32
 
 
 def _width(max_value: int) -> int:
@@ -50,6 +58,8 @@ class Writer:
         self.entries: dict[bytes, tuple[int, ...]] = {}
 
     def add(self, field: str, term: str, ids: np.ndarray, counts: np.ndarray) -> None:
+        import numpy as np
+
         gaps = np.diff(ids, prepend=0)
         gap_bytes = _width(int(gaps.max()))
         count_bytes = _width(int(counts.max()))
@@ -65,12 +75,12 @@ class Writer:
         if not self.entries:
             return
         keys = sorted(self.entries)
-        table = np.array([self.entries[k] for k in keys], dtype=">u8")
+        table = b"".join(_ENTRY.pack(*self.entries[k]) for k in keys)
         keys_blob = b"\n".join(keys)
         with open(path, "wb") as f:
             f.writelines(self.chunks)
             f.write(keys_blob)
-            f.write(table.tobytes())
+            f.write(table)
             f.write(self.offset.to_bytes(8, "big"))
             f.write((self.offset + len(keys_blob)).to_bytes(8, "big"))
             f.write(len(keys).to_bytes(8, "big"))
@@ -83,7 +93,7 @@ class Reader:
         self.path = path
         self._file = None
         self.keys: list[bytes] = []
-        self.table = np.zeros((0, 6), dtype=np.uint64)
+        self.table = b""  # six big-endian unsigned 64-bit numbers per key (``_ENTRY``)
         try:
             f = open(path, "rb")
         except FileNotFoundError:
@@ -102,39 +112,42 @@ class Reader:
                 raise CorruptIndexError(f"postings cache damaged: {path}")
             f.seek(keys_at)
             keys = f.read(table_at - keys_at).split(b"\n")
-            table = np.frombuffer(f.read(48 * n), dtype=">u8").reshape(n, 6)
-            if len(keys) != n:
+            table = f.read(48 * n)
+            if len(keys) != n or len(table) != 48 * n:
                 raise CorruptIndexError(f"postings cache keys damaged: {path}")
         except BaseException:
             f.close()
             raise
         self._file = f
         self.keys = keys
-        self.table = table.astype(np.int64)
+        self.table = table
 
     def entry(self, field: str, term: str) -> tuple[int, ...] | None:
         key = f"{field}\0{term}".encode("utf-8")
         i = bisect_left(self.keys, key)
         if i == len(self.keys) or self.keys[i] != key:
             return None
-        return tuple(int(x) for x in self.table[i])
+        return tuple(_ENTRY.unpack_from(self.table, 48 * i))
 
-    def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(document numbers, counts as float64) of a term, or None when it is not here."""
+    def get(self, field: str, term: str, first: int = 0) -> tuple[list[int], list[int]] | None:
+        """(document numbers plus ``first``, counts) of a term, or None when it is not here. The
+        counts stay integers: in BM25's arithmetic a small integer is the same as its float."""
         entry = self.entry(field, term)
         if entry is None or self._file is None:
             return None
         offset, size, n, gap_bytes, count_bytes, crc = entry
-        if gap_bytes not in _UINT or count_bytes not in _UINT:
+        if gap_bytes not in _ARRAY or count_bytes not in _ARRAY:
             raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
         self._file.seek(offset)
         data = self._file.read(size)
         if len(data) != size or zlib.crc32(data) != crc:
             raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
         raw = zlib.decompress(data)
-        gaps = np.frombuffer(raw, dtype=_UINT[gap_bytes], count=n)
-        counts = np.frombuffer(raw, dtype=_UINT[count_bytes], count=n, offset=n * gap_bytes)
-        return np.cumsum(gaps, dtype=np.int64), counts.astype(np.float64)
+        if len(raw) != n * (gap_bytes + count_bytes):
+            raise CorruptIndexError(f"postings cache entry damaged ({field}): {self.path}")
+        gaps = array(_ARRAY[gap_bytes], raw[:n * gap_bytes])
+        counts = array(_ARRAY[count_bytes], raw[n * gap_bytes:])
+        return list(accumulate(gaps, initial=first))[1:], counts.tolist()
 
     def close(self) -> None:
         if self._file is not None:

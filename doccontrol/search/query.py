@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from doccontrol.core.tthc_codes import tthc_key  # "1.001234.000.00.00.H37" -> "1.001234"
 from doccontrol.search import vietnamese
 from doccontrol.core.text import clean, code_key, fold_lower, squash_spaces
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 __all__ = ["ParsedQuery", "Syllable", "looks_like_code", "office_key", "parse", "tthc_index_keys",
            "tthc_key"]
@@ -67,8 +68,8 @@ class ParsedQuery:
 
 # --- codes ----------------------------------------------------------------------------------
 
-_CODE_CHARS = re.compile(r"^[^\W_](?:[\w./-]*[^\W_])?$")
-_CODE_SEPARATORS = re.compile(r"[./-]")
+_CODE_CHARS = lazy_pattern(r"^[^\W_](?:[\w./-]*[^\W_])?$")
+_CODE_SEPARATORS = lazy_pattern(r"[./-]")
 
 
 def tthc_index_keys(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -109,12 +110,12 @@ _FIELD_ALIASES = {
     "office": "office", "phong": "office",
 }
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_TOKEN = re.compile(
+_TOKEN = lazy_pattern(
     r'(?P<field>[^\W\d_]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>\S+))'
     r'|"(?P<phrase>[^"]*)"?'
     r"|(?P<word>\S+)"
 )
-_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+_EDGE_PUNCT = lazy_pattern(r"^[^\w]+|[^\w]+$")
 
 
 def _syllables(text: str) -> tuple[Syllable, ...]:

@@ -15,10 +15,11 @@ from functools import lru_cache
 from doccontrol.search import vietnamese
 from doccontrol.search.backend import MARK_END, MARK_START
 from doccontrol.search.query import ParsedQuery, Syllable
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 SNIPPET_CHARS = 240
-_WS = re.compile(r"\s+")
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_WS = lazy_pattern(r"\s+")
+_ZERO_WIDTH = lazy_pattern("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 @lru_cache(maxsize=256)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -208,6 +207,8 @@ class TantivyBackend:
             writer.wait_merging_threads()
             generations.publish(self.index_dir, name)
         except BaseException:
+            import shutil
+
             shutil.rmtree(gdir, ignore_errors=True)
             raise
         with self._lock:

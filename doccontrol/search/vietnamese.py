@@ -33,6 +33,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from doccontrol.core.text import fold
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 BIGRAM_JOINER = "_"
 
@@ -42,18 +43,18 @@ _TONE = "\u0300\u0301\u0303\u0309\u0323"
 _SHAPE = "\u0302\u0306\u031b"
 
 # Rules on the NFD form of one lower-case syllable: the tone moves to the second vowel.
-_OA_OE = re.compile(f"o([{_TONE}])([ae][{_SHAPE}]?)")
-_UY = re.compile(f"u([{_TONE}])y")
+_OA_OE = lazy_pattern(f"o([{_TONE}])([ae][{_SHAPE}]?)")
+_UY = lazy_pattern(f"u([{_TONE}])y")
 # qu + tone on the u: the u belongs to the consonant, the tone to the next vowel.
-_QU = re.compile(f"^qu([{_TONE}])([aeioy][{_SHAPE}]?)")
+_QU = lazy_pattern(f"^qu([{_TONE}])([aeioy][{_SHAPE}]?)")
 # gi + tone on the i and another vowel after it (``gìa`` → ``già``); ``gì``, ``gìn`` stay.
-_GI = re.compile(f"^gi([{_TONE}])([aeou][{_SHAPE}]?)")
+_GI = lazy_pattern(f"^gi([{_TONE}])([aeou][{_SHAPE}]?)")
 # The old-style placement of oa/oe/uy, for matching raw text that was written that way.
-_OLD_OA_OE = re.compile(f"o([ae][{_SHAPE}]?)([{_TONE}])")
-_OLD_UY = re.compile(f"uy([{_TONE}])")
+_OLD_OA_OE = lazy_pattern(f"o([ae][{_SHAPE}]?)([{_TONE}])")
+_OLD_UY = lazy_pattern(f"uy([{_TONE}])")
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_SYLLABLE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+_ZERO_WIDTH = lazy_pattern("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SYLLABLE = lazy_pattern(r"(?:[^\W_]|[\u0300-\u036f])+")
 # ASCII punctuation and control characters become spaces (bytes.translate is fast) ...
 _ASCII_SEPARATORS = bytes.maketrans(
     bytes(range(128)),
@@ -61,8 +62,8 @@ _ASCII_SEPARATORS = bytes.maketrans(
 )
 # ... and so do, in UTF-8, U+0080-U+00BF (no-break space, « » · ...) and U+2000-U+2FFF
 # (dashes, quotes, ellipsis, bullets, symbols): no Vietnamese letter lives there.
-_LATIN1_SYMBOLS = re.compile(rb"\xc2[\x80-\xbf]")
-_GENERAL_PUNCTUATION = re.compile(rb"\xe2[\x80-\xbf][\x80-\xbf]")
+_LATIN1_SYMBOLS = lazy_pattern(rb"\xc2[\x80-\xbf]")
+_GENERAL_PUNCTUATION = lazy_pattern(rb"\xe2[\x80-\xbf][\x80-\xbf]")
 
 
 def _place_tone(syllable: str) -> str:

@@ -33,23 +33,20 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
-from doccontrol.search import vietnamese, whoosh_bulk
+from doccontrol.search import vietnamese
 from doccontrol.search.index_files import (
     CHECKSUMS,
     GENERATION_META,
@@ -74,6 +71,9 @@ from doccontrol.core.text import code_key
 from doccontrol.search import generations, plan
 from doccontrol.search.plan import FIELD_B, Part
 from doccontrol.search.whoosh_read import Lists, top_k
+
+if TYPE_CHECKING:  # whoosh's queries (and its searcher) are imported by the searches that use them
+    from whoosh import query as wq
 
 META_DOC_ID = "__doccontrol_meta__"
 META_STATUS = "meta"
@@ -223,37 +223,42 @@ def _start_method() -> str:
 
 @dataclass
 class _Snapshot:
-    """An open searcher on one generation, with what searches reuse.
+    """An open reader on one generation, with what searches reuse.
 
-    Document masks are numpy boolean arrays over the searcher's document numbers; the cached
-    ones are shared: never modify them in place.
+    Document sets are sets of the reader's document numbers; the cached ones are shared:
+    never modify them in place. Whoosh's searcher (and its query modules) is opened only for
+    what needs it: code and TTHC filters, the recorded commit.
     """
 
     generation: str
     ix: Any
-    searcher: Any
+    reader: Any
     lists: Lists
-    _masks: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    _searcher: Any = None
+    _masks: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
-    def mask(self, docs: Iterable[int]) -> np.ndarray:
-        out = np.zeros(self.lists.doc_count, dtype=bool)
-        idx = np.fromiter(docs, dtype=np.int64)
-        if idx.size:
-            out[idx] = True
-        return out
+    @property
+    def searcher(self) -> Any:
+        """Whoosh's searcher over the same reader (opened when first asked for)."""
+        if self._searcher is None:
+            from whoosh.searching import Searcher
 
-    def term_mask(self, fieldname: str, text: str) -> np.ndarray:
+            self._searcher = Searcher(self.reader, fromindex=self.ix)
+        return self._searcher
+
+    def up_to_date(self) -> bool:
+        """Whether the reader still shows the index's newest commit (as ``Searcher.up_to_date``)."""
+        return bool(self.ix.latest_generation() == self.reader.generation())
+
+    def term_mask(self, fieldname: str, text: str) -> set[int]:
         """The live (not deleted) documents that have ``text`` in ``fieldname``."""
         key = (fieldname, text)
         found = self._masks.get(key)
         if found is None:
-            found = np.zeros(self.lists.doc_count, dtype=bool)
-            found[self.lists.postings(fieldname, text).ids] = True
-            found &= self.live()
-            self._masks[key] = found
-        return found
+            found = self._masks[key] = self.live().intersection(self.lists.postings(fieldname, text).ids)
+        return found  # type: ignore[no-any-return]
 
-    def code_rank(self) -> np.ndarray:
+    def code_rank(self) -> list[int]:
         """Each document's place in code order (from the code_key column)."""
         found = self._masks.get(("code_rank",))
         if found is None:
@@ -263,37 +268,35 @@ class _Snapshot:
                 keys.extend(column[i] for i in range(reader.doc_count_all()))
             natural = [natural_key(k.decode("utf-8", "replace")) for k in keys]
             order = sorted(range(len(keys)), key=natural.__getitem__)
-            found = np.empty(len(keys), dtype=np.int64)
-            found[order] = np.arange(len(keys))
+            found = [0] * len(keys)
+            for place, docnum in enumerate(order):
+                found[docnum] = place
             self._masks[("code_rank",)] = found
-        return found
+        return found  # type: ignore[no-any-return]
 
-    def live(self) -> np.ndarray:
+    def live(self) -> set[int]:
         """Documents not deleted (postings still list deleted documents)."""
         found = self._masks.get(("live",))
         if found is None:
-            found = np.ones(self.lists.doc_count, dtype=bool)
+            found = set(range(self.lists.doc_count))
             for reader, offset in self.lists.leaves:
                 if reader.has_deletions():
-                    gone = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
-                    found[gone + offset] = False
+                    found.difference_update(d + offset for d in reader.deleted_docs_set)
             self._masks[("live",)] = found
-        return found
+        return found  # type: ignore[no-any-return]
 
-    def status_mask(self, statuses: Sequence[str]) -> np.ndarray:
+    def status_mask(self, statuses: Sequence[str]) -> set[int]:
         key = ("status", *statuses)
         found = self._masks.get(key)
         if found is None:
-            found = np.zeros(self.lists.doc_count, dtype=bool)
-            for status in statuses:
-                found |= self.term_mask("status", status)
+            found = set().union(*(self.term_mask("status", status) for status in statuses))
             self._masks[key] = found
-        return found
+        return found  # type: ignore[no-any-return]
 
     def close(self) -> None:
         try:
             self.lists.close()
-            self.searcher.close()
+            (self._searcher or self.reader).close()
         except Exception:  # noqa: BLE001 - closing a damaged reader must not hide the cause
             pass
 
@@ -338,25 +341,25 @@ class WhooshBackend:
             raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
 
     def _current_snapshot(self) -> _Snapshot:
-        """The open searcher on the live generation, reopened if the index changed."""
+        """The open reader on the live generation, reopened if the index changed."""
         with self._lock:
             name = self._live_generation()
             snap = self._snapshot
             if snap is not None and snap.generation == name:
                 try:
-                    if snap.searcher.up_to_date():
+                    if snap.up_to_date():
                         return snap
                 except Exception:  # noqa: BLE001 - reopen below
                     pass
             ix = self._open_generation(name)
             try:
-                searcher = ix.searcher()
-                lists = Lists(searcher, self.index_dir / name)
+                reader = ix.reader()
+                lists = Lists(reader, self.index_dir / name)
             except Exception as e:  # noqa: BLE001
                 raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
             if snap is not None:
                 snap.close()
-            self._snapshot = _Snapshot(name, ix, searcher, lists)
+            self._snapshot = _Snapshot(name, ix, reader, lists)
             return self._snapshot
 
     def _drop_snapshot(self) -> None:
@@ -424,6 +427,10 @@ class WhooshBackend:
         ``procs``: writer processes (default: the usable CPUs, at most :data:`MAX_PROCS`, once
         there are :data:`PARALLEL_THRESHOLD` documents).
         """
+        import shutil
+
+        from doccontrol.search import whoosh_bulk  # the writer processes: not for a search
+
         previous, name, gdir = generations.start(self.index_dir)
         try:
             write_json(gdir / GENERATION_META, {"format": FORMAT})
@@ -489,7 +496,7 @@ class WhooshBackend:
                     ids = reader.column_reader("doc_id", translate=False)
                     prints = reader.column_reader("fingerprint", translate=False)
                     for d in range(reader.doc_count_all()):
-                        if live[offset + d]:
+                        if offset + d in live:
                             doc_id = ids[d].decode("utf-8")
                             if doc_id != META_DOC_ID:
                                 result[doc_id] = prints[d].decode("ascii")
@@ -586,14 +593,14 @@ def _chain(head: list[IndexDoc], rest: Iterator[IndexDoc]) -> Iterator[IndexDoc]
 class _Search:
     def __init__(self, snap: _Snapshot, request: SearchRequest, parsed: ParsedQuery) -> None:
         self.snap = snap
-        self.searcher = snap.searcher
+        self.reader = snap.reader
         self.request = request
         self.q = parsed
 
     # -- filters
 
-    def allowed(self) -> np.ndarray:
-        """The documents this request may return, as a mask (possibly cached: read only)."""
+    def allowed(self) -> set[int]:
+        """The documents this request may return (possibly a cached set: read only)."""
         snap = self.snap
         allowed = snap.status_mask(self.request.statuses())
         offices = list(self.q.office_filters)
@@ -604,17 +611,21 @@ class _Search:
         if self.request.department:
             allowed = allowed & snap.term_mask("department", self.request.department)
         if self.q.code_filters:
-            allowed = allowed & snap.mask(self.docs(self.code_query(self.q.code_filters)))
+            allowed = allowed & self.docs(self.code_query(self.q.code_filters))
         if self.q.tthc_filters:
+            from whoosh import query as wq
+
             tthc = wq.Or([wq.Term("tthc", k) for k in self.q.tthc_filters])
-            allowed = allowed & snap.mask(self.docs(tthc))
+            allowed = allowed & self.docs(tthc)
         return allowed
 
     def docs(self, query: wq.Query) -> set[int]:
-        return set(self.searcher.docs_for_query(query))
+        return set(self.snap.searcher.docs_for_query(query))
 
     @staticmethod
     def code_query(keys: Sequence[str]) -> wq.Query:
+        from whoosh import query as wq
+
         parts: list[wq.Query] = []
         for key in keys:
             parts.append(wq.Term("code_key", key))
@@ -625,7 +636,7 @@ class _Search:
 
     def run(self) -> list[Hit]:
         allowed = self.allowed()
-        if not allowed.any():
+        if not allowed:
             return []
         limit = self.request.limit
         ranked: list[tuple[int, float]] = []
@@ -647,22 +658,26 @@ class _Search:
             hits.append(self.hit(docnum, score))
         return hits
 
-    def code_hits(self, allowed: np.ndarray) -> list[int]:
+    def code_hits(self, allowed: set[int]) -> list[int]:
         """Documents whose code is a code of the query, then those linked to its TTHC codes."""
+        if not (self.q.codes or self.q.tthc):
+            return []
+        from whoosh import query as wq
+
         out: list[int] = []
         for key in self.q.codes:
-            exact = [d for d in self.docs(wq.Term("code_key", key)) if allowed[d]]
+            exact = [d for d in self.docs(wq.Term("code_key", key)) if d in allowed]
             if not exact:
-                exact = [d for d in self.docs(wq.Prefix("code_key", key)) if allowed[d]]
+                exact = [d for d in self.docs(wq.Prefix("code_key", key)) if d in allowed]
             out.extend(self.by_code(exact))
         for key in self.q.tthc:
-            linked = [d for d in self.docs(wq.Term("tthc", key)) if allowed[d]]
+            linked = [d for d in self.docs(wq.Term("tthc", key)) if d in allowed]
             out.extend(self.by_code(linked))
         return out
 
     def by_code(self, docnums: Iterable[int]) -> list[int]:
         """Current revisions first, then by code, newest revision first."""
-        stored = self.searcher.stored_fields
+        stored = self.reader.stored_fields
 
         def key(d: int) -> tuple[int, tuple[Any, ...], int]:
             f = stored(d)
@@ -671,23 +686,20 @@ class _Search:
 
         return sorted(docnums, key=key)
 
-    def browse(self, allowed: np.ndarray, exclude: set[int], want: int) -> list[int]:
+    def browse(self, allowed: set[int], exclude: set[int], want: int) -> list[int]:
         """Filters only: the allowed documents in code order."""
-        keep = allowed.copy()
-        if exclude:
-            keep[np.fromiter(exclude, dtype=np.int64)] = False
-        docs = np.flatnonzero(keep)
         rank = self.snap.code_rank()
-        docs = docs[np.argsort(rank[docs], kind="stable")]
-        if docs.size > want:  # keep every revision of the last code taken
-            docs = docs[rank[docs] <= rank[docs[want - 1]]]
-        return self.by_code(docs.tolist())[:want]
+        docs = sorted(allowed.difference(exclude), key=lambda d: (rank[d], d))
+        if len(docs) > want:  # keep every revision of the last code taken
+            last = rank[docs[want - 1]]
+            docs = [d for d in docs if rank[d] <= last]
+        return self.by_code(docs)[:want]
 
     def text_parts(self) -> list[list[Part]]:
         """The weighted terms of the query; several lists are alternatives (code phrases)."""
         return plan.text_parts(self.q)
 
-    def text_hits(self, allowed: np.ndarray, exclude: set[int],
+    def text_hits(self, allowed: set[int], exclude: set[int],
                   want: int) -> list[tuple[int, float]]:
         alternatives = self.text_parts()
         if not alternatives:
@@ -725,14 +737,14 @@ class _Search:
             fetch *= 4
 
     def phrases_match(self, docnum: int, phrases: list[tuple[tuple[Syllable, ...], bool]]) -> bool:
-        stored = self.searcher.stored_fields(docnum)
+        stored = self.reader.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('code', '')}\n{_text(stored)}"
         if self.q.has_text:
             return all(phrase_check(text, p, exact) for p, exact in phrases)
         return any(phrase_check(text, p, exact) for p, exact in phrases)
 
     def hit(self, docnum: int, score: float) -> Hit:
-        stored = self.searcher.stored_fields(docnum)
+        stored = self.reader.stored_fields(docnum)
         return Hit(
             doc_id=stored["doc_id"],
             slug=stored["slug"],

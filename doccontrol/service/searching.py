@@ -6,15 +6,17 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doccontrol.errors import WorkspaceError
-from doccontrol.repo.gateway import Repository
-from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState
-from doccontrol.repo.integrity import IntegrityReport, check_revisions
-from doccontrol.search import Hit, IndexUnavailable, SearchRequest
+from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState, reflects_head
+from doccontrol.search import Hit, IndexUnavailable, SearchBackend, SearchRequest, open_backend
+from doccontrol.search.index_files import generation_stamp
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the gateway and the integrity check are imported where used: a search whose
+    # index is current needs neither (``doccontrol search`` is timed as a whole process)
+    from doccontrol.repo.gateway import Repository
     from doccontrol.repo.derived import Check as DerivedCheck
+    from doccontrol.repo.integrity import IntegrityReport
 
 
 @dataclasses.dataclass
@@ -25,6 +27,8 @@ class SearchOutcome:
 
 def index_freshness(workspace: Workspace, check_files: bool = False) -> Freshness:
     """How the index stands against the repository (``check_files``: also verify its files)."""
+    from doccontrol.repo.gateway import Repository
+
     with Repository(workspace) as repo:
         return repo.index.freshness(check_files)
 
@@ -75,8 +79,42 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
     writer lock) also holds for an index that is missing or damaged: then the outcome has no
     hits and says to try again; the CLI (``wait=True``) waits to rebuild it.
     """
-    notices: list[str] = []
     request = dataclasses.replace(request, office=office_code(workspace, request.office))
+    if reflects_head(workspace):  # the common case, decided from two small files
+        try:
+            return SearchOutcome(hits=_backend(workspace).search(request), notices=[])
+        except IndexUnavailable:
+            pass  # damaged: the whole way below rebuilds it
+    return _search_checked(workspace, request, wait)
+
+
+# Search engines kept open between searches of a long-lived process (the web view): its reader and
+# decoded postings serve the next search while the index's files stay as they were
+# (``index_files.generation_stamp``); a commit, a rebuild or a damaged file opens a new one.
+_OPEN: dict[tuple[str, str], tuple[tuple[object, ...], SearchBackend]] = {}
+_OPEN_MAX = 4
+
+
+def _backend(workspace: Workspace) -> SearchBackend:
+    key = (str(workspace.index_dir), workspace.config.search_engine)
+    stamp = generation_stamp(workspace.index_dir)
+    found = _OPEN.get(key)
+    if found is not None and stamp is not None and found[0] == stamp:
+        return found[1]
+    backend = open_backend(workspace.index_dir, workspace.config.search_engine)
+    if stamp is not None:
+        while len(_OPEN) >= _OPEN_MAX and key not in _OPEN:
+            _OPEN.pop(next(iter(_OPEN)))
+        _OPEN[key] = (stamp, backend)
+    return backend
+
+
+def _search_checked(workspace: Workspace, request: SearchRequest, wait: bool) -> SearchOutcome:
+    """The search once the index's files do not plainly show it current: freshness from the
+    repository (git when needed), catching up or rebuilding as :func:`search` says."""
+    from doccontrol.repo.gateway import Repository
+
+    notices: list[str] = []
     with Repository(workspace) as repo:
         fresh = repo.index.freshness()
         if fresh.state is not IndexState.CURRENT:
@@ -92,6 +130,8 @@ def search(workspace: Workspace, request: SearchRequest, wait: bool = True) -> S
 
 def reindex(workspace: Workspace) -> int:
     """Rebuild the index from the repository (searches keep working on the old one meanwhile)."""
+    from doccontrol.repo.gateway import Repository
+
     with Repository(workspace) as repo, repo.write(None, "reindex") as tx:
         return tx.rebuild_index()
 
@@ -116,6 +156,9 @@ class VerifyReport:
 
 def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
     """Compare the index with the repository and check every revision's bytes; optionally repair the index."""
+    from doccontrol.repo.gateway import Repository
+    from doccontrol.repo.integrity import check_revisions
+
     with Repository(workspace) as repo:
         index_report = repo.index.compare()
         if repair and not index_report.healthy:

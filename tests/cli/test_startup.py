@@ -70,3 +70,26 @@ def test_help_lists_each_command_with_its_own_summary() -> None:
         for limit in (30, 45, 70, 120, 300):
             shown = app.short_help(summary, limit)  # what --help lists (cli.help.short_help)
             assert shown == command.get_short_help_str(limit), (name, limit)
+
+
+# What a search of a current index does not use: numpy, whoosh's searcher and queries (code filters
+# load them), the bulk writer's processes, the repository gateway and its unit of work, git's
+# library, the step rules. ``bench/cli.py`` times the whole process; this keeps it lean.
+SEARCH_UNUSED = ("numpy", "whoosh.searching", "whoosh.query", "multiprocessing", "git", "lxml", "pypdf", "openpyxl",
+                 "flask", "docx", "doccontrol.search.whoosh_bulk", "doccontrol.repo.gateway",
+                 "doccontrol.repo.transaction", "doccontrol.core.steps", "doccontrol.core.deadlines",
+                 "doccontrol.core.coverage", "doccontrol.core.metadata")
+
+
+@pytest.mark.slow
+def test_search_of_a_current_index_loads_only_what_it_uses(story: object) -> None:
+    assert _loaded("--home", str(story), "search", "hồ sơ", watched=SEARCH_UNUSED + ("tantivy",)) == []
+
+
+@pytest.mark.slow
+def test_province_search_modules_load_only_what_they_use() -> None:
+    """``province search`` (tantivy) imports its command, the province's search and the engine."""
+    code = ("import sys, doccontrol.cli.province, doccontrol.province.search, doccontrol.search.tantivy_backend\n"
+            f"print(sorted(m for m in {SEARCH_UNUSED + ('whoosh',)!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"

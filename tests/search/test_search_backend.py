@@ -304,7 +304,7 @@ def test_bulk_written_segments_read_the_same_through_whoosh(tmp_path: Path) -> N
                         ("title_f", "so"), ("body_f", "nghiep"), ("tthc", "1.001978"),
                         ("status", "current")):
         postings = snap.lists.postings(field, term)
-        mine = dict(zip(postings.ids.tolist(), postings.weights.tolist()))
+        mine = dict(zip(postings.ids, postings.weights))  # (plain lists: the reader needs no numpy)
         matcher = searcher.postings(field, term.encode("utf-8"))
         theirs = {}
         while matcher.is_active():
