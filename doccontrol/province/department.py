@@ -3,7 +3,10 @@ repository at that commit (a ``Snapshot``), the configuration its figures need (
 repository keeps: the offices' names and order, fields → offices, the catalog's scope), and its
 coverage at that commit — computed once per tip and kept in ``cache/<CODE>.figures.pickle``, the
 repository read in ``cache/<CODE>.snapshot.pickle`` (derived: rebuilt when missing, never trusted
-for another commit; the snapshot is read only by the views that need it).
+for another commit; the snapshot is read only by the views that need it). When the tip moves, the
+repository at the new tip is brought forward from the one kept (``repo.snapshot_step.advance``:
+only the procedure folders and commits that changed are read), the whole of it read again only
+when that cannot be told (a rewritten history, no snapshot kept).
 
 Every figure goes through the functions the department's own commands use
 (``service.tthc.coverage_from``, ``service.reports.master_list_of``, ``yearly_report_of``) on
@@ -28,10 +31,11 @@ from doccontrol.errors import UsageError
 from doccontrol.province.home import Province, read_state
 from doccontrol.repo import mirror
 from doccontrol.repo.gitcmd import Git
-from doccontrol.repo.snapshot import Snapshot, load_in_force, load_snapshot
+from doccontrol.repo import snapshot_step
+from doccontrol.repo.snapshot import Snapshot, load_in_force
 from doccontrol.service.tthc import CoverageResult, coverage_from, coverage_inputs
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass
@@ -79,13 +83,15 @@ def _cache_path(province: Province, code: str, part: str) -> Path:
     return province.cache_dir / f"{code}.{part}.pickle"
 
 
-def _read_kept(path: Path, commit: str) -> dict[str, Any] | None:
+def _read_kept(path: Path, commit: str | None) -> dict[str, Any] | None:
+    """What ``path`` keeps, if it is of ``commit`` (None: of any commit) and of this format."""
     try:
         with open(path, "rb") as f:
             kept = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT or kept.get("commit") != commit:
+    if not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT or \
+            (commit is not None and kept.get("commit") != commit):
         return None
     return kept
 
@@ -100,18 +106,24 @@ def _write_kept(path: Path, kept: dict[str, Any]) -> None:
 
 def _snapshot_loader(province: Province, code: str, commit: str) -> Callable[[], Snapshot]:
     """Read the repository at ``commit``: from ``cache/<CODE>.snapshot.pickle`` when it is of that
-    commit, else from the mirror (and kept)."""
+    commit; else brought forward from the one kept there (an older tip), or read whole from the
+    mirror; kept for the next time."""
 
     def load() -> Snapshot:
         path = _cache_path(province, code, "snapshot")
-        kept = _read_kept(path, commit)
-        if kept is not None and isinstance(kept.get("snapshot"), Snapshot):
-            return kept["snapshot"]
+        kept = _read_kept(path, None)
+        older = None
+        if kept is not None and isinstance(kept.get("snapshot"), Snapshot) and isinstance(kept.get("folders"), tuple):
+            if kept["commit"] == commit:
+                return kept["snapshot"]
+            older = snapshot_step.Stepped(kept["snapshot"], kept["folders"])
         with Git(province.mirror(code)) as git:
-            snap = load_snapshot(git, commit)
+            stepped = snapshot_step.advance(git, older, commit) if older is not None else None
+            if stepped is None:
+                stepped = snapshot_step.load(git, commit)
         with contextlib.suppress(OSError):
-            _write_kept(path, {"commit": commit, "snapshot": snap})
-        return snap
+            _write_kept(path, {"commit": commit, "snapshot": stepped.snapshot, "folders": stepped.folders})
+        return stepped.snapshot
 
     return load
 
