@@ -35,7 +35,7 @@ from doccontrol.repo import snapshot_step
 from doccontrol.repo.snapshot import Snapshot, load_in_force
 from doccontrol.service.tthc import CoverageResult, coverage_from, coverage_inputs
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -87,20 +87,23 @@ def _read_kept(path: Path, commit: str | None) -> dict[str, Any] | None:
     """What ``path`` keeps, if it is of ``commit`` (None: of any commit) and of this format."""
     try:
         with open(path, "rb") as f:
-            kept = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
+            # a small header first (format, commit): a file of another commit is not read further
+            header = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
+            if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT or \
+                    (commit is not None and header.get("commit") != commit):
+                return None
+            kept = pickle.load(f)  # noqa: S301
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT or \
-            (commit is not None and kept.get("commit") != commit):
-        return None
-    return kept
+    return {**kept, "commit": header["commit"]} if isinstance(kept, dict) else None
 
 
 def _write_kept(path: Path, kept: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as f:
-        pickle.dump({"format": CACHE_FORMAT, **kept}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"format": CACHE_FORMAT, "commit": kept["commit"]}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 

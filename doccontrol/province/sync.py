@@ -83,15 +83,16 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
     if not fetched.ok or fetched.tip is None:
         return outcome(SyncKind.FAILED, previous, message=fetched.message)
     incoming = fetched.tip
-    descends = previous is None or mirror.descends(path, previous, incoming)
-    moved = tuple(mirror.moved_tags(path)) if previous is not None else ()
+    descends = previous is None or previous == incoming or mirror.descends(path, previous, incoming)
+    tags = mirror.tag_refs(path) if previous is not None else ({}, {})
+    moved = tuple(mirror.moved_tags(path, tags))
     kind = decide_sync(previous, incoming, descends, moved)
     if kind is SyncKind.REWRITTEN and not accept:
         return outcome(kind, previous, incoming=incoming, moved_tags=moved,
                        message="lịch sử trên máy chủ đã bị viết lại (không còn chứa bản đã đồng bộ); giữ bản cũ "
                                "(the server's history was rewritten: the mirror keeps what it had)")
     if kind is SyncKind.UNCHANGED:
-        if previous is not None and mirror.refs(path, "refs/incoming/tags") != mirror.refs(path, "refs/tags"):
+        if previous is not None and tags[0] != tags[1]:
             mirror.promote(path, incoming)  # tags added without a commit (none in practice)
         return outcome(kind, previous, incoming=incoming)
     keep_as = dt.datetime.now().strftime("%Y%m%dT%H%M%S") if kind is SyncKind.REWRITTEN else None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doccontrol.repo import layout
+from doccontrol.repo.gitcmd import read_ref
 from doccontrol.repo.remote import _git, _git_env, _refs, network_git, redact
 
 INCOMING = "refs/incoming"
@@ -63,9 +64,25 @@ def refs(path: Path, prefix: str) -> dict[str, str]:
 
 
 def tip(path: Path) -> str | None:
-    """The commit the mirror shows (its branch), None before the first sync."""
-    result = _run(path, "rev-parse", "--verify", "-q", f"{BRANCH_REF}^{{commit}}", check=False)
-    return result.stdout.strip() or None
+    """The commit the mirror shows (its branch), None before the first sync. Read from the ref
+    files (no git process: an unchanged department costs only its fetch); the branch is only
+    ever set to a commit (:func:`promote`)."""
+    return read_ref(path, BRANCH_REF)
+
+
+def tag_refs(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(the mirror's tags, the server's tags as the last fetch brought them), by name, in one
+    ``git for-each-ref``."""
+    out = _run(path, "for-each-ref", "--format=%(refname)%00%(objectname)", layout.TAGS, f"{INCOMING}/tags").stdout
+    ours: dict[str, str] = {}
+    theirs: dict[str, str] = {}
+    for line in out.splitlines():
+        name, _, oid = line.partition("\0")
+        if name.startswith(f"{layout.TAGS}/"):
+            ours[name[len(layout.TAGS) + 1:]] = oid
+        elif name.startswith(f"{INCOMING}/tags/"):
+            theirs[name[len(INCOMING) + 6:]] = oid
+    return ours, theirs
 
 
 def _incoming_branch(heads: dict[str, str]) -> str | None:
@@ -89,7 +106,7 @@ def fetch(path: Path, url: str, timeout: float) -> Fetched:
     if done.returncode != 0:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
         return Fetched(False, None, redact("; ".join(lines[:3]) or f"git fetch exited with {done.returncode}")[:600])
-    incoming = _incoming_branch(refs(path, f"{INCOMING}/heads"))
+    incoming = read_ref(path, f"{INCOMING}/heads/{layout.BRANCH}") or _incoming_branch(refs(path, f"{INCOMING}/heads"))
     if incoming is None:
         return Fetched(False, None, f"máy chủ không có nhánh {layout.BRANCH} (the server has no {layout.BRANCH} branch)")
     return Fetched(True, incoming)
@@ -103,10 +120,10 @@ def descends(path: Path, ancestor: str, commit: str) -> bool:
     return result.returncode == 0
 
 
-def moved_tags(path: Path) -> list[str]:
-    """Tags the mirror has that the server now points at another object (a rewritten history)."""
-    ours = refs(path, layout.TAGS)
-    theirs = refs(path, f"{INCOMING}/tags")
+def moved_tags(path: Path, tags: tuple[dict[str, str], dict[str, str]] | None = None) -> list[str]:
+    """Tags the mirror has that the server now points at another object (a rewritten history);
+    ``tags``: :func:`tag_refs` already read."""
+    ours, theirs = tags if tags is not None else tag_refs(path)
     return sorted(name for name, oid in ours.items() if name in theirs and theirs[name] != oid)
 
 
@@ -172,4 +189,4 @@ def is_mirror(path: Path) -> bool:
 
 
 __all__ = ["Fetched", "MirrorError", "changed_folders", "count_commits", "descends", "ensure", "fetch", "is_mirror", "moved_tags",
-           "pack_refs", "promote", "redact", "refs", "revision_numbers", "tip"]
+           "pack_refs", "promote", "redact", "refs", "revision_numbers", "tag_refs", "tip"]
