@@ -74,7 +74,7 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
     path = province.mirror(dept.code)
     mirror.ensure(path)
     previous = mirror.tip(path)
-    fetched = mirror.fetch(path, dept.url, province.config.timeout)
+    fetched = mirror.fetch(path, dept.url, province.config.timeout, shown=previous)
 
     def outcome(kind: SyncKind, tip: str | None, **kw: object) -> SyncOutcome:
         return SyncOutcome(dept.code, dept.name, kind, previous, tip, seconds=round(time.monotonic() - started, 3),
@@ -84,16 +84,15 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
         return outcome(SyncKind.FAILED, previous, message=fetched.message)
     incoming = fetched.tip
     descends = previous is None or previous == incoming or mirror.descends(path, previous, incoming)
-    tags = mirror.tag_refs(path) if previous is not None else ({}, {})
+    # an unchanged tip: its tags were not fetched (mirror.fetch), so nothing to compare
+    tags = mirror.tag_refs(path) if previous is not None and previous != incoming else ({}, {})
     moved = tuple(mirror.moved_tags(path, tags))
     kind = decide_sync(previous, incoming, descends, moved)
     if kind is SyncKind.REWRITTEN and not accept:
         return outcome(kind, previous, incoming=incoming, moved_tags=moved,
                        message="lịch sử trên máy chủ đã bị viết lại (không còn chứa bản đã đồng bộ); giữ bản cũ "
                                "(the server's history was rewritten: the mirror keeps what it had)")
-    if kind is SyncKind.UNCHANGED:
-        if previous is not None and tags[0] != tags[1]:
-            mirror.promote(path, incoming)  # tags added without a commit (none in practice)
+    if kind is SyncKind.UNCHANGED:  # its branch only was fetched: nothing else to read
         return outcome(kind, previous, incoming=incoming)
     keep_as = dt.datetime.now().strftime("%Y%m%dT%H%M%S") if kind is SyncKind.REWRITTEN else None
     commits = mirror.count_commits(path, None if kind is SyncKind.REWRITTEN else previous, incoming)

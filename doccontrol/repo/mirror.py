@@ -92,24 +92,51 @@ def _incoming_branch(heads: dict[str, str]) -> str | None:
     return next(iter(heads.values())) if len(heads) == 1 else None
 
 
-def fetch(path: Path, url: str, timeout: float) -> Fetched:
-    """Fetch the server's branches and tags into ``refs/incoming/`` (pruned), within ``timeout``
-    seconds. Never raises for a network or server problem: the result says what happened."""
+def _fetch(path: Path, url: str, timeout: float, *refspecs: str) -> str | None:
+    """One ``git fetch`` of ``refspecs`` (pruned) within ``timeout`` seconds: None when it
+    worked, else what went wrong in git's words (redacted)."""
     command = ["git", "-C", str(path), "-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=30",
-               "fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", "--", url,
-               f"+refs/heads/*:{INCOMING}/heads/*", f"+refs/tags/*:{INCOMING}/tags/*"]
+               "fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", "--", url, *refspecs]
     env = _git_env()
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=20")
     done = network_git(command, env, timeout)
     if done is None:
-        return Fetched(False, None, f"quá thời gian {timeout:g} s (timed out after {timeout:g} s)")
+        return f"quá thời gian {timeout:g} s (timed out after {timeout:g} s)"
     if done.returncode != 0:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        return Fetched(False, None, redact("; ".join(lines[:3]) or f"git fetch exited with {done.returncode}")[:600])
-    incoming = read_ref(path, f"{INCOMING}/heads/{layout.BRANCH}") or _incoming_branch(refs(path, f"{INCOMING}/heads"))
+        return redact("; ".join(lines[:3]) or f"git fetch exited with {done.returncode}")[:600]
+    return None
+
+
+def fetch(path: Path, url: str, timeout: float, shown: str | None = None) -> Fetched:
+    """Fetch the server's branches and tags into ``refs/incoming/`` (pruned), each fetch within
+    ``timeout`` seconds. Never raises for a network or server problem: the result says what
+    happened.
+
+    ``shown`` (the mirror's tip): the branches are fetched first, and when the server's tip is
+    still ``shown`` the tags are not asked for (protocol v2 lists only the refs asked for: a
+    department has a tag per revision, thousands, and an unchanged department costs only a fetch
+    of its branch). A tag moved on the server without a new commit is therefore seen at the
+    department's next commit (and flagged then, like any rewritten history)."""
+    heads = f"+refs/heads/*:{INCOMING}/heads/*"
+    if shown:
+        problem = _fetch(path, url, timeout, heads)
+        if problem is not None:
+            return Fetched(False, None, problem)
+        if _incoming_tip(path) == shown:
+            return Fetched(True, shown)
+    problem = _fetch(path, url, timeout, heads, f"+refs/tags/*:{INCOMING}/tags/*")
+    if problem is not None:
+        return Fetched(False, None, problem)
+    incoming = _incoming_tip(path)
     if incoming is None:
         return Fetched(False, None, f"máy chủ không có nhánh {layout.BRANCH} (the server has no {layout.BRANCH} branch)")
     return Fetched(True, incoming)
+
+
+def _incoming_tip(path: Path) -> str | None:
+    """The server's department branch as the last fetch brought it."""
+    return read_ref(path, f"{INCOMING}/heads/{layout.BRANCH}") or _incoming_branch(refs(path, f"{INCOMING}/heads"))
 
 
 def descends(path: Path, ancestor: str, commit: str) -> bool:

@@ -131,3 +131,21 @@ def test_an_unreachable_department_is_a_failed_fetch(tmp_path: Path) -> None:
         fetched = mirror.fetch(path, url, 20)
         assert not fetched.ok and fetched.tip is None and fetched.message
     assert mirror.tip(path) is None
+
+
+def test_an_unchanged_department_costs_a_fetch_of_its_branch(tmp_path: Path, department_repo: Path) -> None:
+    path = tmp_path / "mirror.git"
+    mirror.ensure(path)
+    first = mirror.fetch(path, str(department_repo), 30)
+    mirror.promote(path, first.tip)
+    _git(department_repo, "tag", "b/r1")  # a tag without a commit: not asked for while the tip stays
+    again = mirror.fetch(path, str(department_repo), 30, shown=first.tip)
+    assert again.ok and again.tip == first.tip
+    assert "b/r1" not in mirror.tag_refs(path)[1]
+    second = _commit(department_repo, "b")  # the tip moved: the tags are fetched with it
+    moved = mirror.fetch(path, str(department_repo), 30, shown=first.tip)
+    assert moved.ok and moved.tip == second
+    ours, theirs = mirror.tag_refs(path)
+    assert set(theirs) == {"a/r1", "b/r1"} and set(ours) == {"a/r1"}
+    gone = mirror.fetch(path, str(tmp_path / "nowhere.git"), 30, shown=second)
+    assert not gone.ok and gone.tip is None and gone.message
