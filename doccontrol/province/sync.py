@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from doccontrol.core import dates
 from doccontrol.core.province import Department, SyncKind, decide_sync
-from doccontrol.province import department as dep
 from doccontrol.province.home import Province, read_state, write_state
 from doccontrol.repo import mirror
 from doccontrol.repo.lock import writer_lock
@@ -97,11 +96,18 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
     keep_as = dt.datetime.now().strftime("%Y%m%dT%H%M%S") if kind is SyncKind.REWRITTEN else None
     commits = mirror.count_commits(path, None if kind is SyncKind.REWRITTEN else previous, incoming)
     mirror.promote(path, incoming, keep_as=keep_as)
+    from doccontrol.province import department as dep  # the figures' code: imported only when a tip moved
+
     dep.refresh(province, dept)  # the department's figures at its new tip, computed once
     return outcome(kind, incoming, incoming=incoming, commits=commits, moved_tags=moved,
                    accepted=kind is SyncKind.REWRITTEN,
                    message="đã chấp nhận lịch sử mới; bản cũ giữ trong refs/province/replaced/ "
                            "(the rewritten history was accepted; the old tip is kept)" if keep_as else "")
+
+
+def _shown(province: Province, code: str) -> str | None:
+    path = province.mirror(code)
+    return mirror.tip(path) if mirror.is_mirror(path) else None
 
 
 def _record(province: Province, outcomes: Iterable[SyncOutcome]) -> None:
@@ -136,7 +142,7 @@ def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
         try:
             result = _sync_one(province, dept, dept.code in accept)
         except Exception as exc:  # noqa: BLE001 - one department's trouble never stops the others
-            result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, dep.synced_tip(province, dept.code),
+            result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, _shown(province, dept.code),
                                  message=str(exc)[:600])
         with lock:
             done += 1
