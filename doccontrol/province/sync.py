@@ -96,7 +96,8 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
     keep_as = dt.datetime.now().strftime("%Y%m%dT%H%M%S") if kind is SyncKind.REWRITTEN else None
     commits = mirror.count_commits(path, None if kind is SyncKind.REWRITTEN else previous, incoming)
     mirror.promote(path, incoming, keep_as=keep_as)
-    from doccontrol.province import department as dep  # the figures' code: imported only when a tip moved
+    # the figures' code is imported only when a tip moved
+    from doccontrol.province import department as dep
 
     dep.refresh(province, dept)  # the department's figures at its new tip, computed once
     return outcome(kind, incoming, incoming=incoming, commits=commits, moved_tags=moved,

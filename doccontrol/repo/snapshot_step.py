@@ -23,7 +23,13 @@ from doccontrol.repo import layout
 from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git, GitError
 from doccontrol.repo.history import read_log
-from doccontrol.repo.snapshot import Snapshot, _ls_tree, _read_files, _read_states, load_snapshot
+from doccontrol.repo.snapshot import (
+    Snapshot,
+    _ls_tree,
+    _read_files,
+    _read_states,
+    load_snapshot,
+)
 
 
 @dataclass(frozen=True)
