@@ -140,13 +140,18 @@ def coverage() -> Any:
 PAGE_ROWS = 500  # rows of a master list on one page (the whole list is a download: /list.csv)
 
 
+def _lists(code: str | None) -> list[figures.DepartmentList]:
+    """The master list of one department (or of every one), each department's kept until the next
+    sync (the list of every department warms each department's page, and the other way round)."""
+    codes = [code] if code else list(site().province.config.departments)
+    return [one for c in codes
+            for one in site().cached("list", (c,), lambda c=c: figures.master_lists(site().province, c))]
+
+
 def _list_rows(code: str | None) -> list[list[str]]:
     """The master list's rows of one department (or of every one), kept until the next sync."""
-    def compute() -> list[list[str]]:
-        lists = site().cached("list", (code,), lambda: figures.master_lists(site().province, code))
-        return writers.list_rows([(d.part, d.master, d.problem) for d in lists])
-
-    return site().cached("list-rows", (code,), compute)
+    return site().cached("list-rows", (code,),
+                         lambda: writers.list_rows([(d.part, d.master, d.problem) for d in _lists(code)]))
 
 
 def _pager(code: str | None, total: int, page: int) -> dict[str, Any]:
@@ -201,7 +206,7 @@ def master_list() -> Any:
     or of one (``?department=``); the whole of it is a download (``/list.csv``)."""
     selected = _department(request.args.get("department"))
     code = selected.code if selected else None
-    lists = site().cached("list", (None,), lambda: figures.master_lists(site().province))
+    lists = _lists(None)
     summary = [[d.part.label, str(d.master.total) if d.master else "—", d.problem] for d in lists]
     rows = _list_rows(code)
     pager = _pager(code, len(rows), _page_number())
@@ -223,8 +228,8 @@ def master_list_csv() -> Any:
     code = selected.code if selected else None
 
     def compute() -> bytes:
-        lists = site().cached("list", (code,), lambda: figures.master_lists(site().province, code))
-        data = writers.render_list([(d.part, d.master, d.problem) for d in lists], site().province.config.name, "csv")
+        data = writers.render_list([(d.part, d.master, d.problem) for d in _lists(code)], site().province.config.name,
+                                   "csv")
         return data if isinstance(data, bytes) else data.encode("utf-8")
 
     name = f"danh-muc-{code.lower()}.csv" if code else "danh-muc-toan-tinh.csv"
