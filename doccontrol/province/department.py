@@ -168,11 +168,14 @@ def refresh(province: Province, dept: Department) -> DepartmentData | None:
 
 
 @contextlib.contextmanager
-def in_force_reader(province: Province, code: str, commit: str) -> Iterator[object]:
+def in_force_reader(province: Province, code: str, commit: str,
+                    kept: DepartmentData | None = None) -> Iterator[object]:
     """A function ``day → Snapshot`` (the procedures in force on a day, as the department's
-    ``report`` reads them), over the mirror at ``commit``."""
+    ``report`` reads them), over the mirror at ``commit``; the history is taken from ``kept``'s
+    snapshot (the one kept for that commit) instead of read again."""
+    events = kept.snapshot.events if kept is not None and kept.commit == commit else None
     with Git(province.mirror(code)) as git:
-        yield lambda day: load_in_force(git, day, commit)
+        yield lambda day: load_in_force(git, day, commit, events)
 
 
 def departments(province: Province, code: str | None = None) -> list[Department]:
