@@ -63,11 +63,11 @@ def behind(province: Province, backend: object | None = None) -> bool:
 
 
 def _all_docs(province: Province, wanted: Mapping[str, str]) -> Iterator[IndexDoc]:
-    from doccontrol.repo.index_sync import docs_at, procedure_folders
+    from doccontrol.repo.index_sync import iter_docs_at, procedure_folders
 
     for code, commit in wanted.items():
         path = province.mirror(code)
-        for docs in docs_at(path, commit, procedure_folders(path, commit), code).values():
+        for _, docs in iter_docs_at(path, commit, procedure_folders(path, commit), code):
             yield from docs
 
 
