@@ -158,7 +158,12 @@ def test_five_departments_through_a_git_daemon(tmp_path: Path, monkeypatch: pyte
         tip_growing = subprocess.run(["git", "-C", str(growing.home / "procedures"), "rev-parse", "HEAD"],
                                      capture_output=True, text=True, check=True).stdout.strip()
 
+        kept = sorted((province / "cache").glob("SO[45].*.pickle"))
+        assert kept and {p.name for p in kept} >= {"SO4.figures.pickle", "SO5.figures.pickle"}
+        stamps = {p.name: p.stat().st_mtime_ns for p in kept}
         code, outcomes, err = _sync(province)
+        # an unchanged department costs its fetch: its kept figures are not even rewritten
+        assert {p.name: p.stat().st_mtime_ns for p in kept} == stamps
         assert code == 1
         assert outcomes["SO1"]["status"] == "failed" and outcomes["SO1"]["tip"] == outcomes["SO1"]["previous"]
         assert outcomes["SO2"]["status"] == "rewritten" and outcomes["SO2"]["tip"] == outcomes["SO2"]["previous"]
