@@ -210,6 +210,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100, help="requests per page kind")
     parser.add_argument("--jobs", type=int, default=4, help="departments fetched at once")
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--fetch-timeout", type=int, help="[sync] timeout_seconds of the province (default 120)")
     parser.add_argument("--syncs", type=int, default=1,
                         help="incremental syncs (the first after the new commits, the others with nothing new) "
                              "and coverage runs")
@@ -237,6 +238,10 @@ def main() -> int:
         if not keep:
             subprocess.run([sys.executable, "-m", "doccontrol", "province", "init", str(province), "--name",
                             "UBND tỉnh Lạng Sơn"], check=True, capture_output=True)
+        if args.fetch_timeout:  # a first fetch of a large department needs more than the default 120 s
+            config = province / "province.toml"
+            config.write_text(re.sub(r"(?m)^timeout_seconds = \d+", f"timeout_seconds = {args.fetch_timeout}",
+                                     config.read_text(encoding="utf-8")), encoding="utf-8")
         for code in codes:  # (again with --keep-province: the server's port is new)
             subprocess.run([sys.executable, "-m", "doccontrol", "--home", str(province), "province", "add", code,
                             f"git://127.0.0.1:{port}/{code}.git", "--name", f"Sở số {code[2:]}"],
