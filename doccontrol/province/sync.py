@@ -68,12 +68,12 @@ class SyncReport:
 Progress = Callable[[int, int, SyncOutcome], None]
 
 
-def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome:
+def _sync_one(province: Province, dept: Department, accept: bool, timeout: float | None = None) -> SyncOutcome:
     started = time.monotonic()
     path = province.mirror(dept.code)
     mirror.ensure(path)
     previous = mirror.tip(path)
-    fetched = mirror.fetch(path, dept.url, province.config.timeout, shown=previous)
+    fetched = mirror.fetch(path, dept.url, timeout or province.config.timeout, shown=previous)
 
     def outcome(kind: SyncKind, tip: str | None, **kw: object) -> SyncOutcome:
         return SyncOutcome(dept.code, dept.name, kind, previous, tip, seconds=round(time.monotonic() - started, 3),
@@ -126,9 +126,11 @@ def _record(province: Province, outcomes: Iterable[SyncOutcome]) -> None:
 
 
 def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
-         accept_rewritten: Sequence[str] = (), progress: Progress | None = None) -> SyncReport:
-    """Fetch the departments (all, or ``codes``), at most ``jobs`` at once; then bring the search
-    index up to the new tips. ``progress(done, total, outcome)`` is called as each one ends."""
+         accept_rewritten: Sequence[str] = (), progress: Progress | None = None,
+         timeout: float | None = None) -> SyncReport:
+    """Fetch the departments (all, or ``codes``), at most ``jobs`` at once, each within
+    ``timeout`` seconds (default: ``[sync] timeout_seconds``); then bring the search index up to
+    the new tips. ``progress(done, total, outcome)`` is called as each one ends."""
     from doccontrol.province import search as province_search
 
     started = time.monotonic()
@@ -141,7 +143,7 @@ def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
     def run(dept: Department) -> SyncOutcome:
         nonlocal done
         try:
-            result = _sync_one(province, dept, dept.code in accept)
+            result = _sync_one(province, dept, dept.code in accept, timeout)
         except Exception as exc:  # noqa: BLE001 - one department's trouble never stops the others
             result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, _shown(province, dept.code),
                                  message=str(exc)[:600])

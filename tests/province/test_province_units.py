@@ -149,3 +149,22 @@ def test_an_unchanged_department_costs_a_fetch_of_its_branch(tmp_path: Path, dep
     assert set(theirs) == {"a/r1", "b/r1"} and set(ours) == {"a/r1"}
     gone = mirror.fetch(path, str(tmp_path / "nowhere.git"), 30, shown=second)
     assert not gone.ok and gone.tip is None and gone.message
+
+
+def test_sync_takes_a_time_limit_for_this_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from doccontrol.cli.app import main
+
+    province, _ = home.add_department(home.init(tmp_path / "tinh"), "SOTP", str(tmp_path / "nowhere.git"), "Sở Tư pháp")
+    limits: list[float] = []
+    real = mirror.fetch
+    monkeypatch.setattr(mirror, "fetch", lambda path, url, timeout, shown=None: (limits.append(timeout),
+                                                                                   real(path, url, timeout, shown))[1])
+    runner = CliRunner()
+    result = runner.invoke(main, ["--home", str(province.root), "province", "sync", "--timeout", "900"])
+    assert result.exit_code == 1 and "SOTP" in result.output  # unreachable: reported, exit 1
+    result = runner.invoke(main, ["--home", str(province.root), "province", "sync"])
+    assert result.exit_code == 1
+    assert limits == [900, province.config.timeout]
+    assert runner.invoke(main, ["--home", str(province.root), "province", "sync", "--timeout", "0"]).exit_code == 2
