@@ -72,6 +72,7 @@ def _sync_one(province: Province, dept: Department, accept: bool, timeout: float
     started = time.monotonic()
     path = province.mirror(dept.code)
     mirror.ensure(path)
+    mirror.clear_stale_locks(path)  # left by a git command killed in an earlier sync (we hold the lock)
     previous = mirror.tip(path)
     fetched = mirror.fetch(path, dept.url, timeout or province.config.timeout, shown=previous)
 

@@ -168,3 +168,21 @@ def test_sync_takes_a_time_limit_for_this_run(tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == 1
     assert limits == [900, province.config.timeout]
     assert runner.invoke(main, ["--home", str(province.root), "province", "sync", "--timeout", "0"]).exit_code == 2
+
+
+def test_lock_files_left_by_a_killed_git_are_cleared(tmp_path: Path, department_repo: Path) -> None:
+    path = tmp_path / "mirror.git"
+    mirror.ensure(path)
+    first = mirror.fetch(path, str(department_repo), 30)
+    mirror.promote(path, first.tip)
+    second = _commit(department_repo, "b")
+    assert mirror.fetch(path, str(department_repo), 30, shown=first.tip).tip == second
+    (path / "refs" / "heads").mkdir(parents=True, exist_ok=True)
+    (path / "refs" / "heads" / "main.lock").write_text("", encoding="utf-8")  # an update-ref killed half-way
+    (path / "refs" / "tags" / "a").mkdir(parents=True, exist_ok=True)
+    (path / "refs" / "tags" / "a" / "r9.lock").write_text("", encoding="utf-8")
+    with pytest.raises(mirror.MirrorError):
+        mirror.promote(path, second)
+    assert mirror.clear_stale_locks(path) == 2 and mirror.clear_stale_locks(path) == 0
+    mirror.promote(path, second)
+    assert mirror.tip(path) == second
