@@ -116,10 +116,13 @@ def _sync_line(done: int, total: int, outcome: Any) -> str:
 @click.option("--jobs", type=click.IntRange(1, 64), help="Departments fetched at once (default: [sync] jobs).")
 @click.option("--accept-rewritten", "accept", multiple=True, metavar="CODE",
               help="Take CODE's rewritten history (the old tip is kept under refs/province/replaced/).")
+@click.option("--timeout", type=click.IntRange(1, 86400), metavar="SECONDS",
+              help="One department's fetch, at most (default: [sync] timeout_seconds; a first sync of a large "
+                   "department may need more).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def province_sync(ctx: click.Context, codes: tuple[str, ...], jobs: int | None, accept: tuple[str, ...],
-                  as_json: bool) -> None:
+                  timeout: int | None, as_json: bool) -> None:
     """Fetch every department (or CODES) into its read-only mirror, several at once.
 
     Exit 0 when every department was fetched; 1 when one was unreachable, refused, or its history
@@ -131,7 +134,7 @@ def province_sync(ctx: click.Context, codes: tuple[str, ...], jobs: int | None, 
     if not prov.config.departments:
         raise UsageError("Chưa có sở nào: doccontrol province add MÃ URL --name \"Tên sở\".",
                          "No department yet: add one with 'doccontrol province add CODE URL --name NAME'.")
-    report = sync(prov, codes, jobs, accept, progress=lambda d, t, o: say(_sync_line(d, t, o)))
+    report = sync(prov, codes, jobs, accept, progress=lambda d, t, o: say(_sync_line(d, t, o)), timeout=timeout)
     if report.index:
         say(f"Chỉ mục tìm kiếm: {report.index} (search index)")
     problems = report.problems

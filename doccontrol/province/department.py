@@ -3,7 +3,10 @@ repository at that commit (a ``Snapshot``), the configuration its figures need (
 repository keeps: the offices' names and order, fields → offices, the catalog's scope), and its
 coverage at that commit — computed once per tip and kept in ``cache/<CODE>.figures.pickle``, the
 repository read in ``cache/<CODE>.snapshot.pickle`` (derived: rebuilt when missing, never trusted
-for another commit; the snapshot is read only by the views that need it).
+for another commit; the snapshot is read only by the views that need it). When the tip moves, the
+repository at the new tip is brought forward from the one kept (``repo.snapshot_step.advance``:
+only the procedure folders and commits that changed are read), the whole of it read again only
+when that cannot be told (a rewritten history, no snapshot kept).
 
 Every figure goes through the functions the department's own commands use
 (``service.tthc.coverage_from``, ``service.reports.master_list_of``, ``yearly_report_of``) on
@@ -28,10 +31,11 @@ from doccontrol.errors import UsageError
 from doccontrol.province.home import Province, read_state
 from doccontrol.repo import mirror
 from doccontrol.repo.gitcmd import Git
-from doccontrol.repo.snapshot import Snapshot, load_in_force, load_snapshot
+from doccontrol.repo import snapshot_step
+from doccontrol.repo.snapshot import Snapshot, load_in_force
 from doccontrol.service.tthc import CoverageResult, coverage_from, coverage_inputs
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -79,39 +83,50 @@ def _cache_path(province: Province, code: str, part: str) -> Path:
     return province.cache_dir / f"{code}.{part}.pickle"
 
 
-def _read_kept(path: Path, commit: str) -> dict[str, Any] | None:
+def _read_kept(path: Path, commit: str | None) -> dict[str, Any] | None:
+    """What ``path`` keeps, if it is of ``commit`` (None: of any commit) and of this format."""
     try:
         with open(path, "rb") as f:
-            kept = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
+            # a small header first (format, commit): a file of another commit is not read further
+            header = pickle.load(f)  # noqa: S301 - written by this module into the province's own folder
+            if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT or \
+                    (commit is not None and header.get("commit") != commit):
+                return None
+            kept = pickle.load(f)  # noqa: S301
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT or kept.get("commit") != commit:
-        return None
-    return kept
+    return {**kept, "commit": header["commit"]} if isinstance(kept, dict) else None
 
 
 def _write_kept(path: Path, kept: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "wb") as f:
-        pickle.dump({"format": CACHE_FORMAT, **kept}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"format": CACHE_FORMAT, "commit": kept["commit"]}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 
 def _snapshot_loader(province: Province, code: str, commit: str) -> Callable[[], Snapshot]:
     """Read the repository at ``commit``: from ``cache/<CODE>.snapshot.pickle`` when it is of that
-    commit, else from the mirror (and kept)."""
+    commit; else brought forward from the one kept there (an older tip), or read whole from the
+    mirror; kept for the next time."""
 
     def load() -> Snapshot:
         path = _cache_path(province, code, "snapshot")
-        kept = _read_kept(path, commit)
-        if kept is not None and isinstance(kept.get("snapshot"), Snapshot):
-            return kept["snapshot"]
+        kept = _read_kept(path, None)
+        older = None
+        if kept is not None and isinstance(kept.get("snapshot"), Snapshot) and isinstance(kept.get("folders"), tuple):
+            if kept["commit"] == commit:
+                return kept["snapshot"]
+            older = snapshot_step.Stepped(kept["snapshot"], kept["folders"])
         with Git(province.mirror(code)) as git:
-            snap = load_snapshot(git, commit)
+            stepped = snapshot_step.advance(git, older, commit) if older is not None else None
+            if stepped is None:
+                stepped = snapshot_step.load(git, commit)
         with contextlib.suppress(OSError):
-            _write_kept(path, {"commit": commit, "snapshot": snap})
-        return snap
+            _write_kept(path, {"commit": commit, "snapshot": stepped.snapshot, "folders": stepped.folders})
+        return stepped.snapshot
 
     return load
 
@@ -153,11 +168,14 @@ def refresh(province: Province, dept: Department) -> DepartmentData | None:
 
 
 @contextlib.contextmanager
-def in_force_reader(province: Province, code: str, commit: str) -> Iterator[object]:
+def in_force_reader(province: Province, code: str, commit: str,
+                    kept: DepartmentData | None = None) -> Iterator[object]:
     """A function ``day → Snapshot`` (the procedures in force on a day, as the department's
-    ``report`` reads them), over the mirror at ``commit``."""
+    ``report`` reads them), over the mirror at ``commit``; the history is taken from ``kept``'s
+    snapshot (the one kept for that commit) instead of read again."""
+    events = kept.snapshot.events if kept is not None and kept.commit == commit else None
     with Git(province.mirror(code)) as git:
-        yield lambda day: load_in_force(git, day, commit)
+        yield lambda day: load_in_force(git, day, commit, events)
 
 
 def departments(province: Province, code: str | None = None) -> list[Department]:

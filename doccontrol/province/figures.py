@@ -83,7 +83,7 @@ def master_lists(province: Province, department: str | None = None, office: str 
         if as_of is None:
             snap = data.snapshot
         else:
-            with dep.in_force_reader(province, data.code, data.commit) as in_force:
+            with dep.in_force_reader(province, data.code, data.commit, data) as in_force:
                 snap = in_force(as_of.date())  # type: ignore[operator]
         out.append(DepartmentList(part, master_list_of(snap, data.config, as_of, office, status)))
     return out
@@ -109,7 +109,7 @@ def yearly_reports(province: Province, year: int, department: str | None = None,
             out.append(DepartmentReport(part, None, NEVER_SYNCED))
             continue
         try:
-            with dep.in_force_reader(province, data.code, data.commit) as in_force:
+            with dep.in_force_reader(province, data.code, data.commit, data) as in_force:
                 report = yearly_report_of(in_force, [], data.config, year, as_of, generated)  # type: ignore[arg-type]
         except UsageError:
             raise

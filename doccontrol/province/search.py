@@ -6,7 +6,7 @@ The documents are the departments' revisions, their ids and slugs prefixed by th
 per department, recorded as a JSON object in the backend's one "reflected commit" string. An
 update is incremental per department by commit: only the procedure folders that changed between
 the commit the index reflects for a department and the mirror's tip are re-read (one index commit
-per department). The index is never trusted for a department whose tip it does not reflect: a
+for all the departments that changed). The index is never trusted for a department whose tip it does not reflect: a
 search brings it up to the tips first (``update``) and says so.
 
 Cheap to import (the CLI's ``province search`` is timed as a whole process): git and the
@@ -63,11 +63,11 @@ def behind(province: Province, backend: object | None = None) -> bool:
 
 
 def _all_docs(province: Province, wanted: Mapping[str, str]) -> Iterator[IndexDoc]:
-    from doccontrol.repo.index_sync import docs_at, procedure_folders
+    from doccontrol.repo.index_sync import iter_docs_at, procedure_folders
 
     for code, commit in wanted.items():
         path = province.mirror(code)
-        for docs in docs_at(path, commit, procedure_folders(path, commit), code).values():
+        for _, docs in iter_docs_at(path, commit, procedure_folders(path, commit), code):
             yield from docs
 
 
@@ -99,18 +99,23 @@ def update(province: Province) -> str:
     if have is None or set(have) - set(wanted):  # unreadable, or a department left the province
         return f"rebuilt ({rebuild(province)} documents)"
     done = dict(have)
+    updates: dict[str, list[IndexDoc]] = {}
     changed = 0
     for code, commit in wanted.items():
         if have.get(code) == commit:
             continue
         path = province.mirror(code)
         folders = mirror.changed_folders(path, have.get(code), commit)
-        if folders is None:  # a department indexed for the first time
-            folders = procedure_folders(path, commit)
-        updates = docs_at(path, commit, folders, code)
         done[code] = commit
+        if folders is None:  # a department indexed for the first time: its own index commit (memory)
+            whole = docs_at(path, commit, procedure_folders(path, commit), code)
+            backend.replace_procedures(whole, _encode({**have, code: commit}))
+            have, changed = {**have, code: commit}, changed + len(whole)
+            continue
+        updates.update(docs_at(path, commit, folders, code))  # slugs qualified by department: no clash
+    if done != have:  # the other departments' changes in one index commit (one writer, one commit)
         backend.replace_procedures(updates, _encode(done))
-        changed += len(updates)
+    changed += len(updates)
     return f"updated {changed} procedure(s)" if changed else ""
 
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from doccontrol.core import dates
 from doccontrol.core.province import Department, SyncKind, decide_sync
-from doccontrol.province import department as dep
 from doccontrol.province.home import Province, read_state, write_state
 from doccontrol.repo import mirror
 from doccontrol.repo.lock import writer_lock
@@ -69,12 +68,13 @@ class SyncReport:
 Progress = Callable[[int, int, SyncOutcome], None]
 
 
-def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome:
+def _sync_one(province: Province, dept: Department, accept: bool, timeout: float | None = None) -> SyncOutcome:
     started = time.monotonic()
     path = province.mirror(dept.code)
     mirror.ensure(path)
+    mirror.clear_stale_locks(path)  # left by a git command killed in an earlier sync (we hold the lock)
     previous = mirror.tip(path)
-    fetched = mirror.fetch(path, dept.url, province.config.timeout)
+    fetched = mirror.fetch(path, dept.url, timeout or province.config.timeout, shown=previous)
 
     def outcome(kind: SyncKind, tip: str | None, **kw: object) -> SyncOutcome:
         return SyncOutcome(dept.code, dept.name, kind, previous, tip, seconds=round(time.monotonic() - started, 3),
@@ -83,25 +83,33 @@ def _sync_one(province: Province, dept: Department, accept: bool) -> SyncOutcome
     if not fetched.ok or fetched.tip is None:
         return outcome(SyncKind.FAILED, previous, message=fetched.message)
     incoming = fetched.tip
-    descends = previous is None or mirror.descends(path, previous, incoming)
-    moved = tuple(mirror.moved_tags(path)) if previous is not None else ()
+    descends = previous is None or previous == incoming or mirror.descends(path, previous, incoming)
+    # an unchanged tip: its tags were not fetched (mirror.fetch), so nothing to compare
+    tags = mirror.tag_refs(path) if previous is not None and previous != incoming else ({}, {})
+    moved = tuple(mirror.moved_tags(path, tags))
     kind = decide_sync(previous, incoming, descends, moved)
     if kind is SyncKind.REWRITTEN and not accept:
         return outcome(kind, previous, incoming=incoming, moved_tags=moved,
                        message="lịch sử trên máy chủ đã bị viết lại (không còn chứa bản đã đồng bộ); giữ bản cũ "
                                "(the server's history was rewritten: the mirror keeps what it had)")
-    if kind is SyncKind.UNCHANGED:
-        if previous is not None and mirror.refs(path, "refs/incoming/tags") != mirror.refs(path, "refs/tags"):
-            mirror.promote(path, incoming)  # tags added without a commit (none in practice)
+    if kind is SyncKind.UNCHANGED:  # its branch only was fetched: nothing else to read
         return outcome(kind, previous, incoming=incoming)
     keep_as = dt.datetime.now().strftime("%Y%m%dT%H%M%S") if kind is SyncKind.REWRITTEN else None
     commits = mirror.count_commits(path, None if kind is SyncKind.REWRITTEN else previous, incoming)
     mirror.promote(path, incoming, keep_as=keep_as)
+    # the figures' code is imported only when a tip moved
+    from doccontrol.province import department as dep
+
     dep.refresh(province, dept)  # the department's figures at its new tip, computed once
     return outcome(kind, incoming, incoming=incoming, commits=commits, moved_tags=moved,
                    accepted=kind is SyncKind.REWRITTEN,
                    message="đã chấp nhận lịch sử mới; bản cũ giữ trong refs/province/replaced/ "
                            "(the rewritten history was accepted; the old tip is kept)" if keep_as else "")
+
+
+def _shown(province: Province, code: str) -> str | None:
+    path = province.mirror(code)
+    return mirror.tip(path) if mirror.is_mirror(path) else None
 
 
 def _record(province: Province, outcomes: Iterable[SyncOutcome]) -> None:
@@ -119,9 +127,11 @@ def _record(province: Province, outcomes: Iterable[SyncOutcome]) -> None:
 
 
 def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
-         accept_rewritten: Sequence[str] = (), progress: Progress | None = None) -> SyncReport:
-    """Fetch the departments (all, or ``codes``), at most ``jobs`` at once; then bring the search
-    index up to the new tips. ``progress(done, total, outcome)`` is called as each one ends."""
+         accept_rewritten: Sequence[str] = (), progress: Progress | None = None,
+         timeout: float | None = None) -> SyncReport:
+    """Fetch the departments (all, or ``codes``), at most ``jobs`` at once, each within
+    ``timeout`` seconds (default: ``[sync] timeout_seconds``); then bring the search index up to
+    the new tips. ``progress(done, total, outcome)`` is called as each one ends."""
     from doccontrol.province import search as province_search
 
     started = time.monotonic()
@@ -134,9 +144,9 @@ def sync(province: Province, codes: Sequence[str] = (), jobs: int | None = None,
     def run(dept: Department) -> SyncOutcome:
         nonlocal done
         try:
-            result = _sync_one(province, dept, dept.code in accept)
+            result = _sync_one(province, dept, dept.code in accept, timeout)
         except Exception as exc:  # noqa: BLE001 - one department's trouble never stops the others
-            result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, dep.synced_tip(province, dept.code),
+            result = SyncOutcome(dept.code, dept.name, SyncKind.FAILED, None, _shown(province, dept.code),
                                  message=str(exc)[:600])
         with lock:
             done += 1

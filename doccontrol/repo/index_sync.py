@@ -166,11 +166,16 @@ def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) ->
     """Every revision of the procedures in ``folders`` (``OFFICE/slug``) of the bare repository at
     ``path`` as it is at ``commit``, as the province index holds them (:func:`qualified`), by
     qualified slug; a folder gone at ``commit`` maps to no document (removed from the index)."""
+    return dict(iter_docs_at(path, commit, folders, department))
+
+
+def iter_docs_at(path: Path, commit: str, folders: Iterable[str], department: str
+                 ) -> Iterator[tuple[str, list[IndexDoc]]]:
+    """:func:`docs_at` one procedure at a time (a whole department's texts are never held at once)."""
     from doccontrol.repo import mirror
     from doccontrol.repo.state_files import state_from_json
 
     tags = mirror.revision_numbers(path)
-    out: dict[str, list[IndexDoc]] = {}
     with BlobReader(path) as blobs:
         for folder in sorted(set(folders)):
             slug = layout.slug_of(folder)
@@ -178,7 +183,7 @@ def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) ->
             meta = blobs.read(f"{commit}:{layout.meta_path(folder)}")
             text = blobs.read(f"{commit}:{layout.text_path(folder)}")
             if meta is None:
-                out[key] = []
+                yield key, []
                 continue
             state = state_from_json(meta.decode("utf-8"))
             docs = [_doc(state, (text or b"").decode("utf-8"), newest_status(state))]
@@ -187,8 +192,7 @@ def docs_at(path: Path, commit: str, folders: Iterable[str], department: str) ->
                 old = blobs.read(f"{layout.revision_ref(state.slug, revision)}:{layout.text_path(found[0])}") if found else None
                 if found is not None and old is not None:
                     docs.append(_doc(state_from_json(found[1].decode("utf-8")), old.decode("utf-8"), SUPERSEDED))
-            out[key] = [qualified(d, department) for d in docs]
-    return out
+            yield key, [qualified(d, department) for d in docs]
 
 
 def procedure_folders(path: Path, commit: str) -> set[str]:

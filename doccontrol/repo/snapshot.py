@@ -295,14 +295,17 @@ def _standing_state(blobs: BlobReader, events: list[Event], standing: tl.Standin
                                withdrawn_at=withdrawal.date.isoformat(), withdrawn_effective=standing.withdrawal.effective)
 
 
-def load_in_force(git: Git, day: dt.date, head: str | None = None) -> Snapshot:
+def load_in_force(git: Git, day: dt.date, head: str | None = None, events: list[Event] | None = None) -> Snapshot:
     """The procedures in force (and withdrawn) at the end of ``day`` by their effective dates, read
     from the repository at ``head`` (default HEAD); the other files as the repository held them at
-    that day's end (module docstring). ``commit``: the commit that decides it."""
+    that day's end (module docstring). ``commit``: the commit that decides it. ``events``: the
+    history up to ``head`` when the caller has it already (``read_events(git, head)``, e.g. a kept
+    snapshot's ``events``): not read again."""
     head = head or git.head()
     if not head:
         return Snapshot(None, None, [], None, {}, set(), {}, [], [], day=day, entered={})
-    events = read_events(git, head)
+    if not events or events[-1].commit != head:
+        events = read_events(git, head)
     files_commit = commit_as_of(git, dates.end_of_day(day), head)
     with BlobReader(git.path) as blobs:
         timeline = timeline_events(events, blobs)

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, render_template, request, url_for
 
 from doccontrol.errors import UsageError, WorkspaceError
 from doccontrol.province import figures
@@ -137,6 +137,35 @@ def coverage() -> Any:
                  title_en="Coverage, every department", header=header, parts=writers.parts(pc))
 
 
+PAGE_ROWS = 500  # rows of a master list on one page (the whole list is a download: /list.csv)
+
+
+def _lists(code: str | None) -> list[figures.DepartmentList]:
+    """The master list of one department (or of every one), each department's kept until the next
+    sync (the list of every department warms each department's page, and the other way round)."""
+    codes = [code] if code else list(site().province.config.departments)
+    return [one for c in codes
+            for one in site().cached("list", (c,), lambda c=c: figures.master_lists(site().province, c))]
+
+
+def _list_rows(code: str | None) -> list[list[str]]:
+    """The master list's rows of one department (or of every one), kept until the next sync."""
+    return site().cached("list-rows", (code,),
+                         lambda: writers.list_rows([(d.part, d.master, d.problem) for d in _lists(code)]))
+
+
+def _pager(code: str | None, total: int, page: int) -> dict[str, Any]:
+    """Which rows a page shows and the links to the pages around it."""
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = min(max(1, page), pages)
+
+    def link(n: int) -> str:
+        return url_for("province.master_list", department=code, page=n if n > 1 else None)
+
+    return {"page": page, "pages": pages, "first": (page - 1) * PAGE_ROWS, "total": total,
+            "previous": link(page - 1) if page > 1 else None, "next": link(page + 1) if page < pages else None}
+
+
 @bp.get("/department/<code>")
 def department(code: str) -> Any:
     dept = _department(code)
@@ -153,24 +182,59 @@ def department(code: str) -> Any:
         parts = [p for p in cr.report_parts(row.report, row.context or cr.ReportContext()) if p[0] in keep]
     elif row is not None:
         header.append(("Số liệu (figures)", row.problem))
-    lists = site().cached("list", (dept.code,), lambda: figures.master_lists(site().province, dept.code))
-    if lists and lists[0].master is not None:
-        rows = writers.list_rows([(lists[0].part, lists[0].master, lists[0].problem)])
+    rows = _list_rows(dept.code)
+    pager = None
+    if rows:
         parts.append(("list", "Danh mục quy trình đang áp dụng", "Master list", writers.LIST_HEADINGS[1:],
-                      [r[1:] for r in rows]))
+                      [r[1:] for r in rows[:PAGE_ROWS]]))
+        pager = _pager(dept.code, len(rows), 1)
     return _page("province/tables.html", active="department", department=dept, title_vi=dept.name,
-                 title_en=f"Department {dept.code}", header=header, parts=parts)
+                 title_en=f"Department {dept.code}", header=header, parts=parts, pager=pager,
+                 downloads=[("CSV", url_for("province.master_list_csv", department=dept.code))] if rows else [])
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        abort(404)
 
 
 @bp.get("/list")
 def master_list() -> Any:
-    lists = site().cached("list", (None,), lambda: figures.master_lists(site().province))
-    rows = writers.list_rows([(d.part, d.master, d.problem) for d in lists])
+    """The province's master list, one page of ``PAGE_ROWS`` rows at a time, of every department
+    or of one (``?department=``); the whole of it is a download (``/list.csv``)."""
+    selected = _department(request.args.get("department"))
+    code = selected.code if selected else None
+    lists = _lists(None)
     summary = [[d.part.label, str(d.master.total) if d.master else "—", d.problem] for d in lists]
+    rows = _list_rows(code)
+    pager = _pager(code, len(rows), _page_number())
+    shown = rows[pager["first"]:pager["first"] + PAGE_ROWS]
     parts = [("by_department", "Theo sở", "By department", ["Sở (department)", "Quy trình (procedures)", ""], summary),
-             ("list", "Danh mục quy trình đang áp dụng", "Master list", writers.LIST_HEADINGS, rows)]
-    return _page("province/tables.html", active="list", title_vi="Danh mục tài liệu toàn tỉnh",
-                 title_en="The province's master list", header=[], parts=parts)
+             ("list", "Danh mục quy trình đang áp dụng", "Master list", writers.LIST_HEADINGS, shown)]
+    return _page("province/tables.html", active="list", department=selected,
+                 title_vi="Danh mục tài liệu toàn tỉnh" if selected is None else f"Danh mục tài liệu — {selected.name}",
+                 title_en="The province's master list", header=[], parts=parts, pager=pager,
+                 downloads=[("CSV", url_for("province.master_list_csv", department=code))])
+
+
+@bp.get("/list.csv")
+def master_list_csv() -> Any:
+    """The whole master list (of every department, or of one), as ``province list --format csv``."""
+    from flask import Response
+
+    selected = _department(request.args.get("department"))
+    code = selected.code if selected else None
+
+    def compute() -> bytes:
+        data = writers.render_list([(d.part, d.master, d.problem) for d in _lists(code)], site().province.config.name,
+                                   "csv")
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+
+    name = f"danh-muc-{code.lower()}.csv" if code else "danh-muc-toan-tinh.csv"
+    return Response(site().cached("list-csv", (code,), compute), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def create_province_app(province: Province, *, testing: bool = False) -> Flask:

@@ -113,7 +113,7 @@ def _sync(province: Path, *args: str) -> tuple[int, dict[str, Any], str]:
     return result.exit_code, {d["department"]: d for d in data["departments"]}, result.stderr
 
 
-def test_five_departments_through_a_git_daemon(tmp_path: Path) -> None:
+def test_five_departments_through_a_git_daemon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server = tmp_path / "server"
     server.mkdir()
     with git_daemon(server) as port:
@@ -158,7 +158,12 @@ def test_five_departments_through_a_git_daemon(tmp_path: Path) -> None:
         tip_growing = subprocess.run(["git", "-C", str(growing.home / "procedures"), "rev-parse", "HEAD"],
                                      capture_output=True, text=True, check=True).stdout.strip()
 
+        kept = sorted((province / "cache").glob("SO[45].*.pickle"))
+        assert kept and {p.name for p in kept} >= {"SO4.figures.pickle", "SO5.figures.pickle"}
+        stamps = {p.name: p.stat().st_mtime_ns for p in kept}
         code, outcomes, err = _sync(province)
+        # an unchanged department costs its fetch: its kept figures are not even rewritten
+        assert {p.name: p.stat().st_mtime_ns for p in kept} == stamps
         assert code == 1
         assert outcomes["SO1"]["status"] == "failed" and outcomes["SO1"]["tip"] == outcomes["SO1"]["previous"]
         assert outcomes["SO2"]["status"] == "rewritten" and outcomes["SO2"]["tip"] == outcomes["SO2"]["previous"]
@@ -200,6 +205,24 @@ def test_five_departments_through_a_git_daemon(tmp_path: Path) -> None:
         assert dept_page.status_code == 200 and "QT-09/S3" in dept_page.get_data(as_text=True)
         assert client.get("/department/NOPE").status_code == 404
         assert client.get("/list").status_code == 200
+        # the master list a page at a time (2 rows here), a department at a time, the whole of it a download
+        import doccontrol.web.province as web_province
+
+        monkeypatch.setattr(web_province, "PAGE_ROWS", 2)
+        whole = client.get("/list.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+        total = len(whole) - 1  # the heading line
+        assert total >= 10 and client.get("/list.csv").headers["Content-Disposition"].startswith("attachment")
+        first = client.get("/list").get_data(as_text=True)
+        assert f"/ {total}; trang 1/{-(-total // 2)}" in first and 'href="/list?page=2"' in first
+        last = client.get(f"/list?page={-(-total // 2)}").get_data(as_text=True)
+        assert 'rel="prev"' in last and 'rel="next"' not in last
+        one = client.get("/list?department=SO3").get_data(as_text=True)
+        so3 = [line for line in whole if line.startswith("SO3,")]
+        assert f"/ {len(so3)};" in one and ">SO1<" not in one.split('id="list"')[1].split("</table>")[0]
+        assert client.get("/list?department=NOPE").status_code == 404
+        assert client.get("/list?page=x").status_code == 404
+        csv3 = client.get("/list.csv?department=SO3").get_data(as_text=True).lstrip("\ufeff").splitlines()[1:]
+        assert csv3 == so3
         assert client.post("/").status_code == 405
         assert "default-src 'none'" in client.get("/coverage").headers["Content-Security-Policy"]
 

@@ -131,3 +131,58 @@ def test_an_unreachable_department_is_a_failed_fetch(tmp_path: Path) -> None:
         fetched = mirror.fetch(path, url, 20)
         assert not fetched.ok and fetched.tip is None and fetched.message
     assert mirror.tip(path) is None
+
+
+def test_an_unchanged_department_costs_a_fetch_of_its_branch(tmp_path: Path, department_repo: Path) -> None:
+    path = tmp_path / "mirror.git"
+    mirror.ensure(path)
+    first = mirror.fetch(path, str(department_repo), 30)
+    mirror.promote(path, first.tip)
+    _git(department_repo, "tag", "b/r1")  # a tag without a commit: not asked for while the tip stays
+    again = mirror.fetch(path, str(department_repo), 30, shown=first.tip)
+    assert again.ok and again.tip == first.tip
+    assert "b/r1" not in mirror.tag_refs(path)[1]
+    second = _commit(department_repo, "b")  # the tip moved: the tags are fetched with it
+    moved = mirror.fetch(path, str(department_repo), 30, shown=first.tip)
+    assert moved.ok and moved.tip == second
+    ours, theirs = mirror.tag_refs(path)
+    assert set(theirs) == {"a/r1", "b/r1"} and set(ours) == {"a/r1"}
+    gone = mirror.fetch(path, str(tmp_path / "nowhere.git"), 30, shown=second)
+    assert not gone.ok and gone.tip is None and gone.message
+
+
+def test_sync_takes_a_time_limit_for_this_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from doccontrol.cli.app import main
+
+    province, _ = home.add_department(home.init(tmp_path / "tinh"), "SOTP", str(tmp_path / "nowhere.git"), "Sở Tư pháp")
+    limits: list[float] = []
+    real = mirror.fetch
+    monkeypatch.setattr(mirror, "fetch", lambda path, url, timeout, shown=None: (limits.append(timeout),
+                                                                                   real(path, url, timeout, shown))[1])
+    runner = CliRunner()
+    result = runner.invoke(main, ["--home", str(province.root), "province", "sync", "--timeout", "900"])
+    assert result.exit_code == 1 and "SOTP" in result.output  # unreachable: reported, exit 1
+    result = runner.invoke(main, ["--home", str(province.root), "province", "sync"])
+    assert result.exit_code == 1
+    assert limits == [900, province.config.timeout]
+    assert runner.invoke(main, ["--home", str(province.root), "province", "sync", "--timeout", "0"]).exit_code == 2
+
+
+def test_lock_files_left_by_a_killed_git_are_cleared(tmp_path: Path, department_repo: Path) -> None:
+    path = tmp_path / "mirror.git"
+    mirror.ensure(path)
+    first = mirror.fetch(path, str(department_repo), 30)
+    mirror.promote(path, first.tip)
+    second = _commit(department_repo, "b")
+    assert mirror.fetch(path, str(department_repo), 30, shown=first.tip).tip == second
+    (path / "refs" / "heads").mkdir(parents=True, exist_ok=True)
+    (path / "refs" / "heads" / "main.lock").write_text("", encoding="utf-8")  # an update-ref killed half-way
+    (path / "refs" / "tags" / "a").mkdir(parents=True, exist_ok=True)
+    (path / "refs" / "tags" / "a" / "r9.lock").write_text("", encoding="utf-8")
+    with pytest.raises(mirror.MirrorError):
+        mirror.promote(path, second)
+    assert mirror.clear_stale_locks(path) == 2 and mirror.clear_stale_locks(path) == 0
+    mirror.promote(path, second)
+    assert mirror.tip(path) == second
