@@ -15,6 +15,7 @@ from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, Procedur
 from doccontrol.core.names import export_name
 from doccontrol.core.text_diff import unified_diff
 from doccontrol.errors import UsageError
+from doccontrol.repo.blobs import BlobStream
 from doccontrol.repo.gateway import Repository
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
@@ -129,12 +130,20 @@ def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: i
 
 def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
     """The original bytes of a revision (default: the newest) and the state at that revision."""
+    then, stream = export_stream(workspace, code, revision)
+    return b"".join(stream), then
+
+
+def export_stream(workspace: Workspace, code: str, revision: int | None = None) -> tuple[ProcedureState, BlobStream]:
+    """The state at a revision (default: the newest) and its original bytes as a stream
+    (``BlobStream``: its ``size`` first, then chunks from ``git cat-file``; read it to the end or
+    close it). The revision is found by its tag, else in the history (which then says the known ones)."""
     with Repository(workspace) as repo:
         state = repo.get(code)
         wanted = revision if revision is not None else state.revision
-        if wanted not in repo.revision_numbers(state.slug).get(state.slug, []):  # tags: one cheap look
+        if not repo.revision_tagged(state, wanted):  # the tag: a file read
             _check_revision(state, repo.revisions(state), wanted)  # else the history decides (and says)
-        return repo.original_at(state, wanted)
+        return repo.original_stream(state, wanted)
 
 
 def export_target(output: str | Path, state: ProcedureState, force: bool) -> Path:
