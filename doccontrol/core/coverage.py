@@ -857,7 +857,7 @@ def conformity_findings(
     scope = _Scope(None, None, {}, keys)
     view = _catalog_view(catalog, scope, catalog_scope)
     keyed = sorted(_one_per_code(procedures, keys).items())
-    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view, keys)
+    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view.names, keys)
     internal_keys = {keys.code(k) for k in internal}
     out: dict[str, list[conf.Finding]] = {}
     for key, p in keyed:
