@@ -473,13 +473,15 @@ class CatalogNames:
 
 @dataclass(frozen=True)
 class _CatalogView:
-    """The catalog as coverage reads it: codes sorted, the active ones, those in scope, and its
-    names (for "name" links)."""
+    """The catalog as coverage reads it: codes sorted, the active ones, those in scope, and an
+    exact-name index of the active ones (for "name" links)."""
 
     codes: list[str]
     active: list[str]
     in_scope: list[str]
-    names: CatalogNames
+    by_name: Mapping[str, list[str]]
+    abolished_by_name: Mapping[str, list[str]]  # the abolished TTHC by name (a title naming one is flagged)
+    scoped_by_name: Mapping[str, list[str]]  # the active TTHC in the catalog's scope, by name (preferred)
     outside_scope: int  # active TTHC outside the catalog's scope
 
     @property
@@ -507,7 +509,7 @@ def _names(catalog: Mapping[str, Tthc], codes: list[str], ours: set[str], keys: 
 
 def catalog_names(catalog: Mapping[str, Tthc], catalog_scope: CatalogScopeLike | None = None) -> CatalogNames:
     """The names of ``catalog`` as :func:`compute_coverage` links titles to them (for
-    :func:`procedure_links`)."""
+    :func:`links_of_one`)."""
     codes = sorted(catalog)
     active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
     return _names(catalog, codes, _ours(catalog, active, catalog_scope), _Keys())
@@ -517,8 +519,10 @@ def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope, catalog_scope: Cat
     codes = sorted(catalog)
     active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
     ours = _ours(catalog, active, catalog_scope)
+    names = _names(catalog, codes, ours, scope.keys)
     in_scope = [c for c in active if c in ours and scope.holds_tthc(catalog[c])]
-    return _CatalogView(codes, active, in_scope, _names(catalog, codes, ours, scope.keys), len(active) - len(ours))
+    return _CatalogView(codes, active, in_scope, names.by_name, names.abolished_by_name, names.scoped_by_name,
+                        len(active) - len(ours))
 
 
 def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str, ProcedureInfo]:
@@ -532,7 +536,8 @@ def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str,
     return chosen
 
 
-def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], names: CatalogNames, keys: _Keys) -> LinksOf:
+def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogView | CatalogNames,
+              keys: _Keys) -> LinksOf:
     """Every procedure's links: TTHC code → source; the document's codes first, then manual links,
     then (with neither) the one active TTHC whose name equals the title (the one in the catalog's
     scope when several agencies list that name), else the one abolished TTHC of that name (so the
@@ -546,9 +551,9 @@ def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], names: CatalogN
             found.setdefault(keys.link_target(raw), SOURCE_MANUAL)
         if not found:
             title = keys.name(p.title)
-            same = names.scoped_by_name.get(title, ())  # the same name in another agency's list: ours wins
+            same = view.scoped_by_name.get(title, ())  # the same name in another agency's list: ours wins
             if len(same) != 1:
-                same = names.by_name.get(title, ()) or names.abolished_by_name.get(title, ())
+                same = view.by_name.get(title, ()) or view.abolished_by_name.get(title, ())
             if len(same) == 1:
                 found[same[0]] = SOURCE_NAME
         links_of[key] = found
@@ -617,8 +622,8 @@ def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scop
     return links
 
 
-def procedure_links(procedure: ProcedureInfo, manual_links: Mapping[str, Iterable[str]],
-                    catalog: Mapping[str, Tthc], names: CatalogNames) -> list[Link]:
+def links_of_one(procedure: ProcedureInfo, manual_links: Mapping[str, Iterable[str]],
+                 catalog: Mapping[str, Tthc], names: CatalogNames) -> list[Link]:
     """The links :func:`compute_coverage` lists for one procedure (its report without an office
     or field restriction), computed for that procedure alone: its document's TTHC codes, its manual
     links, else the TTHC its title names (``names``: :func:`catalog_names` of the same catalog and
@@ -800,7 +805,7 @@ def compute_coverage(
     chosen = _one_per_code(procedures, keys)
     keyed = sorted(chosen.items(), key=lambda kv: natural_key(kv[0]))  # the one code order
     order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-    links_of = _links_of(keyed, manual, view.names, keys)
+    links_of = _links_of(keyed, manual, view, keys)
     current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
     withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
     scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
@@ -857,7 +862,7 @@ def conformity_findings(
     scope = _Scope(None, None, {}, keys)
     view = _catalog_view(catalog, scope, catalog_scope)
     keyed = sorted(_one_per_code(procedures, keys).items())
-    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view.names, keys)
+    links_of = _links_of(keyed, {keys.code(k): v for k, v in manual_links.items()}, view, keys)
     internal_keys = {keys.code(k) for k in internal}
     out: dict[str, list[conf.Finding]] = {}
     for key, p in keyed:
@@ -1116,7 +1121,7 @@ def procedure_info(state: object, revision_date: dt.date | None = None,
 
 __all__ = [
     "ProcedureInfo", "Tally", "Link", "Suggestion", "Uncovered", "Flag", "CoverageWarning",
-    "CatalogNames", "catalog_names", "procedure_links",
+    "CatalogNames", "catalog_names", "links_of_one",
     "InternalProcedure", "DecisionSeen", "CoverageReport", "FlaggedProcedure", "compute_coverage", "coverage_ok",
     "flagged_procedures",
     "report_to_dict", "name_key", "words_key", "top_matches", "add_link", "remove_link",

@@ -206,7 +206,7 @@ class Repository:
         return catalog_from_json(text) if text is not None else None
 
     def tthc_reference(self) -> TthcReference:
-        """What one procedure's TTHC links are computed from (``core.coverage.procedure_links``):
+        """What one procedure's TTHC links are computed from (``core.coverage.links_of_one``):
         the catalog, its names and the manual links. Kept by the process's read memo until a
         commit changes the catalog, its scope or the links (a long-running reader parses the
         catalog once, not per request): shared, so read only."""

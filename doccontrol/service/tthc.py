@@ -10,6 +10,7 @@ gateway and feeds the pure functions.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,13 +245,24 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
     """(TTHC code, name from the catalog or "", source) for one procedure, for detail views: the
-    links the coverage report lists for it (``core.coverage.procedure_links``: the procedure alone
+    links the coverage report lists for it (``core.coverage.links_of_one``: the procedure alone
     against the catalog's names, which a long-running reader keeps between calls)."""
     with Repository(workspace) as repo:
         state = repo.get(code)
         reference = repo.tthc_reference()
-    links = cov.procedure_links(procedure_infos([state])[0], reference.links, reference.catalog, reference.names)
+    links = cov.links_of_one(procedure_infos([state])[0], reference.links, reference.catalog, reference.names)
     return [(link.tthc, link.name, link.source) for link in links]
+
+
+def keep_reference(workspace: Workspace) -> None:
+    """Read the catalog, its names and the links once, for a long-running reader (the web server)
+    to have them before its first procedure page (``Repository.tthc_reference``). Never raises: a
+    warm-up that fails is logged and the page reads them itself."""
+    try:
+        with Repository(workspace) as repo:
+            repo.tthc_reference()
+    except Exception:  # noqa: BLE001 - a warm-up never takes the server down
+        logging.getLogger(__name__).exception("reading the catalog ahead failed")
 
 
 def catalog(workspace: Workspace) -> Mapping[str, cat.Tthc]:

@@ -21,7 +21,7 @@ from doccontrol.core.coverage import (
     links_to_json,
     name_key,
     procedure_info,
-    procedure_links,
+    links_of_one,
     remove_link,
     report_to_dict,
     top_matches,
@@ -89,11 +89,11 @@ def test_one_procedures_links_are_those_the_report_lists_for_it(scope: object) -
     names = catalog_names(cat, scope)  # type: ignore[arg-type]
     sources = set()
     for p in procs:
-        alone = procedure_links(p, MANUAL, cat, names)
+        alone = links_of_one(p, MANUAL, cat, names)
         assert alone == [link for link in whole.links if link.procedure == p.code], p.code
         sources.update(link.source for link in alone)
     assert sources == {"document", "manual", "name"}
-    assert procedure_links(procs[-1], MANUAL, cat, names) == []  # withdrawn: the report lists none
+    assert links_of_one(procs[-1], MANUAL, cat, names) == []  # withdrawn: the report lists none
 
 
 def test_every_flag() -> None:
