@@ -34,6 +34,7 @@ from doccontrol.errors import NotFound
 from doccontrol.repo import history, layout, messages, snapshot
 from doccontrol.repo.blobs import BlobReader, BlobStream
 from doccontrol.repo.gitcmd import Git, GitError, init_repository, read_ref
+from doccontrol.repo.history_index import INDEXES
 from doccontrol.repo.read_memo import MEMO
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
@@ -286,12 +287,23 @@ class Repository:
                              lambda: self._read_history(folder, review)))
 
     def _read_history(self, folder: str, review: str) -> list[RevisionRecord]:
-        events = history.procedure_events(self.git, folder, review)
+        """The folder's commits from the process's history index when it has one (no walk; a
+        procedure with reviews is read by its logs, to place them), else by ``git log``."""
+        commits = None if (self.path / review).is_file() else INDEXES.commits(self.git, folder)
+        if commits is None:
+            events = history.procedure_events(self.git, folder, review)
+        else:
+            events = history.events_of(self.git, commits)
         events = [event for event in events if event.action != messages.UNREADABLE]
         if not any(snapshot.needs_meta_for_effective(e) for e in events):
             return [snapshot.revision_record(e, None) for e in events]
         with self.blobs() as blobs:
             return [snapshot.revision_record(e, blobs) for e in events]
+
+    def index_history(self) -> None:
+        """Build this process's index of which commits touch each procedure folder
+        (``history_index``): for a long-running reader, before its first history."""
+        INDEXES.build(self.git)
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
         """Every revision of the procedure, by revision number (a historical one in its place)."""

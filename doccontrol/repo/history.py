@@ -128,6 +128,11 @@ def procedure_events(git: Git, folder: str, review_file: str) -> list[Event]:
     return events
 
 
+def events_of(git: Git, commits: list[str]) -> list[Event]:
+    """The events of these commits, in this order (``git log --no-walk``: no walk)."""
+    return read_log(git, "--no-walk=unsorted", *commits) if commits else []
+
+
 def _with_reviews(git: Git, folder: str, events: list[Event], reviews: list[Event]) -> list[Event]:
     """``events`` (the folder's, oldest first) with ``reviews`` each after its last ancestor there."""
     position = {event.commit: index for index, event in enumerate(events)}

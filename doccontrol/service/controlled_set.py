@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -187,6 +188,19 @@ def export_to(workspace: Workspace, code: str, output: str | Path, revision: int
     finally:
         tmp.unlink(missing_ok=True)
     return target, state, len(data)
+
+
+def read_ahead(workspace: Workspace) -> None:
+    """What a long-running reader (the web server) keeps, read before its first page asks: the
+    catalog, its names and the links (``Repository.tthc_reference``) and the index of which
+    commits touch each procedure (``Repository.index_history``). Never raises: a read-ahead that
+    fails is logged, and the pages read for themselves."""
+    try:
+        with Repository(workspace) as repo:
+            repo.tthc_reference()
+            repo.index_history()
+    except Exception:  # noqa: BLE001 - a read-ahead never takes the server down
+        logging.getLogger(__name__).exception("reading ahead failed")
 
 
 def revision_text(workspace: Workspace, code: str, revision: int | None = None) -> str:

@@ -10,7 +10,6 @@ gateway and feeds the pure functions.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,17 +251,6 @@ def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
         reference = repo.tthc_reference()
     links = cov.links_of_one(procedure_infos([state])[0], reference.links, reference.catalog, reference.names)
     return [(link.tthc, link.name, link.source) for link in links]
-
-
-def keep_reference(workspace: Workspace) -> None:
-    """Read the catalog, its names and the links once, for a long-running reader (the web server)
-    to have them before its first procedure page (``Repository.tthc_reference``). Never raises: a
-    warm-up that fails is logged and the page reads them itself."""
-    try:
-        with Repository(workspace) as repo:
-            repo.tthc_reference()
-    except Exception:  # noqa: BLE001 - a warm-up never takes the server down
-        logging.getLogger(__name__).exception("reading the catalog ahead failed")
 
 
 def catalog(workspace: Workspace) -> Mapping[str, cat.Tthc]:

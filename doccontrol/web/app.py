@@ -160,9 +160,10 @@ def site() -> Site:
 def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm: bool = False) -> Flask:
     """The read-only web view of ``workspace`` (a :class:`Workspace` or its folder).
 
-    ``warm``: start reading the catalog and its names (what a procedure page links with) and
-    computing the coverage report in the background at once, so that the first procedure and
-    coverage pages of a large repository do not wait for them (``doccontrol serve``).
+    ``warm``: start reading ahead (the catalog and its names, the index of each procedure's
+    commits: ``service.read_ahead``) and computing the coverage report in the background at once,
+    so that the first procedure and coverage pages of a large repository do not wait for them
+    (``doccontrol serve``).
     """
     if not isinstance(workspace, Workspace):
         workspace = load(Path(workspace).expanduser().resolve())
@@ -197,10 +198,9 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
     app.register_error_handler(Exception, _unexpected)
     if warm:
         from doccontrol import service
-        from doccontrol.service.tthc import keep_reference
 
         state = app.extensions["doccontrol"]
-        threading.Thread(target=keep_reference, args=(state.workspace,), name="doccontrol-web-reference",
+        threading.Thread(target=service.read_ahead, args=(state.workspace,), name="doccontrol-web-read-ahead",
                          daemon=True).start()
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
     return app
