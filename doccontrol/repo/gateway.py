@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,13 +46,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TthcReference:
-    """The catalog (short code → TTHC), its names as titles link them, the manual links (code →
-    TTHC codes) and the internal procedures' code keys: see :meth:`Repository.tthc_reference`."""
+    """The catalog (short code → TTHC), its names as titles link them and the manual links (code →
+    TTHC codes): see :meth:`Repository.tthc_reference`."""
 
     catalog: Mapping[str, Tthc]
     names: cov.CatalogNames
     links: Mapping[str, set[str]]
-    internal: frozenset[str]
 
 
 class Repository:
@@ -211,14 +210,15 @@ class Repository:
         the catalog, its names and the manual links. Kept by the process's read memo until a
         commit changes the catalog, its scope or the links (a long-running reader parses the
         catalog once, not per request): shared, so read only."""
+
         def catalog() -> Mapping[str, Tthc]:
             return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,),
                             lambda: self.catalog() or {})
 
         names = MEMO.get(self.git, self.workspace.root, "catalog names", (layout.CATALOG_FILE, layout.SCOPE_FILE),
                          lambda: cov.catalog_names(catalog(), self.catalog_scope()))
-        links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), self.links)
-        return TthcReference(catalog(), names, links[0], frozenset(links[1]))
+        links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), lambda: self.links()[0])
+        return TthcReference(catalog(), names, links)
 
     def organisation(self) -> Organisation:
         """The offices' names and the fields → offices map the repository keeps (empty when none)."""
@@ -372,8 +372,9 @@ class Repository:
         return data
 
     def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
+        spec = self._revision_spec(state, revision, layout.meta_path)
         with self.blobs() as blobs:
-            return state_from_json(self._blob(blobs, self._revision_spec(state, revision, layout.meta_path)).decode("utf-8"))
+            return state_from_json(self._blob(blobs, spec).decode("utf-8"))
 
     def text_at(self, state: ProcedureState, revision: int) -> str:
         """The extracted text of a revision (one git process)."""
