@@ -26,7 +26,7 @@ from doccontrol.repo import layout, messages
 if TYPE_CHECKING:
     from doccontrol.repo.gitcmd import Git
 
-_FORMAT = "--format=%H%x1f%(trailers:key=Action,key=Owner,key=Slug,separator=%x1f)"
+_FORMAT = "--format=%H%x1f%P%x1f%(trailers:key=Action,key=Owner,key=Slug,separator=%x1f)"
 _IN_FOLDER = (messages.INGEST, messages.WITHDRAW)  # the actions that write in a procedure's folder
 
 
@@ -43,7 +43,7 @@ class FolderIndex:
 
 def _named_folder(record: str) -> tuple[str, str | None]:
     """(commit, the procedure folder its trailers name, or None: it has to be diffed)."""
-    commit, *trailers = record.strip("\n").split("\x1f")
+    commit, _parents, *trailers = record.strip("\n").split("\x1f")
     found = dict(t.partition(": ")[::2] for t in trailers if ": " in t)
     owner, slug = found.get("Owner", ""), found.get("Slug", "")
     if (found.get("Action") in _IN_FOLDER and OFFICE_CODE.fullmatch(owner) and layout.is_slug(slug)):
@@ -67,10 +67,18 @@ def _touched(git: Git, commits: list[str]) -> dict[str, set[str]]:
     return found
 
 
+class NotDescendant(Exception):
+    """HEAD does not descend from the commit the index reflects (a history rewritten)."""
+
+
 def _add(git: Git, index: FolderIndex, since: str | None, until: str) -> None:
-    """Add the commits after ``since`` up to ``until`` (all of them for None), oldest last in the log."""
+    """Add the commits after ``since`` up to ``until`` (all of them for None), oldest first.
+    NotDescendant when ``until`` does not descend from ``since`` (the oldest new commit's parent
+    must be ``since``: doccontrol's history is one line)."""
     revs = f"{since}..{until}" if since else until
     records = [r for r in git.run("log", "-z", "--reverse", _FORMAT, revs).split("\0") if r.strip("\n")]
+    if since and (not records or since not in records[0].strip("\n").split("\x1f")[1].split()):
+        raise NotDescendant(f"{until} does not follow {since}")
     named = [_named_folder(record) for record in records]
     diffed = _touched(git, [commit for commit, folder in named if folder is None])
     for commit, folder in named:
@@ -110,9 +118,8 @@ class HistoryIndexes:
                 from doccontrol.repo.gitcmd import GitError
 
                 try:
-                    git.run("merge-base", "--is-ancestor", index.commit, head)  # else: history rewritten
                     _add(git, index, index.commit, head)
-                except GitError:
+                except (GitError, NotDescendant):
                     del self._indexes[git.path]
                     return None
             return index.commits(folder)

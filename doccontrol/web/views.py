@@ -12,7 +12,6 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from werkzeug.exceptions import HTTPException
 
 from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
@@ -166,7 +165,7 @@ def download(rev: int, code: str) -> Any:
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     try:
         return response.make_conditional(request, accept_ranges=True, complete_length=stream.size)
-    except HTTPException:
+    except BaseException:  # a range it cannot satisfy (416): git is stopped, the error page follows
         stream.close()
         raise
 

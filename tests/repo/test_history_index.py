@@ -56,3 +56,16 @@ def test_the_index_gives_each_folders_commits_as_git_log_does(story: Path, tmp_p
                         "GIT_COMMITTER_EMAIL": "x@x", "PATH": "/usr/bin:/bin"})
     assert _same_as_git(indexes, repo) >= 4  # extended by the new commits: a withdrawal and hand-made ones
     assert len(indexes.commits(Git(repo), folder) or []) == len(_logged(repo, folder)) >= 3
+
+
+def test_a_history_rewritten_behind_the_index_drops_it(story: Path, tmp_path: Path) -> None:
+    """HEAD moved to a commit that does not descend from the one the index reflects: the index
+    is dropped (the caller walks), never extended with commits that are no longer there."""
+    home = copy_of(story, tmp_path)
+    repo = home / "procedures"
+    indexes = HistoryIndexes()
+    indexes.build(Git(repo))
+    folder = _folders(repo)[0]
+    assert indexes.commits(Git(repo), folder) == _logged(repo, folder)
+    subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=repo, check=True)
+    assert indexes.commits(Git(repo), folder) is None
