@@ -22,7 +22,14 @@ Then ``doccontrol serve`` runs as a subprocess on a free port and each page is f
 - procedure: random procedures (metadata, TTHC names from the catalog, revisions, current text);
 - coverage: the whole report (cached by the repository's HEAD commit: the first request computes
   it, the others reuse it — both are reported), and per office;
-- diff and download on the side;
+- diff (the last two revisions, and two older ones) and download (the original of the current
+  revision, and of an old one);
+- after a new commit (``--after-commit`` rounds, default 10): while the server runs, a new
+  revision of a procedure with a real .docx is dropped into the inbox and loaded by
+  ``doccontrol ingest --inbox`` (a process, as a clerk or the watcher does), then the first
+  request of each page is timed: that procedure's page, its diff, the download of its new
+  revision, and the page of a procedure viewed before the commit and of one never viewed.
+  Writes to the workspace: run it on a copy of a shared one (``cp -a``).
 - the master list (its first page, other pages, one office) and the status page;
 - with ``--commits N`` (on a copy: it withdraws N procedures): N commits through the CLI while the
   server runs, each followed at once by the first request of the list, status and coverage pages
@@ -186,7 +193,7 @@ def fetch(connection: http.client.HTTPConnection, path: str) -> tuple[float, int
 def summary(name: str, times: list[float], sizes: list[int], statuses: set[int]) -> None:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    print(f"{name:28} n={len(times):4}  median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
+    print(f"{name:36} n={len(times):4}  median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  "
           f"max {ordered[-1]:7.1f} ms  page {statistics.median(sizes) / 1024:7.0f} KB  status {sorted(statuses)}")
 
 
@@ -200,7 +207,8 @@ def run(connection: http.client.HTTPConnection, name: str, paths: list[str]) -> 
     summary(name, times, sizes, statuses)
 
 
-def measure(root: Path, requests: int, real_docx: int, seed: int = 5, commits: int = 0) -> None:
+def measure(root: Path, requests: int, real_docx: int, seed: int = 5, commits: int = 0,
+            after_rounds: int = 0) -> None:
     rng = random.Random(seed)
     ws = workspace.load(root)
     states = service.procedures(ws, status="all")
@@ -232,10 +240,21 @@ def measure(root: Path, requests: int, real_docx: int, seed: int = 5, commits: i
         revised = [s for s in states if s.revision > 1]
         run(connection, "diff (last two revisions)",
             [f"/diff/{quote(s.code, safe='/')}" for s in rng.sample(revised, min(requests // 4, len(revised)))])
+        older = [s for s in states if s.revision > 2]
+        if older:
+            run(connection, "diff (two older revisions)",
+                [f"/diff/{quote(s.code, safe='/')}?from=1&to=2" for s in rng.sample(older, min(requests // 4, len(older)))])
         real = [s for s in states if s.ext == "docx"]
         if real:
-            run(connection, "download (.docx)",
+            run(connection, "download (.docx, current)",
                 [f"/download/{s.revision}/{quote(s.code, safe='/')}" for s in rng.sample(real, min(requests // 4, len(real)))])
+            old_real = [s for s in real if s.revision > 1]
+            run(connection, "download (.docx, lần 1)",
+                [f"/download/1/{quote(s.code, safe='/')}" for s in rng.sample(old_real, min(requests // 4, len(old_real)))])
+        if after_rounds:
+            seen = {s.code for s in picks}
+            fresh = [s for s in rng.sample(states, min(len(states), 4 * after_rounds + len(seen))) if s.code not in seen]
+            after_commit(connection, root, after_rounds, [s for s in real if s.code not in seen], picks, fresh, len(states))
         cold, status, size = fetch(connection, "/coverage")
         print(f"{'coverage (first: computes)':28} {cold:7.1f} ms  page {size / 1024:.0f} KB  status {status}")
         run(connection, "coverage (cached)", ["/coverage"] * requests)
@@ -285,6 +304,64 @@ def after_commits(connection: http.client.HTTPConnection, root: Path, current: l
         summary(f"  first {path}", times[path], sizes[path], statuses[path])
 
 
+def _new_revision(root: Path, state: object, specs: dict[str, object], scratch: Path) -> Path:
+    """Drop the next revision of ``state`` (a procedure built with a real .docx) into its office's inbox."""
+    spec = specs[state.code]  # type: ignore[attr-defined]
+    revision = state.revision + 1  # type: ignore[attr-defined]
+    version = dataclasses.replace(
+        spec, revision=revision, tthc=state.tthc,  # type: ignore[attr-defined]
+        body_paragraphs=spec.body_paragraphs + tuple(  # type: ignore[attr-defined]
+            f"Sửa đổi lần {r}: điều chỉnh thời hạn giải quyết và thành phần hồ sơ." for r in range(2, revision + 1)))
+    built = build_docx(version, scratch / "next.docx")
+    target = root / "inbox" / state.office / f"{spec.code.replace('/', '-')} lần {revision}.docx"  # type: ignore[attr-defined]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(built.read_bytes())
+    return target
+
+
+def after_commit(connection: http.client.HTTPConnection, root: Path, rounds: int, real: list, viewed: list,
+                 unseen: list, n: int) -> None:
+    """``rounds`` times: a new revision loaded by ``doccontrol ingest --inbox`` while the server runs,
+    then the first request of each page after it (see the module's docstring)."""
+    if not real or rounds <= 0:
+        return
+    specs = {s.code: s for s in generated_specs(n, seed=11, offices=tuple(OFFICES))[: len(real) + 1000]}
+    scratch = Path(tempfile.mkdtemp(prefix="doccontrol-bench-web-next-"))
+    kinds = ("procedure (its page)", "diff (its last two)", "download (its new one)",
+             "procedure (viewed before)", "procedure (never viewed)")
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    sizes: dict[str, list[int]] = {kind: [] for kind in kinds}
+    statuses: dict[str, set[int]] = {kind: set() for kind in kinds}
+    ingests = []
+    for number in range(rounds):
+        state = real[number % len(real)]
+        if state.code not in specs:
+            continue
+        _new_revision(root, state, specs, scratch)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "doccontrol", "--home", str(root), "ingest", "--inbox", "--json"],
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        ingests.append(time.perf_counter() - started)
+        if done.returncode != 0 or '"ingested"' not in done.stdout:
+            print(f"ingest of {state.code} r{state.revision + 1} failed: {done.stdout[-500:]} {done.stderr[-500:]}",
+                  file=sys.stderr)
+            continue
+        code = quote(state.code, safe="/")
+        paths = (f"/procedure/{code}", f"/diff/{code}", f"/download/{state.revision + 1}/{code}",
+                 f"/procedure/{quote(viewed[number % len(viewed)].code, safe='/')}",
+                 f"/procedure/{quote(unseen[number % len(unseen)].code, safe='/')}")
+        for kind, path in zip(kinds, paths):
+            elapsed, status, size = fetch(connection, path)
+            times[kind].append(elapsed)
+            sizes[kind].append(size)
+            statuses[kind].add(status)
+    print(f"after a new commit: {len(ingests)} × `doccontrol ingest --inbox` of one .docx, "
+          f"median {statistics.median(ingests):.1f} s (not timed below)")
+    for kind in kinds:
+        if times[kind]:
+            summary("  first after: " + kind, times[kind], sizes[kind], statuses[kind])
+
+
 def commit_graph(root: Path, action: str) -> str:
     """Write or remove the repository's commit-graph (with changed-path Bloom filters), or leave it;
     say which there is. ``git log -- PATH`` (a procedure's history) walks every commit without one."""
@@ -315,6 +392,9 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=0,
                         help="then make this many commits through the CLI (withdrawals: CHANGES the workspace, use a "
                              "copy) and time the first request of the list, status and coverage pages after each")
+    parser.add_argument("--after-commit", type=int, default=10,
+                        help="rounds of a new commit (ingest of one file) while serving, each followed by the first "
+                             "request of each page (0: none; writes to the workspace)")
     parser.add_argument("--commit-graph", choices=("as-is", "write", "remove"), default="as-is",
                         help="git commit-graph with changed-path filters (the gateway writes it after each unit of work)")
     args = parser.parse_args()
@@ -323,7 +403,7 @@ def main() -> int:
         build(root, args.n, args.real_docx)
     graph = commit_graph(root, args.commit_graph)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; commit-graph: {graph}", file=sys.stderr)
-    measure(root, args.requests, args.real_docx, commits=args.commits)
+    measure(root, args.requests, args.real_docx, commits=args.commits, after_rounds=args.after_commit)
     if args.dir is None:
         print(f"(workspace left at {root}; delete it when done)", file=sys.stderr)
     return 0

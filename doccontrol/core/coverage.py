@@ -461,6 +461,17 @@ class CatalogScopeLike(Protocol):
 
 
 @dataclass(frozen=True)
+class CatalogNames:
+    """The catalog's names as a procedure's title links a TTHC (``name`` links): the active TTHC
+    by name, the abolished ones by name, and the active ones in the catalog's scope by name.
+    Depends on the catalog and its scope only: built once, it serves any procedure."""
+
+    by_name: Mapping[str, list[str]]
+    abolished_by_name: Mapping[str, list[str]]  # the abolished TTHC by name (a title naming one is flagged)
+    scoped_by_name: Mapping[str, list[str]]  # the active TTHC in the catalog's scope, by name (preferred)
+
+
+@dataclass(frozen=True)
 class _CatalogView:
     """The catalog as coverage reads it: codes sorted, the active ones, those in scope, and an
     exact-name index of the active ones (for "name" links)."""
@@ -478,21 +489,40 @@ class _CatalogView:
         return frozenset(self.in_scope)
 
 
-def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope, catalog_scope: CatalogScopeLike | None) -> _CatalogView:
-    codes = sorted(catalog)
-    active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
-    ours = set(active) if catalog_scope is None else {c for c in active if catalog_scope.holds(catalog[c])}
+def _ours(catalog: Mapping[str, Tthc], active: list[str], catalog_scope: CatalogScopeLike | None) -> set[str]:
+    """The active TTHC in the catalog's scope (all of them without a scope)."""
+    return set(active) if catalog_scope is None else {c for c in active if catalog_scope.holds(catalog[c])}
+
+
+def _names(catalog: Mapping[str, Tthc], codes: list[str], ours: set[str], keys: _Keys) -> CatalogNames:
     by_name: dict[str, list[str]] = defaultdict(list)
     abolished_by_name: dict[str, list[str]] = defaultdict(list)
     scoped_by_name: dict[str, list[str]] = defaultdict(list)
     for c in codes:
-        k = scope.keys.name(catalog[c].name)
+        k = keys.name(catalog[c].name)
         if k:
             (abolished_by_name if catalog[c].status == STATUS_ABOLISHED else by_name)[k].append(c)
             if c in ours:
                 scoped_by_name[k].append(c)
+    return CatalogNames(by_name, abolished_by_name, scoped_by_name)
+
+
+def catalog_names(catalog: Mapping[str, Tthc], catalog_scope: CatalogScopeLike | None = None) -> CatalogNames:
+    """The names of ``catalog`` as :func:`compute_coverage` links titles to them (for
+    :func:`links_of_one`)."""
+    codes = sorted(catalog)
+    active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
+    return _names(catalog, codes, _ours(catalog, active, catalog_scope), _Keys())
+
+
+def _catalog_view(catalog: Mapping[str, Tthc], scope: _Scope, catalog_scope: CatalogScopeLike | None) -> _CatalogView:
+    codes = sorted(catalog)
+    active = [c for c in codes if catalog[c].status != STATUS_ABOLISHED]
+    ours = _ours(catalog, active, catalog_scope)
+    names = _names(catalog, codes, ours, scope.keys)
     in_scope = [c for c in active if c in ours and scope.holds_tthc(catalog[c])]
-    return _CatalogView(codes, active, in_scope, by_name, abolished_by_name, scoped_by_name, len(active) - len(ours))
+    return _CatalogView(codes, active, in_scope, names.by_name, names.abolished_by_name, names.scoped_by_name,
+                        len(active) - len(ours))
 
 
 def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str, ProcedureInfo]:
@@ -506,7 +536,8 @@ def _one_per_code(procedures: Iterable[ProcedureInfo], keys: _Keys) -> dict[str,
     return chosen
 
 
-def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogView, keys: _Keys) -> LinksOf:
+def _links_of(keyed: Keyed, manual: Mapping[str, Iterable[str]], view: _CatalogView | CatalogNames,
+              keys: _Keys) -> LinksOf:
     """Every procedure's links: TTHC code → source; the document's codes first, then manual links,
     then (with neither) the one active TTHC whose name equals the title (the one in the catalog's
     scope when several agencies list that name), else the one abolished TTHC of that name (so the
@@ -608,6 +639,21 @@ def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scop
                 t = catalog.get(c)
                 links.append(Link(p.code, c, source, p.title, t.name if t is not None else ""))
     return links
+
+
+def links_of_one(procedure: ProcedureInfo, manual_links: Mapping[str, Iterable[str]],
+                 catalog: Mapping[str, Tthc], names: CatalogNames) -> list[Link]:
+    """The links :func:`compute_coverage` lists for one procedure (its report without an office
+    or field restriction), computed for that procedure alone: its document's TTHC codes, its manual
+    links, else the TTHC its title names (``names``: :func:`catalog_names` of the same catalog and
+    scope). A procedure that is not current lists none, as in the report."""
+    if procedure.status != STATUS_CURRENT:
+        return []
+    keys = _Keys()
+    key = procedure.code_key or keys.code(procedure.code)
+    manual = {keys.code(k): v for k, v in manual_links.items()}
+    found = _links_of([(key, procedure)], manual, names, keys)
+    return _listed_links([(key, procedure)], {key}, found, frozenset(), catalog)
 
 
 def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog: Mapping[str, Tthc],
@@ -1094,6 +1140,7 @@ def procedure_info(state: object, revision_date: dt.date | None = None,
 
 __all__ = [
     "ProcedureInfo", "Tally", "Link", "Suggestion", "Uncovered", "Flag", "CoverageWarning",
+    "CatalogNames", "catalog_names", "links_of_one",
     "InternalProcedure", "DecisionSeen", "CoverageReport", "FlaggedProcedure", "compute_coverage", "coverage_ok",
     "flagged_procedures",
     "report_to_dict", "name_key", "words_key", "top_matches", "add_link", "remove_link",

@@ -18,7 +18,8 @@ import contextlib
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,14 @@ from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
 from doccontrol.repo import layout
 from doccontrol.repo.gitcmd import Git, GitError
+from doccontrol.repo.history_index import INDEXES
+from doccontrol.repo.read_memo import MEMO
+from doccontrol.repo.refs import read_ref
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
 
 if TYPE_CHECKING:
+    from doccontrol.core import coverage as cov
     from doccontrol.core import review as rv
     from doccontrol.core import timeline as tl
     from doccontrol.core.catalog import Tthc
@@ -39,9 +44,19 @@ if TYPE_CHECKING:
     from doccontrol.core.organisation import Organisation
     from doccontrol.core.scope import CatalogScope
     from doccontrol.repo import history, snapshot
-    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.blobs import BlobReader, BlobStream
     from doccontrol.repo.index_sync import IndexSync
     from doccontrol.repo.transaction import Transaction
+
+
+@dataclass(frozen=True)
+class TthcReference:
+    """The catalog (short code → TTHC), its names as titles link them and the manual links (code →
+    TTHC codes): see :meth:`Repository.tthc_reference`."""
+
+    catalog: Mapping[str, Tthc]
+    names: cov.CatalogNames
+    links: Mapping[str, set[str]]
 
 
 class Repository:
@@ -208,6 +223,22 @@ class Repository:
         text = self._file_text(layout.CATALOG_FILE)
         return catalog_from_json(text) if text is not None else None
 
+    def tthc_reference(self) -> TthcReference:
+        """What one procedure's TTHC links are computed from (``core.coverage.links_of_one``):
+        the catalog, its names and the manual links. Kept by the process's read memo until a
+        commit changes the catalog, its scope or the links (a long-running reader parses the
+        catalog once, not per request): shared, so read only."""
+        from doccontrol.core import coverage as cov
+
+        def catalog() -> Mapping[str, Tthc]:
+            return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,),
+                            lambda: self.catalog() or {})
+
+        names = MEMO.get(self.git, self.workspace.root, "catalog names", (layout.CATALOG_FILE, layout.SCOPE_FILE),
+                         lambda: cov.catalog_names(catalog(), self.catalog_scope()))
+        links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), lambda: self.links()[0])
+        return TthcReference(catalog(), names, links)
+
     def organisation(self) -> Organisation:
         """The offices' names and the fields → offices map the repository keeps (empty when none)."""
         from doccontrol.core.organisation import Organisation, organisation_from_json
@@ -288,12 +319,28 @@ class Repository:
         from doccontrol.repo import history, messages, snapshot
 
         folder = layout.procedure_dir(state.office, state.slug)
-        events = history.procedure_events(self.git, folder, layout.review_path(state.slug))
+        review = layout.review_path(state.slug)
+        return list(MEMO.get(self.git, self.workspace.root, ("history", folder, review), (folder, review),
+                             lambda: self._read_history(folder, review)))
+
+    def _read_history(self, folder: str, review: str) -> list[RevisionRecord]:
+        """The folder's commits from the process's history index when it has one (no walk; a
+        procedure with reviews is read by its logs, to place them), else by ``git log``."""
+        commits = None if (self.path / review).is_file() else INDEXES.commits(self.git, folder)
+        if commits is None:
+            events = history.procedure_events(self.git, folder, review)
+        else:
+            events = history.events_of(self.git, commits)
         events = [event for event in events if event.action != messages.UNREADABLE]
         if not any(snapshot.needs_meta_for_effective(e) for e in events):
             return [snapshot.revision_record(e, None) for e in events]
         with self.blobs() as blobs:
             return [snapshot.revision_record(e, blobs) for e in events]
+
+    def index_history(self) -> None:
+        """Build this process's index of which commits touch each procedure folder
+        (``history_index``): for a long-running reader, before its first history."""
+        INDEXES.build(self.git)
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:
         """Every revision of the procedure, by revision number (a historical one in its place)."""
@@ -343,23 +390,59 @@ class Repository:
         historical = layout.history_dir(folder, revision)
         return historical if (self.path / layout.meta_path(historical)).is_file() else folder
 
+    def revision_tagged(self, state: ProcedureState, revision: int) -> bool:
+        """Whether revision ``revision`` of the procedure has its tag (read from the refs: no process)."""
+        return read_ref(self.git.git_dir, layout.revision_ref(state.slug, revision)) is not None
+
+    def _revision_spec(self, state: ProcedureState, revision: int, file_of: Callable[[str], str]) -> str:
+        """``<object>:<path>`` of one of a revision's files for ``git cat-file``: the object its tag
+        names (read from the refs: no process), else the commit its history gives (NotFound when
+        it has no such revision); the path in the revision's folder (:meth:`revision_home`)."""
+        root = read_ref(self.git.git_dir, layout.revision_ref(state.slug, revision))
+        if root is None:
+            root = self.revision_commit(state, revision)
+        return f"{root}:{file_of(self.revision_home(state, revision))}"
+
+    @staticmethod
+    def _blob(blobs: BlobReader, spec: str) -> bytes:
+        data = blobs.read(spec)
+        if data is None:
+            raise GitError(f"no object {spec} in the repository")
+        return data
+
     def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
-        commit = self.revision_commit(state, revision)
-        home = self.revision_home(state, revision)
-        return state_from_json(self.git.run("show", f"{commit}:{layout.meta_path(home)}"))
+        spec = self._revision_spec(state, revision, layout.meta_path)
+        with self.blobs() as blobs:
+            return state_from_json(self._blob(blobs, spec).decode("utf-8"))
 
     def text_at(self, state: ProcedureState, revision: int) -> str:
-        commit = self.revision_commit(state, revision)
-        home = self.revision_home(state, revision)
-        return self.git.bytes("show", f"{commit}:{layout.text_path(home)}").decode("utf-8")
+        """The extracted text of a revision (one git process)."""
+        spec = self._revision_spec(state, revision, layout.text_path)
+        with self.blobs() as blobs:
+            return self._blob(blobs, spec).decode("utf-8")
 
     def original_at(self, state: ProcedureState, revision: int) -> tuple[bytes, ProcedureState]:
         """The dropped bytes of one revision, and the procedure's state at that revision."""
-        then = self.state_at(state, revision)
-        commit = self.revision_commit(state, revision)
-        home = self.revision_home(state, revision)
-        data = self.git.bytes("cat-file", "blob", f"{commit}:{layout.original_path(home, then.ext)}")
-        return data, then
+        then, stream = self.original_stream(state, revision)
+        return b"".join(stream), then
+
+    def original_stream(self, state: ProcedureState, revision: int) -> tuple[ProcedureState, BlobStream]:
+        """The procedure's state at one revision and that revision's dropped bytes as a stream
+        (:class:`BlobStream`: the blob read in chunks from the one ``git cat-file`` process that
+        read the state, never whole in memory, its size known first). Read it to the end or close it."""
+        meta = self._revision_spec(state, revision, layout.meta_path)
+        root, _, _ = meta.partition(":")
+        blobs = self.blobs()
+        try:
+            then = state_from_json(self._blob(blobs, meta).decode("utf-8"))
+            spec = f"{root}:{layout.original_path(self.revision_home(state, revision), then.ext)}"
+            stream = blobs.stream(spec)
+            if stream is None:
+                raise GitError(f"no object {spec} in the repository")
+        except BaseException:
+            blobs.abort()
+            raise
+        return then, stream
 
     def changed_procedures(self, since: str | None, until: str) -> set[str] | None:
         """Procedure folders (``OFFICE/slug``) changed between two commits.

@@ -83,13 +83,15 @@ class Git:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def bytes(self, *args: str, env: Mapping[str, str] | None = None) -> bytes:
-        """Run ``git ARGS`` and return its standard output as bytes; GitError when it fails."""
+    def bytes(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None) -> bytes:
+        """Run ``git ARGS`` (``input`` on its standard input) and return its standard output as
+        bytes; GitError when it fails."""
         import subprocess  # not at start-up: reading HEAD and refs needs no process
 
+        stdin = {"input": input.encode("utf-8")} if input is not None else {"stdin": subprocess.DEVNULL}
         try:
             done = subprocess.run(
-                ["git", *args], cwd=self.path, capture_output=True, stdin=subprocess.DEVNULL,
+                ["git", *args], cwd=self.path, capture_output=True, **stdin,  # type: ignore[call-overload]
                 env={**os.environ, **_C_LOCALE, **(env or {})}, pass_fds=self.inherited_fds,
             )
         except OSError as exc:
@@ -99,9 +101,9 @@ class Git:
             raise GitError(f"git {' '.join(args)} failed (exit {done.returncode}): {detail}")
         return done.stdout
 
-    def run(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+    def run(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None) -> str:
         """Run ``git ARGS`` and return its standard output as text."""
-        return self.bytes(*args, env=env).decode("utf-8", "surrogateescape")
+        return self.bytes(*args, env=env, input=input).decode("utf-8", "surrogateescape")
 
     def write_commit_graph(self) -> bool:
         """Add the new commits to the repository's commit-graph, with changed-path Bloom filters

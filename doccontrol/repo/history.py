@@ -111,10 +111,6 @@ def read_log(git: Git, *args: str) -> list[Event]:
     return parse_log(git.bytes("log", "-z", LOG_FORMAT, *args).decode("utf-8", "replace"))
 
 
-_EVENTS_MEMO: dict[tuple[str, str, str, str], list[Event]] = {}  # (repository, HEAD, folder, review file)
-_EVENTS_MEMO_MAX = 256
-
-
 def procedure_events(git: Git, folder: str, review_file: str) -> list[Event]:
     """A procedure's commits, oldest first: those that touch its folder (every revision and
     withdrawal writes a ``meta.json`` there or under ``history/``; nothing else writes there) and
@@ -124,20 +120,17 @@ def procedure_events(git: Git, folder: str, review_file: str) -> list[Event]:
     writes) answer a single path and are skipped for several. The review file is only ever
     written, never deleted: with none in the working tree there is no review to look for. Reviews
     are rare; each is placed after the folder's commits that are its ancestors (one more log of
-    the folder up to it). The answer depends only on HEAD: it is remembered in this process by
-    HEAD (a page that shows a history and a diff asks twice)."""
-    head = git.head() or ""
-    key = (str(git.path), head, folder, review_file)
-    known = _EVENTS_MEMO.get(key)
-    if known is not None:
-        return list(known)
+    the folder up to it). The gateway keeps the answer until a commit touches the folder or the
+    review file (``read_memo``)."""
     events = read_log(git, "--reverse", "--", folder)
-    if head and (git.path / review_file).is_file():
+    if git.head() and (git.path / review_file).is_file():
         events = _with_reviews(git, folder, events, read_log(git, "--reverse", "--", review_file))
-    if len(_EVENTS_MEMO) >= _EVENTS_MEMO_MAX:
-        _EVENTS_MEMO.clear()
-    _EVENTS_MEMO[key] = list(events)
     return events
+
+
+def events_of(git: Git, commits: list[str]) -> list[Event]:
+    """The events of these commits, in this order (``git log --no-walk``: no walk)."""
+    return read_log(git, "--no-walk=unsorted", *commits) if commits else []
 
 
 def _with_reviews(git: Git, folder: str, events: list[Event], reviews: list[Event]) -> list[Event]:

@@ -45,7 +45,7 @@ def procedure_conformity(workspace: Workspace, state: ProcedureState,
     if linked is None:
         linked = [code for code, _, _ in linked_tthc(workspace, state.code)]
     with Repository(workspace) as repo:
-        catalog = repo.catalog() or {}
+        catalog = repo.tthc_reference().catalog
         reviews = repo.reviews(state)
     last: dt.datetime | None = max((r.date for r in reviews), default=None)
     info = cov.procedure_info(state, revision_date(state), last)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, Procedur
 from doccontrol.core.names import export_name
 from doccontrol.core.text_diff import unified_diff
 from doccontrol.errors import UsageError
+from doccontrol.repo.blobs import BlobStream
 from doccontrol.repo.gateway import Repository
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
@@ -129,12 +131,20 @@ def diff(workspace: Workspace, code: str, from_rev: int | None = None, to_rev: i
 
 def export(workspace: Workspace, code: str, revision: int | None = None) -> tuple[bytes, ProcedureState]:
     """The original bytes of a revision (default: the newest) and the state at that revision."""
+    then, stream = export_stream(workspace, code, revision)
+    return b"".join(stream), then
+
+
+def export_stream(workspace: Workspace, code: str, revision: int | None = None) -> tuple[ProcedureState, BlobStream]:
+    """The state at a revision (default: the newest) and its original bytes as a stream
+    (``BlobStream``: its ``size`` first, then chunks from ``git cat-file``; read it to the end or
+    close it). The revision is found by its tag, else in the history (which then says the known ones)."""
     with Repository(workspace) as repo:
         state = repo.get(code)
         wanted = revision if revision is not None else state.revision
-        if wanted not in repo.revision_numbers(state.slug).get(state.slug, []):  # tags: one cheap look
+        if not repo.revision_tagged(state, wanted):  # the tag: a file read
             _check_revision(state, repo.revisions(state), wanted)  # else the history decides (and says)
-        return repo.original_at(state, wanted)
+        return repo.original_stream(state, wanted)
 
 
 def export_target(output: str | Path, state: ProcedureState, force: bool) -> Path:
@@ -178,6 +188,19 @@ def export_to(workspace: Workspace, code: str, output: str | Path, revision: int
     finally:
         tmp.unlink(missing_ok=True)
     return target, state, len(data)
+
+
+def read_ahead(workspace: Workspace) -> None:
+    """What a long-running reader (the web server) keeps, read before its first page asks: the
+    catalog, its names and the links (``Repository.tthc_reference``) and the index of which
+    commits touch each procedure (``Repository.index_history``). Never raises: a read-ahead that
+    fails is logged, and the pages read for themselves."""
+    try:
+        with Repository(workspace) as repo:
+            repo.tthc_reference()
+            repo.index_history()
+    except Exception:  # noqa: BLE001 - a read-ahead never takes the server down
+        logging.getLogger(__name__).exception("reading ahead failed")
 
 
 def revision_text(workspace: Workspace, code: str, revision: int | None = None) -> str:

@@ -23,7 +23,6 @@ from doccontrol.core.dates import revision_date
 from doccontrol.core.config import Config
 from doccontrol.core.model import ProcedureState
 from doccontrol.core.scope import CatalogScope, ScopeError, make_scope, scope_to_json
-from doccontrol.core.text import code_key
 from doccontrol.errors import UsageError
 from doccontrol.repo import layout, messages
 from doccontrol.repo.gateway import Repository
@@ -274,22 +273,21 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
-    """(TTHC code, name from the catalog or "", source) for one procedure, for detail views."""
+    """(TTHC code, name from the catalog or "", source) for one procedure, for detail views: the
+    links the coverage report lists for it (``core.coverage.links_of_one``: the procedure alone
+    against the catalog's names, which a long-running reader keeps between calls)."""
     with Repository(workspace) as repo:
         state = repo.get(code)
-        catalog = repo.catalog() or {}
-        links, internal = repo.links()
-        scope = repo.catalog_scope()
-        fields = repo.field_offices()
-    report = cov.compute_coverage(catalog, procedure_infos([state]), links, internal, fields, catalog_scope=scope)
-    key = code_key(state.code)
-    return [(link.tthc, link.name, link.source) for link in report.links if code_key(link.procedure) == key]
+        reference = repo.tthc_reference()
+    links = cov.links_of_one(procedure_infos([state])[0], reference.links, reference.catalog, reference.names)
+    return [(link.tthc, link.name, link.source) for link in links]
 
 
-def catalog(workspace: Workspace) -> dict[str, cat.Tthc]:
-    """The current TTHC catalog ({} when none was imported)."""
+def catalog(workspace: Workspace) -> Mapping[str, cat.Tthc]:
+    """The current TTHC catalog ({} when none was imported), as the process keeps it between
+    calls until a commit changes it (``Repository.tthc_reference``): shared, so read only."""
     with Repository(workspace) as repo:
-        return repo.catalog() or {}
+        return repo.tthc_reference().catalog
 
 
 # --- the catalog's scope, and undoing an import ------------------------------------------------------

@@ -211,8 +211,10 @@ def site() -> Site:
 def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm: bool = False) -> Flask:
     """The read-only web view of ``workspace`` (a :class:`Workspace` or its folder).
 
-    ``warm``: start computing the coverage report in the background at once, so that the first
-    procedure and coverage pages of a large repository do not wait for it (``doccontrol serve``).
+    ``warm``: start reading ahead (the catalog and its names, the index of each procedure's
+    commits: ``service.read_ahead``) and computing the coverage report in the background at once,
+    so that the first procedure and coverage pages of a large repository do not wait for them
+    (``doccontrol serve``).
     """
     if not isinstance(workspace, Workspace):
         workspace = load(Path(workspace).expanduser().resolve())
@@ -249,6 +251,8 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         from doccontrol import service
 
         state = app.extensions["doccontrol"]
+        threading.Thread(target=service.read_ahead, args=(state.workspace,), name="doccontrol-web-read-ahead",
+                         daemon=True).start()
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
         threading.Thread(target=state.follow, args=(app,), name="doccontrol-web-follow", daemon=True).start()
     return app

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
@@ -20,7 +21,6 @@ from doccontrol.errors import NotFound, UsageError
 from doccontrol.core.dates import effective_of, ingested_day
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.search import snippet_segments
-from doccontrol.core.text import code_key
 from doccontrol.web import labels, present
 from doccontrol.web.app import current_lang, doccontrol_error, site
 
@@ -101,35 +101,21 @@ def procedure(code: str) -> Any:
 
 
 def _linked_tthc(state: ProcedureState) -> list[tuple[str, str, str]]:
-    """(TTHC code, name from the catalog or "", link source) of a procedure, as coverage links them.
-
-    From the whole coverage report when it is ready for this commit (kept by HEAD: a page then
-    costs no coverage run); until then from ``tthc.linked_tthc`` (one procedure against the whole
-    catalog), while the report is computed in the background. Codes the document cites that are
-    not listed (a withdrawn procedure) are added with their catalog names.
-    """
+    """(TTHC code, name from the catalog or "", link source) of a procedure, as coverage links them
+    (``tthc.linked_tthc``: the procedure alone against the catalog's names, which the server keeps
+    until a commit changes the catalog, its scope or the links: no coverage run, and a new commit
+    elsewhere costs nothing). Codes the document cites that are not listed (a withdrawn
+    procedure) are added with their catalog names."""
     workspace = site().workspace
-    report = site().ready_or_warm("coverage", (None, None), lambda: service.coverage(workspace, None, None))
-    if report is None or isinstance(report, UsageError):
-        links = list(tthc.linked_tthc(workspace, state.code))
-    else:
-        by_code = site().cached("links_by_code", (), lambda: _links_by_code(report.report))
-        links = list(by_code.get(state.code_key, ()))
+    links = list(tthc.linked_tthc(workspace, state.code))
     known = {link[0] for link in links}
     missing = [cited for cited in state.tthc if cited not in known]
     if missing:
-        catalog = site().cached("catalog", (), lambda: service.catalog(workspace))
+        catalog = service.catalog(workspace)
         for cited in missing:
             entry = catalog.get(cited)
             links.append((cited, entry.name if entry is not None else "", "document"))
     return links
-
-
-def _links_by_code(report: Any) -> dict[str, list[tuple[str, str, str]]]:
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for link in report.links:
-        found.setdefault(code_key(link.procedure), []).append((link.tthc, link.name, link.source))
-    return found
 
 
 @bp.get("/diff/<path:code>")
@@ -161,18 +147,27 @@ def diff(code: str) -> Any:
 
 @bp.get("/download/<int:rev>/<path:code>")
 def download(rev: int, code: str) -> Any:
+    """The original of a revision, streamed from git in chunks with its length (never whole in
+    memory); an ETag (its SHA-256), conditional requests and byte ranges as ``send_file`` gives."""
     workspace = site().workspace
     try:
-        data, then = service.export(workspace, code, rev)
+        then, stream = service.export_stream(workspace, code, rev)
     except UsageError as exc:
         return _not_found(exc)
-    response = send_file(
-        io.BytesIO(data), mimetype=present.content_type(then.ext), as_attachment=True,
-        download_name=present.download_name(then), etag=then.sha256 or False, max_age=0,
-        conditional=True,
-    )
+    response = Response(stream, mimetype=present.content_type(then.ext), direct_passthrough=True)
+    response.content_length = stream.size
+    response.headers.set("Content-Disposition", "attachment", filename=present.download_name(then))
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = 0
+    response.expires = int(time.time())  # type: ignore[assignment]
+    if then.sha256:
+        response.set_etag(then.sha256)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    try:
+        return response.make_conditional(request, accept_ranges=True, complete_length=stream.size)
+    except BaseException:  # a range it cannot satisfy (416): git is stopped, the error page follows
+        stream.close()
+        raise
 
 
 # --- the master list --------------------------------------------------------------------------------

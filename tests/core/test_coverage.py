@@ -7,19 +7,21 @@ import datetime as dt
 
 import pytest
 from support.catalog_builders import tthc
-from support.coverage_scenario import AMENDED_ON, FIELD_OFFICES, INTERNAL, catalog, proc, procedures, report
+from support.coverage_scenario import AMENDED_ON, FIELD_OFFICES, INTERNAL, MANUAL, catalog, proc, procedures, report
 
 from doccontrol.core.coverage import (
     REPORT_KEYS,
     LinkError,
     Tally,
     add_link,
+    catalog_names,
     compute_coverage,
     coverage_ok,
     links_from_json,
     links_to_json,
     name_key,
     procedure_info,
+    links_of_one,
     remove_link,
     report_to_dict,
     top_matches,
@@ -63,6 +65,35 @@ def test_every_link_source() -> None:
     assert [l.procedure for l in r.links] == sorted((l.procedure for l in r.links), key=code_key)
     assert next(l for l in r.links if l.tthc == "9.999999").name == ""
     assert next(l for l in r.links if l.tthc == "1.000003").name == "Giải quyết hưởng trợ cấp thất nghiệp"
+
+
+class _AgencyScope:
+    """A catalog scope holding the TTHC of one field only (as ``core.scope`` would)."""
+
+    def holds(self, t: object) -> bool:
+        return getattr(t, "field") == "Việc làm"
+
+    def describe(self) -> tuple[str, str]:
+        return ("lĩnh vực Việc làm", "field Việc làm")
+
+
+@pytest.mark.parametrize("scope", [None, _AgencyScope()])
+def test_one_procedures_links_are_those_the_report_lists_for_it(scope: object) -> None:
+    """The procedure page computes one procedure's links alone, against the catalog's names:
+    the same links, names and order as the whole report (and none for a withdrawn procedure)."""
+    cat = catalog()
+    cat["2.000009"] = tthc("2.000009", "Quy trình kiểm soát tài liệu", "Việc làm")  # a second TTHC of that name
+    procs = [*procedures(), proc("QT-11/VP", "Quy trình kiểm soát tài liệu", "VP"),
+             proc("QT-12/LĐVL", "Giải quyết hưởng trợ cấp thất nghiệp", "LĐ-VL", status="withdrawn")]
+    whole = compute_coverage(cat, procs, MANUAL, INTERNAL, FIELD_OFFICES, catalog_scope=scope)  # type: ignore[arg-type]
+    names = catalog_names(cat, scope)  # type: ignore[arg-type]
+    sources = set()
+    for p in procs:
+        alone = links_of_one(p, MANUAL, cat, names)
+        assert alone == [link for link in whole.links if link.procedure == p.code], p.code
+        sources.update(link.source for link in alone)
+    assert sources == {"document", "manual", "name"}
+    assert links_of_one(procs[-1], MANUAL, cat, names) == []  # withdrawn: the report lists none
 
 
 def test_every_flag() -> None:

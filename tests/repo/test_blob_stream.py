@@ -1,0 +1,37 @@
+"""A revision's original streamed from ``git cat-file``: in chunks, its size first, the process
+ended when read to the end or closed early."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from doccontrol import service
+from doccontrol.repo.gateway import Repository
+from doccontrol.workspace import load
+
+
+def test_a_streamed_original_is_the_exported_bytes_in_chunks_of_its_size(story: Path) -> None:
+    workspace = load(story)
+    state = next(s for s in service.procedures(workspace, status="all") if s.revision > 1)
+    with Repository(workspace) as repo:
+        for revision in (1, state.revision):
+            then, stream = repo.original_stream(state, revision)
+            stream._chunk = 1000  # noqa: SLF001 - small chunks, to see several
+            chunks = list(stream)
+            data, same = service.export(workspace, state.code, revision)
+            assert b"".join(chunks) == data and same == then and then.revision == revision
+            assert stream.size == len(data) > 2000
+            assert max(len(c) for c in chunks) == 1000 and len(chunks) == -(-len(data) // 1000)
+            assert stream._reader is None  # noqa: SLF001 - read to the end: the process ended
+
+
+def test_a_stream_closed_early_stops_git(story: Path) -> None:
+    workspace = load(story)
+    state = service.procedures(workspace)[0]
+    then, stream = service.export_stream(workspace, state.code)
+    process = stream._reader.process  # type: ignore[union-attr]  # noqa: SLF001
+    assert len(next(iter(stream))) > 0
+    stream.close()
+    assert process.poll() is not None
+    stream.close()  # idempotent
+    assert list(stream) == []

@@ -1,0 +1,58 @@
+"""What the web server keeps between requests follows the repository: a new commit shows at once
+on the pages it changes, and leaves what it did not change as it was kept (``repo.read_memo``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from support.reports_builders import copy_of
+
+from doccontrol import service
+from doccontrol.service import tthc
+from doccontrol.repo import history, layout
+from doccontrol.web import create_app
+from doccontrol.workspace import load
+
+FIRST = "QT-01/LĐTBXH"
+
+
+def page(client, code: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(f"/procedure/{quote(code, safe='/')}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_new_commit_shows_at_once_and_leaves_the_rest_kept(
+        story: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = copy_of(story, tmp_path)
+    other = next(s.code for s in service.procedures(load(home)) if s.code != FIRST)
+    client = create_app(home, testing=True).test_client()
+    assert "1.000459" not in page(client, FIRST)
+    assert "ĐÃ BỊ BÃI BỎ" not in page(client, other)
+
+    read = Counter[str]()
+    original = history.procedure_events
+
+    def counted(git, folder: str, review_file: str):  # type: ignore[no-untyped-def]
+        read[folder] += 1
+        return original(git, folder, review_file)
+
+    monkeypatch.setattr(history, "procedure_events", counted)
+    page(client, FIRST), page(client, other)
+    assert not read  # kept: nothing read again while HEAD stays
+
+    tthc.change_links(load(home), FIRST, ["1.000459"], add=True)  # a commit of the links file only
+    text = page(client, FIRST)
+    assert "1.000459" in text and "Cấp lại giấy phép lao động cho người lao động nước ngoài" in text
+    page(client, other)
+    assert not read  # no procedure folder changed: both histories kept
+
+    service.withdraw(load(home), other, "Gộp vào quy trình chung của Sở")
+    text = page(client, other)
+    assert "ĐÃ BỊ BÃI BỎ" in text and "Gộp vào quy trình chung của Sở" in text
+    page(client, FIRST)
+    withdrawn = next(s for s in service.procedures(load(home), status="all") if s.code == other)
+    assert read == {layout.procedure_dir(withdrawn.office, withdrawn.slug): 1}  # only the folder it changed
