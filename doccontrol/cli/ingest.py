@@ -16,7 +16,6 @@ from doccontrol.cli.app import EXIT_OK, EXIT_PROBLEM, emit_json, get_workspace, 
 from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.core.outcomes import describe
 from doccontrol.errors import UsageError
-from doccontrol.core.names import printable
 
 if TYPE_CHECKING:
     from doccontrol.ingest.inbox import InboxItem

@@ -316,8 +316,6 @@ class Repository:
         """Every commit of this procedure (revisions, historical ones included, withdrawals,
         confirmed reviews), in the order they entered the repository; each revision and withdrawal
         with the day it took effect."""
-        from doccontrol.repo import history, messages, snapshot
-
         folder = layout.procedure_dir(state.office, state.slug)
         review = layout.review_path(state.slug)
         return list(MEMO.get(self.git, self.workspace.root, ("history", folder, review), (folder, review),
@@ -326,6 +324,8 @@ class Repository:
     def _read_history(self, folder: str, review: str) -> list[RevisionRecord]:
         """The folder's commits from the process's history index when it has one (no walk; a
         procedure with reviews is read by its logs, to place them), else by ``git log``."""
+        from doccontrol.repo import history, messages, snapshot
+
         commits = None if (self.path / review).is_file() else INDEXES.commits(self.git, folder)
         if commits is None:
             events = history.procedure_events(self.git, folder, review)

@@ -5,7 +5,6 @@ codes in every list; the office's name beside its code in search results."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
