@@ -58,9 +58,14 @@ class Repository:
         self.close()
 
     def close(self) -> None:
+        """Stop the git processes and close the index files this object opened (a long-lived
+        process such as the watcher opens a repository per batch: nothing may wait for the
+        garbage collector)."""
         if self._git is not None:
             self._git.close()
             self._git = None
+        if self._index is not None:
+            self._index.close()
 
     @property
     def git(self) -> Git:

@@ -231,6 +231,13 @@ class IndexSync:
             self._backend = open_backend(self.repo.workspace.index_dir, self.repo.workspace.config.search_engine)
         return self._backend
 
+    def close(self) -> None:
+        """Close the engine's open files (its searcher); it opens them again when next used."""
+        backend, self._backend = self._backend, None
+        close = getattr(backend, "close", None)
+        if close is not None:
+            close()
+
     # -- reading -------------------------------------------------------------------------------
 
     def freshness(self, check_files: bool = False) -> Freshness:
