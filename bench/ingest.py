@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import resource
 import shutil
@@ -139,6 +140,7 @@ def main() -> int:
     parser.add_argument("--base-seed", type=int, default=11, help="the seed the base was built with")
     parser.add_argument("--revisions", type=float, default=0.2, help="with --base: share of next revisions")
     parser.add_argument("--skip-plain", action="store_true", help="only the ingest with the search index")
+    parser.add_argument("--files-only", action="store_true", help="with --keep: build the files for a later run, stop")
     args = parser.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="doccontrol-bench-"))
@@ -148,9 +150,17 @@ def main() -> int:
     pdf_every = round(1 / args.pdf_share) if args.pdf_share > 0 else 0
     specs = [(spec, "pdf" if pdf_every and number % pdf_every == 0 else "docx")
              for number, spec in enumerate(file_specs(args))]
-    files = build_files(specs, files_dir)
+    manifest = files_dir / "files.json"  # with --keep, the files of an earlier run with the same arguments are reused
+    wanted = json.dumps([args.n, args.pdf_share, str(args.base), args.base_n, args.base_seed, args.revisions])
+    if manifest.exists() and manifest.read_text(encoding="utf-8") == wanted:
+        files = [(files_dir / spec.office / f"{number:05d}.{kind}", kind, spec.office) for number, (spec, kind) in enumerate(specs)]
+    else:
+        files = build_files(specs, files_dir)
+        manifest.write_text(wanted, encoding="utf-8")
     print(f"built {len(files)} files ({sum(k == 'pdf' for _, k, _ in files)} pdf) in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
+    if args.files_only:
+        return 0
     print(f"cpus {os.cpu_count()}, load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
     # The floor: bare extraction of the same files, in this process.
