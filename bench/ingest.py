@@ -171,6 +171,7 @@ def main() -> int:
 
     def run(name: str, index: bool) -> tuple[float, float, dict[str, int], StageClock]:
         target = base / name
+        shutil.rmtree(target, ignore_errors=True)  # a kept run's workspace: start from the base again
         if args.base:
             subprocess.run(["cp", "-a", str(args.base), str(target)], check=True)
             ws = load(target)
