@@ -11,7 +11,7 @@ document):
   whoosh keeps them);
 - the new documents and the new record are written as one new segment;
 - segments are kept few by tiers (a tier: the number of digits of a segment's live document
-  count): when a tier holds :data:`MERGE_FACTOR` segments, their live documents are copied
+  count): when a tier (up to :data:`MAX_MERGE_TIER`) holds :data:`MERGE_FACTOR` segments, their live documents are copied
   (from their stored fields and columns, checked by fingerprint) into the new segment and they
   are dropped. A document is copied about once per tier, so the cost follows the documents
   written, not the size of the index;
@@ -33,6 +33,10 @@ from whoosh.reading import SegmentReader, TermNotFound
 from doccontrol.search import whoosh_bulk
 
 MERGE_FACTOR = 8  # segments of one tier that are merged into the next new segment
+# Segments of more than 999 live documents are never merged here: a merge holds the postings of
+# what it copies in memory (~10 KB a procedure), so at most ~8,000 documents are copied at once.
+# ``reindex`` writes the whole index anew.
+MAX_MERGE_TIER = 3
 
 FieldsFn = Callable[[dict[str, Any], str, bytes], dict[str, Any]]
 
@@ -44,14 +48,17 @@ def tier(live_docs: int) -> int:
 
 def to_merge(live: Sequence[tuple[Any, int]]) -> list[Any]:
     """The segments to copy into the new one: every segment of each tier that holds at least
-    :data:`MERGE_FACTOR` of them, from the lowest tier up, a tier's merge counting as one
-    segment of the tier above (pure: ``live`` is (segment, live documents) pairs)."""
+    :data:`MERGE_FACTOR` of them, from the lowest tier up to :data:`MAX_MERGE_TIER`, a tier's
+    merge counting as one segment of the tier above (pure: ``live`` is (segment, live documents)
+    pairs)."""
     by_tier: dict[int, list[tuple[Any, int]]] = {}
     for segment, count in live:
         by_tier.setdefault(tier(count), []).append((segment, count))
     chosen: list[Any] = []
     carried = 0  # live documents merged so far: they land in one segment of a higher tier
     for level in sorted(by_tier):
+        if level > MAX_MERGE_TIER:
+            break
         group = by_tier[level]
         extra = 1 if carried and tier(carried) == level else 0
         if len(group) + extra >= MERGE_FACTOR:

@@ -36,6 +36,8 @@ def test_tiers_merge_when_one_holds_merge_factor_segments() -> None:
     # a merge of small ones lands in the tier above: with seven there, that tier merges too
     small = [(f"t{i}", 9) for i in range(MERGE_FACTOR)]  # 72 documents: tier 2
     assert to_merge(small + seven) == [s for s, _ in small] + [s for s, _ in seven]
+    # big segments are left alone (a merge holds what it copies in memory)
+    assert to_merge([(f"b{i}", 5000) for i in range(MERGE_FACTOR)]) == []
 
 
 def test_many_updates_keep_segments_few_and_the_index_exact(tmp_path: Path) -> None:
