@@ -235,7 +235,7 @@ class Ingestor:
                 if item.reason_file is not None:  # a quarantined file accepted on retry
                     item.reason_file.unlink(missing_ok=True)
                 faults.point("after_release")
-        self.tx.update_index()
+        self.tx.update_index(final=False)
 
     def _decide_and_commit(self, prepared: Prepared) -> None:
         """The decision (``core.decide``), then a commit: a new procedure, a new revision or a

@@ -34,6 +34,8 @@ from doccontrol.repo.refs import read_ref
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
 
+MAX_REF_PATTERNS = 256  # slugs asked of one ``for-each-ref`` by pattern; more: every tag listed once
+
 if TYPE_CHECKING:
     from doccontrol.core import coverage as cov
     from doccontrol.core import review as rv
@@ -76,9 +78,14 @@ class Repository:
         self.close()
 
     def close(self) -> None:
+        """Stop the git processes and close the index files this object opened (a long-lived
+        process such as the watcher opens a repository per batch: nothing may wait for the
+        garbage collector)."""
         if self._git is not None:
             self._git.close()
             self._git = None
+        if self._index is not None:
+            self._index.close()
 
     @property
     def git(self) -> Git:
@@ -357,16 +364,18 @@ class Repository:
         with self.blobs() as blobs:
             return snapshot.timeline_events(events, blobs)
 
-    def revision_numbers(self, slug: str | None = None) -> dict[str, list[int]]:
-        """slug → revision numbers, from the tags (one git process; all slugs, or just ``slug``)."""
-        prefix = f"{layout.TAGS}/{slug}/" if slug else layout.TAGS
-        out = self.git.run("for-each-ref", "--format=%(refname:strip=2)", prefix)
+    def revision_numbers(self, *slugs: str) -> dict[str, list[int]]:
+        """slug → revision numbers, from the tags (one git process; all slugs, or just ``slugs``:
+        past a few hundred, all the tags are listed once rather than a pattern each)."""
+        prefixes = [f"{layout.TAGS}/{slug}/" for slug in slugs] if 0 < len(slugs) <= MAX_REF_PATTERNS else [layout.TAGS]
+        out = self.git.run("for-each-ref", "--format=%(refname:strip=2)", *prefixes)
         found: dict[str, list[int]] = defaultdict(list)
         for name in out.split():
             parsed = layout.parse_revision_tag(name)
             if parsed:
                 found[parsed[0]].append(parsed[1])
-        return {s: sorted(revs) for s, revs in found.items()}
+        wanted = set(slugs)
+        return {s: sorted(revs) for s, revs in found.items() if not wanted or s in wanted}
 
     def revision_commit(self, state: ProcedureState, revision: int) -> str:
         """The commit of one revision (its tag, else found in the history); NotFound if none."""

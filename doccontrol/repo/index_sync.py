@@ -10,6 +10,7 @@ repository silently.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 from collections.abc import Iterable, Iterator
@@ -204,13 +205,15 @@ def procedure_folders(path: Path, commit: str) -> set[str]:
     return {layout.procedure_of(p) or "" for p in out.decode("utf-8").split("\0") if layout.is_meta(p)} - {""}
 
 
-def docs_for(repo: Repository, state: ProcedureState) -> list[IndexDoc]:
-    """Every revision of one procedure, as index documents (the newest first)."""
-    older = [r for r in repo.revision_numbers(state.slug).get(state.slug, []) if r < state.revision]
-    if not older:
-        return _docs(repo, state, [], None)
-    with repo.blobs() as blobs:
-        return _docs(repo, state, older, blobs)
+def docs_for(repo: Repository, states: Iterable[ProcedureState]) -> dict[str, list[IndexDoc]]:
+    """Every revision of each procedure, as index documents (the newest first), by slug: one
+    ``for-each-ref`` for their tags and, when any has older revisions, one blob reader for all."""
+    states = list(states)
+    tags = repo.revision_numbers(*(state.slug for state in states)) if states else {}
+    older = {state.slug: [r for r in tags.get(state.slug, []) if r < state.revision] for state in states}
+    with contextlib.ExitStack() as stack:
+        blobs = stack.enter_context(repo.blobs()) if any(older.values()) else None
+        return {state.slug: _docs(repo, state, older[state.slug], blobs) for state in states}
 
 
 def all_docs(repo: Repository) -> Iterator[IndexDoc]:
@@ -249,6 +252,13 @@ class IndexSync:
         if self._backend is None:
             self._backend = open_backend(self.repo.workspace.index_dir, self.repo.workspace.config.search_engine)
         return self._backend
+
+    def close(self) -> None:
+        """Close the engine's open files (its searcher); it opens them again when next used."""
+        backend, self._backend = self._backend, None
+        close = getattr(backend, "close", None)
+        if close is not None:
+            close()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -336,8 +346,11 @@ class IndexSync:
 
     def _replace(self, folders: Iterable[str], head: str) -> None:
         updates: dict[str, list[IndexDoc]] = {}
+        present: list[ProcedureState] = []
         for folder in sorted(folders):
             meta = self.repo.path / layout.meta_path(folder)
-            slug = layout.slug_of(folder)
-            updates[slug] = docs_for(self.repo, self.repo.read_state(meta.parent)) if meta.is_file() else []
+            updates[layout.slug_of(folder)] = []  # gone: removed from the index
+            if meta.is_file():
+                present.append(self.repo.read_state(meta.parent))
+        updates.update(docs_for(self.repo, present))
         self.backend.replace_procedures(updates, head)

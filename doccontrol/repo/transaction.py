@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 RECOVERY_LOG = "doccontrol.log"  # in logs/
 log = logging.getLogger("doccontrol.repo")
+INDEX_UPDATE_SECONDS = 10.0  # inside one long transaction, the index follows its groups at most this often
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -64,6 +66,7 @@ class Transaction:
         self._stream: CommitStream | None = None
         self._touched: set[str] = set()  # procedure folders committed since the last index update
         self._index_base: str | None = None  # HEAD when the index was last brought up to date
+        self._index_updated_at = time.monotonic()
         self._began_at: str | None = None  # HEAD when the unit of work began
 
     # --- reads inside the transaction (the work tree follows every commit) ---------------------
@@ -313,11 +316,19 @@ class Transaction:
             faults.point("before_checkpoint")
             self._stream.checkpoint()
 
-    def update_index(self) -> None:
-        """Bring the search index to the procedures committed since its last update (durable first)."""
+    def update_index(self, final: bool = True) -> None:
+        """Bring the search index to the procedures committed since its last update (durable first).
+
+        ``final=False`` (a group made durable inside a long ingest): only when the last update is
+        :data:`INDEX_UPDATE_SECONDS` old. Each update writes a segment whose cost grows with its
+        distinct terms, so a few big ones cost less than many small ones; the end of the
+        transaction always updates."""
         self.make_durable()
         if not self._touched or not self.keep_index:
             return
+        if not final and time.monotonic() - self._index_updated_at < INDEX_UPDATE_SECONDS:
+            return
+        self._index_updated_at = time.monotonic()
         head = self.repository.head() or ""
         changes = CommittedChanges(before=self._index_base, after=head, procedures=frozenset(self._touched))
         self._touched = set()

@@ -170,6 +170,22 @@ def doc_fields(doc: IndexDoc) -> dict[str, Any]:
     }
 
 
+def _fields_from_stored(stored: dict[str, Any], code_key: str, print_: bytes) -> dict[str, Any]:
+    """The fields of a document as :func:`doc_fields` made them, from what the index keeps of it
+    (its stored fields and columns), for a merge that copies it; checked by its fingerprint."""
+    doc = IndexDoc(
+        doc_id=stored["doc_id"], slug=stored["slug"], code=stored.get("code", ""),
+        code_key="" if code_key == "-" else code_key, office=stored.get("office", ""), title=stored.get("title", ""),
+        revision=stored.get("revision", 0), status=stored["status"], text=stored.get("text", ""),
+        tthc=tuple(stored.get("tthc_codes", ())), issued=stored.get("issued", ""),
+        department=stored.get("department") or "",
+    )
+    fields = doc_fields(doc)
+    if fields["fingerprint"] != bytes(print_):
+        raise RuntimeError(f"index document {doc.doc_id} cannot be copied as it was written (fingerprint differs)")
+    return fields
+
+
 def _meta_fields(commit: str) -> dict[str, Any]:
     return {"doc_id": META_DOC_ID, "slug": META_DOC_ID, "status": META_STATUS, "commit": commit}
 
@@ -372,23 +388,6 @@ class WhooshBackend:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _write(self, fn: Any, commit: str) -> None:
-        """Run ``fn(writer)`` as one whoosh commit that brings the index to ``commit``."""
-        name = self._live_generation()
-        ix = self._open_generation(name)
-        try:
-            writer = ix.writer(timeout=30.0)
-        except whoosh_index.LockError as e:
-            raise RuntimeError(f"search index is locked by another writer: {self.index_dir}") from e
-        try:
-            fn(writer)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        _refresh_checksums(self.index_dir / name)
-        record_reflected(self.index_dir / name, commit)
-
     def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
         self.replace_procedures({slug: docs}, commit)
 
@@ -404,21 +403,18 @@ class WhooshBackend:
                 raise ValueError(f"duplicate doc_id among the revisions of {slug}")
             checked[slug] = docs
 
-        def write(writer: Any) -> None:
-            for slug, docs in checked.items():
-                writer.delete_by_term("slug", slug)
-                for doc in docs:
-                    writer.add_document(**doc_fields(doc))
-            writer.update_document(**_meta_fields(commit))
+        name = self._live_generation()
+        self._open_generation(name)  # checks the generation (format, damage) first
+        new = [doc_fields(doc) for docs in checked.values() for doc in docs] + [_meta_fields(commit)]
+        from doccontrol.search import whoosh_update  # the index's writer: not for a search
 
-        self._write(write, commit)
+        whoosh_update.update(FileStorage(str(self.index_dir / name), supports_mmap=False), make_schema(), INDEX_NAME,
+                             "slug", set(checked) | {META_DOC_ID}, new, _fields_from_stored)
+        _refresh_checksums(self.index_dir / name)
+        record_reflected(self.index_dir / name, commit)
 
     def delete_procedure(self, slug: str, commit: str) -> None:
-        def write(writer: Any) -> None:
-            writer.delete_by_term("slug", slug)
-            writer.update_document(**_meta_fields(commit))
-
-        self._write(write, commit)
+        self.replace_procedures({slug: []}, commit)
 
     def rebuild(self, docs: Iterable[IndexDoc], commit: str, procs: int | None = None) -> None:
         """Build a new generation from ``docs`` and switch to it.

@@ -103,7 +103,7 @@ def test_delete_and_withdraw(backend: SearchBackend) -> None:
 
 
 def test_many_small_updates_merge_with_the_bulk_segments(backend: SearchBackend) -> None:
-    # whoosh's own writer merges small segments, including those the bulk writer made
+    # small segments are merged by tiers (search/whoosh_update.py), those the bulk writer made included
     for i in range(12):
         d = doc(f"QT-TMP-{i:02d}", f"Thủ tục tạm {i}", f"Nội dung tạm thời số {i} về lao động.")
         backend.replace_procedure(d.slug, [d], commit=f"m{i}")
