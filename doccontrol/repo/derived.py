@@ -166,7 +166,7 @@ def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]])
     key = str(git.git_dir)
     known = _STATES.get(key)
     if known is not None and known[0] != head and _descends(git, known[0], head):
-        changed = git.run("diff", "--name-only", "--no-renames", known[0], head).splitlines()
+        changed = git.changed_paths(known[0], head)
         states = dict(known[1])
         with BlobReader(git.path) as blobs:
             for folder in {f for path in changed if (f := layout.procedure_of(path))}:
@@ -214,7 +214,7 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
 
     from doccontrol.repo.blobs import BlobReader
 
-    changed = git.run("diff", "--name-only", "--no-renames", old.commit, commit).splitlines()
+    changed = git.changed_paths(old.commit, commit)
     folders = {folder for path in changed if (folder := layout.procedure_of(path))}
     inputs_changed = any(path in _LINK_INPUTS for path in changed)
     with BlobReader(git.path) as blobs:

@@ -464,10 +464,10 @@ class Repository:
         if since == until:
             return set()
         try:
-            out = self.git.run("diff", "--name-only", "--no-renames", since, until)
+            changed = self.git.changed_paths(since, until)
         except GitError:
             return None
-        return {folder for path in out.splitlines() if (folder := layout.procedure_of(path))}
+        return {folder for path in changed if (folder := layout.procedure_of(path))}
 
     def blobs(self) -> BlobReader:
         """A reader of many blobs through one git process (close it, or use ``with``)."""

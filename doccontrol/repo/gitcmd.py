@@ -106,6 +106,13 @@ class Git:
         """Run ``git ARGS`` and return its standard output as text."""
         return self.bytes(*args, env=env, input=input).decode("utf-8", "surrogateescape")
 
+    def changed_paths(self, since: str, until: str) -> list[str]:
+        """The paths the commits after ``since`` up to ``until`` changed (``git diff --name-only``,
+        NUL-separated so that no name is quoted; renames as a deletion and an addition): what every
+        reader that follows HEAD re-reads. GitError when a commit is unknown."""
+        out = self.bytes("diff", "--name-only", "--no-renames", "-z", since, until)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
     def write_commit_graph(self) -> bool:
         """Add the new commits to the repository's commit-graph, with changed-path Bloom filters
         (a new layer of a split graph: the cost follows the new commits, not the history), so that

@@ -99,10 +99,9 @@ def _changed_paths(git: Git, before: str | None, after: str) -> list[str] | None
     if not before or not after:
         return None
     try:
-        out = git.run("diff", "--name-only", "--no-renames", "-z", before, after)
+        return git.changed_paths(before, after)
     except GitError:
         return None
-    return [path for path in out.split("\0") if path]
 
 
 MEMO = ReadMemo()  # the process's memo (the web server's threads share it)

@@ -62,11 +62,6 @@ def _linear_descendant(git: Git, since: str, until: str) -> bool:
         return False
 
 
-def _changed_paths(git: Git, since: str, until: str) -> list[str]:
-    out = git.bytes("diff", "--name-only", "--no-renames", "-z", since, until)
-    return [p.decode("utf-8") for p in out.split(b"\0") if p]
-
-
 def advance(git: Git, previous: Stepped, commit: str) -> Stepped | None:
     """The repository at ``commit`` from ``previous`` (a snapshot of an ancestor, read by
     :func:`load` or by this function); None when that cannot be told (module docstring)."""
@@ -77,7 +72,7 @@ def advance(git: Git, previous: Stepped, commit: str) -> Stepped | None:
         return previous
     if not _linear_descendant(git, before.commit, commit):
         return None
-    changed = _changed_paths(git, before.commit, commit)
+    changed = git.changed_paths(before.commit, commit)
     folders = {f for p in changed if (f := layout.procedure_of(p))}
     others = [p for p in changed if layout.procedure_of(p) is None]
     events = read_log(git, "--reverse", f"{before.commit}..{commit}")
