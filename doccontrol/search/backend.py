@@ -12,11 +12,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from doccontrol.core.model import ProcedureStatus
 from doccontrol.search.index_files import RecordedState, read_state
 from doccontrol.core.lazy_pattern import lazy_pattern
+
+if TYPE_CHECKING:
+    from doccontrol.search.query import ParsedQuery
 
 CURRENT: str = ProcedureStatus.CURRENT.value  # the newest revision of a procedure in force
 SUPERSEDED = "superseded"  # an older revision (a status of the index only, never of a procedure)
@@ -93,6 +96,16 @@ class SearchRequest:
         if self.include_withdrawn:
             wanted.append(WITHDRAWN)
         return tuple(wanted)
+
+    def parsed(self) -> ParsedQuery | None:
+        """The query parsed, or None when there is nothing to search (no words and no filter):
+        where every engine's search starts. ValueError for a limit under 1."""
+        from doccontrol.search.query import parse
+
+        if self.limit < 1:
+            raise ValueError("limit must be at least 1")
+        parsed = parse(self.query)
+        return None if parsed.is_empty and not self.office and not self.department else parsed
 
 
 @dataclass(frozen=True)

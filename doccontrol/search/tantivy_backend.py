@@ -34,7 +34,7 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search import generations, plan, vietnamese
 from doccontrol.search.backend import CURRENT, Hit, IndexDoc, IndexUnavailable, SearchRequest, fingerprint
-from doccontrol.search.query import ParsedQuery, office_key, parse, tthc_index_keys
+from doccontrol.search.query import ParsedQuery, office_key, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
 
 FORMAT = "tantivy-1"
@@ -251,10 +251,8 @@ class TantivyBackend:
         return [] if found else ["Thiếu bản ghi commit / no recorded commit"]
 
     def search(self, request: SearchRequest) -> list[Hit]:
-        if request.limit < 1:
-            raise ValueError("limit must be at least 1")
-        parsed = parse(request.query)
-        if parsed.is_empty and not request.office and not request.department:
+        parsed = request.parsed()
+        if parsed is None:
             return []
         with self._lock:
             searcher = self._searcher()

@@ -63,7 +63,7 @@ from doccontrol.search.backend import (
     SearchRequest,
     fingerprint,
 )
-from doccontrol.search.query import ParsedQuery, Syllable, office_key, parse, tthc_index_keys
+from doccontrol.search.query import ParsedQuery, Syllable, office_key, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
 from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
@@ -501,10 +501,8 @@ class WhooshBackend:
                 raise
 
     def search(self, request: SearchRequest) -> list[Hit]:
-        if request.limit < 1:
-            raise ValueError("limit must be at least 1")
-        parsed = parse(request.query)
-        if parsed.is_empty and not request.office and not request.department:
+        parsed = request.parsed()
+        if parsed is None:
             return []
         with self._lock:  # a whoosh searcher is not for two threads at once
             snap = self._current_snapshot()
