@@ -28,8 +28,6 @@ from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
 from doccontrol.repo import layout
 from doccontrol.repo.gitcmd import Git, GitError
-from doccontrol.repo.history_index import INDEXES
-from doccontrol.repo.read_memo import MEMO
 from doccontrol.repo.refs import read_ref
 from doccontrol.repo.state_files import state_from_json
 from doccontrol.workspace import Workspace
@@ -236,6 +234,7 @@ class Repository:
         commit changes the catalog, its scope or the links (a long-running reader parses the
         catalog once, not per request): shared, so read only."""
         from doccontrol.core import coverage as cov
+        from doccontrol.repo.read_memo import MEMO
 
         def catalog() -> Mapping[str, Tthc]:
             return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,),
@@ -323,6 +322,8 @@ class Repository:
         """Every commit of this procedure (revisions, historical ones included, withdrawals,
         confirmed reviews), in the order they entered the repository; each revision and withdrawal
         with the day it took effect."""
+        from doccontrol.repo.read_memo import MEMO  # the memo and the lock it checks: not at start-up
+
         folder = layout.procedure_dir(state.office, state.slug)
         review = layout.review_path(state.slug)
         return list(MEMO.get(self.git, self.workspace.root, ("history", folder, review), (folder, review),
@@ -332,6 +333,7 @@ class Repository:
         """The folder's commits from the process's history index when it has one (no walk; a
         procedure with reviews is read by its logs, to place them), else by ``git log``."""
         from doccontrol.repo import history, messages, snapshot
+        from doccontrol.repo.history_index import INDEXES
 
         commits = None if (self.path / review).is_file() else INDEXES.commits(self.git, folder)
         if commits is None:
@@ -347,6 +349,8 @@ class Repository:
     def index_history(self) -> None:
         """Build this process's index of which commits touch each procedure folder
         (``history_index``): for a long-running reader, before its first history."""
+        from doccontrol.repo.history_index import INDEXES
+
         INDEXES.build(self.git)
 
     def revisions(self, state: ProcedureState) -> list[RevisionRecord]:

@@ -8,13 +8,11 @@ this module.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from doccontrol.errors import WorkspaceError
-from doccontrol.repo import messages
 from doccontrol.repo.refs import read_ref
 
 COMMITTER_NAME = "doccontrol"
@@ -34,11 +32,15 @@ REPO_CONFIG = {
 
 
 def author_email(office: str) -> str:
+    from doccontrol.repo import messages  # only writers name authors: not at start-up
+
     return messages.identity_email(office, AUTHOR_DOMAIN)
 
 
 def author_name(office: str, office_name: str) -> str:
     """The office's name and code, made safe for an author line (``messages.identity_name``)."""
+    from doccontrol.repo import messages
+
     return messages.identity_name(f"{office_name} ({office})" if office_name and office_name != office else office)
 
 
@@ -127,6 +129,8 @@ class Git:
             self.bytes("commit-graph", "write", "--stdin-commits", "--changed-paths", "--split", "--no-progress",
                        input=f"{head}\n")
         except GitError as exc:
+            import logging  # not at start-up: only this failure is logged here
+
             logging.getLogger(__name__).warning("commit-graph not written: %s", exc)
             return False
         return True

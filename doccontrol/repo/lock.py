@@ -6,7 +6,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +87,8 @@ def writer_lock(root: Path, purpose: str, timeout: float | None = None) -> Itera
                 time.sleep(0.05)
         handle.seek(0)
         handle.truncate()
+        import socket  # the host's name, for messages only: not imported by readers
+
         record = f"{os.getpid()}\t{socket.gethostname()}\t{time.time():.3f}\t{purpose}\n"
         try:  # who holds the lock, for messages only: a full disk must not keep a writer out
             os.write(handle.fileno(), record.encode("utf-8"))

@@ -10,20 +10,18 @@ from, so a posted list can be traced and reproduced.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import json
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from doccontrol.core.config import Config
 from doccontrol.core.dates import effective_of, in_zone, ingested_day
 from doccontrol.core.derived import day
 from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
 from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
-from doccontrol.reports import layout, sheets
 
 if TYPE_CHECKING:
     from doccontrol.core.derived import DerivedState, Row
@@ -333,6 +331,8 @@ def render_csv(ml: MasterList) -> bytes:
     """A few lines saying what the list is, a blank line, then one row per procedure.
     UTF-8 with a BOM (Excel reads the Vietnamese), CRLF; dates ISO 8601, codes a spreadsheet
     would misread kept as text (``core.cells.csv_cell``)."""
+    from doccontrol.reports import sheets  # the writers' helpers: not for the terminal's list
+
     buf = io.StringIO(newline="")
     w = sheets.CsvRows(buf)
     w.writerow([TITLE_VI])
@@ -350,8 +350,7 @@ def render_csv(ml: MasterList) -> bytes:
 # xlsx
 
 
-@dataclass(frozen=True)
-class _XlsxStyle:
+class _XlsxStyle(NamedTuple):
     """The fonts, borders and alignments of the printed sheet (Times New Roman 12, thin boxes)."""
 
     bold: Any
@@ -379,7 +378,6 @@ def _xlsx_style() -> _XlsxStyle:
 
 
 XLSX_SIZE = 12  # Times New Roman, points: the sheet's text (the title: 14)
-LANDSCAPE_TEXT_MM = sheets.LANDSCAPE_TEXT_MM
 
 
 def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> None:
@@ -387,26 +385,30 @@ def _xlsx_title_block(ws: Any, ml: MasterList, style: _XlsxStyle, last: str) -> 
     above the capitals), then what the list reflects."""
     from openpyxl.styles import Alignment
 
+    from doccontrol.reports import layout, sheets
+
     sheets.append(ws, [ml.agency.upper()])
     ws["A1"].font = style.bold
     sheets.append(ws, [TITLE_VI])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].font = style.title
     ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = layout.row_height_pt([TITLE_VI], [LANDSCAPE_TEXT_MM], 14, bold=True)
+    ws.row_dimensions[2].height = layout.row_height_pt([TITLE_VI], [sheets.LANDSCAPE_TEXT_MM], 14, bold=True)
     for label, value in header_lines(ml, printed=True):
         line = f"{label}: {value}"
-        sheets.append(ws, [layout.cell_text(line, LANDSCAPE_TEXT_MM, XLSX_SIZE)])
+        sheets.append(ws, [layout.cell_text(line, sheets.LANDSCAPE_TEXT_MM, XLSX_SIZE)])
         ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
         ws.cell(ws.max_row, 1).font = style.plain
         ws.cell(ws.max_row, 1).alignment = style.wrap
-        ws.row_dimensions[ws.max_row].height = layout.row_height_pt([line], [LANDSCAPE_TEXT_MM], XLSX_SIZE)
+        ws.row_dimensions[ws.max_row].height = layout.row_height_pt([line], [sheets.LANDSCAPE_TEXT_MM], XLSX_SIZE)
     sheets.append(ws, [])
 
 
 def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle, widths: list[float]) -> int:
     """The column headings (repeated on every printed page), their row as tall as their
     wrapped words (``widths`` in mm); returns their row number."""
+    from doccontrol.reports import layout, sheets
+
     sheets.append(ws, [layout.cell_text(c, w, XLSX_SIZE, bold=True) for c, w in zip(columns, widths)])
     head_row: int = ws.max_row
     ws.row_dimensions[head_row].height = layout.row_height_pt(columns, widths, XLSX_SIZE, bold=True)
@@ -422,6 +424,8 @@ def _xlsx_heading_row(ws: Any, columns: list[str], style: _XlsxStyle, widths: li
 def _xlsx_groups(ws: Any, ml: MasterList, style: _XlsxStyle, widths: list[float], last: str) -> None:
     """Each office's title across the page, then its rows (numbers as numbers), boxed, each
     row as tall as its most wrapped cell (``widths`` in mm)."""
+    from doccontrol.reports import layout, sheets
+
     width = len(widths)
     for group in ml.groups:
         sheets.append(ws, [group_title(group)])
@@ -443,11 +447,14 @@ def render_xlsx(ml: MasterList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
+    from doccontrol.reports import layout, sheets
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh mục"
     columns = headings(ml)
-    widths = layout.sheet_widths(columns, [r for g in ml.groups for r in rows(g, ml)], LANDSCAPE_TEXT_MM, XLSX_SIZE)
+    every_row = [r for g in ml.groups for r in rows(g, ml)]
+    widths = layout.sheet_widths(columns, every_row, sheets.LANDSCAPE_TEXT_MM, XLSX_SIZE)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = layout.excel_width(width)
     style = _xlsx_style()
@@ -483,12 +490,13 @@ td.n{text-align:center;white-space:nowrap}
 """
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def render_html(ml: MasterList) -> str:
     """A standalone printable page: inline CSS, no scripts, every value escaped."""
+    from html import escape  # not at start-up: only this writer escapes
+
+    def _e(value: object) -> str:
+        return escape(str(value), quote=True)
+
     body = [f'<p class="agency">{_e(ml.agency)}</p>', f"<h1>{_e(TITLE_VI)}</h1>",
             f'<p class="sub">{_e(SUBTITLE_VI)} / {_e(TITLE_EN)}</p>', "<dl>"]
     body += [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in header_lines(ml, printed=True)]
