@@ -3,6 +3,7 @@
     .venv/bin/python bench/cli.py --small /tmp/ws300 --large /tmp/ws20k      # built there when missing
     .venv/bin/python bench/cli.py --small /tmp/ws300 --large /tmp/ws20k --runs 31 --word "thu tuc"
     .venv/bin/python bench/cli.py --small /tmp/ws300 --large /tmp/ws20k --baseline /tmp/old   # vs an older tree
+    .venv/bin/python bench/cli.py --small /tmp/ws300 --large /tmp/ws20k --exe /tmp/venv/bin/doccontrol  # as installed
 
 Times, as whole processes started from here (``python -m doccontrol ...``, interpreter start-up
 included), interleaved round by round so that a busy machine weighs on every command alike:
@@ -17,13 +18,18 @@ up to date, the operating system's caches warm). The machine's load (1-minute av
 before and after. Beside the wall time, the CPU time (user + system) of each process and its
 children: on a machine shared with other work it varies far less than the wall time.
 ``--baseline DIR`` runs the same doccontrol commands from another source tree (``PYTHONPATH=DIR``,
-e.g. ``git archive OLD doccontrol | tar -x -C DIR``) in the same rounds. Targets (issue 15): ≤ 100 ms median for ``--help``/``status``/``list``; ≤ 150 ms
-median for ``search`` and at least 2× faster than ``git grep``. Figures are printed, never asserted.
+e.g. ``git archive OLD doccontrol | tar -x -C DIR``) in the same rounds. ``--exe PATH`` times a
+``doccontrol`` console script (what a user runs) instead of ``python -m doccontrol``. The first line
+printed says what was timed: which interpreter, which ``doccontrol`` it imports and how it is
+installed (an editable install, ``pip install -e``, runs its import hook in every process: about
+20 ms before doccontrol starts). Targets (issue 15): ≤ 100 ms median for ``--help``/``status``/``list``;
+≤ 150 ms median for ``search`` and at least 2× faster than ``git grep``. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -65,8 +71,43 @@ def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | Non
 Command = tuple[list[str], Path | None, dict[str, str] | None]
 
 
-def commands(small: Path, large: Path, word: str, baseline: Path | None) -> dict[str, Command]:
-    doccontrol = [sys.executable, "-m", "doccontrol"]
+# Run by the interpreter that runs doccontrol: which doccontrol it imports and how that is installed.
+_PROBE = """
+import json, sys
+from importlib import metadata
+import doccontrol
+try:
+    dist = metadata.distribution("doccontrol")
+    direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    kind = "editable" if direct.get("dir_info", {}).get("editable") else "normal"
+    hook = any(str(f).startswith("__editable__") for f in dist.files or ())
+except metadata.PackageNotFoundError:
+    kind, hook = "not installed", False
+print(json.dumps({"file": doccontrol.__file__, "kind": kind, "hook": hook, "python": sys.executable}))
+"""
+
+
+def interpreter_of(exe: Path) -> str:
+    """The interpreter a console script runs with (its ``#!`` line)."""
+    first = exe.read_bytes().split(b"\n", 1)[0].decode()
+    if not first.startswith("#!"):
+        raise SystemExit(f"{exe}: not a console script (no #! line)")
+    return first[2:].strip()
+
+
+def what_is_timed(python: str, launcher: str, env: dict[str, str] | None = None) -> str:
+    """One line: the launcher, the doccontrol it imports and the kind of install (an editable
+    install's import hook runs at every start, whichever tree PYTHONPATH puts first)."""
+    done = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, env=env, cwd="/", check=True)
+    found = json.loads(done.stdout)
+    hook = "; its import hook runs at every start" if found["hook"] else ""
+    path = (env or os.environ).get("PYTHONPATH")
+    via = f" (PYTHONPATH={path})" if path else ""
+    return f"{launcher}: imports {Path(found['file']).parent}{via}; doccontrol installed: {found['kind']}{hook}"
+
+
+def commands(small: Path, large: Path, word: str, baseline: Path | None, exe: Path | None = None) -> dict[str, Command]:
+    doccontrol = [str(exe)] if exe is not None else [sys.executable, "-m", "doccontrol"]
     ours = {
         "--help": [*doccontrol, "--help"],
         "status": [*doccontrol, "--home", str(small), "status"],
@@ -108,9 +149,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="rounds (each command once per round)")
     parser.add_argument("--word", default="ho so", help="what to search (and git grep) for")
     parser.add_argument("--baseline", type=Path, help="another doccontrol source tree to time in the same rounds")
+    parser.add_argument("--exe", type=Path, help="a doccontrol console script to time (default: python -m doccontrol)")
     args = parser.parse_args()
     small, large = ensure(args.small, args.small_n), ensure(args.large, args.large_n)
-    table = commands(small, large, args.word, args.baseline)
+    table = commands(small, large, args.word, args.baseline, args.exe)
+    python = interpreter_of(args.exe) if args.exe is not None else sys.executable
+    launcher = str(args.exe) if args.exe is not None else f"{sys.executable} -m doccontrol"
+    timed_what = [what_is_timed(python, launcher)]
+    if args.baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}
+        timed_what.append("baseline: " + what_is_timed(python, launcher, env))
     for command, cwd, env in table.values():  # warm: the index current, the caches filled
         timed(command, cwd, env)
     load_before = os.getloadavg()[0]
@@ -125,6 +173,7 @@ def main() -> int:
             codes[name].add(code)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; load {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after; small {small.name}, large {large.name}; word {args.word!r}")
+    print("\n".join(timed_what))
     report(times, cpus, codes)
     return 0
 

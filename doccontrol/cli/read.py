@@ -57,9 +57,10 @@ def master_table(ml: masterlist.MasterList) -> str:
 def list_(ctx: click.Context, office: str | None, status: str, as_json: bool, fmt: str | None,
           output: Path | None, as_of: str | None) -> None:
     """The master list (danh mục tài liệu) of controlled procedures."""
-    from doccontrol.cli.reports import emit_master_list
+    if fmt is not None or output is not None or as_of is not None:  # the printable list: its module only then
+        from doccontrol.cli.reports import emit_master_list
 
-    if emit_master_list(ctx, office, status, fmt, output, as_of, as_json):
+        emit_master_list(ctx, office, status, fmt, output, as_of, as_json)
         return
     workspace = get_workspace(ctx)
     if as_json:  # the record shape of `list --json`, in repository order

@@ -11,9 +11,10 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from doccontrol.core.model import Outcome
+if TYPE_CHECKING:
+    from doccontrol.core.model import Outcome
 
 NAME = "ingest.jsonl"
 TAIL_BYTES = 512 * 1024  # how much of the end of the file the "last records" readers look at

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import shutil
 import stat
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,6 +26,8 @@ from doccontrol.ingest.inbox import REASON_SUFFIX
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib  # not at start-up: ``status`` counts the quarantine with this module's ``entries``
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -62,6 +62,8 @@ def fitted_name(stem: str, tail: str, room: int) -> str:
     distinct), then ``tail``."""
     if len(name_bytes(stem + tail)) <= room:
         return stem + tail
+    import hashlib
+
     mark = "~" + hashlib.sha1(name_bytes(stem)).hexdigest()[:8]
     budget = room - len(name_bytes(tail)) - len(mark)
     cut = stem
@@ -141,6 +143,8 @@ def _move_entry(source: Path, target: Path) -> None:
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
     elif stat.S_ISREG(os.lstat(source).st_mode):
+        import shutil
+
         shutil.copyfile(source, target)
         with open(target, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -154,6 +158,9 @@ def _copy_durably(source: Path, target: Path) -> None:
     """Copy our staged bytes to ``target`` through a short temporary name (the target's may be near
     NAME_MAX) that is the same for the same target, so a copy left by a crash is overwritten by
     the re-run, not left behind."""
+    import hashlib
+    import shutil
+
     tmp = target.with_name(f".{hashlib.sha1(name_bytes(target.name)).hexdigest()[:16]}.tmp")
     shutil.copyfile(source, tmp)
     with open(tmp, "rb+") as handle:

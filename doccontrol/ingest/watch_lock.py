@@ -7,7 +7,6 @@ import errno
 import fcntl
 import json
 import os
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +96,8 @@ class WatcherLock:
                         f"A watcher is already running on this workspace ({who_en}); lock {self.path}.",
                     ) from exc
                 time.sleep(0.05)
+        import socket  # the host's name, for people: not imported by ``status``, which reads the lock
+
         record = {
             "pid": os.getpid(),
             "host": socket.gethostname(),

@@ -3,7 +3,6 @@ whole or streamed in chunks."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 CHUNK = 64 * 1024
@@ -14,6 +13,8 @@ class BlobReader:
     ``stream(spec)`` → a :class:`BlobStream` of it (the reader's last use)."""
 
     def __init__(self, repo_path: Path) -> None:
+        import subprocess  # when a reader is opened: importing this module (``status``) starts nothing
+
         self.process = subprocess.Popen(
             ["git", "-C", str(repo_path), "cat-file", "--batch"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

@@ -20,18 +20,21 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import logging
 import os
 import signal
-import subprocess
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol.core import dates
 from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:  # subprocess: imported where a git process is started (``status`` reads without one)
+    import logging
+    import subprocess
 
 REMOTE_NAME = "central"
 PUSHED_TAGS = "refs/doccontrol/pushed-tags"
@@ -102,6 +105,8 @@ def network_git(command: list[str], env: dict[str, str], timeout: float,
     """A git command that talks to a server (push, fetch), in its own process group so that a
     timeout kills its ssh/https helpers too; None when it ran out of ``timeout`` seconds.
     ``running`` (a push) is told the process while it runs, so that it can be stopped."""
+    import subprocess
+
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env, start_new_session=True)
     if running is not None:
@@ -125,6 +130,8 @@ def network_git(command: list[str], env: dict[str, str], timeout: float,
 def _git(repo: Path, *args: str, check: bool = True, stdin: str | None = None, timeout: float = _GIT_TIMEOUT,
          error: type[Exception] = PushError) -> subprocess.CompletedProcess[str]:
     """A local git command (no prompt; ``stdin`` its input, else none); ``error`` when it fails."""
+    import subprocess
+
     result = subprocess.run(
         ["git", "-C", str(repo), *args], capture_output=True, text=True, env=_git_env(), input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL, timeout=timeout,
@@ -232,6 +239,8 @@ def push(workspace: Workspace, timeout: float = PUSH_TIMEOUT, running: _Running 
     ``logs/push.json`` records it. Tags are never forced: a tag the server has with another
     target is reported, not overwritten.
     """
+    import subprocess
+
     url = workspace.config.git_remote
     repo = workspace.procedures
     started = time.monotonic()
