@@ -9,11 +9,11 @@ is the first sentence outside parentheses, shortened at a space with ``…`` whe
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Iterable
 
 import click
+
+from doccontrol.core.lazy_pattern import lazy_pattern
 
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "v.v.", "vd.", "TT.", "No.")
 
@@ -21,6 +21,8 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "v.v.", "vd.", "TT.", "No.")
 def wrap(text: str, width: int, indent: str = "") -> str:
     """``text`` rewrapped to ``width`` at spaces only, paragraph by paragraph (a blank line
     between paragraphs; a paragraph opening with a ``\\b`` line is kept as it is, as click does)."""
+    import textwrap  # when help is shown: a command that runs does not load it
+
     out = []
     for raw, extra, body in _paragraphs(text):
         lead = indent + " " * extra
@@ -57,7 +59,7 @@ def _paragraphs(text: str) -> list[tuple[bool, int, str]]:
     return found
 
 
-_WORD_END = re.compile(r"\.(?=\s|$)")
+_WORD_END = lazy_pattern(r"\.(?=\s|$)")
 
 
 def first_sentence(text: str) -> str:
@@ -85,10 +87,12 @@ def short_help(text: str, limit: int = 45) -> str:
         sentence = _ASIDE.sub("", sentence, count=1)  # an aside goes whole, never cut inside
     if len(sentence) <= limit:
         return sentence
+    import textwrap
+
     return textwrap.shorten(sentence, max(limit, 8), placeholder="…", break_on_hyphens=False)
 
 
-_ASIDE = re.compile(r" ?\([^()]*\)(?=[^()]*$)")  # the last parenthesised aside (no nesting after it)
+_ASIDE = lazy_pattern(r" ?\([^()]*\)(?=[^()]*$)")  # the last parenthesised aside (no nesting after it)
 
 
 class SpaceWrappingFormatter(click.HelpFormatter):

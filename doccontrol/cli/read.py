@@ -24,11 +24,12 @@ from doccontrol.core.labels import (
     timestamp_vi,
     vi,
 )
-from doccontrol.core.model import ProcedureState, ProcedureStatus, RevisionRecord
+from doccontrol.core.model import ProcedureStatus
 from doccontrol.core.names import printable
 from doccontrol.reports import masterlist
 
 if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState, RevisionRecord
     from doccontrol.service.conformity import ProcedureConformity
 
 TITLE_WIDTH = 70  # characters of a title shown in a terminal table

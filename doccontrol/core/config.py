@@ -12,13 +12,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from doccontrol.core.dates import DEFAULT_TIMEZONE, zone_of
 from doccontrol.core.labels import code_order, office_rank
-from doccontrol.core.model import Limits, ProcedureState
+from doccontrol.core.model import Limits
 from doccontrol.core.text import fold_lower, nfc
 from doccontrol.errors import WorkspaceError
 from doccontrol.core.lazy_pattern import lazy_pattern
+
+if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState
 
 CONFIG_NAME = "doccontrol.toml"
 DEFAULT_CONTROLLER = "VP"
@@ -28,8 +32,7 @@ OFFICE_CODE = lazy_pattern(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # use fullmatch
 RESERVED_PREFIX = "_"
 
 
-@dataclass(frozen=True)
-class WatchSettings:
+class WatchSettings(NamedTuple):  # a named tuple: made by every command's configuration, lighter than a dataclass
     poll: bool = False
     interval: float = 1.0
     stable_seconds: float = 2.0

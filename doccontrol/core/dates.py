@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
+from typing import TYPE_CHECKING
 
-from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST, ProcedureState
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, EFFECTIVE_INGEST
+
+if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState
 
 
 def unix_now() -> int:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from doccontrol.core import derived
 from doccontrol.repo import layout
@@ -248,8 +247,7 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     return moved
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):  # a named tuple: created at import by every command, a dataclass costs more
     """What ``verify`` found of the kept derived state: ``kept`` is ``agrees``, ``differs``,
     ``unreadable``, ``missing``, ``other_commit`` or ``other_format`` (the last three are not
     problems: such a file is never trusted, only rebuilt); ``differences``: one line each."""

@@ -19,11 +19,9 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from doccontrol.core.model import ProcedureState, RevisionRecord
 from doccontrol.core.text import code_key as normal_code
 from doccontrol.errors import NotFound
 from doccontrol.repo import layout
@@ -35,6 +33,7 @@ from doccontrol.workspace import Workspace
 MAX_REF_PATTERNS = 256  # slugs asked of one ``for-each-ref`` by pattern; more: every tag listed once
 
 if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState, RevisionRecord
     from doccontrol.core import coverage as cov
     from doccontrol.core import review as rv
     from doccontrol.core import timeline as tl
@@ -49,8 +48,7 @@ if TYPE_CHECKING:
     from doccontrol.repo.transaction import Transaction
 
 
-@dataclass(frozen=True)
-class TthcReference:
+class TthcReference(NamedTuple):  # a named tuple: created at import by every command, a dataclass costs more
     """The catalog (short code → TTHC), its names as titles link them and the manual links (code →
     TTHC codes): see :meth:`Repository.tthc_reference`."""
 

@@ -26,8 +26,7 @@ builds these names.
 
 from __future__ import annotations
 
-import re
-
+from doccontrol.core.lazy_pattern import lazy_pattern
 from doccontrol.core.text import slugify
 
 BRANCH = "main"
@@ -44,7 +43,7 @@ REVIEWS_DIR = "_reviews"
 LAWS_FILE = "_laws/replaced.json"
 TAGS = "refs/tags"
 SLUG_MAX = 120  # characters of a folder name made from a code (a longer one is cut and marked)
-_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_SLUG = lazy_pattern(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 
 def procedure_dir(office: str, slug: str) -> str:

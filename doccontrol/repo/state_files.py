@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
-from doccontrol.core.model import ProcedureState
 from doccontrol.core.text import code_key
+
+if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState
 
 
 # Fields written only when they say something (most revisions have none of them).
@@ -41,6 +44,8 @@ def _date(value: object) -> dt.date | None:
 
 
 def state_from_json(text: str) -> ProcedureState:
+    from doccontrol.core.model import ProcedureState  # created when a procedure is read (not by `list`)
+
     data = json.loads(text)
     known = {f.name for f in dataclasses.fields(ProcedureState)}
     values = {key: value for key, value in data.items() if key in known}

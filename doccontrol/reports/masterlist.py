@@ -12,18 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from doccontrol.core.config import Config
 from doccontrol.core.dates import effective_of, in_zone, ingested_day
 from doccontrol.core.derived import day
 from doccontrol.core.labels import date_vi, datetime_vi, effective_vi, natural_key, ocr_mark, status_vi
-from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureState, ProcedureStatus
+from doccontrol.core.model import EFFECTIVE_DOCUMENT, ProcedureStatus
 
 if TYPE_CHECKING:
+    from doccontrol.core.model import ProcedureState
     from doccontrol.core.derived import DerivedState, Row
     from doccontrol.repo.snapshot import Snapshot
 
@@ -42,8 +41,9 @@ HEADINGS = ["TT", "Mã hiệu (code)", "Tên quy trình (title)", "Lần BH (rev
             "Mã TTHC (linked TTHC)"]
 
 
-@dataclass(frozen=True)
-class MasterEntry:
+# The list's records are named tuples, not dataclasses: read-only values with nothing a dataclass
+# adds, and a frozen dataclass costs milliseconds to create at import, in every `list`.
+class MasterEntry(NamedTuple):
     code: str
     code_key: str
     title: str
@@ -58,15 +58,13 @@ class MasterEntry:
     ocr_confidence: float | None = None  # the text was read from a scan by OCR, with this confidence
 
 
-@dataclass(frozen=True)
-class OfficeGroup:
+class OfficeGroup(NamedTuple):
     office: str
     name: str
     entries: tuple[MasterEntry, ...]
 
 
-@dataclass(frozen=True)
-class MasterList:
+class MasterList(NamedTuple):
     agency: str
     parent_agency: str
     generated: dt.datetime
@@ -257,6 +255,8 @@ def group_title(group: OfficeGroup) -> str:
 
 
 def _text_table(headings: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    import textwrap  # for the printable text only
+
     wrapped = [[textwrap.wrap(" ".join(c.split()), w) or [""] for c, w in zip(row, widths)]
                for row in [headings, *rows]]
     real = [max(len(line) for row in wrapped for line in row[i]) for i in range(len(headings))]

@@ -38,11 +38,15 @@ READ_UNUSED = HEAVY + ("doccontrol.core.stages", "doccontrol.repo.read_memo", "d
                        "doccontrol.cli.reports", "doccontrol.reports.sheets", "subprocess", "logging", "socket",
                        "html")
 # ``status`` also reads the index's freshness (``service.searching``: the search package's files)
-# and the quarantine; ``list`` nothing more than the derived state.
-LIST_UNUSED = READ_UNUSED + ("hashlib", "doccontrol.repo.blobs", "doccontrol.search", "doccontrol.ingest")
+# and the quarantine; ``list`` nothing more than the derived state: not even a procedure's state
+# (``core.procedure``) nor the text wrapper of help and printable lists.
+LIST_UNUSED = READ_UNUSED + ("hashlib", "doccontrol.repo.blobs", "doccontrol.search", "doccontrol.ingest",
+                             "doccontrol.core.procedure", "textwrap")
 # ``--help`` lists the commands from ``app.COMMAND_SUMMARIES``: no workspace, repository, rule or use case.
-HELP_UNUSED = LIST_UNUSED + ("doccontrol.workspace", "doccontrol.repo", "doccontrol.core", "doccontrol.service",
-                             "tomllib", "zoneinfo", "dataclasses")
+HELP_UNUSED = READ_UNUSED + ("hashlib", "doccontrol.repo.blobs", "doccontrol.search", "doccontrol.ingest",
+                             "doccontrol.core.procedure", "doccontrol.workspace", "doccontrol.repo",
+                             "doccontrol.core.model", "doccontrol.core.config", "doccontrol.service", "tomllib",
+                             "zoneinfo", "dataclasses")
 
 
 @pytest.mark.slow
