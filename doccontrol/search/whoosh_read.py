@@ -51,6 +51,9 @@ from doccontrol.search.plan import Part
 K1 = 1.2
 DEFAULT_B = 0.75
 _LENGTH_TABLE = [float(byte_to_length(i)) for i in range(256)]
+# Ranking by MaxScore looks each scored document up in every part: with more parts than this (a
+# query of four or five syllables and its bigrams) that measured slower than scoring every candidate.
+MAX_PRUNED_PARTS = 8
 MAX_CACHED = 3_000_000  # postings and document sets kept per open reader (items of lists and sets)
 
 
@@ -379,11 +382,13 @@ def _top_k_pruned(terms: Sequence[_Scoring], groups: Sequence[Sequence[Postings]
     Scores are the same floats as :func:`_top_k_all`'s (each document's parts added in the
     parts' order); a document not scored here scores less than the ``k``-th, so no tie changes.
     """
-    if not terms:
+    if not terms or len(terms) > MAX_PRUNED_PARTS:
         return None
     bounds = [term.bound() for term in terms]
     order = sorted(range(len(terms)), key=lambda i: -bounds[i])
-    budget = len(allowed) // 2  # more documents than this to score: scoring all of them is cheaper
+    # Scoring every candidate reads each posting once; scoring one document here looks it up in
+    # each part (measured four to eight times a posting's cost): beyond this many, that is cheaper.
+    budget = sum(term.postings.size for term in terms) // (8 * len(terms))
     scores: dict[int, float] = {}
     for place, i in enumerate(order):
         rest = sum(bounds[j] for j in order[place + 1:])  # (0.0 exactly once every part is visited)
