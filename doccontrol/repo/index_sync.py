@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING
 
 from doccontrol.core.model import ProcedureState, ProcedureStatus
 from doccontrol.repo import layout
-from doccontrol.repo.blobs import BlobReader
-from doccontrol.repo.refs import read_ref
 from doccontrol.search import (
     CURRENT,
     SUPERSEDED,
@@ -35,7 +33,8 @@ from doccontrol.search import (
     read_index_state,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the blob reader starts git: imported where it is used, never by a search)
+    from doccontrol.repo.blobs import BlobReader
     from doccontrol.repo.gateway import Repository
     from doccontrol.workspace import Workspace
 
@@ -177,6 +176,8 @@ def iter_docs_at(path: Path, commit: str, folders: Iterable[str], department: st
     from doccontrol.repo.state_files import state_from_json
 
     tags = mirror.revision_numbers(path)
+    from doccontrol.repo.blobs import BlobReader
+
     with BlobReader(path) as blobs:
         for folder in sorted(set(folders)):
             slug = layout.slug_of(folder)
@@ -228,17 +229,6 @@ def all_docs(repo: Repository) -> Iterator[IndexDoc]:
 # --- the index of one repository --------------------------------------------------------------------
 
 
-def reflects_head(workspace: Workspace) -> bool:
-    """Whether the index's own files record the repository's HEAD as the commit it reflects:
-    the first look of every search (a few small file reads: no git process, no gateway, no
-    search engine). False decides nothing: :meth:`IndexSync.freshness` then tells behind,
-    unavailable, or current after all (the commits since changed no procedure)."""
-    head = read_ref(workspace.procedures / ".git", "HEAD")
-    recorded = read_index_state(workspace.index_dir)
-    return head is not None and recorded is not None and recorded.commit == head
-
-
-
 class IndexSync:
     """The search index of one repository: reads for everyone, updates under the writer lock."""
 
@@ -268,7 +258,8 @@ class IndexSync:
         Read from the index's own files when they tell it plainly (``search.index_files``: no
         search engine loaded); otherwise from the engine, which also says what is wrong."""
         head = self.repo.head() or ""
-        recorded = read_index_state(self.repo.workspace.index_dir, check_files)
+        workspace = self.repo.workspace
+        recorded = read_index_state(workspace.index_dir, check_files, workspace.config.search_engine)
         if recorded is not None:
             reflected = recorded.commit
         else:

@@ -1,14 +1,21 @@
 """Reading refs from a repository's files in pure Python (no git process, nothing to import).
 
 ``HEAD`` is read on every command and page, and before every search: a loose ref file, a
-symbolic ref followed, else ``packed-refs``. Only the modules of ``doccontrol.repo`` use it.
+symbolic ref followed, else ``packed-refs``. Only the modules of ``doccontrol.repo`` use it,
+and the first look of every search (:func:`reflects_head`: HEAD against the commit the search
+index's files record, with nothing more loaded than the two reads need).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol.core.lazy_pattern import lazy_pattern
+from doccontrol.search.index_files import read_state
+
+if TYPE_CHECKING:
+    from doccontrol.workspace import Workspace
 
 OBJECT_ID = lazy_pattern(r"[0-9a-f]{40}")
 
@@ -38,3 +45,13 @@ def _packed_ref(git_dir: Path, ref: str) -> str | None:
         if name == ref:
             return sha
     return None
+
+
+def reflects_head(workspace: Workspace) -> bool:
+    """Whether the index's own files (the configured engine's) record the repository's HEAD as
+    the commit it reflects: the first look of every search (a few small file reads: no git
+    process, no gateway, no search engine). False decides nothing: ``IndexSync.freshness`` then tells behind,
+    unavailable, or current after all (the commits since changed no procedure)."""
+    head = read_ref(workspace.procedures / ".git", "HEAD")
+    recorded = read_state(workspace.index_dir, engine=workspace.config.search_engine)
+    return head is not None and recorded is not None and recorded.commit == head

@@ -6,7 +6,6 @@ Callers (ingest, withdraw, the CLI, the web view) use only this module and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,16 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from doccontrol.core.model import ProcedureStatus
 from doccontrol.search.index_files import RecordedState, read_state
 from doccontrol.core.lazy_pattern import lazy_pattern
 
 if TYPE_CHECKING:
     from doccontrol.search.query import ParsedQuery
 
-CURRENT: str = ProcedureStatus.CURRENT.value  # the newest revision of a procedure in force
+# The statuses as the index stores them: ``core.model.ProcedureStatus``'s values (checked by the
+# tests; not imported: a search does not load the data model for two words), and "superseded".
+CURRENT = "current"  # the newest revision of a procedure in force
 SUPERSEDED = "superseded"  # an older revision (a status of the index only, never of a procedure)
-WITHDRAWN: str = ProcedureStatus.WITHDRAWN.value
+WITHDRAWN = "withdrawn"
 STATUSES = (CURRENT, SUPERSEDED, WITHDRAWN)
 
 # Snippet highlight markers: ``...điều kiện [[hưởng]] [[trợ cấp]]...``.  Text that contained the
@@ -65,6 +65,8 @@ def fingerprint(doc: IndexDoc) -> str:
     A verifier computes it from the repository and compares it with
     :meth:`SearchBackend.doc_fingerprints` without reading texts back from the index.
     """
+    import hashlib  # (here: a search computes no fingerprint, and hashlib loads OpenSSL)
+
     meta = json.dumps(
         [doc.doc_id, doc.slug, doc.code, doc.code_key, doc.office, doc.title, doc.revision,
          doc.status, list(doc.tthc), doc.issued],
@@ -188,10 +190,11 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
 _MARKED = lazy_pattern(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
 
 
-def read_index_state(index_dir: Path, check_files: bool = False) -> RecordedState | None:
+def read_index_state(index_dir: Path, check_files: bool = False, engine: str | None = None) -> RecordedState | None:
     """The live generation and the commit it reflects, read from the index's files without the
-    engine (:func:`doccontrol.search.index_files.read_state`); None when only the engine can tell."""
-    return read_state(Path(index_dir), check_files)
+    engine (:func:`doccontrol.search.index_files.read_state`); None when only the engine can tell
+    (or, with ``engine``, when that engine did not write the index)."""
+    return read_state(Path(index_dir), check_files, engine)
 
 
 ENGINES = ("whoosh", "tantivy")

@@ -8,7 +8,6 @@ it until the next rebuild removes it.
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -36,6 +35,8 @@ def live_or_none(index_dir: Path) -> str | None:
 
 
 def new_name() -> str:
+    import secrets  # (here and below: a search writes no generation, and secrets loads OpenSSL)
+
     return f"g{time.time_ns():x}-{secrets.token_hex(3)}"
 
 
@@ -52,6 +53,8 @@ def start(index_dir: Path) -> tuple[str | None, str, Path]:
 
 def publish(index_dir: Path, name: str) -> None:
     """Make generation ``name`` the live one (atomically)."""
+    import secrets
+
     pointer_tmp = index_dir / f".{POINTER}.{secrets.token_hex(4)}.tmp"
     pointer_tmp.write_text(name + "\n", encoding="utf-8")
     os.replace(pointer_tmp, index_dir / POINTER)

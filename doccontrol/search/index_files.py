@@ -2,26 +2,30 @@
 is live, which repository commit it reflects, whether its files are whole.
 
 ``status`` and the freshness check before every search ask these questions; importing whoosh and
-numpy to answer them would cost more than the answer. Each generation keeps, beside whoosh's
-files, ``checksums.json`` (size and sha256 of each) and ``reflects.json`` (the commit the index
-reflects and the table of contents it was written with), both written after whoosh's commit.
-When ``reflects.json`` names the newest table of contents, its commit is the index's; otherwise
-(a writer stopped between the two, an index written by an older version) :func:`read_state`
-says it cannot tell, and the engine's own record is read (``whoosh_backend``).
+numpy to answer them would cost more than the answer. Each whoosh generation keeps, beside
+whoosh's files, ``checksums.json`` (size and sha256 of each) and ``reflects.json`` (the commit the
+index reflects and the table of contents it was written with), both written after whoosh's commit.
+When ``reflects.json`` names the newest table of contents, its commit is the index's. A tantivy
+generation keeps ``reflects.json`` too, written after each tantivy commit with the commit's
+*opstamp* (tantivy's commit number, which its ``meta.json`` records and merges keep): when they
+agree, its commit is the index's. Otherwise (a writer stopped between the two, an index written
+by an older version) :func:`read_state` says it cannot tell, and the engine's own record is read
+(``whoosh_backend``, ``tantivy_backend``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from doccontrol.core.lazy_pattern import lazy_pattern
 
 INDEX_FORMAT = 6  # whoosh's: 5: code keys of core.text.code_key's second normal form (inner spaces, look-alikes); 6: department
+TANTIVY_FORMAT = "tantivy-1"  # tantivy's
+TANTIVY_META = "meta.json"  # tantivy's own record of its segments and last commit ("opstamp")
+FORMATS = {"whoosh": INDEX_FORMAT, "tantivy": TANTIVY_FORMAT}  # each engine's (``[search] engine``)
 POINTER = "CURRENT"  # the live generation's directory name
 GENERATION_META = "doccontrol-index.json"  # {"format": N}
 CHECKSUMS = "checksums.json"
@@ -53,6 +57,8 @@ def live_generation(index_dir: Path) -> str:
 
 def write_json(path: Path, data: Any) -> None:
     """Replace ``path`` atomically with ``data`` as JSON."""
+    import secrets  # (here: a search never writes, and secrets loads hmac and OpenSSL)
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
@@ -67,6 +73,16 @@ def newest_toc(gdir: Path) -> str | None:
 def record_reflected(gdir: Path, commit: str) -> None:
     """After a whoosh commit (and its checksums): the commit it reflects, and under which TOC."""
     write_json(gdir / REFLECTS, {"commit": commit, "toc": newest_toc(gdir)})
+
+
+def record_reflected_tantivy(gdir: Path, commit: str, opstamp: int) -> None:
+    """After a tantivy commit: the commit it reflects, and the opstamp tantivy gave that commit."""
+    write_json(gdir / REFLECTS, {"commit": commit, "opstamp": opstamp})
+
+
+def _tantivy_opstamp(gdir: Path) -> object:
+    """The opstamp of the last commit tantivy recorded in the generation's ``meta.json``."""
+    return json.loads((gdir / TANTIVY_META).read_text(encoding="utf-8")).get("opstamp")
 
 
 def generation_stamp(index_dir: Path) -> tuple[object, ...] | None:
@@ -91,6 +107,8 @@ _DIGESTS_MAX = 4096
 def sha256_of(path: Path) -> str:
     """The file's sha256. Remembered in this process for the same path, size, change time and
     inode (whoosh never rewrites a file in place: a long-lived web view hashes each file once)."""
+    import hashlib  # (here: a search reads no digest, and hashlib loads OpenSSL)
+
     info = path.stat()
     key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
     known = _DIGESTS.get(key)
@@ -115,9 +133,10 @@ class RecordedState:
     commit: str | None
 
 
-def read_state(index_dir: Path, check_files: bool = False) -> RecordedState | None:
-    """The live generation and the commit it reflects, when its files say so plainly: the right
-    format, ``reflects.json`` written for the newest table of contents and (``check_files``)
+def read_state(index_dir: Path, check_files: bool = False, engine: str | None = None) -> RecordedState | None:
+    """The live generation and the commit it reflects, when its files say so plainly: a format
+    of this version (of ``engine``'s, when given: an index the other engine wrote is not one), ``reflects.json`` written for the engine's newest commit (whoosh: its newest
+    table of contents; tantivy: the opstamp of ``meta.json``) and (``check_files``, whoosh only)
     every file ``checksums.json`` lists present with its size and sha256. None when anything
     is missing, damaged or uncertain: then the engine itself must look (and say what is wrong)."""
     try:
@@ -125,9 +144,16 @@ def read_state(index_dir: Path, check_files: bool = False) -> RecordedState | No
         gdir = index_dir / name
         meta = json.loads((gdir / GENERATION_META).read_text(encoding="utf-8"))
         reflects = json.loads((gdir / REFLECTS).read_text(encoding="utf-8"))
-        if meta.get("format") != INDEX_FORMAT or reflects.get("toc") != newest_toc(gdir):
+        if engine is not None and meta.get("format") != FORMATS.get(engine):
             return None
-        if check_files and not _files_whole(gdir):
+        if meta.get("format") == INDEX_FORMAT:
+            if reflects.get("toc") != newest_toc(gdir) or (check_files and not _files_whole(gdir)):
+                return None
+        elif meta.get("format") == TANTIVY_FORMAT:
+            opstamp = reflects.get("opstamp")
+            if check_files or not isinstance(opstamp, int) or opstamp != _tantivy_opstamp(gdir):
+                return None
+        else:
             return None
     except (PointerError, OSError, ValueError, AttributeError):
         return None

@@ -16,7 +16,9 @@ weakens it for titles); the relevance tests pass on both.
 Layout of ``index_dir`` as for whoosh: ``CURRENT`` names the live generation ``g<time>-<random>/``
 (a rebuild writes a new one and swaps the pointer; readers of the old one keep it until the next
 rebuild), ``doccontrol-index.json`` says the engine and format. The commit the index reflects is a
-stored "meta" document written in the same tantivy commit as the documents.
+stored "meta" document written in the same tantivy commit as the documents, and, after that commit,
+``reflects.json`` (the commit and tantivy's opstamp of it): a search reads that file, not the engine,
+to know the index is current (``search.index_files.read_state``).
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ from doccontrol.core.labels import natural_key
 from doccontrol.core.text import code_key
 from doccontrol.search import generations, plan, vietnamese
 from doccontrol.search.backend import CURRENT, Hit, IndexDoc, IndexUnavailable, SearchRequest, fingerprint
+from doccontrol.search.index_files import TANTIVY_FORMAT, record_reflected_tantivy
 from doccontrol.search.query import ParsedQuery, office_key, tthc_index_keys
 from doccontrol.search.snippets import make_snippet, phrase_check
 
-FORMAT = "tantivy-1"
+FORMAT = TANTIVY_FORMAT
 POINTER = generations.POINTER
 GENERATION_META = "doccontrol-index.json"
 META_DOC_ID = "__doccontrol_meta__"
@@ -147,6 +150,7 @@ class TantivyBackend:
     # -- writing -------------------------------------------------------------------------
 
     def _write(self, index: Any, deletions: Iterable[str], docs: Iterable[IndexDoc], commit: str) -> None:
+        name = self._open[0] if self._open is not None else self._live_generation()  # the one ``index`` is
         writer = index.writer(WRITER_HEAP, 1)
         try:
             for slug in deletions:
@@ -155,7 +159,7 @@ class TantivyBackend:
             for doc in docs:
                 writer.add_document(_document(doc))
             writer.add_document(_meta_document(commit))
-            writer.commit()
+            opstamp = writer.commit()
             writer.wait_merging_threads()
         except BaseException:
             try:
@@ -163,6 +167,7 @@ class TantivyBackend:
             except Exception:  # noqa: BLE001 - the original error is the one to tell
                 pass
             raise
+        record_reflected_tantivy(self.index_dir / name, commit, opstamp)
 
     def replace_procedure(self, slug: str, docs: Sequence[IndexDoc], commit: str) -> None:
         self.replace_procedures({slug: docs}, commit)
@@ -203,8 +208,9 @@ class TantivyBackend:
             for doc in checked():
                 writer.add_document(_document(doc))
             writer.add_document(_meta_document(commit))
-            writer.commit()
+            opstamp = writer.commit()
             writer.wait_merging_threads()
+            record_reflected_tantivy(gdir, commit, opstamp)
             generations.publish(self.index_dir, name)
         except BaseException:
             import shutil

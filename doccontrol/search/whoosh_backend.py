@@ -670,7 +670,7 @@ class _Search:
 
     def by_code(self, docnums: Iterable[int]) -> list[int]:
         """Current revisions first, then by code, newest revision first."""
-        stored = self.reader.stored_fields
+        stored = self.snap.lists.stored
 
         def key(d: int) -> tuple[int, tuple[Any, ...], int]:
             f = stored(d)
@@ -730,14 +730,14 @@ class _Search:
             fetch *= 4
 
     def phrases_match(self, docnum: int, phrases: list[tuple[tuple[Syllable, ...], bool]]) -> bool:
-        stored = self.reader.stored_fields(docnum)
+        stored = self.snap.lists.stored(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('code', '')}\n{_text(stored)}"
         if self.q.has_text:
             return all(phrase_check(text, p, exact) for p, exact in phrases)
         return any(phrase_check(text, p, exact) for p, exact in phrases)
 
     def hit(self, docnum: int, score: float) -> Hit:
-        stored = self.reader.stored_fields(docnum)
+        stored = self.snap.lists.stored(docnum)
         return Hit(
             doc_id=stored["doc_id"],
             slug=stored["slug"],

@@ -8,20 +8,27 @@ weighted terms (:class:`Part`) with required groups, and:
 - a term's postings are decoded straight into lists, in global document numbers; they and
   their document sets are kept per open reader (bounded: a long-lived web view reuses them);
 - the required groups (every query syllable must occur) are sets of documents, intersected;
-- BM25 per field, times a field weight, is added posting by posting into one score list, for
-  the candidates only (a byte per document says which), each field's length normalisation
-  looked up in a table of its 256 length codes; the top k come from one partial sort. (One
-  plain loop: ``map`` chains over ``operator`` functions measured two to three times slower.)
+- BM25 per field, times a field weight, each field's length normalisation looked up in a table
+  of its 256 length codes. The parts with the highest possible contribution are visited first
+  and only their candidates scored (MaxScore): once the k-th best score found is above what any
+  other document could still get from the parts not visited, the top k is known; the syllables
+  every procedure shares ("hồ sơ" in all 40,000 documents at 20,000 procedures) then never need
+  a pass of their own. Otherwise BM25 is added posting by posting into one score list, for the
+  candidates only (a byte per document says which), and the top k come from one partial sort.
+  (One plain loop: ``map`` chains over ``operator`` functions measured two to three times slower.)
 
-Every candidate is scored exactly (no pruning heuristics), and without numpy: importing it
-cost a whole ``doccontrol search`` process more than the ranking itself (issue 15). The
-arithmetic is the one numpy did, operation by operation, so scores are the same to the bit.
+Both ways are exact (no heuristics: the same documents, scores and ties), and without numpy:
+importing it cost a whole ``doccontrol search`` process more than the ranking itself (issue 15).
+The arithmetic is the one numpy did, operation by operation, so scores are the same to the bit.
+Stored fields (the hits' titles and texts) are read from whoosh's column without its reader's
+per-document loop (:class:`StoredColumn`).
 """
 
 from __future__ import annotations
 
 import heapq
 import io
+from bisect import bisect_left, bisect_right
 import math
 import pickle
 import zlib
@@ -34,7 +41,7 @@ from operator import neg
 from pathlib import Path
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3PerDocReader, _lenfield
 from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -44,6 +51,9 @@ from doccontrol.search.plan import Part
 K1 = 1.2
 DEFAULT_B = 0.75
 _LENGTH_TABLE = [float(byte_to_length(i)) for i in range(256)]
+# Ranking by MaxScore looks each scored document up in every part: with more parts than this (a
+# query of four or five syllables and its bigrams) that measured slower than scoring every candidate.
+MAX_PRUNED_PARTS = 8
 MAX_CACHED = 3_000_000  # postings and document sets kept per open reader (items of lists and sets)
 
 
@@ -121,6 +131,46 @@ def _decode_term(terms: Any, field: str, tbytes: bytes) -> tuple[list[int], list
     return all_ids, all_weights
 
 
+class StoredColumn:
+    """One segment's stored fields, read as whoosh's ``_stored`` column holds them (each
+    document's fields pickled and zlib-compressed, one after the other, then the lengths and,
+    in a segment of more than 32,768 documents, the offsets) without whoosh's column reader:
+    for a smaller segment that reader derives every document's offset from the lengths in a
+    Python loop when it opens (about 10 ms per 20,000 documents, paid by every search process
+    for the ten hits it prints); here that is one ``accumulate``."""
+
+    def __init__(self, leaf: Any) -> None:
+        perdoc = leaf._perdoc
+        self.schema = leaf.schema
+        self.file = None
+        if not perdoc.has_column("_stored"):
+            return
+        if "_stored" not in perdoc._colfiles:  # (registered: the reader closes it)
+            perdoc._colfiles["_stored"] = perdoc._get_column_file("_stored")
+        dbfile, base, length = perdoc._colfiles["_stored"]
+        n = perdoc.doc_count_all()
+        last = base + length - 1
+        lengths_code = chr(dbfile.get_byte(last))
+        offsets: Sequence[int] | None = None
+        if lengths_code == "X":  # the offsets were written too (VarBytesColumn.Writer.finish)
+            lengths_code, offsets_code = chr(dbfile.get_byte(last - 2)), chr(dbfile.get_byte(last - 1))
+            start = (last - 2) - n * array(offsets_code).itemsize
+            offsets = dbfile.get_array(start, offsets_code, n)
+            last = start
+        self.lengths = dbfile.get_array(last - n * array(lengths_code).itemsize, lengths_code, n)
+        self.offsets = offsets if offsets is not None else list(accumulate(self.lengths, initial=0))
+        self.file, self.base = dbfile, base
+
+    def get(self, docnum: int) -> dict[str, Any]:
+        """The document's stored fields, as ``SegmentReader.stored_fields`` gives them."""
+        size = self.lengths[docnum] if self.file is not None else 0
+        if not size:
+            return {}
+        raw = self.file.get(self.base + self.offsets[docnum], size)  # type: ignore[union-attr]
+        fields = pickle.loads(zlib.decompress(raw)) or {}
+        return {name: value for name, value in fields.items() if name in self.schema}
+
+
 class Lists:
     """Decoded postings and field lengths of one open reader (one index snapshot).
 
@@ -138,6 +188,19 @@ class Lists:
         self._cached = 0
         self._norms: dict[tuple[str, float], list[float]] = {}
         self._codes: dict[str, bytes] = {}
+        self._bases = [offset for _, offset in self.leaves]
+        self._stored: list[StoredColumn | None] = [None] * len(self.leaves)
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields (as ``reader.stored_fields``, the column opened cheaply)."""
+        i = bisect_right(self._bases, docnum) - 1
+        leaf, base = self.leaves[i]
+        if not isinstance(getattr(leaf, "_perdoc", None), W3PerDocReader):
+            return leaf.stored_fields(docnum - base)  # type: ignore[no-any-return]
+        column = self._stored[i]
+        if column is None:
+            column = self._stored[i] = StoredColumn(leaf)
+        return column.get(docnum - base)
 
     def _recall(self, key: Hashable) -> Any:
         found = self._kept.get(key)
@@ -241,36 +304,113 @@ def idf(doc_count: int, df: int) -> float:
 def top_k(lists: Lists, parts: Sequence[Part], allowed: set[int], k: int,
           field_b: dict[str, float], exclude: Iterable[int] = ()) -> list[tuple[int, float]]:
     """The ``k`` best ``(docnum, score)`` among ``allowed`` documents that match every required
-    group; ties go to the lower document number."""
-    keep = allowed.difference(exclude)
+    group; ties go to the lower document number.
+
+    Exact either way: first by :func:`_top_k_pruned` (score only the documents of the parts that
+    can still matter), else every candidate (:func:`_top_k_all`)."""
+    exclude = set(exclude)
     groups: dict[int, list[Part]] = {}
-    scored: list[Part] = []
+    terms: list[_Scoring] = []
     for part in parts:
         if part.group is not None:
             groups.setdefault(part.group, []).append(part)
         if part.scored and lists.postings(part.field, part.term).size:
-            scored.append(part)
+            terms.append(_Scoring(lists, part, field_b))
+    required = [[lists.postings(p.field, p.term) for p in members] for members in groups.values()]
+    found = _top_k_pruned(terms, required, allowed, exclude, k)
+    if found is not None:
+        return found
+    keep = allowed.difference(exclude)
     for members in groups.values():  # a document must be in every group (in one part of it)
         if len(members) == 1:
             keep &= lists.documents(members[0].field, members[0].term)
         else:
             keep &= set().union(*(lists.documents(p.field, p.term) for p in members))
     if not groups:
-        keep &= set().union(*(lists.documents(p.field, p.term) for p in scored))
-    if not keep:
-        return []
+        keep &= set().union(*(lists.documents(term.field, term.term) for term in terms))
+    return _top_k_all(lists, terms, keep, k) if keep else []
+
+
+def _position(ids: list[int], d: int) -> int:
+    """Where ``d`` is in the ascending ``ids``; -1 when it is not there."""
+    i = bisect_left(ids, d)
+    return i if i < len(ids) and ids[i] == d else -1
+
+
+class _Scoring:
+    """One scored part: its postings, BM25's constant factor, each length code's normalisation,
+    and the most any document can get from it (a bound for pruning)."""
+
+    def __init__(self, lists: Lists, part: Part, field_b: dict[str, float]) -> None:
+        self.field, self.term = part.field, part.term
+        self.postings = lists.postings(part.field, part.term)
+        # whoosh's document frequency: postings in all segments, deleted documents too
+        self.factor = part.weight * idf(lists.doc_count, self.postings.size) * (K1 + 1.0)
+        self.norms = lists.norms(part.field, field_b.get(part.field, DEFAULT_B))
+        self.codes = lists.length_codes(part.field)
+
+    def bound(self) -> float:
+        """At least any document's score from this part: ``w / (w + norm)`` grows with the weight
+        ``w`` and falls with the length's ``norm`` (the shortest length has the smallest), with a
+        margin for rounding."""
+        most = max(self.postings.weights)
+        return self.factor * most / (most + min(self.norms)) * (1.0 + 1e-9) + 1e-12
+
+
+def _top_k_all(lists: Lists, terms: Sequence[_Scoring], keep: set[int], k: int) -> list[tuple[int, float]]:
+    """Every candidate scored: one pass over each part's postings."""
     n = lists.doc_count
     wanted = bytes(map(keep.__contains__, range(n)))
     scores = [0.0] * n
-    for part in scored:  # in the parts' order: each document's sum is added up as numpy did
-        postings = lists.postings(part.field, part.term)
-        # whoosh's document frequency: postings in all segments, deleted documents too
-        factor = part.weight * idf(n, postings.size) * (K1 + 1.0)
-        norms = lists.norms(part.field, field_b.get(part.field, DEFAULT_B))
-        codes = lists.length_codes(part.field)
-        for d, w in zip(postings.ids, postings.weights):
+    for term in terms:  # in the parts' order: each document's sum is added up as numpy did
+        factor, norms, codes = term.factor, term.norms, term.codes
+        for d, w in zip(term.postings.ids, term.postings.weights):
             if wanted[d]:
                 scores[d] += factor * w / (w + norms[codes[d]])
     candidates = list(keep)
     best = heapq.nsmallest(k, zip(map(neg, map(scores.__getitem__, candidates)), candidates))
     return [(d, -s) for s, d in best]
+
+
+def _top_k_pruned(terms: Sequence[_Scoring], groups: Sequence[Sequence[Postings]], allowed: set[int],
+                  exclude: set[int], k: int) -> list[tuple[int, float]] | None:
+    """The top ``k`` found by scoring only the candidates of the parts with the highest bounds
+    (MaxScore): once the ``k``-th best score found exceeds what a document could get from the
+    parts not yet visited, no other document can enter. None when that does not happen while
+    it still saves work (then every candidate is scored).
+
+    Scores are the same floats as :func:`_top_k_all`'s (each document's parts added in the
+    parts' order); a document not scored here scores less than the ``k``-th, so no tie changes.
+    """
+    if not terms or len(terms) > MAX_PRUNED_PARTS:
+        return None
+    bounds = [term.bound() for term in terms]
+    order = sorted(range(len(terms)), key=lambda i: -bounds[i])
+    # Scoring every candidate reads each posting once; scoring one document here looks it up in
+    # each part (measured four to eight times a posting's cost): beyond this many, that is cheaper.
+    budget = sum(term.postings.size for term in terms) // (8 * len(terms))
+    scores: dict[int, float] = {}
+    for place, i in enumerate(order):
+        rest = sum(bounds[j] for j in order[place + 1:])  # (0.0 exactly once every part is visited)
+        fresh = allowed.intersection(terms[i].postings.ids).difference(exclude, scores)
+        if len(scores) + len(fresh) > budget:
+            return None
+        for d in fresh:
+            if all(any(_position(p.ids, d) >= 0 for p in group) for group in groups):
+                scores[d] = _score(terms, d)
+        if len(scores) >= k:
+            best = heapq.nsmallest(k, zip(map(neg, scores.values()), scores))
+            if -best[-1][0] > rest * (1.0 + 1e-9):
+                return [(d, -s) for s, d in best]
+    return None
+
+
+def _score(terms: Sequence[_Scoring], d: int) -> float:
+    """One document's score: its parts added in order (as :func:`_top_k_all` adds them)."""
+    score = 0.0
+    for term in terms:
+        i = _position(term.postings.ids, d)
+        if i >= 0:
+            w = term.postings.weights[i]
+            score += term.factor * w / (w + term.norms[term.codes[d]])
+    return score

@@ -6,15 +6,16 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doccontrol.errors import WorkspaceError
-from doccontrol.repo.index_sync import Freshness, IndexReport, IndexState, reflects_head
+from doccontrol.repo.refs import reflects_head
 from doccontrol.search import Hit, IndexUnavailable, SearchBackend, SearchRequest, open_backend
 from doccontrol.search.index_files import generation_stamp
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
 
-if TYPE_CHECKING:  # the gateway and the integrity check are imported where used: a search whose
-    # index is current needs neither (``doccontrol search`` is timed as a whole process)
+if TYPE_CHECKING:  # the gateway, the index's upkeep and the integrity check are imported where used:
+    # a search whose index is current needs none of them (``doccontrol search`` is timed as a whole process)
     from doccontrol.repo.gateway import Repository
+    from doccontrol.repo.index_sync import Freshness, IndexReport
     from doccontrol.repo.derived import Check as DerivedCheck
     from doccontrol.repo.integrity import IntegrityReport
 
@@ -43,6 +44,8 @@ UNAVAILABLE_NOTICE = ("Chỉ mục tìm kiếm chưa dùng được và đang c�
 def _catch_up(repo: Repository, fresh: Freshness, wait: bool, notices: list[str]) -> None:
     """Bring a behind or unavailable index up to the repository (a behind one never waits for a
     writer; an unavailable one waits only when ``wait``)."""
+    from doccontrol.repo.index_sync import IndexState
+
     try:
         timeout = None if wait and fresh.state is IndexState.UNAVAILABLE else 0
         with repo.write(None, "index", timeout=timeout) as tx:
@@ -113,6 +116,7 @@ def _search_checked(workspace: Workspace, request: SearchRequest, wait: bool) ->
     """The search once the index's files do not plainly show it current: freshness from the
     repository (git when needed), catching up or rebuilding as :func:`search` says."""
     from doccontrol.repo.gateway import Repository
+    from doccontrol.repo.index_sync import IndexState
 
     notices: list[str] = []
     with Repository(workspace) as repo:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.workspace import use_engine
 
 from doccontrol.cli import app, main
 
@@ -103,9 +105,21 @@ SEARCH_UNUSED = ("numpy", "whoosh.searching", "whoosh.query", "multiprocessing",
                  "doccontrol.core.coverage", "doccontrol.core.metadata")
 
 
+# Nor does it need the index's upkeep (reading revisions through git) or OpenSSL's digests.
+CURRENT_INDEX_UNUSED = SEARCH_UNUSED + ("doccontrol.repo.index_sync", "doccontrol.repo.blobs", "subprocess")
+
+
 @pytest.mark.slow
 def test_search_of_a_current_index_loads_only_what_it_uses(story: object) -> None:
-    assert _loaded("--home", str(story), "search", "hồ sơ", watched=SEARCH_UNUSED + ("tantivy",)) == []
+    assert _loaded("--home", str(story), "search", "hồ sơ", watched=CURRENT_INDEX_UNUSED + ("tantivy",)) == []
+
+
+@pytest.mark.slow
+def test_search_of_a_current_tantivy_index_loads_only_what_it_uses(home: Path) -> None:
+    """tantivy's recorded commit is read from its files: neither whoosh nor the gateway is loaded."""
+    use_engine(home, "tantivy")
+    assert _loaded("--home", str(home), "search", "quy trình",
+                   watched=CURRENT_INDEX_UNUSED + ("whoosh", "hashlib", "secrets")) == []
 
 
 @pytest.mark.slow

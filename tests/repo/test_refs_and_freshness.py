@@ -1,5 +1,5 @@
 """The cheap first look of every search: HEAD read from the repository's files (``repo.refs``)
-and compared with the commit the index's files record (``index_sync.reflects_head``); and the
+and compared with the commit the index's files record (``refs.reflects_head``); and the
 stamp that tells a long-lived process its open index is still the one on disk."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from doccontrol.repo.index_sync import reflects_head
-from doccontrol.repo.refs import read_ref
+import pytest
+
+from doccontrol.repo.refs import read_ref, reflects_head
 from doccontrol.search.index_files import REFLECTS, generation_stamp, live_generation
 from doccontrol.workspace import load
+from support.workspace import use_engine
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -51,3 +53,29 @@ def test_the_stamp_changes_with_any_file_of_the_live_generation(home: Path) -> N
     assert generation_stamp(index) != stamp
     (index / "CURRENT").unlink()
     assert generation_stamp(index) is None
+
+
+def test_a_current_tantivy_index_is_searched_without_the_gateway(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tantivy records the commit it reflects in its files too: a search of a current index opens
+    neither the repository's gateway nor asks the engine for its commit."""
+    from doccontrol import service
+    from doccontrol.repo import gateway
+    from doccontrol.search import SearchRequest
+
+    config = use_engine(home, "whoosh")
+    config.write_text(config.read_text(encoding="utf-8").replace('engine = "whoosh"', 'engine = "tantivy"'),
+                      encoding="utf-8")
+    assert not reflects_head(load(home))  # the whoosh index is not tantivy's: the engine would say so
+    use_engine(home, "tantivy")
+    workspace = load(home)
+    assert workspace.config.search_engine == "tantivy" and reflects_head(workspace)
+
+    def no_gateway(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the gateway was opened")
+
+    monkeypatch.setattr(gateway.Repository, "__init__", no_gateway)
+    assert service.search(workspace, SearchRequest("quy trình")).notices == []
+    _git(home / "procedures", "commit", "-q", "--allow-empty", "-m", "outside doccontrol")
+    assert not reflects_head(workspace)  # HEAD moved: the gateway is asked again
+    with pytest.raises(AssertionError, match="gateway"):
+        service.search(workspace, SearchRequest("quy trình"))

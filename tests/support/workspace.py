@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from doccontrol.cli import main
 from doccontrol.demo.samples import ProcedureSpec, build_docx, build_pdf
-
-if TYPE_CHECKING:
-    import pytest
 
 OFFICES = {
     "VP": "Văn phòng",
@@ -56,6 +55,19 @@ def map_fields(home: Path) -> Path:
     config = home / "doccontrol.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("[fields]\n", "[fields]\n" + FIELD_MAP),
                       encoding="utf-8")
+    return config
+
+
+def use_engine(home: Path, engine: str) -> Path:
+    """Switch ``home``'s search engine (``[search] engine``) and rebuild its index with it (tantivy:
+    skips the test when the package is not installed); returns the configuration's path."""
+    if engine == "tantivy":
+        pytest.importorskip("tantivy", reason="the tantivy engine is not installed (pip install tantivy)")
+    config = home / "doccontrol.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r'(?m)^engine = "[a-z]+"', f'engine = "{engine}"', text, count=1), encoding="utf-8")
+    result = run(home, "reindex")
+    assert result.exit_code == 0, result.output
     return config
 
 
