@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccontrol.core.lazy_pattern import lazy_pattern
-from doccontrol.search.index_files import read_state
 
 if TYPE_CHECKING:
     from doccontrol.workspace import Workspace
@@ -52,6 +51,8 @@ def reflects_head(workspace: Workspace) -> bool:
     the commit it reflects: the first look of every search (a few small file reads: no git
     process, no gateway, no search engine). False decides nothing: ``IndexSync.freshness`` then tells behind,
     unavailable, or current after all (the commits since changed no procedure)."""
+    from doccontrol.search.index_files import read_state  # only a search's first look needs it
+
     head = read_ref(workspace.procedures / ".git", "HEAD")
     recorded = read_state(workspace.index_dir, engine=workspace.config.search_engine)
     return head is not None and recorded is not None and recorded.commit == head
