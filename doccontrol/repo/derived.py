@@ -209,7 +209,6 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     """``old`` (the derived state of an ancestor of ``commit``) brought to ``commit``: the
     procedure folders changed between them re-read, their links recomputed (every link when the
     catalog, the links or the scope changed), the revisions committed meanwhile recorded."""
-    from doccontrol.core.coverage import links_from_json
     from doccontrol.core.scope import scope_from_json
 
     from doccontrol.repo.blobs import BlobReader
@@ -220,7 +219,7 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     with BlobReader(git.path) as blobs:
         rows = _changed_rows(blobs, commit, folders)
         links_text = _text(blobs, commit, layout.LINKS_FILE) if (folders or inputs_changed) else None
-        manual = links_from_json(links_text)[0] if links_text is not None else {}
+        manual = _manual_links(links_text) if links_text is not None else {}
         has_catalog = old.has_catalog
         if layout.CATALOG_FILE in changed:
             has_catalog = bool(git.run("ls-tree", "--name-only", commit, "--", layout.CATALOG_FILE).strip())
@@ -246,6 +245,23 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
         if inputs_changed:
             moved = derived.with_links(moved, recompute)
     return moved
+
+
+_LINKS: list[tuple[str, dict[str, set[str]]]] = []  # the links file this process last read, and its manual links
+
+
+def _manual_links(text: str) -> dict[str, set[str]]:
+    """The manual links of a links file (``core.coverage.links_from_json``), parsed once per text:
+    a long-running reader brings the derived state to each new commit, and the file (thousands of
+    internal procedures' codes put in their normal form) rarely changes. Shared: read only."""
+    from doccontrol.core.coverage import links_from_json
+
+    kept = _LINKS[0] if _LINKS else None
+    if kept is not None and kept[0] == text:
+        return kept[1]
+    manual = links_from_json(text)[0]
+    _LINKS[:] = [(text, manual)]
+    return manual
 
 
 @dataclass(frozen=True)
