@@ -160,7 +160,7 @@ def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]])
     """Every procedure's state at ``head`` in ``read_all``'s order (office, then folder): the ones
     this process read at an ancestor of ``head``, with the folders changed since read again from
     git; else ``read_all()`` (the work tree)."""
-    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.blobs import SHARED
     from doccontrol.repo.state_files import state_from_json
 
     key = str(git.git_dir)
@@ -168,7 +168,7 @@ def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]])
     if known is not None and known[0] != head and _descends(git, known[0], head):
         changed = git.changed_paths(known[0], head)
         states = dict(known[1])
-        with BlobReader(git.path) as blobs:
+        with SHARED.reader(git.path) as blobs:
             for folder in {f for path in changed if (f := layout.procedure_of(path))}:
                 raw = blobs.read(f"{head}:{layout.meta_path(folder)}")
                 if raw is None:
@@ -211,12 +211,12 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     catalog, the links or the scope changed), the revisions committed meanwhile recorded."""
     from doccontrol.core.scope import scope_from_json
 
-    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.blobs import SHARED
 
     changed = git.changed_paths(old.commit, commit)
     folders = {folder for path in changed if (folder := layout.procedure_of(path))}
     inputs_changed = any(path in _LINK_INPUTS for path in changed)
-    with BlobReader(git.path) as blobs:
+    with SHARED.reader(git.path) as blobs:
         rows = _changed_rows(blobs, commit, folders)
         links_text = _text(blobs, commit, layout.LINKS_FILE) if (folders or inputs_changed) else None
         manual = _manual_links(links_text) if links_text is not None else {}

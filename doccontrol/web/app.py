@@ -251,6 +251,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         from doccontrol import service
 
         state = app.extensions["doccontrol"]
+        service.keep_readers_open()
         threading.Thread(target=service.read_ahead, args=(state.workspace,), name="doccontrol-web-read-ahead",
                          daemon=True).start()
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))
