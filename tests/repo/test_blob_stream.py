@@ -37,11 +37,12 @@ def test_a_stream_closed_early_stops_git(story: Path) -> None:
     assert list(stream) == []
 
 
-def test_kept_readers_read_without_a_process_per_read_and_see_new_commits(story: Path) -> None:
-    from doccontrol.repo import layout
+def test_kept_readers_read_without_a_process_per_read_and_see_new_commits(story: Path, tmp_path: Path) -> None:
+    from support.reports_builders import copy_of
+
     from doccontrol.repo.blobs import SharedReaders
 
-    workspace = load(story)
+    workspace = load(copy_of(story, tmp_path))  # a commit is made: on a copy of the shared workspace
     shared = SharedReaders()
     with shared.reader(workspace.procedures) as fresh:  # not kept: a new process, ended after the block
         assert fresh.read("HEAD:README.md")
@@ -51,12 +52,11 @@ def test_kept_readers_read_without_a_process_per_read_and_see_new_commits(story:
         with shared.reader(workspace.procedures) as first:
             assert first.read("HEAD:README.md")
         with Repository(workspace) as repo, repo.write("VP", "links") as tx:
-            tx.commit_files({layout.LINKS_FILE: b'{"format": "doccontrol-links", "version": 1, "links": {}}'},
-                            "Liên kết", {"Action": "link"})
+            tx.commit_files({"_notes/new.txt": b"written after the reader started"}, "Ghi chú", {"Action": "link"})
             head = repo.head()
         with shared.reader(workspace.procedures) as again:  # the same process finds the new commit's objects
             assert again is first and first.process.poll() is None
-            assert again.read(f"{head}:{layout.LINKS_FILE}", ).startswith(b'{"format"')  # type: ignore[union-attr]
+            assert again.read(f"{head}:_notes/new.txt") == b"written after the reader started"
         first.abort()  # its process ended (killed): the next use gets a new one
         with shared.reader(workspace.procedures) as other:
             assert other is not first and other.read("HEAD:README.md")
