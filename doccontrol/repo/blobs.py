@@ -118,7 +118,8 @@ class SharedReaders:
     text or metadata without starting a process (~5 ms each on a quiet machine, far more on a busy
     one). Off, :meth:`reader` is a new reader closed after use, as everywhere else.
 
-    One read at a time per repository (a lock; a read is a fraction of a millisecond). A reader
+    One read at a time per repository (a lock, reentrant: a block may use the reader again inside; a
+    read is a fraction of a millisecond). A reader
     whose process ended is replaced; one whose use raised is dropped (its pipe may be out of step).
     Objects written after the process started are found: git looks at new packs when an object is
     not in those it knows. Streams (downloads) never use these: a slow client would hold the lock.
@@ -126,7 +127,7 @@ class SharedReaders:
 
     def __init__(self, max_readers: int = 4) -> None:
         self._lock = threading.Lock()
-        self._readers: OrderedDict[Path, tuple[BlobReader, threading.Lock]] = OrderedDict()
+        self._readers: OrderedDict[Path, tuple[BlobReader, threading.RLock]] = OrderedDict()
         self._max = max_readers
         self.enabled = False
 
@@ -150,7 +151,7 @@ class SharedReaders:
                 self._drop(repo_path, reader)
                 raise
 
-    def _slot(self, repo_path: Path) -> tuple[BlobReader, threading.Lock]:
+    def _slot(self, repo_path: Path) -> tuple[BlobReader, threading.RLock]:
         evicted = []
         with self._lock:
             slot = self._readers.get(repo_path)
@@ -158,7 +159,7 @@ class SharedReaders:
                 evicted.append(slot)
                 slot = None
             if slot is None:
-                slot = self._readers[repo_path] = (BlobReader(repo_path), threading.Lock())
+                slot = self._readers[repo_path] = (BlobReader(repo_path), threading.RLock())
             self._readers.move_to_end(repo_path)
             while len(self._readers) > self._max:
                 evicted.append(self._readers.popitem(last=False)[1])

@@ -161,7 +161,7 @@ class EntryMemo:
     commit makes only the changed rows' entries again. An entry is reused only for the very row
     object it was made of, with the same links: never a stale one."""
 
-    def __init__(self, max_entries: int = 200_000) -> None:
+    def __init__(self, max_entries: int = 50_000) -> None:
         self._lock = threading.Lock()
         self._made: dict[int, tuple[Row, tuple[str, ...] | None, MasterEntry]] = {}  # id(row) → (row, links, entry)
         self._max = max_entries
@@ -180,10 +180,9 @@ class EntryMemo:
             made[id(row)] = kept
             out.append(kept[2])
         with self._lock:
-            if len(self._made) + len(made) > self._max:
-                self._made = made  # the rows asked last (other row sets are made again when asked)
-            else:
-                self._made = {**self._made, **made}
+            merged = {**self._made, **made}
+            # rows no longer asked for go once there are too many: those asked last stay
+            self._made = merged if len(merged) <= max(self._max, 2 * len(made)) else made
         return out
 
 
