@@ -49,6 +49,17 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     isolated_environment(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_blob_readers() -> Iterator[None]:
+    """A test that starts the web view as ``serve`` does keeps git readers open (``repo.blobs.SHARED``):
+    they end with the test, and the next test reads as a command does."""
+    yield
+    from doccontrol.repo.blobs import SHARED
+
+    SHARED.close()
+    SHARED.enabled = False
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """A fresh workspace with the four offices at ``tmp_path/ws``."""

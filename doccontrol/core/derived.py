@@ -202,14 +202,18 @@ def with_rows(state: DerivedState, changed: Mapping[str, Row | None], entered: M
     links of their code keys recomputed by ``recompute`` over every row with those keys (a
     withdrawn and a current procedure may share one); ``entered``: revisions committed since."""
     rows = {r.folder: r for r in state.rows}
-    keys = {r.code_key for r in state.rows if r.folder in changed}
+    rows_before = rows.keys() & changed.keys()
+    keys = {rows[folder].code_key for folder in rows_before}
     for folder, row in changed.items():
         if row is None:
             rows.pop(folder, None)
         else:
             rows[folder] = row
             keys.add(row.code_key)
-    ordered = tuple(rows[k] for k in sorted(rows, key=folder_order))
+    if all(row is not None and folder in rows_before for folder, row in changed.items()):
+        ordered = tuple(rows[r.folder] for r in state.rows)  # the same folders: their order stands
+    else:
+        ordered = tuple(rows[k] for k in sorted(rows, key=folder_order))
     links = {key: codes for key, codes in state.links.items() if key not in keys}
     links.update(recompute([r for r in ordered if r.code_key in keys]) if keys else {})
     return replace(state, commit=commit, date=date, rows=ordered, links=links,

@@ -159,7 +159,7 @@ def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]])
     """Every procedure's state at ``head`` in ``read_all``'s order (office, then folder): the ones
     this process read at an ancestor of ``head``, with the folders changed since read again from
     git; else ``read_all()`` (the work tree)."""
-    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.blobs import SHARED
     from doccontrol.repo.state_files import state_from_json
 
     key = str(git.git_dir)
@@ -167,7 +167,7 @@ def states_at(git: Git, head: str, read_all: Callable[[], list[ProcedureState]])
     if known is not None and known[0] != head and _descends(git, known[0], head):
         changed = git.changed_paths(known[0], head)
         states = dict(known[1])
-        with BlobReader(git.path) as blobs:
+        with SHARED.reader(git.path) as blobs:
             for folder in {f for path in changed if (f := layout.procedure_of(path))}:
                 raw = blobs.read(f"{head}:{layout.meta_path(folder)}")
                 if raw is None:
@@ -208,18 +208,17 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
     """``old`` (the derived state of an ancestor of ``commit``) brought to ``commit``: the
     procedure folders changed between them re-read, their links recomputed (every link when the
     catalog, the links or the scope changed), the revisions committed meanwhile recorded."""
-    from doccontrol.core.coverage import links_from_json
     from doccontrol.core.scope import scope_from_json
 
-    from doccontrol.repo.blobs import BlobReader
+    from doccontrol.repo.blobs import SHARED
 
     changed = git.changed_paths(old.commit, commit)
     folders = {folder for path in changed if (folder := layout.procedure_of(path))}
     inputs_changed = any(path in _LINK_INPUTS for path in changed)
-    with BlobReader(git.path) as blobs:
+    with SHARED.reader(git.path) as blobs:
         rows = _changed_rows(blobs, commit, folders)
         links_text = _text(blobs, commit, layout.LINKS_FILE) if (folders or inputs_changed) else None
-        manual = links_from_json(links_text)[0] if links_text is not None else {}
+        manual = _manual_links(links_text) if links_text is not None else {}
         has_catalog = old.has_catalog
         if layout.CATALOG_FILE in changed:
             has_catalog = bool(git.run("ls-tree", "--name-only", commit, "--", layout.CATALOG_FILE).strip())
@@ -245,6 +244,23 @@ def update(git: Git, old: derived.DerivedState, commit: str) -> derived.DerivedS
         if inputs_changed:
             moved = derived.with_links(moved, recompute)
     return moved
+
+
+_LINKS: list[tuple[str, dict[str, set[str]]]] = []  # the links file this process last read, and its manual links
+
+
+def _manual_links(text: str) -> dict[str, set[str]]:
+    """The manual links of a links file (``core.coverage.links_from_json``), parsed once per text:
+    a long-running reader brings the derived state to each new commit, and the file (thousands of
+    internal procedures' codes put in their normal form) rarely changes. Shared: read only."""
+    from doccontrol.core.coverage import links_from_json
+
+    kept = _LINKS[0] if _LINKS else None
+    if kept is not None and kept[0] == text:
+        return kept[1]
+    manual = links_from_json(text)[0]
+    _LINKS[:] = [(text, manual)]
+    return manual
 
 
 class Check(NamedTuple):  # a named tuple: created at import by every command, a dataclass costs more

@@ -275,7 +275,7 @@ class Repository:
     def file_before(self, commit: str, rel: str) -> bytes | None:
         """A repository file as it was just before ``commit`` (None when it did not exist; every
         commit doccontrol writes has a parent, the repository's first made by ``init``)."""
-        with self.blobs() as blobs:
+        with self._reader() as blobs:
             return blobs.read(f"{commit}^:{rel}")
 
     def links(self) -> tuple[dict[str, set[str]], set[str]]:
@@ -337,11 +337,12 @@ class Repository:
         if commits is None:
             events = history.procedure_events(self.git, folder, review)
         else:
-            events = history.events_of(self.git, commits)
+            with self._reader() as blobs:
+                events = history.events_in(blobs, commits)
         events = [event for event in events if event.action != messages.UNREADABLE]
         if not any(snapshot.needs_meta_for_effective(e) for e in events):
             return [snapshot.revision_record(e, None) for e in events]
-        with self.blobs() as blobs:
+        with self._reader() as blobs:
             return [snapshot.revision_record(e, blobs) for e in events]
 
     def index_history(self) -> None:
@@ -423,13 +424,14 @@ class Repository:
 
     def state_at(self, state: ProcedureState, revision: int) -> ProcedureState:
         spec = self._revision_spec(state, revision, layout.meta_path)
-        with self.blobs() as blobs:
+        with self._reader() as blobs:
             return state_from_json(self._blob(blobs, spec).decode("utf-8"))
 
     def text_at(self, state: ProcedureState, revision: int) -> str:
-        """The extracted text of a revision (one git process)."""
+        """The extracted text of a revision (one git process, or the kept reader of a long-lived
+        reader: ``blobs.SHARED``)."""
         spec = self._revision_spec(state, revision, layout.text_path)
-        with self.blobs() as blobs:
+        with self._reader() as blobs:
             return self._blob(blobs, spec).decode("utf-8")
 
     def original_at(self, state: ProcedureState, revision: int) -> tuple[bytes, ProcedureState]:
@@ -470,6 +472,13 @@ class Repository:
         except GitError:
             return None
         return {folder for path in changed if (folder := layout.procedure_of(path))}
+
+    def _reader(self) -> contextlib.AbstractContextManager[BlobReader]:
+        """A blob reader for a ``with`` block: the one a long-lived reader keeps (``blobs.SHARED``),
+        else a new one."""
+        from doccontrol.repo.blobs import SHARED
+
+        return SHARED.reader(self.path)
 
     def blobs(self) -> BlobReader:
         """A reader of many blobs through one git process (close it, or use ``with``)."""

@@ -23,6 +23,7 @@ from doccontrol.repo import messages
 from doccontrol.repo.gitcmd import AUTHOR_DOMAIN
 
 if TYPE_CHECKING:
+    from doccontrol.repo.blobs import BlobReader
     from doccontrol.repo.gitcmd import Git
 
 # commit, author date, committer date (strict ISO), author email, raw message; with ``-z`` each
@@ -131,6 +132,40 @@ def procedure_events(git: Git, folder: str, review_file: str) -> list[Event]:
 def events_of(git: Git, commits: list[str]) -> list[Event]:
     """The events of these commits, in this order (``git log --no-walk``: no walk)."""
     return read_log(git, "--no-walk=unsorted", *commits) if commits else []
+
+
+def events_in(blobs: BlobReader, commits: list[str]) -> list[Event]:
+    """:func:`events_of` read through a blob reader (the commit objects themselves, each turned
+    into the record ``git log`` writes with :data:`LOG_FORMAT`): no process when the reader is the
+    one a long-lived reader keeps (``blobs.SHARED``). A commit the reader cannot give is unreadable."""
+    return [parse_entry(_log_record(commit, blobs.read(commit)).strip("\n")) for commit in commits]
+
+
+def _log_record(commit: str, raw: bytes | None) -> str:
+    """A commit object as the :data:`LOG_FORMAT` record ``git log`` writes of it (``%H``, ``%aI``,
+    ``%cI``, ``%ae``, ``%B``: the message after the headers, as stored); "" when it is not one."""
+    if raw is None:
+        return ""
+    head, _, message = raw.decode("utf-8", "replace").partition("\n\n")
+    people = {}
+    for line in head.split("\n"):
+        kind, _, rest = line.partition(" ")
+        if kind in ("author", "committer") and kind not in people:
+            people[kind] = rest
+    author, committer = people.get("author", ""), people.get("committer", "")
+    email = author[author.rfind("<") + 1:author.rfind(">")] if "<" in author else ""
+    return "\x1f".join((commit, _strict_iso(author), _strict_iso(committer), email, message))
+
+
+def _strict_iso(person: str) -> str:
+    """``%aI``/``%cI`` of an author or committer line (``Name <email> 1700000000 +0700``)."""
+    try:
+        seconds, offset = person[person.rfind(">") + 1:].split()
+        sign = -1 if offset[0] == "-" else 1
+        zone = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        return dt.datetime.fromtimestamp(int(seconds), zone).isoformat()
+    except (ValueError, IndexError, OverflowError, OSError):
+        return ""
 
 
 def _with_reviews(git: Git, folder: str, events: list[Event], reviews: list[Event]) -> list[Event]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -115,10 +116,12 @@ def entry_of_row(row: Row, tthc: tuple[str, ...] | None = None) -> MasterEntry:
 def group_entries(entries: Iterable[MasterEntry], config: Config) -> tuple[OfficeGroup, ...]:
     """The entries by office in the one order: offices in the configuration's order (others after,
     by code), procedures by code (numbers in numeric order)."""
-    chosen = list(entries)
+    by_office: dict[str, list[MasterEntry]] = {}
+    for entry in entries:  # one pass: a province's 20,000 entries are grouped at every commit the web follows
+        by_office.setdefault(entry.office, []).append(entry)
     groups = []
-    for code in config.office_order(e.office for e in chosen):
-        entries_of = sorted((e for e in chosen if e.office == code), key=lambda e: natural_key(e.code_key))
+    for code in config.office_order(by_office):
+        entries_of = sorted(by_office[code], key=lambda e: natural_key(e.code_key))
         groups.append(OfficeGroup(code, config.office_name(code), tuple(entries_of)))
     return tuple(groups)
 
@@ -141,10 +144,45 @@ def master_groups(
 
 def row_groups(rows: Iterable[Row], config: Config, office: str | None = None, status: str = ProcedureStatus.CURRENT,
                links: Mapping[str, tuple[str, ...]] | None = None) -> tuple[OfficeGroup, ...]:
-    """:func:`master_groups` over the rows of the repository's derived state."""
-    found = links or {}
-    return group_entries((entry_of_row(r, found.get(r.code_key)) for r in select_states(rows, office, status)),
-                         config)  # type: ignore[arg-type]  # a row has the office and status a selection reads
+    """:func:`master_groups` over the rows of the repository's derived state (their entries made
+    once per row by this process: :data:`ENTRIES`)."""
+    return group_entries(select_states(ENTRIES.entries(rows, links or {}), office, status),  # type: ignore[arg-type]
+                         config)  # an entry has the office and status a selection reads
+
+
+class EntryMemo:
+    """The entries a long-running reader (the web server) made of the derived state's rows, kept by
+    the rows' identity: the derived state brought to a new commit keeps the row objects of the
+    procedures the commit did not change (``core.derived.with_rows``), so a master list after a
+    commit makes only the changed rows' entries again. An entry is reused only for the very row
+    object it was made of, with the same links: never a stale one."""
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self._lock = threading.Lock()
+        self._made: dict[int, tuple[Row, tuple[str, ...] | None, MasterEntry]] = {}  # id(row) → (row, links, entry)
+        self._max = max_entries
+
+    def entries(self, rows: Iterable[Row], links: Mapping[str, tuple[str, ...]]) -> list[MasterEntry]:
+        """:func:`entry_of_row` of each row, in order, with its links (``links``: code key → TTHC)."""
+        with self._lock:
+            known = self._made
+        made: dict[int, tuple[Row, tuple[str, ...] | None, MasterEntry]] = {}
+        out = []
+        for row in rows:
+            tthc = links.get(row.code_key)
+            kept = known.get(id(row))
+            if kept is None or kept[0] is not row or kept[1] != tthc:  # the row holds its id: never reused
+                kept = (row, tthc, entry_of_row(row, tthc))
+            made[id(row)] = kept
+            out.append(kept[2])
+        with self._lock:
+            merged = {**self._made, **made}
+            # rows no longer asked for go once there are too many: those asked last stay
+            self._made = merged if len(merged) <= max(self._max, 2 * len(made)) else made
+        return out
+
+
+ENTRIES = EntryMemo()  # the process's (the web server's threads share it)
 
 
 def master_list_of_rows(state: DerivedState, config: Config, generated: dt.datetime, office: str | None = None,

@@ -190,6 +190,15 @@ def export_to(workspace: Workspace, code: str, output: str | Path, revision: int
     return target, state, len(data)
 
 
+def keep_readers_open() -> None:
+    """This process is a long-running reader (the web server): keep one ``git cat-file`` process
+    per repository open between reads (``repo.blobs.SHARED``), so that a page reads revisions'
+    texts and metadata without starting a process."""
+    from doccontrol.repo.blobs import SHARED
+
+    SHARED.keep()
+
+
 def read_ahead(workspace: Workspace) -> None:
     """What a long-running reader (the web server) keeps, read before its first page asks: the
     catalog, its names and the links (``Repository.tthc_reference``) and the index of which

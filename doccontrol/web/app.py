@@ -144,9 +144,10 @@ class Site:
         if found:
             return value  # type: ignore[return-value]
         with self._lock:
-            if key in self._warming:
+            if key in self._warming or key in self._computing:
                 return None
             self._warming.add(key)
+            running = self._computing[key] = threading.Event()  # :meth:`cached` waits for it: computed once
 
         def work() -> None:
             try:
@@ -160,6 +161,8 @@ class Site:
             finally:
                 with self._lock:
                     self._warming.discard(key)
+                    self._computing.pop(key, None)
+                running.set()
 
         threading.Thread(target=work, name=f"doccontrol-web-{name}", daemon=True).start()
         return None
@@ -172,8 +175,9 @@ class Site:
         """Follow the repository (``doccontrol serve``): when HEAD moves and no writer holds the
         lock, bring what the pages read up to the new commit at once, before anyone asks —
         the derived state (the master list's and the status page's rows: what the commit
-        changed), then the coverage reports (whole and per office, each computed once per
+        changed), the status page's check of the index's files, then the coverage reports (whole and per office, each computed once per
         commit and kept beside the repository) and their pages. Runs until the process ends."""
+        self.prepare(app)
         seen = ""
         while True:
             try:
@@ -185,6 +189,14 @@ class Site:
                 log.exception("following the repository failed")
             time.sleep(interval)
 
+    def prepare(self, app: Flask) -> None:
+        """Compile every page's template once, before the first request of each page pays it."""
+        try:
+            for name in app.jinja_env.list_templates(extensions=["html"]):
+                app.jinja_env.get_template(name)
+        except Exception:  # noqa: BLE001 - a page compiles its template when asked
+            log.exception("compiling the templates failed")
+
     def warm(self, app: Flask) -> None:
         """What :meth:`follow` computes for the commit at HEAD (every value kept by :meth:`cached`)."""
         from doccontrol import service
@@ -193,6 +205,8 @@ class Site:
         service.procedure_rows(workspace)  # the derived state, brought to HEAD in this process
         with app.test_request_context("/list"):
             app.view_functions["site.master_list"]()
+        with app.test_request_context("/status"):  # the index's files checked: each new file hashed once
+            app.view_functions["site.status_page"]()
         for office in (None, *workspace.config.offices):
             path = "/coverage" + (f"?office={office}" if office else "")
             with app.test_request_context(path):
@@ -251,6 +265,7 @@ def create_app(workspace: Workspace | str | Path, *, testing: bool = False, warm
         from doccontrol import service
 
         state = app.extensions["doccontrol"]
+        service.keep_readers_open()
         threading.Thread(target=service.read_ahead, args=(state.workspace,), name="doccontrol-web-read-ahead",
                          daemon=True).start()
         state.ready_or_warm("coverage", (None, None), lambda: service.coverage(state.workspace, None, None))

@@ -35,3 +35,39 @@ def test_a_stream_closed_early_stops_git(story: Path) -> None:
     assert process.poll() is not None
     stream.close()  # idempotent
     assert list(stream) == []
+
+
+def test_kept_readers_read_without_a_process_per_read_and_see_new_commits(story: Path, tmp_path: Path) -> None:
+    from support.reports_builders import copy_of
+
+    from doccontrol.repo.blobs import SharedReaders
+
+    workspace = load(copy_of(story, tmp_path))  # a commit is made: on a copy of the shared workspace
+    shared = SharedReaders()
+    with shared.reader(workspace.procedures) as fresh:  # not kept: a new process, ended after the block
+        assert fresh.read("HEAD:README.md")
+    assert fresh.process.poll() is not None
+    shared.keep()
+    try:
+        with shared.reader(workspace.procedures) as first:
+            assert first.read("HEAD:README.md")
+        with Repository(workspace) as repo, repo.write("VP", "links") as tx:
+            tx.commit_files({"_notes/new.txt": b"written after the reader started"}, "Ghi chú", {"Action": "link"})
+            head = repo.head()
+        with shared.reader(workspace.procedures) as again:  # the same process finds the new commit's objects
+            assert again is first and first.process.poll() is None
+            assert again.read(f"{head}:_notes/new.txt") == b"written after the reader started"
+        first.abort()  # its process ended (killed): the next use gets a new one
+        with shared.reader(workspace.procedures) as other:
+            assert other is not first and other.read("HEAD:README.md")
+        try:
+            with shared.reader(workspace.procedures) as failing:
+                raise RuntimeError("a use that failed")
+        except RuntimeError:
+            pass
+        assert failing.process.poll() is not None  # dropped: its pipe may be out of step
+        with shared.reader(workspace.procedures) as last:
+            assert last is not failing and last.read("HEAD:no such file") is None
+    finally:
+        shared.close()
+    assert last.process.poll() is not None

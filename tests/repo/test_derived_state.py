@@ -177,6 +177,21 @@ def test_moving_rows_recomputes_the_links_of_their_codes_only() -> None:
     assert core_derived.differences(state, moved)[:2] == [f"commit {'a' * 12} != {'b' * 12}", "procedure LDVL/qt-01"]
 
 
+def test_moving_changed_rows_keeps_the_order_and_the_other_row_objects() -> None:
+    rows = tuple(_row(folder, code) for folder, code in (("LDVL/qt-01", "QT-01"), ("LDVL/qt-10", "QT-10"),
+                                                         ("VP/qt-02", "QT-02")))
+    state = core_derived.DerivedState(commit="a" * 40, date=dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc),
+                                      rows=rows, links={})
+    withdrawn = _row("LDVL/qt-10", "QT-10", core_derived.WITHDRAWN)
+    moved = core_derived.with_rows(state, {"LDVL/qt-10": withdrawn}, {}, "b" * 40, state.date, False,
+                                   lambda changed: core_derived.linked_tthc(changed, {}, None))
+    assert [r.folder for r in moved.rows] == ["LDVL/qt-01", "LDVL/qt-10", "VP/qt-02"]
+    assert moved.rows[0] is rows[0] and moved.rows[2] is rows[2] and moved.rows[1] is withdrawn
+    added = core_derived.with_rows(moved, {"LDVL/qt-05": _row("LDVL/qt-05", "QT-05")}, {}, "c" * 40, state.date,
+                                   False, lambda changed: core_derived.linked_tthc(changed, {}, None))
+    assert [r.folder for r in added.rows] == ["LDVL/qt-01", "LDVL/qt-05", "LDVL/qt-10", "VP/qt-02"]  # by folder
+
+
 def test_the_coverage_report_is_kept_per_commit_and_settings(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from support.workspace import map_fields
 

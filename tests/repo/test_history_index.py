@@ -10,6 +10,7 @@ from support.reports_builders import copy_of
 
 from doccontrol import service
 from doccontrol.repo import history, layout
+from doccontrol.repo.blobs import BlobReader
 from doccontrol.repo.gitcmd import Git
 from doccontrol.repo.history_index import HistoryIndexes
 from doccontrol.workspace import load
@@ -32,6 +33,10 @@ def _same_as_git(indexes: HistoryIndexes, repo: Path) -> int:
         commits = indexes.commits(git, folder)
         assert commits == _logged(repo, folder), folder
         assert [e.commit for e in history.events_of(git, commits or [])] == commits
+    everything = subprocess.run(["git", "rev-list", "--all"], cwd=repo, capture_output=True, text=True,
+                                check=True).stdout.split()
+    with BlobReader(repo) as blobs:  # the commit objects read as git log reads them: the same events
+        assert history.events_in(blobs, everything) == history.events_of(git, everything)
     return len(folders)
 
 

@@ -133,3 +133,26 @@ def test_format_for_and_natural_order() -> None:
     assert [format_for(n) for n in ("a.XLSX", "b.htm", "c.docx", "d", "e.pdf")] == ["xlsx", "html", "docx", "text",
                                                                                       "text"]
     assert sorted(["qt-10", "qt-2", "qt-1"], key=natural_key) == ["qt-1", "qt-2", "qt-10"]
+
+
+def test_the_entries_of_rows_are_made_once_per_row_object_and_never_stale() -> None:
+    from doccontrol.core import derived
+    from doccontrol.core.config import Config
+    from doccontrol.reports.masterlist import EntryMemo, entry_of_row, row_groups
+
+    def row(folder: str, code: str, status: str = derived.CURRENT) -> derived.Row:
+        return derived.Row(folder, code, code.lower(), f"Quy trình {code}", folder.split("/")[0], 2, status,
+                           "2024-01-02", "2024-01-03", "document", "2024-01-04", ("1.000105",), None)
+
+    rows = [row("VP/qt-10", "QT-10"), row("VP/qt-2", "QT-2"), row("NCC/qt-1", "QT-1")]
+    memo = EntryMemo()
+    first = memo.entries(rows, {})
+    assert first == [entry_of_row(r) for r in rows]
+    again = memo.entries(rows, {"qt-2": ("1.2",)})
+    assert again[0] is first[0] and again[2] is first[2]  # the same row objects: their entries kept
+    assert again[1] == entry_of_row(rows[1], ("1.2",))  # its links changed: made again
+    equal_but_new = row("VP/qt-10", "QT-10", derived.WITHDRAWN)
+    assert memo.entries([equal_but_new], {})[0].status == derived.WITHDRAWN
+    config = Config(agency="Sở", offices={"VP": "Văn phòng", "NCC": "Phòng Người có công"})
+    groups = row_groups(rows, config)
+    assert [(g.office, [e.code for e in g.entries]) for g in groups] == [("VP", ["QT-2", "QT-10"]), ("NCC", ["QT-1"])]

@@ -51,3 +51,26 @@ def test_serve_warms_the_new_commit_before_the_first_request(home: Path) -> None
     assert wanted <= _wait_for(site, second, wanted)  # no request was made: the follower computed them
     text = app.test_client().get("/list").get_data(as_text=True)
     assert "QT-05/NCC" in text
+
+
+def test_a_value_warmed_in_the_background_is_computed_once_when_a_page_asks_meanwhile(home: Path) -> None:
+    import threading
+
+    commit_procedure(home, "LDVL", "QT-01/LĐTBXH", title="Cấp giấy phép lao động")
+    app = create_app(home, testing=True)
+    site = app.extensions["doccontrol"]
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return 42
+
+    with app.test_request_context("/"):
+        assert site.ready_or_warm("report", (), compute) is None
+        assert started.wait(10)
+        threading.Timer(0.2, release.set).start()
+        assert site.cached("report", (), compute) == 42  # waits for the background computation
+    assert calls == [1]
