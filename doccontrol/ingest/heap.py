@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 _trim: Callable[[int], int] | None = None
 _looked = False
@@ -47,3 +49,40 @@ def release_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+# Python keeps its small objects in arenas of its own (pymalloc, 1 MiB each), which go back to
+# the system only when wholly empty: one object still alive pins a whole arena. A batch reads
+# procedures by the hundred and frees them, while the objects that live on (log records, the
+# tracker's entries) land in between, so the watcher's arenas are never empty again and its
+# resident memory ratchets up with each bigger batch. With ``PYTHONMALLOC=malloc`` those objects
+# live in the C heap, whose free pages ``malloc_trim`` does give back.
+ALLOCATOR_VARIABLE = "PYTHONMALLOC"
+SYSTEM_ALLOCATOR = "malloc"
+
+
+def restart_argv(environ: Mapping[str, str], argv: Sequence[str], orig_argv: Sequence[str],
+                 trim_available: bool) -> list[str] | None:
+    """The arguments (after the interpreter) to start this watcher again with Python's objects in
+    the C heap, or None when it is not to be done: the allocator already chosen (by this restart
+    or by the user), no ``malloc_trim`` to give pages back, or not started as ``doccontrol``
+    itself (``python -m doccontrol`` or the ``doccontrol`` script: never from inside another
+    program, such as the tests' in-process runner)."""
+    if environ.get(ALLOCATOR_VARIABLE) or not trim_available or not argv or len(orig_argv) < 2:
+        return None
+    started_as = Path(argv[0])
+    if not (started_as.name == "doccontrol" or (started_as.name == "__main__.py" and started_as.parent.name == "doccontrol")):
+        return None
+    return list(orig_argv[1:])
+
+
+def restart_with_system_allocator() -> None:
+    """Replace this process (same pid, same arguments) by one whose Python objects live in the C
+    heap (see :func:`restart_argv`); returns only when that is not to be done. Call it before
+    anything is opened or locked."""
+    rest = restart_argv(os.environ, sys.argv, getattr(sys, "orig_argv", []), _malloc_trim() is not None)
+    if rest is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, *rest], {**os.environ, ALLOCATOR_VARIABLE: SYSTEM_ALLOCATOR})
