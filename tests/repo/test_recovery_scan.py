@@ -90,3 +90,21 @@ def test_an_index_left_behind_head_is_reset_without_discarding_anything(home: Pa
         assert tx.repaired == []
     assert (home / "procedures" / SETTINGS_FILE).read_text(encoding="utf-8") == "two"
     assert git(home, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_stale_ref_locks_are_found_at_any_depth_and_nothing_else(tmp_path: Path) -> None:
+    from doccontrol.repo.transaction import stale_git_locks
+
+    git_dir = tmp_path / ".git"
+    (git_dir / "refs" / "tags" / "qt-01-ldtbxh").mkdir(parents=True)
+    (git_dir / "refs" / "heads").mkdir(parents=True)
+    (git_dir / "refs" / "tags" / "qt-01-ldtbxh" / "r1").write_text("x", encoding="utf-8")
+    (git_dir / "refs" / "tags" / "qt-01-ldtbxh" / "r2.lock").write_text("", encoding="utf-8")
+    (git_dir / "refs" / "heads" / "main.lock").write_text("", encoding="utf-8")
+    (git_dir / "refs" / "heads" / "gone.lock").symlink_to(tmp_path / "nowhere")
+    (git_dir / "refs" / "heads" / "folder.lock").mkdir()  # a folder is no lock: walked, not taken
+    (git_dir / "index.lock").write_text("", encoding="utf-8")
+    assert stale_git_locks(git_dir) == [
+        git_dir / "index.lock", git_dir / "refs" / "heads" / "gone.lock", git_dir / "refs" / "heads" / "main.lock",
+        git_dir / "refs" / "tags" / "qt-01-ldtbxh" / "r2.lock"]
+    assert stale_git_locks(tmp_path / "missing") == []
