@@ -48,6 +48,9 @@ def watch(ctx: click.Context, poll: bool | None, interval: float | None, stable_
     Exit 0 (also with --once when files were quarantined: see the log); 2 when another watcher
     already runs on this workspace.
     """
+    from doccontrol.ingest.heap import restart_with_system_allocator
+
+    restart_with_system_allocator()  # a long-running process: memory it frees must go back (ingest.heap)
     from doccontrol.ingest.watch import WatchOptions, watch as run_watch  # the ingest: only for this command
     from doccontrol.ingest.watch_log import close_logging, setup_logging
 

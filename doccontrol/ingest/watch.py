@@ -35,6 +35,7 @@ from doccontrol.core.config import CONFIG_NAME, WatchSettings
 from doccontrol.core.model import IngestStatus, Outcome
 from doccontrol.errors import WorkspaceError
 from doccontrol.extract.sandbox import Extractor
+from doccontrol.ingest.heap import release_free_memory
 from doccontrol.ingest.inbox import InboxItem
 from doccontrol.ingest.observer import Hint, InboxObserver
 from doccontrol.ingest.pipeline import RETRY_LATER, Ingestor
@@ -365,6 +366,7 @@ class Watcher:
             return
         self._busy_logged = False
         self._last_work = time.monotonic()
+        release_free_memory()  # what the batch freed goes back to the system, not kept for later
         if committed and self._pusher is not None:
             self._pusher.request()
         wake = self.tracker.next_wakeup()

@@ -28,6 +28,11 @@ REPO_CONFIG = {
     "commit.gpgsign": "false",
     "tag.gpgsign": "false",
     "i18n.commitEncoding": "utf-8",
+    # Each unit of work starts with ``git status --untracked-files=all`` (recovery): the untracked
+    # cache lets it re-read only the folders that changed, and serves ``-uall`` only when that
+    # is the configured mode.
+    "core.untrackedCache": "true",
+    "status.showUntrackedFiles": "all",
 }
 
 
@@ -142,6 +147,23 @@ class Git:
     def set_ref(self, ref: str, commit: str) -> None:
         """Point ``ref`` (e.g. ``refs/tags/x/r1``) at ``commit``."""
         self.run("update-ref", ref, commit)
+
+
+def missing_settings(listed: str) -> dict[str, str]:
+    """The :data:`REPO_CONFIG` settings that ``git config --local --list`` output ``listed`` lacks
+    or has with another value (git lists names in lower case)."""
+    found = dict(line.split("=", 1) for line in listed.splitlines() if "=" in line)
+    return {key: value for key, value in REPO_CONFIG.items() if found.get(key.lower()) != value}
+
+
+def apply_settings(git: Git) -> list[str]:
+    """Give a repository made before a setting was added to :data:`REPO_CONFIG` (or changed by
+    hand) doccontrol's settings; the writer calls it when a unit of work begins. Returns the
+    names of the settings written (none: one ``git config`` process)."""
+    missing = missing_settings(git.run("config", "--local", "--list"))
+    for key, value in missing.items():
+        git.run("config", "--local", key, value)
+    return list(missing)
 
 
 def init_repository(path: Path, readme: str, first_message: str, office: str, office_name: str,
