@@ -596,38 +596,6 @@ def _procedure_in_scope(p: ProcedureInfo, links: Mapping[str, str], catalog: Map
             and keys.office(p.office) == field_office)
 
 
-def _covers(procedures: Keyed, links_of: LinksOf, scope_set: frozenset[str]) -> dict[str, list[ProcedureInfo]]:
-    """TTHC in scope → the procedures (of ``procedures``) linked to it."""
-    covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
-    for key, p in procedures:
-        for c in links_of[key]:
-            if c in scope_set:
-                covers[c].append(p)
-    return covers
-
-
-def _tallies(view: _CatalogView, catalog: Mapping[str, Tthc], covers: Mapping[str, object],
-             scope: _Scope) -> tuple[dict[str, Tally], dict[str, Tally]]:
-    """(by office, by field): how many TTHC in scope, how many covered, the percentage."""
-    office_groups: dict[str, list[str]] = defaultdict(list)
-    field_groups: dict[str, list[str]] = defaultdict(list)
-    field_names: dict[str, str] = {}
-    for c in view.in_scope:
-        t = catalog[c]
-        office_groups[scope.tthc_office(t)].append(c)
-        fk = scope.keys.words(t.field)
-        field_groups[fk].append(c)
-        field_names.setdefault(fk, t.field)
-
-    def tally(codes: list[str]) -> Tally:
-        n = sum(1 for c in codes if c in covers)
-        return Tally(len(codes), n, _percent(n, len(codes)))
-
-    by_office = {k: tally(office_groups[k]) for k in sorted(office_groups, key=scope.office_rank)}
-    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
-    return by_office, by_field
-
-
 def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scope_set: frozenset[str],
                   catalog: Mapping[str, Tthc]) -> list[Link]:
     """The links of current procedures where the procedure or the TTHC is in scope."""
@@ -654,109 +622,6 @@ def links_of_one(procedure: ProcedureInfo, manual_links: Mapping[str, Iterable[s
     manual = {keys.code(k): v for k, v in manual_links.items()}
     found = _links_of([(key, procedure)], manual, names, keys)
     return _listed_links([(key, procedure)], {key}, found, frozenset(), catalog)
-
-
-def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog: Mapping[str, Tthc],
-              active: list[str], replaced: Mapping[str, str], settings: conf.Settings
-              ) -> tuple[list[tuple[str, Flag]], Keyed]:
-    """The flags of current, non-internal procedures in scope (with their code keys), and those of
-    them with no link to an active TTHC (they get suggestions). The conformity checks
-    (``core.conformity``) run against every TTHC a procedure is linked to."""
-    last_review = {c: ev for c in active if (ev := catalog[c].last_change(REVIEW_EVENTS))}
-    quiet = frozenset(c for c in active if c not in last_review)
-    flagged: list[tuple[str, Flag]] = []
-    unlinked: Keyed = []
-    for key, p in scoped:
-        if key in internal_keys:
-            continue
-        found = links_of[key]
-        flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
-        if key in replaced:
-            flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
-        for finding in conf.check(found, catalog, p.steps, p.citations, p.since, settings):
-            flagged.append((key, Flag(p.code, p.title, p.office, finding.reason, finding.tthc, finding.detail)))
-        if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
-            unlinked.append((key, p))
-    return flagged, unlinked
-
-
-@dataclass(frozen=True)
-class _Suggest:
-    """How many fuzzy suggestions to make, from which score; names encoded word by word."""
-
-    limit: int
-    threshold: float
-    keys: _Keys
-    tokens: _Tokens = dc_field(default_factory=_Tokens)
-
-    def encode(self, text: str) -> list[int]:
-        return self.tokens.encode(self.keys.name(text))
-
-    def matches(self, queries: Sequence[str], choices: Sequence[str]) -> list[list[tuple[int, int]]]:
-        return top_matches([self.encode(q) for q in queries], [self.encode(c) for c in choices],
-                           self.limit, self.threshold)
-
-
-def _procedure_suggestions(unlinked: Keyed, view: _CatalogView, catalog: Mapping[str, Tthc],
-                           suggest: _Suggest) -> dict[str, list[Suggestion]]:
-    """Code key of an unlinked procedure → the active TTHC whose names resemble its title."""
-    if suggest.limit <= 0 or not unlinked:
-        return {}
-    matches = suggest.matches([p.title for _, p in unlinked], [catalog[c].name for c in view.active])
-    return {key: [Suggestion(p.code, view.active[j], s, p.title, catalog[view.active[j]].name) for j, s in found]
-            for (key, p), found in zip(unlinked, matches)}
-
-
-def _uncovered(codes: list[str], candidates: list[ProcedureInfo], catalog: Mapping[str, Tthc], scope: _Scope,
-               suggest: _Suggest) -> list[Uncovered]:
-    """The uncovered TTHC in scope, each with the current procedures whose titles resemble its
-    name; by office, field and code."""
-    if suggest.limit > 0 and codes and candidates:
-        matches = suggest.matches([catalog[c].name for c in codes], [p.title for p in candidates])
-    else:
-        matches = [[] for _ in codes]
-    uncovered: list[Uncovered] = []
-    for c, found in zip(codes, matches):
-        t = catalog[c]
-        uncovered.append(Uncovered(c, t.name, t.field, scope.tthc_office(t),
-                                   [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
-                                    for j, s in found]))
-    uncovered.sort(key=lambda u: (scope.office_rank(u.office), scope.keys.words(u.field), natural_key(u.code)))
-    return uncovered
-
-
-def _ordered_flags(flagged: list[tuple[str, Flag]], suggestions: Mapping[str, list[Suggestion]],
-                   order_of: Mapping[str, int], scope: _Scope) -> list[Flag]:
-    """The flags with their suggestions (not for review findings), by office, code, reason."""
-    for key, f in flagged:
-        if f.reason in LINK_REASONS:
-            f.suggestions = suggestions.get(key, [])
-    reason_order = {r: i for i, r in enumerate(REASONS)}
-    flags = [f for _, f in flagged]
-    flags.sort(key=lambda f: (scope.office_rank(f.office), order_of[f.code], reason_order[f.reason]))
-    return flags
-
-
-def _every_suggestion(by_procedure: Mapping[str, list[Suggestion]], uncovered: list[Uncovered],
-                      order_of: Mapping[str, int]) -> list[Suggestion]:
-    """Every suggestion once (the procedure's own first), by procedure, best score, TTHC."""
-    found: dict[tuple[str, str], Suggestion] = {}
-    for group in [*by_procedure.values(), *(u.suggestions for u in uncovered)]:
-        for sg in group:
-            found.setdefault((sg.procedure, sg.tthc), sg)
-    return sorted(found.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
-
-
-def _unassigned(view: _CatalogView, catalog: Mapping[str, Tthc], scope: _Scope) -> list[tuple[str, str]]:
-    """(field, TTHC) of the TTHC in scope whose field no office is assigned (none asked for one office)."""
-    if scope.office is not None:
-        return []
-    return [(catalog[c].field, c) for c in view.in_scope if not scope.tthc_office(catalog[c])]
-
-
-def _internal_cited(scoped: Keyed, internal_keys: set[str], links_of: LinksOf) -> list[tuple[str, tuple[str, ...]]]:
-    """(code, linked TTHC) of the internal procedures in scope that are linked to TTHC after all."""
-    return [(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]]
 
 
 def _decisions(catalog: Mapping[str, Tthc], codes: list[str]) -> list[DecisionSeen]:
@@ -807,63 +672,15 @@ def compute_coverage(
     detail, for the procedures that still cite a law recorded as replaced (computed by
     ``doccontrol.review``); each in scope gets the flag ``cites_replaced_law``.
 
-    Long for its contract (above) and its keyword options; the body is only the sequence of
-    steps, each a function of its own: the catalog in scope, one procedure per code and its links,
-    the procedures in scope, who covers what, tallies, links, findings, suggestions, warnings,
-    decisions.
+    Computed in two steps (``core.coverage_basis``): what every office's report shares, then
+    this report from it; a long-running reader keeps the first step between commits.
     """
-    keys = _Keys()
-    scope = _Scope(keys.office(office) if office else None, keys.words(field) if field else None,
-                   {keys.words(k): v for k, v in field_offices.items()}, keys, tuple(offices))
-    internal_keys = {keys.code(k) for k in internal}
-    manual = {keys.code(k): v for k, v in manual_links.items()}
-    replaced = {keys.code(k): v for k, v in (replaced_law or {}).items()}
-    view = _catalog_view(catalog, scope, catalog_scope)
-    scope_set = view.scope_set
+    from doccontrol.core.coverage_basis import coverage_basis, report_of
 
-    chosen = _one_per_code(procedures, keys)
-    keyed = sorted(chosen.items(), key=lambda kv: natural_key(kv[0]))  # the one code order
-    order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-    links_of = _links_of(keyed, manual, view, keys)
-    current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
-    withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
-    scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
-
-    covers = _covers(current, links_of, scope_set)
-    covered_codes = [c for c in view.in_scope if c in covers]
-    uncovered_codes = [c for c in view.in_scope if c not in covers]
-    by_office, by_field = _tallies(view, catalog, covers, scope)
-
-    flagged, unlinked = _findings(scoped, internal_keys, links_of, catalog, view.active, replaced,
-                                  conformity or conf.Settings())
-    suggest = _Suggest(suggest_limit, suggest_threshold, keys)
-    by_procedure = _procedure_suggestions(unlinked, view, catalog, suggest)
-    uncovered = _uncovered(uncovered_codes, [p for k, p in current if k not in internal_keys], catalog, scope,
-                           suggest)
-    warnings = _warnings(
-        uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
-        withdrawn_covers=_covers(withdrawn, links_of, scope_set), manual=manual, chosen=chosen, tk=keys.tthc,
-        unassigned=_unassigned(view, catalog, scope), internal_cited=_internal_cited(scoped, internal_keys, links_of),
-        empty=not view.in_scope, wk=keys.words,
-    )
-    return CoverageReport(
-        total=len(view.in_scope),
-        covered=len(covered_codes),
-        percent=_percent(len(covered_codes), len(view.in_scope)),
-        by_office=by_office,
-        by_field=by_field,
-        uncovered=uncovered,
-        flagged=_ordered_flags(flagged, by_procedure, order_of, scope),
-        links=_listed_links(current, {k for k, _ in scoped}, links_of, scope_set, catalog),
-        suggestions=_every_suggestion(by_procedure, uncovered, order_of),
-        warnings=warnings,
-        internal=[InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in internal_keys],
-        decisions=_decisions(catalog, view.codes),
-        office=office,
-        field=field,
-        catalog_scope=catalog_scope.describe() if catalog_scope is not None else ("", ""),
-        outside_scope=view.outside_scope,
-    )
+    basis = coverage_basis(catalog, procedures, manual_links, internal, replaced_law=replaced_law,
+                           catalog_scope=catalog_scope, conformity=conformity, suggest_threshold=suggest_threshold,
+                           suggest_limit=suggest_limit)
+    return report_of(basis, field_offices, office, field, offices)
 
 
 def conformity_findings(
