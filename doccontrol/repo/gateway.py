@@ -238,13 +238,18 @@ class Repository:
         from doccontrol.core import coverage as cov
 
         def catalog() -> Mapping[str, Tthc]:
-            return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,),
-                            lambda: self.catalog() or {})
+            return self.shared_catalog() or {}
 
         names = MEMO.get(self.git, self.workspace.root, "catalog names", (layout.CATALOG_FILE, layout.SCOPE_FILE),
                          lambda: cov.catalog_names(catalog(), self.catalog_scope()))
         links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), lambda: self.links()[0])
         return TthcReference(catalog(), names, links)
+
+    def shared_catalog(self) -> Mapping[str, Tthc] | None:
+        """:meth:`catalog`, kept by the process's read memo until a commit changes it (a
+        long-running reader parses it once, and the same object says "unchanged" to the coverage
+        computation): shared, so read only."""
+        return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,), self.catalog)
 
     def organisation(self) -> Organisation:
         """The offices' names and the fields → offices map the repository keeps (empty when none)."""

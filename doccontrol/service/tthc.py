@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol.core import catalog as cat
 from doccontrol.core import conformity as conf
@@ -31,6 +32,9 @@ from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.service.controlled_set import actor_office
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.core.coverage_basis import CoverageBasis
 
 
 def no_catalog() -> UsageError:
@@ -214,14 +218,71 @@ def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = N
                   ) -> CoverageResult:
     """The 100% TTHC check over ``inputs`` (the one computation behind ``coverage``, the web's
     coverage page and the province's figures for a department)."""
-    if office is not None and office not in config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    _known_office(config, office)
     report = cov.compute_coverage(
         inputs.catalog, procedure_infos(inputs.states, inputs.reviewed), inputs.links, inputs.internal, inputs.fields,
         office, field, replaced_law=inputs.replaced, catalog_scope=inputs.scope,
         conformity=conformity_settings(config), offices=list(config.offices),
     )
     return CoverageResult(report=report, context=report_context(config))
+
+
+def _known_office(config: Config, office: str | None) -> None:
+    if office is not None and office not in config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """What this process computed last for a workspace's coverage (a long-running reader such as
+    the web server follows each commit): the basis of every office's report (``core.coverage_basis``),
+    the commit and settings it is of, and each procedure state's :class:`ProcedureInfo` (the
+    repository gateway hands the same state objects back for the procedures a commit did not
+    change, so their infos and entries are taken over as they are)."""
+
+    head: str
+    settings: tuple[object, ...]
+    infos: dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]
+    basis: CoverageBasis
+
+
+_FOLLOWED: dict[Path, _Followed] = {}
+
+
+def _infos_reusing(states: Sequence[ProcedureState], reviewed: Mapping[str, dt.datetime],
+                   known: Mapping[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]
+                   ) -> dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]:
+    """:func:`procedure_infos` of ``states`` by their identity, those of ``known`` taken over."""
+    out: dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]] = {}
+    for s in states:
+        when = reviewed.get(s.code_key)
+        found = known.get(id(s))
+        if found is None or found[0] is not s or found[1] != when:
+            found = (s, when, cov.procedure_info(s, revision_date(s), when))
+        out[id(s)] = found
+    return out
+
+
+def _followed_basis(workspace: Workspace, head: str, inputs: CoverageInputs) -> CoverageBasis:
+    """The basis of the coverage reports at ``head``: this process's last one if it is of ``head``
+    and the same settings, else computed from it for what changed (``core.coverage_basis``), and
+    kept for the next commit while no writer holds the lock and HEAD did not move meanwhile."""
+    from doccontrol.core.coverage_basis import coverage_basis
+    from doccontrol.repo.lock import lock_is_held
+
+    config = workspace.config
+    settings = (config.working_hours_per_day, config.review_months)
+    last = _FOLLOWED.get(workspace.root)
+    if last is not None and last.head == head and last.settings == settings:
+        return last.basis
+    infos = _infos_reusing(inputs.states, inputs.reviewed, last.infos if last is not None else {})
+    basis = coverage_basis(inputs.catalog, [infos[id(s)][2] for s in inputs.states], inputs.links, inputs.internal,
+                           replaced_law=inputs.replaced, catalog_scope=inputs.scope,
+                           conformity=conformity_settings(config), previous=last.basis if last is not None else None)
+    with Repository(workspace) as repo:
+        if not lock_is_held(workspace.root) and repo.head() == head:
+            _FOLLOWED[workspace.root] = _Followed(head, settings, infos, basis)
+    return basis
 
 
 def report_context(config: Config) -> ReportContext:
@@ -251,7 +312,9 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
 
     Computed once per commit and settings: the report is kept beside the repository
     (``Repository.keep_result``, keyed by HEAD and :func:`coverage_key`), so that ``coverage``
-    and the web's coverage pages do not compute it again until the repository or a setting changes."""
+    and the web's coverage pages do not compute it again until the repository or a setting changes.
+    A process that asks again after a new commit (the web server) computes only what the commit
+    changed (:func:`_followed_basis`)."""
     office = office_code(workspace, office)
     key = coverage_key(workspace.config, office, field)
     with Repository(workspace) as repo:
@@ -259,17 +322,23 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         kept = repo.kept_result(head, key) if head else None
         if isinstance(kept, cov.CoverageReport):
             return CoverageResult(report=kept, context=report_context(workspace.config))
-        catalog = repo.catalog()
+        catalog = repo.shared_catalog()
         if catalog is None:
             raise no_catalog()
         links, internal = repo.links()
-        inputs = CoverageInputs(catalog, repo.procedures_at_head(), links, internal,
+        inputs = CoverageInputs(catalog, repo.procedures_at_head(), links, internal,  # type: ignore[arg-type]
                                 repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
                                 repo.field_offices(), repo.last_reviews())
-        result = coverage_from(inputs, workspace.config, office, field)
-        if head:
+    if head:
+        from doccontrol.core.coverage_basis import report_of
+
+        basis = _followed_basis(workspace, head, inputs)
+        result = CoverageResult(report_of(basis, inputs.fields, office, field, list(workspace.config.offices)),
+                                report_context(workspace.config))
+        with Repository(workspace) as repo:
             repo.keep_result(head, key, result.report)
-    return result
+        return result
+    return coverage_from(inputs, workspace.config, office, field)
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:

@@ -191,14 +191,16 @@ def test_the_coverage_report_is_kept_per_commit_and_settings(three: Path, monkey
         tx.commit_files({layout.CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")}, "Danh mục TTHC",
                         {"Action": "catalog-import"})
     first = service.coverage(load(three)).report
+    from doccontrol.core import coverage_basis
+
     computed: list[object] = []
-    real = cov.compute_coverage
+    real = coverage_basis.report_of  # every report is made here (compute_coverage too)
 
     def counting(*args: object, **kwargs: object) -> cov.CoverageReport:
         computed.append(args)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cov, "compute_coverage", counting)
+    monkeypatch.setattr(coverage_basis, "report_of", counting)
     assert service.coverage(load(three)).report == first and computed == []  # kept for this commit
     service.coverage(load(three), "LDVL")
     assert len(computed) == 1  # another scope: computed once, then kept
