@@ -291,7 +291,7 @@ def report_context(config: Config) -> ReportContext:
                          office_names=dict(config.offices))
 
 
-COVERAGE_KEPT_FORMAT = 1  # bump when the coverage rules change what a kept report would say
+COVERAGE_KEPT_FORMAT = 2  # bump when the coverage rules change what a kept report would say, or its form
 
 
 def coverage_key(config: Config, office: str | None, field: str | None) -> str:
@@ -319,8 +319,8 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
     key = coverage_key(workspace.config, office, field)
     with Repository(workspace) as repo:
         head = repo.head()
-        kept = repo.kept_result(head, key) if head else None
-        if isinstance(kept, cov.CoverageReport):
+        kept = _kept_report(repo.kept_result(head, key)) if head else None
+        if kept is not None:
             return CoverageResult(report=kept, context=report_context(workspace.config))
         catalog = repo.shared_catalog()
         if catalog is None:
@@ -336,9 +336,19 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         result = CoverageResult(report_of(basis, inputs.fields, office, field, list(workspace.config.offices)),
                                 report_context(workspace.config))
         with Repository(workspace) as repo:
-            repo.keep_result(head, key, result.report)
+            repo.keep_result(head, key, cov.report_to_plain(result.report))
         return result
     return coverage_from(inputs, workspace.config, office, field)
+
+
+def _kept_report(kept: object) -> cov.CoverageReport | None:
+    """The report a kept result holds (``core.coverage.report_to_plain``); None when it holds none."""
+    if not isinstance(kept, tuple):
+        return None
+    try:
+        return cov.report_from_plain(kept)
+    except (ValueError, TypeError, IndexError):
+        return None
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:
