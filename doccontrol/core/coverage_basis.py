@@ -111,7 +111,7 @@ class CoverageBasis:
     withdrawn_covers: dict[str, list[cov.ProcedureInfo]]  # TTHC → the withdrawn ones linked to it
     candidates: list[tuple[str, str]]  # (code, title) of the current, non-internal procedures
     uncovered_suggestions: dict[str, list[cov.Suggestion]]  # uncovered TTHC of the catalog's scope → suggestions
-    manual_keys: frozenset[str]
+    manual_unknown: tuple[str, ...]  # code keys of manual links to no procedure of the repository
     manual: dict[str, Iterable[str]]  # code key → manual links (for the warnings)
     internal_keys: frozenset[str]
     memo: _Memo
@@ -125,7 +125,7 @@ class CoverageBasis:
 
 
 _COMPARED = ("part", "entries", "keyed", "order_of", "covers", "withdrawn_covers", "candidates",
-             "uncovered_suggestions", "manual_keys", "internal_keys")
+             "uncovered_suggestions", "manual_unknown", "internal_keys")
 
 
 def _catalog_part(catalog: Mapping[str, Tthc], catalog_scope: cov.CatalogScopeLike | None, memo: _Memo) -> CatalogPart:
@@ -252,7 +252,8 @@ def _assemble(settings: Settings, part: CatalogPart, entries: dict[str, Entry], 
     missing = [c for c in uncovered if c not in suggestions]
     suggestions.update(_uncovered_suggestions(missing, candidates, settings, memo))
     return CoverageBasis(settings, part, entries, keyed, {p.code: i for i, (_, p) in enumerate(keyed)}, covers,
-                         withdrawn, candidates, suggestions, frozenset(manual), manual, internal_keys, memo)
+                         withdrawn, candidates, suggestions, tuple(sorted(manual.keys() - entries.keys())), manual,
+                         internal_keys, memo)
 
 
 def _uncovered_suggestions(codes: list[str], candidates: list[tuple[str, str]], settings: Settings, memo: _Memo
@@ -299,7 +300,7 @@ def report_of(basis: CoverageBasis, field_offices: Mapping[str, str], office: st
     warnings = cov._warnings(
         uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
         withdrawn_covers={c: basis.withdrawn_covers[c] for c in in_scope if c in basis.withdrawn_covers},
-        manual=basis.manual, chosen=basis.entries, tk=keys.tthc,
+        manual={k: basis.manual[k] for k in basis.manual_unknown}, chosen={}, tk=keys.tthc,
         unassigned=[] if scope.office is not None else [(catalog[c].field, c) for c in in_scope
                                                         if not scope.tthc_office(catalog[c])],
         internal_cited=[(p.code, tuple(basis.entries[k].links)) for k, p in scoped

@@ -245,6 +245,11 @@ class Repository:
         links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), lambda: self.links()[0])
         return TthcReference(catalog(), names, links)
 
+    def shared_links(self) -> tuple[dict[str, set[str]], set[str]]:
+        """:meth:`links`, kept by the process's read memo until a commit changes them: shared, so
+        read only."""
+        return MEMO.get(self.git, self.workspace.root, "links and internal", (layout.LINKS_FILE,), self.links)
+
     def shared_catalog(self) -> Mapping[str, Tthc] | None:
         """:meth:`catalog`, kept by the process's read memo until a commit changes it (a
         long-running reader parses it once, and the same object says "unchanged" to the coverage

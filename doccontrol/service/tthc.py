@@ -322,13 +322,9 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         kept = _kept_report(repo.kept_result(head, key)) if head else None
         if kept is not None:
             return CoverageResult(report=kept, context=report_context(workspace.config))
-        catalog = repo.shared_catalog()
-        if catalog is None:
+        inputs = _inputs_at_head(repo, workspace.config)
+        if inputs is None:
             raise no_catalog()
-        links, internal = repo.links()
-        inputs = CoverageInputs(catalog, repo.procedures_at_head(), links, internal,  # type: ignore[arg-type]
-                                repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
-                                repo.field_offices(), repo.last_reviews())
     if head:
         from doccontrol.core.coverage_basis import report_of
 
@@ -339,6 +335,29 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
             repo.keep_result(head, key, cov.report_to_plain(result.report))
         return result
     return coverage_from(inputs, workspace.config, office, field)
+
+
+def follow_coverage(workspace: Workspace) -> None:
+    """Bring this process's basis of the coverage reports (:func:`_followed_basis`) to HEAD, even
+    when the reports of HEAD are kept beside the repository: what a long-running reader (the web
+    server) does for each commit it follows, so that the next commit costs what it changes."""
+    with Repository(workspace) as repo:
+        head = repo.head()
+        inputs = _inputs_at_head(repo, workspace.config) if head else None
+    if head and inputs is not None:
+        _followed_basis(workspace, head, inputs)
+
+
+def _inputs_at_head(repo: Repository, config: Config) -> CoverageInputs | None:
+    """What coverage reads from the repository at HEAD (None: no catalog was imported), as a
+    long-running reader keeps it (the catalog, links and procedure states of unchanged files shared)."""
+    catalog = repo.shared_catalog()
+    if catalog is None:
+        return None
+    links, internal = repo.shared_links()
+    return CoverageInputs(catalog, repo.procedures_at_head(), links, internal,  # type: ignore[arg-type]
+                          repo.replaced_law_details(config.review_months), repo.catalog_scope(), repo.field_offices(),
+                          repo.last_reviews())
 
 
 def _kept_report(kept: object) -> cov.CoverageReport | None:

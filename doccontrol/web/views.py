@@ -6,6 +6,7 @@ GET only. Procedures are addressed by their code (any written form: ``QT-01/LĐT
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import time
@@ -247,7 +248,9 @@ def coverage() -> Any:
     report, ctx = result.report, result.context
 
     def parts_of() -> dict[str, tuple[str, str, list[str], list[list[str]]]]:
-        return {key: (vi, en, headings, rows) for key, vi, en, headings, rows in coverage_report.report_parts(report, ctx)}
+        # the links and suggestions are only counted here (the downloads hold them): no rows made
+        shown = dataclasses.replace(report, links=[], suggestions=[])
+        return {key: (vi, en, headings, rows) for key, vi, en, headings, rows in coverage_report.report_parts(shown, ctx)}
 
     # The tables of a report are the same until the repository changes: made once; each long
     # part is shown a page at a time (``<part>_page``), as the master list is.
