@@ -290,8 +290,10 @@ class PartPage:
         return ListPage([], self.number, self.pages).pager
 
 
-def part_page(total: int, number: int, size: int = COVERAGE_PAGE) -> PartPage:
-    """Page ``number`` (1-based; clamped to the pages there are) of a part of ``total`` rows."""
+def part_page(total: int, number: int, size: int | None = None) -> PartPage:
+    """Page ``number`` (1-based; clamped to the pages there are) of a part of ``total`` rows
+    (``size`` rows a page, :data:`COVERAGE_PAGE` unless told)."""
+    size = size or COVERAGE_PAGE
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
     return PartPage(number, pages, (number - 1) * size, min(total, number * size), total)
