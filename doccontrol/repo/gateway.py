@@ -538,6 +538,19 @@ class Repository:
 
         return derived.kept_result(self.git, commit, key)
 
+    def kept_results(self, commit: str) -> list[tuple[str, object]]:
+        """Every result kept for ``commit``, with its settings key (``verify``)."""
+        from doccontrol.repo import derived
+
+        return derived.kept_results(self.git, commit)
+
+    def drop_result(self, commit: str, key: str) -> None:
+        """Remove a result kept for ``commit`` (not in a read-only repository)."""
+        from doccontrol.repo import derived
+
+        if os.access(self.git.git_dir, os.W_OK):
+            derived.drop_result(self.git, commit, key)
+
     def keep_result(self, commit: str, key: str, value: object) -> bool:
         """Keep a result computed at ``commit`` (not in a read-only repository, nor while a writer
         holds the lock or HEAD moved on: ``repo.derived.keep_result``)."""

@@ -360,6 +360,39 @@ def _inputs_at_head(repo: Repository, config: Config) -> CoverageInputs | None:
                           repo.last_reviews())
 
 
+@dataclass(frozen=True)
+class KeptCoverageCheck:
+    """What ``verify`` found of the coverage reports kept for HEAD: how many it computed again
+    whole from git, and those that differed (removed: the next reader computes them again)."""
+
+    checked: int
+    differing: tuple[str, ...] = ()  # "office=…, field=…" of each
+
+    @property
+    def clean(self) -> bool:
+        return not self.differing
+
+
+def check_kept_coverage(workspace: Workspace) -> KeptCoverageCheck:
+    """``verify``: every coverage report kept for HEAD under the settings of ``doccontrol.toml`` now
+    (those kept by the web server were brought forward from an earlier commit's) computed again
+    whole from the repository at HEAD and compared; one that differs is removed."""
+    config = workspace.config
+    with Repository(workspace) as repo:
+        head = repo.head()
+        kept = [(key, report) for key, value in (repo.kept_results(head) if head else [])
+                if (report := _kept_report(value)) is not None and key == coverage_key(config, report.office, report.field)]
+        if not kept or head is None:
+            return KeptCoverageCheck(0)
+        inputs = coverage_inputs(repo.snapshot(head), config)
+        differing = []
+        for key, report in kept:
+            if coverage_from(inputs, config, report.office, report.field).report != report:
+                differing.append(f"office={report.office or '*'}, field={report.field or '*'}")
+                repo.drop_result(head, key)
+    return KeptCoverageCheck(len(kept), tuple(differing))
+
+
 def _kept_report(kept: object) -> cov.CoverageReport | None:
     """The report a kept result holds (``core.coverage.report_to_plain``); None when it holds none."""
     if not isinstance(kept, tuple):
