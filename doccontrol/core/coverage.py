@@ -745,29 +745,31 @@ def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mappin
     return flags
 
 
-def _warnings(*, uncovered_codes: list[str], covered_codes: list[str],
-              covers: Mapping[str, list[ProcedureInfo]], withdrawn_covers: Mapping[str, list[ProcedureInfo]],
-              manual: Mapping[str, Iterable[str]], chosen: Mapping[str, ProcedureInfo],
-              tk: Callable[[str], str | None], unassigned: list[tuple[str, str]],
+def withdrawn_only_warning(c: str, gone: Sequence[ProcedureInfo]) -> CoverageWarning:
+    """TTHC ``c``, uncovered, was linked only by the withdrawn procedures ``gone``."""
+    codes = tuple(p.code for p in gone)
+    return CoverageWarning(
+        WARN_WITHDRAWN_ONLY,
+        f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
+        f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}", (c,), codes)
+
+
+def multiple_warning(c: str, ps: Sequence[ProcedureInfo]) -> CoverageWarning:
+    """TTHC ``c`` is linked by several current procedures ``ps``."""
+    codes = tuple(p.code for p in ps)
+    return CoverageWarning(
+        WARN_MULTIPLE,
+        f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
+        f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}", (c,), codes)
+
+
+def _warnings(*, per_tthc: list[CoverageWarning], manual: Mapping[str, Iterable[str]],
+              chosen: Mapping[str, object], tk: Callable[[str], str | None], unassigned: list[tuple[str, str]],
               internal_cited: list[tuple[str, tuple[str, ...]]], empty: bool,
               wk: Callable[[str], str]) -> list[CoverageWarning]:
-    out: list[CoverageWarning] = []
-    for c in uncovered_codes:
-        gone = withdrawn_covers.get(c)
-        if gone:
-            codes = tuple(p.code for p in gone)
-            out.append(CoverageWarning(
-                WARN_WITHDRAWN_ONLY,
-                f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
-                f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}", (c,), codes))
-    for c in covered_codes:
-        ps = covers[c]
-        if len(ps) > 1:
-            codes = tuple(p.code for p in ps)
-            out.append(CoverageWarning(
-                WARN_MULTIPLE,
-                f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
-                f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}", (c,), codes))
+    """Every warning of a report, by kind (``per_tthc``: those about one TTHC, withdrawn-only then
+    multiple, made by :func:`withdrawn_only_warning` and :func:`multiple_warning`)."""
+    out: list[CoverageWarning] = list(per_tthc)
     for key in sorted(set(manual) - set(chosen)):
         targets = tuple(sorted(tk(x) or x for x in manual[key]))
         out.append(CoverageWarning(

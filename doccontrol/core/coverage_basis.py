@@ -109,6 +109,8 @@ class CoverageBasis:
     order_of: dict[str, int]  # display code → position in that order
     covers: dict[str, list[cov.ProcedureInfo]]  # TTHC → the current procedures linked to it
     withdrawn_covers: dict[str, list[cov.ProcedureInfo]]  # TTHC → the withdrawn ones linked to it
+    tthc_warnings: dict[str, cov.CoverageWarning]  # TTHC → withdrawn-only (uncovered) or multiple (covered)
+    current: _Keyed  # the current procedures, in the code order
     candidates: list[tuple[str, str]]  # (code, title) of the current, non-internal procedures
     uncovered_suggestions: dict[str, list[cov.Suggestion]]  # uncovered TTHC of the catalog's scope → suggestions
     manual_unknown: tuple[str, ...]  # code keys of manual links to no procedure of the repository
@@ -124,7 +126,8 @@ class CoverageBasis:
     __hash__ = None  # type: ignore[assignment]
 
 
-_COMPARED = ("part", "entries", "keyed", "order_of", "covers", "withdrawn_covers", "candidates",
+_COMPARED = ("part", "entries", "keyed", "order_of", "covers", "withdrawn_covers", "tthc_warnings", "current",
+             "candidates",
              "uncovered_suggestions", "manual_unknown", "internal_keys")
 
 
@@ -234,6 +237,7 @@ def _assemble(settings: Settings, part: CatalogPart, entries: dict[str, Entry], 
     covers: dict[str, list[cov.ProcedureInfo]] = {}
     withdrawn: dict[str, list[cov.ProcedureInfo]] = {}
     candidates: list[tuple[str, str]] = []
+    current: _Keyed = []
     for key, p in keyed:
         e = entries[key]
         into = covers if p.status == cov.STATUS_CURRENT else withdrawn
@@ -243,8 +247,10 @@ def _assemble(settings: Settings, part: CatalogPart, entries: dict[str, Entry], 
                 into[c] = [p]
             else:
                 found.append(p)
-        if p.status == cov.STATUS_CURRENT and not e.internal:
-            candidates.append((p.code, p.title))
+        if p.status == cov.STATUS_CURRENT:
+            current.append((key, p))
+            if not e.internal:
+                candidates.append((p.code, p.title))
     uncovered = [c for c in part.active if c in part.ours and c not in covers]
     reuse = (previous is not None and previous.part is part and previous.candidates == candidates)
     kept = previous.uncovered_suggestions if reuse and previous is not None else {}
@@ -252,8 +258,27 @@ def _assemble(settings: Settings, part: CatalogPart, entries: dict[str, Entry], 
     missing = [c for c in uncovered if c not in suggestions]
     suggestions.update(_uncovered_suggestions(missing, candidates, settings, memo))
     return CoverageBasis(settings, part, entries, keyed, {p.code: i for i, (_, p) in enumerate(keyed)}, covers,
-                         withdrawn, candidates, suggestions, tuple(sorted(manual.keys() - entries.keys())), manual,
+                         withdrawn, _tthc_warnings(covers, withdrawn, previous), current, candidates, suggestions, tuple(sorted(manual.keys() - entries.keys())), manual,
                          internal_keys, memo)
+
+
+def _tthc_warnings(covers: dict[str, list[cov.ProcedureInfo]], withdrawn: dict[str, list[cov.ProcedureInfo]],
+                   previous: CoverageBasis | None) -> dict[str, cov.CoverageWarning]:
+    """TTHC → its warning about who covers it: only withdrawn procedures, or several current ones
+    (those of ``previous`` kept where the same procedures cover it)."""
+    old = previous.tthc_warnings if previous is not None else {}
+    before = (previous.covers, previous.withdrawn_covers) if previous is not None else ({}, {})
+    out: dict[str, cov.CoverageWarning] = {}
+    for c, ps in covers.items():
+        if len(ps) > 1:
+            kept = old.get(c)
+            out[c] = kept if kept is not None and before[0].get(c) == ps else cov.multiple_warning(c, ps)
+    for c, gone in withdrawn.items():
+        if c not in covers:
+            kept = old.get(c)
+            same = c not in before[0] and before[1].get(c) == gone
+            out[c] = kept if kept is not None and same else cov.withdrawn_only_warning(c, gone)
+    return out
 
 
 def _uncovered_suggestions(codes: list[str], candidates: list[tuple[str, str]], settings: Settings, memo: _Memo
@@ -284,8 +309,8 @@ def report_of(basis: CoverageBasis, field_offices: Mapping[str, str], office: st
     in_scope = [c for c in part.active if c in part.ours and scope.holds_tthc(catalog[c])]
     scope_set = frozenset(in_scope)
     whole = scope.office is None and scope.field is None
-    scoped = [(k, p) for k, p in basis.keyed if p.status == cov.STATUS_CURRENT
-              and (whole or cov._procedure_in_scope(p, basis.entries[k].links, catalog, scope))]
+    scoped = basis.current if whole else [(k, p) for k, p in basis.current if cov._procedure_in_scope(
+        p, basis.entries[k].links, catalog, scope)]
     covers = {c: basis.covers[c] for c in in_scope if c in basis.covers}
     covered_codes = [c for c in in_scope if c in covers]
     uncovered_codes = [c for c in in_scope if c not in covers]
@@ -293,19 +318,16 @@ def report_of(basis: CoverageBasis, field_offices: Mapping[str, str], office: st
     uncovered = [cov.Uncovered(c, catalog[c].name, catalog[c].field, scope.tthc_office(catalog[c]),
                                list(basis.uncovered_suggestions[c])) for c in uncovered_codes]
     uncovered.sort(key=lambda u: (scope.office_rank(u.office), keys.words(u.field), natural_key(u.code)))
-    flagged = [f for k, _ in scoped for f in basis.entries[k].flags]
+    flagged, by_procedure, internal, internal_cited = _of_procedures(basis, scoped)
     reason_order = {r: i for i, r in enumerate(cov.REASONS)}
     flagged.sort(key=lambda f: (scope.office_rank(f.office), basis.order_of[f.code], reason_order[f.reason]))
-    by_procedure = [list(basis.entries[k].suggestions) for k, _ in scoped if basis.entries[k].unlinked]
+    tw = basis.tthc_warnings
     warnings = cov._warnings(
-        uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
-        withdrawn_covers={c: basis.withdrawn_covers[c] for c in in_scope if c in basis.withdrawn_covers},
+        per_tthc=[tw[c] for c in uncovered_codes if c in tw] + [tw[c] for c in covered_codes if c in tw],
         manual={k: basis.manual[k] for k in basis.manual_unknown}, chosen={}, tk=keys.tthc,
         unassigned=[] if scope.office is not None else [(catalog[c].field, c) for c in in_scope
                                                         if not scope.tthc_office(catalog[c])],
-        internal_cited=[(p.code, tuple(basis.entries[k].links)) for k, p in scoped
-                        if k in basis.internal_keys and basis.entries[k].links],
-        empty=not in_scope, wk=keys.words,
+        internal_cited=internal_cited, empty=not in_scope, wk=keys.words,
     )
     return cov.CoverageReport(
         total=len(in_scope),
@@ -318,7 +340,7 @@ def report_of(basis: CoverageBasis, field_offices: Mapping[str, str], office: st
         links=_listed(basis, scoped, scope_set, whole),
         suggestions=_every_suggestion(by_procedure, uncovered, basis.order_of),
         warnings=warnings,
-        internal=[cov.InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in basis.internal_keys],
+        internal=internal,
         decisions=list(part.decisions),
         office=office,
         field=field,
@@ -328,13 +350,35 @@ def report_of(basis: CoverageBasis, field_offices: Mapping[str, str], office: st
     )
 
 
+def _of_procedures(basis: CoverageBasis, scoped: _Keyed) -> tuple[
+        list[cov.Flag], list[list[cov.Suggestion]], list[cov.InternalProcedure], list[tuple[str, tuple[str, ...]]]]:
+    """Of the procedures in scope, in one pass: their flags, the suggestions of the unlinked ones,
+    the internal ones, and the internal ones linked to TTHC after all."""
+    flagged: list[cov.Flag] = []
+    by_procedure: list[list[cov.Suggestion]] = []
+    internal: list[cov.InternalProcedure] = []
+    internal_cited: list[tuple[str, tuple[str, ...]]] = []
+    entries = basis.entries
+    for k, p in scoped:
+        e = entries[k]
+        if e.internal:
+            internal.append(cov.InternalProcedure(p.code, p.title, p.office))
+            if e.links:
+                internal_cited.append((p.code, tuple(e.links)))
+        elif e.flags:
+            flagged.extend(e.flags)
+        if e.unlinked:
+            by_procedure.append(list(e.suggestions))
+    return flagged, by_procedure, internal, internal_cited
+
+
 def _listed(basis: CoverageBasis, scoped: _Keyed, scope_set: frozenset[str], whole: bool) -> list[cov.Link]:
     """The links of current procedures where the procedure or the TTHC is in scope."""
+    entries = basis.entries
     if whole:
-        return [link for k, p in basis.keyed if p.status == cov.STATUS_CURRENT for link in basis.entries[k].listed]
+        return [link for k, _ in basis.current for link in entries[k].listed]
     scoped_keys = {k for k, _ in scoped}
-    return [link for k, p in basis.keyed if p.status == cov.STATUS_CURRENT
-            for link in basis.entries[k].listed if k in scoped_keys or link.tthc in scope_set]
+    return [link for k, _ in basis.current for link in entries[k].listed if k in scoped_keys or link.tthc in scope_set]
 
 
 def _every_suggestion(by_procedure: list[list[cov.Suggestion]], uncovered: list[cov.Uncovered],
