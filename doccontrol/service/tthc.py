@@ -307,14 +307,16 @@ def coverage_key(config: Config, office: str | None, field: str | None) -> str:
     return hashlib.sha256(json.dumps(settings, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
 
 
-def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
+def coverage(workspace: Workspace, office: str | None = None, field: str | None = None, *, keep: bool = True
+             ) -> CoverageResult:
     """The 100% TTHC check over the repository's catalog, links and procedures (reads only).
 
     Computed once per commit and settings: the report is kept beside the repository
     (``Repository.keep_result``, keyed by HEAD and :func:`coverage_key`), so that ``coverage``
     and the web's coverage pages do not compute it again until the repository or a setting changes.
     A process that asks again after a new commit (the web server) computes only what the commit
-    changed (:func:`_followed_basis`)."""
+    changed (:func:`_followed_basis`); it keeps the report later (``keep=False``, then
+    :func:`keep_coverage`), not while someone waits for it."""
     office = office_code(workspace, office)
     key = coverage_key(workspace.config, office, field)
     with Repository(workspace) as repo:
@@ -331,10 +333,18 @@ def coverage(workspace: Workspace, office: str | None = None, field: str | None 
         basis = _followed_basis(workspace, head, inputs)
         result = CoverageResult(report_of(basis, inputs.fields, office, field, list(workspace.config.offices)),
                                 report_context(workspace.config))
-        with Repository(workspace) as repo:
-            repo.keep_result(head, key, cov.report_to_plain(result.report))
+        if keep:
+            keep_coverage(workspace, head, office, field, result.report)
         return result
     return coverage_from(inputs, workspace.config, office, field)
+
+
+def keep_coverage(workspace: Workspace, head: str, office: str | None, field: str | None,
+                  report: cov.CoverageReport) -> None:
+    """Keep ``report``, computed from the repository at ``head``, beside the repository (not when
+    HEAD moved on: ``Repository.keep_result``)."""
+    with Repository(workspace) as repo:
+        repo.keep_result(head, coverage_key(workspace.config, office, field), cov.report_to_plain(report))
 
 
 def follow_coverage(workspace: Workspace) -> None:

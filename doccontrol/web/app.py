@@ -202,6 +202,11 @@ class Site:
                     app.view_functions["site.coverage"]()
                 except DoccontrolError:
                     return  # no catalog: nothing to compute
+        for office in (None, *workspace.config.offices):  # then kept beside the repository (the CLI reads them)
+            key = self._key("coverage", (office, None))
+            found, value = self._lookup(key)
+            if found and isinstance(value, service.tthc.CoverageResult):
+                service.tthc.keep_coverage(workspace, str(key[2]), office, None, value.report)
         # What this process keeps now (procedure states, derived rows, the coverage basis) lives
         # until the next commits: out of the cyclic collector's way, so that its full passes do not
         # stop every request for a third of a second after each commit (garbage first).

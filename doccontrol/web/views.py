@@ -224,7 +224,8 @@ def _coverage_scope() -> tuple[str | None, str | None]:
 
 def _coverage(office: str | None, field: str | None) -> service.tthc.CoverageResult:
     workspace = site().workspace
-    return site().cached("coverage", (office, field), lambda: service.coverage(workspace, office, field))
+    # kept beside the repository by the follower once every page is ready (``Site.warm``)
+    return site().cached("coverage", (office, field), lambda: service.coverage(workspace, office, field, keep=False))
 
 
 def _missing_catalog(exc: UsageError) -> bool:
