@@ -745,22 +745,22 @@ def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mappin
     return flags
 
 
-def withdrawn_only_warning(c: str, gone: Sequence[ProcedureInfo]) -> CoverageWarning:
-    """TTHC ``c``, uncovered, was linked only by the withdrawn procedures ``gone``."""
-    codes = tuple(p.code for p in gone)
-    return CoverageWarning(
-        WARN_WITHDRAWN_ONLY,
-        f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
-        f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}", (c,), codes)
+_TTHC_WARNINGS = {
+    WARN_WITHDRAWN_ONLY: ("TTHC {c} chỉ được quy trình đã thu hồi xử lý: {codes}",
+                          "TTHC {c} was covered only by withdrawn procedure(s): {codes}"),
+    WARN_MULTIPLE: ("TTHC {c} có {n} quy trình hiện hành: {codes}",
+                    "TTHC {c} is covered by {n} current procedures: {codes}"),
+}
 
 
-def multiple_warning(c: str, ps: Sequence[ProcedureInfo]) -> CoverageWarning:
-    """TTHC ``c`` is linked by several current procedures ``ps``."""
+def tthc_warning(kind: str, c: str, ps: Sequence[ProcedureInfo]) -> CoverageWarning:
+    """The warning about who covers TTHC ``c``: ``withdrawn_only_cover`` (uncovered, linked only by
+    the withdrawn procedures ``ps``) or ``multiple_cover`` (linked by the current procedures ``ps``)."""
     codes = tuple(p.code for p in ps)
-    return CoverageWarning(
-        WARN_MULTIPLE,
-        f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
-        f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}", (c,), codes)
+    vi, en = _TTHC_WARNINGS[kind]
+    joined = ", ".join(codes)
+    return CoverageWarning(kind, vi.format(c=c, n=len(ps), codes=joined), en.format(c=c, n=len(ps), codes=joined),
+                           (c,), codes)
 
 
 def _warnings(*, per_tthc: list[CoverageWarning], manual: Mapping[str, Iterable[str]],
@@ -768,7 +768,7 @@ def _warnings(*, per_tthc: list[CoverageWarning], manual: Mapping[str, Iterable[
               internal_cited: list[tuple[str, tuple[str, ...]]], empty: bool,
               wk: Callable[[str], str]) -> list[CoverageWarning]:
     """Every warning of a report, by kind (``per_tthc``: those about one TTHC, withdrawn-only then
-    multiple, made by :func:`withdrawn_only_warning` and :func:`multiple_warning`)."""
+    multiple, made by :func:`tthc_warning`)."""
     out: list[CoverageWarning] = list(per_tthc)
     for key in sorted(set(manual) - set(chosen)):
         targets = tuple(sorted(tk(x) or x for x in manual[key]))

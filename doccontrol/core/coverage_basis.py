@@ -272,12 +272,12 @@ def _tthc_warnings(covers: dict[str, list[cov.ProcedureInfo]], withdrawn: dict[s
     for c, ps in covers.items():
         if len(ps) > 1:
             kept = old.get(c)
-            out[c] = kept if kept is not None and before[0].get(c) == ps else cov.multiple_warning(c, ps)
+            out[c] = kept if kept is not None and before[0].get(c) == ps else cov.tthc_warning(cov.WARN_MULTIPLE, c, ps)
     for c, gone in withdrawn.items():
         if c not in covers:
             kept = old.get(c)
             same = c not in before[0] and before[1].get(c) == gone
-            out[c] = kept if kept is not None and same else cov.withdrawn_only_warning(c, gone)
+            out[c] = kept if kept is not None and same else cov.tthc_warning(cov.WARN_WITHDRAWN_ONLY, c, gone)
     return out
 
 
