@@ -105,6 +105,7 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
         for line in report.integrity.unreadable:
             click.echo(f"  ! {line}")
         _derived_lines(report)
+        _kept_coverage_lines(report)
         if index.healthy:
             click.echo("Chỉ mục tìm kiếm: khớp với kho tài liệu. (index agrees with the repository)")
         else:
@@ -143,3 +144,18 @@ def _derived_lines(report: service.VerifyReport) -> None:
         click.echo(f"  … {len(found.differences) - 20} khác nữa (more)")
     if not found.clean and found.rewritten:
         click.echo("  Đã tạo lại từ kho (rebuilt from the repository).")
+
+
+def _kept_coverage_lines(report: service.VerifyReport) -> None:
+    """What verify found of the coverage reports kept for HEAD (nothing when none was kept)."""
+    found = report.coverage
+    if found is None or not found.checked:
+        return
+    if found.clean:
+        click.echo(f"Báo cáo bao phủ TTHC đã lưu: {found.checked} báo cáo khớp với kho. "
+                   f"(kept coverage reports agree with the repository)")
+        return
+    click.echo(f"Báo cáo bao phủ TTHC đã lưu: {len(found.differing)}/{found.checked} KHÔNG khớp với kho, đã xoá. "
+               f"(kept coverage reports differ from the repository: removed)")
+    for line in found.differing:
+        click.echo(f"  ! khác (differs): {line}")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from doccontrol.core import conformity as conf
 from doccontrol.core.catalog import EVENT_ABOLISHED, REVIEW_EVENTS, STATUS_ABOLISHED, CatalogEvent, Tthc, tthc_key
@@ -596,38 +596,6 @@ def _procedure_in_scope(p: ProcedureInfo, links: Mapping[str, str], catalog: Map
             and keys.office(p.office) == field_office)
 
 
-def _covers(procedures: Keyed, links_of: LinksOf, scope_set: frozenset[str]) -> dict[str, list[ProcedureInfo]]:
-    """TTHC in scope → the procedures (of ``procedures``) linked to it."""
-    covers: dict[str, list[ProcedureInfo]] = defaultdict(list)
-    for key, p in procedures:
-        for c in links_of[key]:
-            if c in scope_set:
-                covers[c].append(p)
-    return covers
-
-
-def _tallies(view: _CatalogView, catalog: Mapping[str, Tthc], covers: Mapping[str, object],
-             scope: _Scope) -> tuple[dict[str, Tally], dict[str, Tally]]:
-    """(by office, by field): how many TTHC in scope, how many covered, the percentage."""
-    office_groups: dict[str, list[str]] = defaultdict(list)
-    field_groups: dict[str, list[str]] = defaultdict(list)
-    field_names: dict[str, str] = {}
-    for c in view.in_scope:
-        t = catalog[c]
-        office_groups[scope.tthc_office(t)].append(c)
-        fk = scope.keys.words(t.field)
-        field_groups[fk].append(c)
-        field_names.setdefault(fk, t.field)
-
-    def tally(codes: list[str]) -> Tally:
-        n = sum(1 for c in codes if c in covers)
-        return Tally(len(codes), n, _percent(n, len(codes)))
-
-    by_office = {k: tally(office_groups[k]) for k in sorted(office_groups, key=scope.office_rank)}
-    by_field = {field_names[k]: tally(v) for k, v in sorted(field_groups.items())}
-    return by_office, by_field
-
-
 def _listed_links(current: Keyed, scoped_keys: set[str], links_of: LinksOf, scope_set: frozenset[str],
                   catalog: Mapping[str, Tthc]) -> list[Link]:
     """The links of current procedures where the procedure or the TTHC is in scope."""
@@ -654,109 +622,6 @@ def links_of_one(procedure: ProcedureInfo, manual_links: Mapping[str, Iterable[s
     manual = {keys.code(k): v for k, v in manual_links.items()}
     found = _links_of([(key, procedure)], manual, names, keys)
     return _listed_links([(key, procedure)], {key}, found, frozenset(), catalog)
-
-
-def _findings(scoped: Keyed, internal_keys: set[str], links_of: LinksOf, catalog: Mapping[str, Tthc],
-              active: list[str], replaced: Mapping[str, str], settings: conf.Settings
-              ) -> tuple[list[tuple[str, Flag]], Keyed]:
-    """The flags of current, non-internal procedures in scope (with their code keys), and those of
-    them with no link to an active TTHC (they get suggestions). The conformity checks
-    (``core.conformity``) run against every TTHC a procedure is linked to."""
-    last_review = {c: ev for c in active if (ev := catalog[c].last_change(REVIEW_EVENTS))}
-    quiet = frozenset(c for c in active if c not in last_review)
-    flagged: list[tuple[str, Flag]] = []
-    unlinked: Keyed = []
-    for key, p in scoped:
-        if key in internal_keys:
-            continue
-        found = links_of[key]
-        flagged.extend((key, f) for f in _procedure_flags(p, found, catalog, last_review, quiet))
-        if key in replaced:
-            flagged.append((key, Flag(p.code, p.title, p.office, REASON_REPLACED_LAW, (), replaced[key])))
-        for finding in conf.check(found, catalog, p.steps, p.citations, p.since, settings):
-            flagged.append((key, Flag(p.code, p.title, p.office, finding.reason, finding.tthc, finding.detail)))
-        if not any(c in catalog and catalog[c].status != STATUS_ABOLISHED for c in found):
-            unlinked.append((key, p))
-    return flagged, unlinked
-
-
-@dataclass(frozen=True)
-class _Suggest:
-    """How many fuzzy suggestions to make, from which score; names encoded word by word."""
-
-    limit: int
-    threshold: float
-    keys: _Keys
-    tokens: _Tokens = dc_field(default_factory=_Tokens)
-
-    def encode(self, text: str) -> list[int]:
-        return self.tokens.encode(self.keys.name(text))
-
-    def matches(self, queries: Sequence[str], choices: Sequence[str]) -> list[list[tuple[int, int]]]:
-        return top_matches([self.encode(q) for q in queries], [self.encode(c) for c in choices],
-                           self.limit, self.threshold)
-
-
-def _procedure_suggestions(unlinked: Keyed, view: _CatalogView, catalog: Mapping[str, Tthc],
-                           suggest: _Suggest) -> dict[str, list[Suggestion]]:
-    """Code key of an unlinked procedure → the active TTHC whose names resemble its title."""
-    if suggest.limit <= 0 or not unlinked:
-        return {}
-    matches = suggest.matches([p.title for _, p in unlinked], [catalog[c].name for c in view.active])
-    return {key: [Suggestion(p.code, view.active[j], s, p.title, catalog[view.active[j]].name) for j, s in found]
-            for (key, p), found in zip(unlinked, matches)}
-
-
-def _uncovered(codes: list[str], candidates: list[ProcedureInfo], catalog: Mapping[str, Tthc], scope: _Scope,
-               suggest: _Suggest) -> list[Uncovered]:
-    """The uncovered TTHC in scope, each with the current procedures whose titles resemble its
-    name; by office, field and code."""
-    if suggest.limit > 0 and codes and candidates:
-        matches = suggest.matches([catalog[c].name for c in codes], [p.title for p in candidates])
-    else:
-        matches = [[] for _ in codes]
-    uncovered: list[Uncovered] = []
-    for c, found in zip(codes, matches):
-        t = catalog[c]
-        uncovered.append(Uncovered(c, t.name, t.field, scope.tthc_office(t),
-                                   [Suggestion(candidates[j].code, c, s, candidates[j].title, t.name)
-                                    for j, s in found]))
-    uncovered.sort(key=lambda u: (scope.office_rank(u.office), scope.keys.words(u.field), natural_key(u.code)))
-    return uncovered
-
-
-def _ordered_flags(flagged: list[tuple[str, Flag]], suggestions: Mapping[str, list[Suggestion]],
-                   order_of: Mapping[str, int], scope: _Scope) -> list[Flag]:
-    """The flags with their suggestions (not for review findings), by office, code, reason."""
-    for key, f in flagged:
-        if f.reason in LINK_REASONS:
-            f.suggestions = suggestions.get(key, [])
-    reason_order = {r: i for i, r in enumerate(REASONS)}
-    flags = [f for _, f in flagged]
-    flags.sort(key=lambda f: (scope.office_rank(f.office), order_of[f.code], reason_order[f.reason]))
-    return flags
-
-
-def _every_suggestion(by_procedure: Mapping[str, list[Suggestion]], uncovered: list[Uncovered],
-                      order_of: Mapping[str, int]) -> list[Suggestion]:
-    """Every suggestion once (the procedure's own first), by procedure, best score, TTHC."""
-    found: dict[tuple[str, str], Suggestion] = {}
-    for group in [*by_procedure.values(), *(u.suggestions for u in uncovered)]:
-        for sg in group:
-            found.setdefault((sg.procedure, sg.tthc), sg)
-    return sorted(found.values(), key=lambda sg: (order_of[sg.procedure], -sg.score, sg.tthc))
-
-
-def _unassigned(view: _CatalogView, catalog: Mapping[str, Tthc], scope: _Scope) -> list[tuple[str, str]]:
-    """(field, TTHC) of the TTHC in scope whose field no office is assigned (none asked for one office)."""
-    if scope.office is not None:
-        return []
-    return [(catalog[c].field, c) for c in view.in_scope if not scope.tthc_office(catalog[c])]
-
-
-def _internal_cited(scoped: Keyed, internal_keys: set[str], links_of: LinksOf) -> list[tuple[str, tuple[str, ...]]]:
-    """(code, linked TTHC) of the internal procedures in scope that are linked to TTHC after all."""
-    return [(p.code, tuple(links_of[k])) for k, p in scoped if k in internal_keys and links_of[k]]
 
 
 def _decisions(catalog: Mapping[str, Tthc], codes: list[str]) -> list[DecisionSeen]:
@@ -807,63 +672,15 @@ def compute_coverage(
     detail, for the procedures that still cite a law recorded as replaced (computed by
     ``doccontrol.review``); each in scope gets the flag ``cites_replaced_law``.
 
-    Long for its contract (above) and its keyword options; the body is only the sequence of
-    steps, each a function of its own: the catalog in scope, one procedure per code and its links,
-    the procedures in scope, who covers what, tallies, links, findings, suggestions, warnings,
-    decisions.
+    Computed in two steps (``core.coverage_basis``): what every office's report shares, then
+    this report from it; a long-running reader keeps the first step between commits.
     """
-    keys = _Keys()
-    scope = _Scope(keys.office(office) if office else None, keys.words(field) if field else None,
-                   {keys.words(k): v for k, v in field_offices.items()}, keys, tuple(offices))
-    internal_keys = {keys.code(k) for k in internal}
-    manual = {keys.code(k): v for k, v in manual_links.items()}
-    replaced = {keys.code(k): v for k, v in (replaced_law or {}).items()}
-    view = _catalog_view(catalog, scope, catalog_scope)
-    scope_set = view.scope_set
+    from doccontrol.core.coverage_basis import coverage_basis, report_of
 
-    chosen = _one_per_code(procedures, keys)
-    keyed = sorted(chosen.items(), key=lambda kv: natural_key(kv[0]))  # the one code order
-    order_of = {p.code: i for i, (_, p) in enumerate(keyed)}  # display code → sort position
-    links_of = _links_of(keyed, manual, view, keys)
-    current = [(k, p) for k, p in keyed if p.status == STATUS_CURRENT]
-    withdrawn = [(k, p) for k, p in keyed if p.status != STATUS_CURRENT]
-    scoped = [(k, p) for k, p in current if _procedure_in_scope(p, links_of[k], catalog, scope)]
-
-    covers = _covers(current, links_of, scope_set)
-    covered_codes = [c for c in view.in_scope if c in covers]
-    uncovered_codes = [c for c in view.in_scope if c not in covers]
-    by_office, by_field = _tallies(view, catalog, covers, scope)
-
-    flagged, unlinked = _findings(scoped, internal_keys, links_of, catalog, view.active, replaced,
-                                  conformity or conf.Settings())
-    suggest = _Suggest(suggest_limit, suggest_threshold, keys)
-    by_procedure = _procedure_suggestions(unlinked, view, catalog, suggest)
-    uncovered = _uncovered(uncovered_codes, [p for k, p in current if k not in internal_keys], catalog, scope,
-                           suggest)
-    warnings = _warnings(
-        uncovered_codes=uncovered_codes, covered_codes=covered_codes, covers=covers,
-        withdrawn_covers=_covers(withdrawn, links_of, scope_set), manual=manual, chosen=chosen, tk=keys.tthc,
-        unassigned=_unassigned(view, catalog, scope), internal_cited=_internal_cited(scoped, internal_keys, links_of),
-        empty=not view.in_scope, wk=keys.words,
-    )
-    return CoverageReport(
-        total=len(view.in_scope),
-        covered=len(covered_codes),
-        percent=_percent(len(covered_codes), len(view.in_scope)),
-        by_office=by_office,
-        by_field=by_field,
-        uncovered=uncovered,
-        flagged=_ordered_flags(flagged, by_procedure, order_of, scope),
-        links=_listed_links(current, {k for k, _ in scoped}, links_of, scope_set, catalog),
-        suggestions=_every_suggestion(by_procedure, uncovered, order_of),
-        warnings=warnings,
-        internal=[InternalProcedure(p.code, p.title, p.office) for k, p in scoped if k in internal_keys],
-        decisions=_decisions(catalog, view.codes),
-        office=office,
-        field=field,
-        catalog_scope=catalog_scope.describe() if catalog_scope is not None else ("", ""),
-        outside_scope=view.outside_scope,
-    )
+    basis = coverage_basis(catalog, procedures, manual_links, internal, replaced_law=replaced_law,
+                           catalog_scope=catalog_scope, conformity=conformity, suggest_threshold=suggest_threshold,
+                           suggest_limit=suggest_limit)
+    return report_of(basis, field_offices, office, field, offices)
 
 
 def conformity_findings(
@@ -928,29 +745,31 @@ def _procedure_flags(p: ProcedureInfo, found: Mapping[str, str], catalog: Mappin
     return flags
 
 
-def _warnings(*, uncovered_codes: list[str], covered_codes: list[str],
-              covers: Mapping[str, list[ProcedureInfo]], withdrawn_covers: Mapping[str, list[ProcedureInfo]],
-              manual: Mapping[str, Iterable[str]], chosen: Mapping[str, ProcedureInfo],
-              tk: Callable[[str], str | None], unassigned: list[tuple[str, str]],
+_TTHC_WARNINGS = {
+    WARN_WITHDRAWN_ONLY: ("TTHC {c} chỉ được quy trình đã thu hồi xử lý: {codes}",
+                          "TTHC {c} was covered only by withdrawn procedure(s): {codes}"),
+    WARN_MULTIPLE: ("TTHC {c} có {n} quy trình hiện hành: {codes}",
+                    "TTHC {c} is covered by {n} current procedures: {codes}"),
+}
+
+
+def tthc_warning(kind: str, c: str, ps: Sequence[ProcedureInfo]) -> CoverageWarning:
+    """The warning about who covers TTHC ``c``: ``withdrawn_only_cover`` (uncovered, linked only by
+    the withdrawn procedures ``ps``) or ``multiple_cover`` (linked by the current procedures ``ps``)."""
+    codes = tuple(p.code for p in ps)
+    vi, en = _TTHC_WARNINGS[kind]
+    joined = ", ".join(codes)
+    return CoverageWarning(kind, vi.format(c=c, n=len(ps), codes=joined), en.format(c=c, n=len(ps), codes=joined),
+                           (c,), codes)
+
+
+def _warnings(*, per_tthc: list[CoverageWarning], manual: Mapping[str, Iterable[str]],
+              chosen: Mapping[str, object], tk: Callable[[str], str | None], unassigned: list[tuple[str, str]],
               internal_cited: list[tuple[str, tuple[str, ...]]], empty: bool,
               wk: Callable[[str], str]) -> list[CoverageWarning]:
-    out: list[CoverageWarning] = []
-    for c in uncovered_codes:
-        gone = withdrawn_covers.get(c)
-        if gone:
-            codes = tuple(p.code for p in gone)
-            out.append(CoverageWarning(
-                WARN_WITHDRAWN_ONLY,
-                f"TTHC {c} chỉ được quy trình đã thu hồi xử lý: {', '.join(codes)}",
-                f"TTHC {c} was covered only by withdrawn procedure(s): {', '.join(codes)}", (c,), codes))
-    for c in covered_codes:
-        ps = covers[c]
-        if len(ps) > 1:
-            codes = tuple(p.code for p in ps)
-            out.append(CoverageWarning(
-                WARN_MULTIPLE,
-                f"TTHC {c} có {len(ps)} quy trình hiện hành: {', '.join(codes)}",
-                f"TTHC {c} is covered by {len(ps)} current procedures: {', '.join(codes)}", (c,), codes))
+    """Every warning of a report, by kind (``per_tthc``: those about one TTHC, withdrawn-only then
+    multiple, made by :func:`tthc_warning`)."""
+    out: list[CoverageWarning] = list(per_tthc)
     for key in sorted(set(manual) - set(chosen)):
         targets = tuple(sorted(tk(x) or x for x in manual[key]))
         out.append(CoverageWarning(
@@ -1029,6 +848,56 @@ def report_to_dict(report: CoverageReport) -> dict[str, object]:
         "scope": {"catalog": report.catalog_scope[0] or None, "catalog_en": report.catalog_scope[1] or None,
                   "outside": report.outside_scope, "office": report.office, "field": report.field},
     }
+
+
+def _suggestion_plain(s: Suggestion) -> tuple[object, ...]:
+    return (s.procedure, s.tthc, s.score, s.title, s.name)
+
+
+def _suggestions_of(plain: Iterable[tuple[Any, ...]]) -> list[Suggestion]:
+    return [Suggestion(*s) for s in plain]
+
+
+def report_to_plain(report: CoverageReport) -> tuple[object, ...]:
+    """The report as tuples and lists of strings, numbers and dates, losslessly
+    (:func:`report_from_plain` gives an equal report): what is kept beside the repository. Such
+    data is pickled and read back at C speed; the report's own objects are not (five seconds
+    for a report of 20,000 procedures, against a fraction of one)."""
+    r = report
+    return (
+        r.total, r.covered, r.percent,
+        [(k, t.total, t.covered, t.percent) for k, t in r.by_office.items()],
+        [(k, t.total, t.covered, t.percent) for k, t in r.by_field.items()],
+        [(u.code, u.name, u.field, u.office, [_suggestion_plain(s) for s in u.suggestions]) for u in r.uncovered],
+        [(f.code, f.title, f.office, f.reason, f.tthc, f.detail, [_suggestion_plain(s) for s in f.suggestions])
+         for f in r.flagged],
+        [(l.procedure, l.tthc, l.source, l.title, l.name) for l in r.links],
+        [_suggestion_plain(s) for s in r.suggestions],
+        [(w.kind, w.message, w.message_en, w.tthc, w.procedures) for w in r.warnings],
+        [(i.code, i.title, i.office) for i in r.internal],
+        [(d.decision, d.date) for d in r.decisions],
+        r.office, r.field, r.catalog_scope, r.outside_scope,
+    )
+
+
+def report_from_plain(plain: Sequence[Any]) -> CoverageReport:
+    """The report :func:`report_to_plain` made ``plain`` of (ValueError, TypeError or IndexError
+    when it is not such data)."""
+    (total, covered, percent, by_office, by_field, uncovered, flagged, links, suggestions, warnings, internal,
+     decisions, office, field, catalog_scope, outside_scope) = plain
+    return CoverageReport(
+        total=total, covered=covered, percent=percent,
+        by_office={k: Tally(t, c, p) for k, t, c, p in by_office},
+        by_field={k: Tally(t, c, p) for k, t, c, p in by_field},
+        uncovered=[Uncovered(c, n, f, o, _suggestions_of(s)) for c, n, f, o, s in uncovered],
+        flagged=[Flag(c, t, o, r, tthc, d, _suggestions_of(s)) for c, t, o, r, tthc, d, s in flagged],
+        links=[Link(*link) for link in links],
+        suggestions=_suggestions_of(suggestions),
+        warnings=[CoverageWarning(*w) for w in warnings],
+        internal=[InternalProcedure(*i) for i in internal],
+        decisions=[DecisionSeen(*d) for d in decisions],
+        office=office, field=field, catalog_scope=tuple(catalog_scope), outside_scope=outside_scope,  # type: ignore[arg-type]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1143,7 +1012,7 @@ __all__ = [
     "CatalogNames", "catalog_names", "links_of_one",
     "InternalProcedure", "DecisionSeen", "CoverageReport", "FlaggedProcedure", "compute_coverage", "coverage_ok",
     "flagged_procedures",
-    "report_to_dict", "name_key", "words_key", "top_matches", "add_link", "remove_link",
+    "report_to_dict", "report_to_plain", "report_from_plain", "name_key", "words_key", "top_matches", "add_link", "remove_link",
     "links_to_json", "links_from_json", "procedure_info", "LinkError", "REPORT_KEYS", "REASONS",
     "REASON_VI", "REASON_EN", "SOURCES",
 ]

@@ -360,3 +360,15 @@ def keep_result(git: Git, commit: str, key: str, value: object, lock_root: Path)
         return True
     except OSError:
         return False
+
+
+def kept_results(git: Git, commit: str) -> list[tuple[str, object]]:
+    """Every result kept for ``commit``: (its settings key, its value), those that can be read."""
+    folder = git.git_dir / FOLDER / RESULTS
+    keys = sorted(path.name[len(commit) + 1:-len(".pickle")] for path in folder.glob(f"{commit}-*.pickle"))
+    return [(key, value) for key in keys if (value := kept_result(git, commit, key)) is not None]
+
+
+def drop_result(git: Git, commit: str, key: str) -> None:
+    """Remove the result kept for ``commit`` and ``key`` (``verify`` found it wrong)."""
+    _result_path(git, commit, key).unlink(missing_ok=True)

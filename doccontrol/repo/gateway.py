@@ -250,13 +250,23 @@ class Repository:
         from doccontrol.repo.read_memo import MEMO
 
         def catalog() -> Mapping[str, Tthc]:
-            return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,),
-                            lambda: self.catalog() or {})
+            return self.shared_catalog() or {}
 
         names = MEMO.get(self.git, self.workspace.root, "catalog names", (layout.CATALOG_FILE, layout.SCOPE_FILE),
                          lambda: cov.catalog_names(catalog(), self.catalog_scope()))
         links = MEMO.get(self.git, self.workspace.root, "links", (layout.LINKS_FILE,), lambda: self.links()[0])
         return TthcReference(catalog(), names, links)
+
+    def shared_links(self) -> tuple[dict[str, set[str]], set[str]]:
+        """:meth:`links`, kept by the process's read memo until a commit changes them: shared, so
+        read only."""
+        return MEMO.get(self.git, self.workspace.root, "links and internal", (layout.LINKS_FILE,), self.links)
+
+    def shared_catalog(self) -> Mapping[str, Tthc] | None:
+        """:meth:`catalog`, kept by the process's read memo until a commit changes it (a
+        long-running reader parses it once, and the same object says "unchanged" to the coverage
+        computation): shared, so read only."""
+        return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,), self.catalog)
 
     def organisation(self) -> Organisation:
         """The offices' names and the fields → offices map the repository keeps (empty when none)."""
@@ -553,6 +563,19 @@ class Repository:
         from doccontrol.repo import derived
 
         return derived.kept_result(self.git, commit, key)
+
+    def kept_results(self, commit: str) -> list[tuple[str, object]]:
+        """Every result kept for ``commit``, with its settings key (``verify``)."""
+        from doccontrol.repo import derived
+
+        return derived.kept_results(self.git, commit)
+
+    def drop_result(self, commit: str, key: str) -> None:
+        """Remove a result kept for ``commit`` (not in a read-only repository)."""
+        from doccontrol.repo import derived
+
+        if os.access(self.git.git_dir, os.W_OK):
+            derived.drop_result(self.git, commit, key)
 
     def keep_result(self, commit: str, key: str, value: object) -> bool:
         """Keep a result computed at ``commit`` (not in a read-only repository, nor while a writer

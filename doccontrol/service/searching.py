@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the gateway, the index's upkeep and the integrity check are
     from doccontrol.repo.index_sync import Freshness, IndexReport
     from doccontrol.repo.derived import Check as DerivedCheck
     from doccontrol.repo.integrity import IntegrityReport
+    from doccontrol.service.tthc import KeptCoverageCheck
 
 
 @dataclasses.dataclass
@@ -145,17 +146,21 @@ class VerifyReport:
     index: IndexReport
     integrity: IntegrityReport
     derived: DerivedCheck | None = None  # the derived state kept beside the repository (repo.derived)
+    coverage: KeptCoverageCheck | None = None  # the coverage reports kept for HEAD (service.tthc)
 
     @property
     def healthy(self) -> bool:
-        return self.index.healthy and self.integrity.clean and (self.derived is None or self.derived.clean)
+        return (self.index.healthy and self.integrity.clean and (self.derived is None or self.derived.clean)
+                and (self.coverage is None or self.coverage.clean))
 
     def as_json(self) -> dict[str, object]:
         derived = None if self.derived is None else {
             "kept": self.derived.kept, "clean": self.derived.clean, "differences": list(self.derived.differences),
             "rewritten": self.derived.rewritten}
+        coverage = None if self.coverage is None else {
+            "checked": self.coverage.checked, "clean": self.coverage.clean, "differing": list(self.coverage.differing)}
         return {"healthy": self.healthy, "index": self.index.as_json(), "integrity": self.integrity.as_json(),
-                "derived": derived}
+                "derived": derived, "coverage": coverage}
 
 
 def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
@@ -176,4 +181,7 @@ def verify(workspace: Workspace, repair: bool = False) -> VerifyReport:
             )
         integrity_report = check_revisions(repo)
         derived_check = repo.check_derived()
-    return VerifyReport(index=index_report, integrity=integrity_report, derived=derived_check)
+    from doccontrol.service.tthc import check_kept_coverage
+
+    return VerifyReport(index=index_report, integrity=integrity_report, derived=derived_check,
+                        coverage=check_kept_coverage(workspace))

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccontrol.core import catalog as cat
 from doccontrol.core import conformity as conf
@@ -31,6 +32,9 @@ from doccontrol.reports.coverage_report import ReportContext
 from doccontrol.service.controlled_set import actor_office
 from doccontrol.service.offices import office_code
 from doccontrol.workspace import Workspace
+
+if TYPE_CHECKING:
+    from doccontrol.core.coverage_basis import CoverageBasis
 
 
 def no_catalog() -> UsageError:
@@ -214,8 +218,7 @@ def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = N
                   ) -> CoverageResult:
     """The 100% TTHC check over ``inputs`` (the one computation behind ``coverage``, the web's
     coverage page and the province's figures for a department)."""
-    if office is not None and office not in config.offices:
-        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+    _known_office(config, office)
     report = cov.compute_coverage(
         inputs.catalog, procedure_infos(inputs.states, inputs.reviewed), inputs.links, inputs.internal, inputs.fields,
         office, field, replaced_law=inputs.replaced, catalog_scope=inputs.scope,
@@ -224,13 +227,71 @@ def coverage_from(inputs: CoverageInputs, config: Config, office: str | None = N
     return CoverageResult(report=report, context=report_context(config))
 
 
+def _known_office(config: Config, office: str | None) -> None:
+    if office is not None and office not in config.offices:
+        raise UsageError(f"Phòng '{office}' chưa được khai báo.", f"Unknown office '{office}'.")
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """What this process computed last for a workspace's coverage (a long-running reader such as
+    the web server follows each commit): the basis of every office's report (``core.coverage_basis``),
+    the commit and settings it is of, and each procedure state's :class:`ProcedureInfo` (the
+    repository gateway hands the same state objects back for the procedures a commit did not
+    change, so their infos and entries are taken over as they are)."""
+
+    head: str
+    settings: tuple[object, ...]
+    infos: dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]
+    basis: CoverageBasis
+
+
+_FOLLOWED: dict[Path, _Followed] = {}
+
+
+def _infos_reusing(states: Sequence[ProcedureState], reviewed: Mapping[str, dt.datetime],
+                   known: Mapping[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]
+                   ) -> dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]]:
+    """:func:`procedure_infos` of ``states`` by their identity, those of ``known`` taken over."""
+    out: dict[int, tuple[ProcedureState, dt.datetime | None, cov.ProcedureInfo]] = {}
+    for s in states:
+        when = reviewed.get(s.code_key)
+        found = known.get(id(s))
+        if found is None or found[0] is not s or found[1] != when:
+            found = (s, when, cov.procedure_info(s, revision_date(s), when))
+        out[id(s)] = found
+    return out
+
+
+def _followed_basis(workspace: Workspace, head: str, inputs: CoverageInputs) -> CoverageBasis:
+    """The basis of the coverage reports at ``head``: this process's last one if it is of ``head``
+    and the same settings, else computed from it for what changed (``core.coverage_basis``), and
+    kept for the next commit while no writer holds the lock and HEAD did not move meanwhile."""
+    from doccontrol.core.coverage_basis import coverage_basis
+    from doccontrol.repo.lock import lock_is_held
+
+    config = workspace.config
+    settings = (config.working_hours_per_day, config.review_months)
+    last = _FOLLOWED.get(workspace.root)
+    if last is not None and last.head == head and last.settings == settings:
+        return last.basis
+    infos = _infos_reusing(inputs.states, inputs.reviewed, last.infos if last is not None else {})
+    basis = coverage_basis(inputs.catalog, [infos[id(s)][2] for s in inputs.states], inputs.links, inputs.internal,
+                           replaced_law=inputs.replaced, catalog_scope=inputs.scope,
+                           conformity=conformity_settings(config), previous=last.basis if last is not None else None)
+    with Repository(workspace) as repo:
+        if not lock_is_held(workspace.root) and repo.head() == head:
+            _FOLLOWED[workspace.root] = _Followed(head, settings, infos, basis)
+    return basis
+
+
 def report_context(config: Config) -> ReportContext:
     """Who the report is for and when it was produced (now)."""
     return ReportContext(agency=config.agency, generated=dt.datetime.now(config.zone).replace(microsecond=0),
                          office_names=dict(config.offices))
 
 
-COVERAGE_KEPT_FORMAT = 1  # bump when the coverage rules change what a kept report would say
+COVERAGE_KEPT_FORMAT = 2  # bump when the coverage rules change what a kept report would say, or its form
 
 
 def coverage_key(config: Config, office: str | None, field: str | None) -> str:
@@ -246,30 +307,110 @@ def coverage_key(config: Config, office: str | None, field: str | None) -> str:
     return hashlib.sha256(json.dumps(settings, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
 
 
-def coverage(workspace: Workspace, office: str | None = None, field: str | None = None) -> CoverageResult:
+def coverage(workspace: Workspace, office: str | None = None, field: str | None = None, *, keep: bool = True
+             ) -> CoverageResult:
     """The 100% TTHC check over the repository's catalog, links and procedures (reads only).
 
     Computed once per commit and settings: the report is kept beside the repository
     (``Repository.keep_result``, keyed by HEAD and :func:`coverage_key`), so that ``coverage``
-    and the web's coverage pages do not compute it again until the repository or a setting changes."""
+    and the web's coverage pages do not compute it again until the repository or a setting changes.
+    A process that asks again after a new commit (the web server) computes only what the commit
+    changed (:func:`_followed_basis`); it keeps the report later (``keep=False``, then
+    :func:`keep_coverage`), not while someone waits for it."""
     office = office_code(workspace, office)
     key = coverage_key(workspace.config, office, field)
     with Repository(workspace) as repo:
         head = repo.head()
-        kept = repo.kept_result(head, key) if head else None
-        if isinstance(kept, cov.CoverageReport):
+        kept = _kept_report(repo.kept_result(head, key)) if head else None
+        if kept is not None:
             return CoverageResult(report=kept, context=report_context(workspace.config))
-        catalog = repo.catalog()
-        if catalog is None:
+        inputs = _inputs_at_head(repo, workspace.config)
+        if inputs is None:
             raise no_catalog()
-        links, internal = repo.links()
-        inputs = CoverageInputs(catalog, repo.procedures_at_head(), links, internal,
-                                repo.replaced_law_details(workspace.config.review_months), repo.catalog_scope(),
-                                repo.field_offices(), repo.last_reviews())
-        result = coverage_from(inputs, workspace.config, office, field)
-        if head:
-            repo.keep_result(head, key, result.report)
-    return result
+    if head:
+        from doccontrol.core.coverage_basis import report_of
+
+        basis = _followed_basis(workspace, head, inputs)
+        result = CoverageResult(report_of(basis, inputs.fields, office, field, list(workspace.config.offices)),
+                                report_context(workspace.config))
+        if keep:
+            keep_coverage(workspace, head, office, field, result.report)
+        return result
+    return coverage_from(inputs, workspace.config, office, field)
+
+
+def keep_coverage(workspace: Workspace, head: str, office: str | None, field: str | None,
+                  report: cov.CoverageReport) -> None:
+    """Keep ``report``, computed from the repository at ``head``, beside the repository (not when
+    HEAD moved on: ``Repository.keep_result``)."""
+    with Repository(workspace) as repo:
+        repo.keep_result(head, coverage_key(workspace.config, office, field), cov.report_to_plain(report))
+
+
+def follow_coverage(workspace: Workspace) -> None:
+    """Bring this process's basis of the coverage reports (:func:`_followed_basis`) to HEAD, even
+    when the reports of HEAD are kept beside the repository: what a long-running reader (the web
+    server) does for each commit it follows, so that the next commit costs what it changes."""
+    with Repository(workspace) as repo:
+        head = repo.head()
+        inputs = _inputs_at_head(repo, workspace.config) if head else None
+    if head and inputs is not None:
+        _followed_basis(workspace, head, inputs)
+
+
+def _inputs_at_head(repo: Repository, config: Config) -> CoverageInputs | None:
+    """What coverage reads from the repository at HEAD (None: no catalog was imported), as a
+    long-running reader keeps it (the catalog, links and procedure states of unchanged files shared)."""
+    catalog = repo.shared_catalog()
+    if catalog is None:
+        return None
+    links, internal = repo.shared_links()
+    return CoverageInputs(catalog, repo.procedures_at_head(), links, internal,  # type: ignore[arg-type]
+                          repo.replaced_law_details(config.review_months), repo.catalog_scope(), repo.field_offices(),
+                          repo.last_reviews())
+
+
+@dataclass(frozen=True)
+class KeptCoverageCheck:
+    """What ``verify`` found of the coverage reports kept for HEAD: how many it computed again
+    whole from git, and those that differed (removed: the next reader computes them again)."""
+
+    checked: int
+    differing: tuple[str, ...] = ()  # "office=…, field=…" of each
+
+    @property
+    def clean(self) -> bool:
+        return not self.differing
+
+
+def check_kept_coverage(workspace: Workspace) -> KeptCoverageCheck:
+    """``verify``: every coverage report kept for HEAD under the settings of ``doccontrol.toml`` now
+    (those kept by the web server were brought forward from an earlier commit's) computed again
+    whole from the repository at HEAD and compared; one that differs is removed."""
+    config = workspace.config
+    with Repository(workspace) as repo:
+        head = repo.head()
+        kept = [(key, report) for key, value in (repo.kept_results(head) if head else [])
+                if (report := _kept_report(value)) is not None and key == coverage_key(config, report.office, report.field)]
+        if not kept or head is None:
+            return KeptCoverageCheck(0)
+        inputs = coverage_inputs(repo.snapshot(head), config)
+        differing = []
+        for key, report in kept:
+            if coverage_from(inputs, config, report.office, report.field).report != report:
+                differing.append(f"office={report.office or '*'}, field={report.field or '*'}")
+                repo.drop_result(head, key)
+    return KeptCoverageCheck(len(kept), tuple(differing))
+
+
+def _kept_report(kept: object) -> cov.CoverageReport | None:
+    """The report a kept result holds (``core.coverage.report_to_plain``); None when it holds none."""
+    if not isinstance(kept, tuple):
+        return None
+    try:
+        return cov.report_from_plain(kept)
+    except (ValueError, TypeError, IndexError):
+        return None
 
 
 def linked_tthc(workspace: Workspace, code: str) -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ repository, as every search does), no view reads a request body, and templates e
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import secrets
 import threading
@@ -207,6 +208,7 @@ class Site:
             app.view_functions["site.master_list"]()
         with app.test_request_context("/status"):  # the index's files checked: each new file hashed once
             app.view_functions["site.status_page"]()
+        service.tthc.follow_coverage(workspace)  # what every coverage report shares, brought to HEAD
         for office in (None, *workspace.config.offices):
             path = "/coverage" + (f"?office={office}" if office else "")
             with app.test_request_context(path):
@@ -214,6 +216,18 @@ class Site:
                     app.view_functions["site.coverage"]()
                 except DoccontrolError:
                     return  # no catalog: nothing to compute
+        for office in (None, *workspace.config.offices):  # then kept beside the repository (the CLI reads them)
+            key = self._key("coverage", (office, None))
+            found, value = self._lookup(key)
+            if found and isinstance(value, service.tthc.CoverageResult):
+                service.tthc.keep_coverage(workspace, str(key[2]), office, None, value.report)
+        # What this process keeps now (procedure states, derived rows, the coverage basis) lives
+        # until the next commits: out of the cyclic collector's way, so that its full passes do not
+        # stop every request for a third of a second after each commit (garbage first). What was
+        # frozen after the previous commit is unfrozen first: frozen cycles are never collected.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 def site() -> Site:

@@ -124,6 +124,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "show": ("Xem", "Show"),
     "page": ("Trang", "Page"),
     "pages": ("Các trang", "Pages"),
+    "rows_shown": ("Dòng", "Rows"),
+    "rows_of": ("trong tổng số", "of"),
     # coverage
     "coverage_title": ("Mức độ bao phủ thủ tục hành chính bằng quy trình ISO",
                        "Coverage of administrative procedures (TTHC) by ISO procedures"),

@@ -271,6 +271,34 @@ def list_page(groups: Sequence[tuple[OfficeGroup, list[MasterEntry]]], number: i
     return ListPage(shown, number, pages)
 
 
+COVERAGE_PAGE = 500  # rows of one part of the coverage page (uncovered TTHC, warnings, …) per page
+
+
+@dataclass(frozen=True)
+class PartPage:
+    """One page of a part of the coverage page: its rows ``start`` to ``end`` (excluded) of ``total``."""
+
+    number: int  # 1-based
+    pages: int
+    start: int
+    end: int
+    total: int
+
+    @property
+    def pager(self) -> list[int | None]:
+        """The page numbers to link, as the master list's pager links them."""
+        return ListPage([], self.number, self.pages).pager
+
+
+def part_page(total: int, number: int, size: int | None = None) -> PartPage:
+    """Page ``number`` (1-based; clamped to the pages there are) of a part of ``total`` rows
+    (``size`` rows a page, :data:`COVERAGE_PAGE` unless told)."""
+    size = size or COVERAGE_PAGE
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    return PartPage(number, pages, (number - 1) * size, min(total, number * size), total)
+
+
 # --- downloads ------------------------------------------------------------------------------------
 
 CONTENT_TYPES = {

@@ -6,12 +6,13 @@ GET only. Procedures are addressed by their code (any written form: ``QT-01/LĐT
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import time
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
 from doccontrol.reports import coverage_report, masterlist
 from doccontrol import service
@@ -223,7 +224,8 @@ def _coverage_scope() -> tuple[str | None, str | None]:
 
 def _coverage(office: str | None, field: str | None) -> service.tthc.CoverageResult:
     workspace = site().workspace
-    return site().cached("coverage", (office, field), lambda: service.coverage(workspace, office, field))
+    # kept beside the repository by the follower once every page is ready (``Site.warm``)
+    return site().cached("coverage", (office, field), lambda: service.coverage(workspace, office, field, keep=False))
 
 
 def _missing_catalog(exc: UsageError) -> bool:
@@ -246,20 +248,35 @@ def coverage() -> Any:
         )
     report, ctx = result.report, result.context
 
+    def parts_of() -> dict[str, tuple[str, str, list[str], list[list[str]]]]:
+        # the links and suggestions are only counted here (the downloads hold them): no rows made
+        shown = dataclasses.replace(report, links=[], suggestions=[])
+        return {key: (vi, en, headings, rows) for key, vi, en, headings, rows in coverage_report.report_parts(shown, ctx)}
+
+    # The tables of a report are the same until the repository changes: made once; each long
+    # part is shown a page at a time (``<part>_page``), as the master list is.
+    parts = site().cached("coverage_parts", (office, field), parts_of)
+    pages = {key: present.part_page(len(parts[key][3]), _int_arg(f"{key}_page") or 1) for key in SHOWN_PARTS}
+
+    def page_url(key: str, number: int) -> str:
+        args = {k: v for k, v in request.args.items() if k != f"{key}_page"}
+        if number > 1:
+            args[f"{key}_page"] = str(number)
+        return url_for("site.coverage", **args) + f"#{key}"
+
     def render() -> str:
-        parts = {key: (vi, en, headings, rows)
-                 for key, vi, en, headings, rows in coverage_report.report_parts(report, ctx)}
         return render_template(
             "coverage.html", active="coverage", result=result, report=report, missing=None, office=office,
             field=field, offices=workspace.config.offices, fields=sorted(set(fields) | {k for k in report.by_field if k}),
-            parts=parts, shown_parts=SHOWN_PARTS, summary=coverage_report._summary_rows(report),
-            flagged=report.flagged_procedures(),
+            parts=parts, shown_parts=SHOWN_PARTS, pages=pages, page_url=page_url,
+            summary=coverage_report._summary_rows(report), flagged=report.flagged_procedures(),
             header=coverage_report._header_lines(report, ctx), legend=coverage_report.reason_legend(),
             hint=(coverage_report.HINT_VI, coverage_report.HINT_EN), formats=REPORT_TYPES,
         )
 
-    # The page of a report is the same until the repository changes: rendered once (per language).
-    return site().cached("coverage_page", (office, field, current_lang()), render)
+    # A page of a report is the same until the repository changes: rendered once (per language).
+    shown = tuple(pages[key].number for key in SHOWN_PARTS)
+    return site().cached("coverage_page", (office, field, current_lang(), shown, request.query_string), render)
 
 
 @bp.get("/coverage/report.<fmt>")

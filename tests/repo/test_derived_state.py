@@ -206,14 +206,16 @@ def test_the_coverage_report_is_kept_per_commit_and_settings(three: Path, monkey
         tx.commit_files({layout.CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")}, "Danh mục TTHC",
                         {"Action": "catalog-import"})
     first = service.coverage(load(three)).report
+    from doccontrol.core import coverage_basis
+
     computed: list[object] = []
-    real = cov.compute_coverage
+    real = coverage_basis.report_of  # every report is made here (compute_coverage too)
 
     def counting(*args: object, **kwargs: object) -> cov.CoverageReport:
         computed.append(args)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cov, "compute_coverage", counting)
+    monkeypatch.setattr(coverage_basis, "report_of", counting)
     assert service.coverage(load(three)).report == first and computed == []  # kept for this commit
     service.coverage(load(three), "LDVL")
     assert len(computed) == 1  # another scope: computed once, then kept
@@ -238,3 +240,29 @@ def test_the_procedures_at_head_follow_the_commits_in_one_process(three: Path) -
     with Repository(load(three)) as repo:
         assert repo.procedures_at_head() == repo.procedures()  # the two folders read again, in the same order
         assert len(repo.procedures_at_head()) == 4
+
+
+def test_verify_computes_the_kept_coverage_reports_again_and_removes_a_wrong_one(three: Path) -> None:
+    from doccontrol import service
+    from doccontrol.core import coverage as cov
+    from doccontrol.core.catalog import STATUS_ACTIVE, Tthc, catalog_to_json
+    from doccontrol.repo import layout
+    from doccontrol.service import tthc
+
+    catalog = {"1.000105": Tthc(code="1.000105", name="Cấp giấy phép lao động", field="Việc làm", agency="Sở",
+                                level="Cấp tỉnh", status=STATUS_ACTIVE)}
+    with Repository(load(three)) as repo, repo.write("VP", "catalog import") as tx:
+        tx.commit_files({layout.CATALOG_FILE: catalog_to_json(catalog).encode("utf-8")}, "Danh mục TTHC",
+                        {"Action": "catalog-import"})
+    whole, ldvl = service.coverage(load(three)).report, service.coverage(load(three), "LDVL").report
+    found = run_json(three, "verify")
+    assert found["healthy"] and found["coverage"] == {"checked": 2, "clean": True, "differing": []}
+    head = git(three, "rev-parse", "HEAD").strip()
+    key = tthc.coverage_key(load(three).config, "LDVL", None)
+    with Repository(load(three)) as repo:
+        repo.keep_result(head, key, cov.report_to_plain(dataclasses.replace(ldvl, covered=ldvl.covered + 1)))
+    result = run(three, "verify")
+    assert result.exit_code == 1 and "office=LDVL, field=*" in result.output, result.output
+    assert service.coverage(load(three), "LDVL").report == ldvl  # removed: computed again
+    assert service.coverage(load(three)).report == whole
+    assert run(three, "verify").exit_code == 0
