@@ -260,12 +260,16 @@ class Repository:
     def shared_links(self) -> tuple[dict[str, set[str]], set[str]]:
         """:meth:`links`, kept by the process's read memo until a commit changes them: shared, so
         read only."""
+        from doccontrol.repo.read_memo import MEMO
+
         return MEMO.get(self.git, self.workspace.root, "links and internal", (layout.LINKS_FILE,), self.links)
 
     def shared_catalog(self) -> Mapping[str, Tthc] | None:
         """:meth:`catalog`, kept by the process's read memo until a commit changes it (a
         long-running reader parses it once, and the same object says "unchanged" to the coverage
         computation): shared, so read only."""
+        from doccontrol.repo.read_memo import MEMO
+
         return MEMO.get(self.git, self.workspace.root, "catalog", (layout.CATALOG_FILE,), self.catalog)
 
     def organisation(self) -> Organisation:
