@@ -326,6 +326,8 @@ def test_master_list_pages_a_long_list_and_counts_on(client, monkeypatch: pytest
         seen += re.findall(r'<a href="/procedure/[^"]*">([^<]*)</a></td>', text)
         assert f'lang="en">Page</span> {number}/{pages}:' in text
         assert 'aria-current="page"' in text
+        other = 2 if number == 1 else 1  # the pager links the other pages, the filter kept
+        assert f'<a href="/list?status=all&amp;page={other}">{other}</a>' in text
     assert seen == whole and pages > 1
     beyond = page(client, f"/list?status=all&page={pages + 5}")  # the last page
     assert f'lang="en">Page</span> {pages}/{pages}:' in beyond
