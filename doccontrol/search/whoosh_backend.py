@@ -316,6 +316,9 @@ class _Snapshot:
             pass
 
 
+_OPEN_ATTEMPTS = 3  # a reader that loses the race with a rebuild's clean-up reads the pointer again
+
+
 class WhooshBackend:
     """The whoosh search backend for one workspace index directory.
 
@@ -356,26 +359,41 @@ class WhooshBackend:
             raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
 
     def _current_snapshot(self) -> _Snapshot:
-        """The open reader on the live generation, reopened if the index changed."""
+        """The open reader on the live generation, reopened if the index changed.
+
+        A rebuild keeps only the generation it publishes and the one it replaces, so a reader
+        that read the pointer and is slow to open that generation (a busy machine) can find it
+        already removed by the rebuild after next: it then reads the pointer again and opens the
+        generation live now. Only a generation that is still the live one and cannot be opened
+        makes the index unavailable."""
         with self._lock:
-            name = self._live_generation()
-            snap = self._snapshot
-            if snap is not None and snap.generation == name:
+            for _ in range(_OPEN_ATTEMPTS - 1):
+                name = self._live_generation()
                 try:
-                    if snap.up_to_date():
-                        return snap
-                except Exception:  # noqa: BLE001 - reopen below
-                    pass
-            ix = self._open_generation(name)
+                    return self._snapshot_of(name)
+                except IndexUnavailable:
+                    if self._live_generation() == name:
+                        raise
+            return self._snapshot_of(self._live_generation())
+
+    def _snapshot_of(self, name: str) -> _Snapshot:
+        snap = self._snapshot
+        if snap is not None and snap.generation == name:
             try:
-                reader = ix.reader()
-                lists = Lists(reader, self.index_dir / name)
-            except Exception as e:  # noqa: BLE001
-                raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
-            if snap is not None:
-                snap.close()
-            self._snapshot = _Snapshot(name, ix, reader, lists)
-            return self._snapshot
+                if snap.up_to_date():
+                    return snap
+            except Exception:  # noqa: BLE001 - reopen below
+                pass
+        ix = self._open_generation(name)
+        try:
+            reader = ix.reader()
+            lists = Lists(reader, self.index_dir / name)
+        except Exception as e:  # noqa: BLE001
+            raise _unavailable(self.index_dir, f"bị hỏng ({e!r})", f"is damaged ({e!r})") from e
+        if snap is not None:
+            snap.close()
+        self._snapshot = _Snapshot(name, ix, reader, lists)
+        return self._snapshot
 
     def _drop_snapshot(self) -> None:
         with self._lock:
@@ -505,14 +523,19 @@ class WhooshBackend:
         if parsed is None:
             return []
         with self._lock:  # a whoosh searcher is not for two threads at once
-            snap = self._current_snapshot()
-            try:
-                return _Search(snap, request, parsed).run()
-            except IndexUnavailable:
-                raise
-            except Exception as e:  # noqa: BLE001 - never answer from a damaged index
-                self._reraise(e)
-                raise
+            for attempt in range(_OPEN_ATTEMPTS):
+                snap = self._current_snapshot()
+                try:
+                    return _Search(snap, request, parsed).run()
+                except IndexUnavailable:
+                    raise
+                except Exception as e:  # noqa: BLE001 - never answer from a damaged index
+                    if attempt + 1 < _OPEN_ATTEMPTS and self._live_generation() != snap.generation:
+                        self._drop_snapshot()
+                        continue  # its generation was replaced and removed while it was read: read the live one
+                    self._reraise(e)
+                    raise
+        raise AssertionError("unreachable")
 
     def _reraise(self, e: Exception) -> None:
         """Raise for an error while reading: IndexUnavailable if the index is damaged.

@@ -191,6 +191,31 @@ def test_readers_never_fail_while_rebuilds_swap(tmp_path: Path) -> None:
     assert all(len(ids) == 1 for ids in seen)
 
 
+def test_a_reader_slow_to_open_the_live_generation_reads_the_pointer_again(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race behind the test above, made certain: between reading the pointer and opening its
+    generation, two rebuilds publish theirs and the second removes the one the reader was about
+    to open. The reader opens the generation live now instead of calling the index unavailable."""
+    index_dir = tmp_path / "index"
+    writer = open_backend(index_dir)
+    writer.rebuild([doc("QT-A", "Thủ tục", "lao động số 0")], commit="r0")
+    reader = open_backend(index_dir)
+    real_open = type(reader)._open_generation
+    raced: list[str] = []
+
+    def slow_open(self, name: str):  # type: ignore[no-untyped-def]
+        if not raced and self is reader:
+            raced.append(name)
+            for i in (1, 2):
+                writer.rebuild([doc(f"QT-{i}", "Thủ tục", f"lao động số {i}")], commit=f"r{i}")
+            assert not (index_dir / name).exists()  # the generation it read the name of is gone
+        return real_open(self, name)
+
+    monkeypatch.setattr(type(reader), "_open_generation", slow_open)
+    assert codes(reader.search(SearchRequest("lao động"))) == ["QT-2"]
+    assert raced
+
+
 def test_failed_rebuild_leaves_the_live_index_alone(backend: SearchBackend, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     live = generation_dir(index_dir)
